@@ -1,0 +1,24 @@
+"""Shared fixtures: every test runs with its own REELFORGE_HOME and no real provider keys."""
+
+from __future__ import annotations
+
+import pytest
+
+PROVIDER_KEYS = (
+    "OPENAI_API_KEY", "OPENAI_BASE_URL", "ELEVENLABS_API_KEY", "FAL_KEY", "REPLICATE_API_TOKEN",
+    "KLING_ACCESS_KEY", "KLING_SECRET_KEY", "MINIMAX_API_KEY", "GEMINI_API_KEY", "GOOGLE_API_KEY",
+    "RUNWAYML_API_SECRET", "ARK_API_KEY", "LUMAAI_API_KEY", "PEXELS_API_KEY", "PIXABAY_API_KEY",
+    "HEYGEN_API_KEY", "DID_API_KEY", "SLACK_BOT_TOKEN", "SLACK_APP_TOKEN", "SLACK_SIGNING_SECRET",
+    "REELFORGE_DATABASE_URL", "REELFORGE_UI_USERS", "REELFORGE_COMFYUI_URL",
+)
+
+
+@pytest.fixture(autouse=True)
+def isolated_home(tmp_path, monkeypatch):
+    """A private data directory and a clean environment for each test."""
+    home = tmp_path / "reelforge-home"
+    monkeypatch.setenv("REELFORGE_HOME", str(home))
+    for key in PROVIDER_KEYS:
+        monkeypatch.delenv(key, raising=False)
+    monkeypatch.chdir(tmp_path)  # no stray .env from the checkout
+    return home

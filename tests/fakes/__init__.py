@@ -1,0 +1,1 @@
+"""Loopback fake servers for every outside service the project talks to."""

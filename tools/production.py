@@ -1,0 +1,358 @@
+"""The shared vocabulary of a production: brief, storyboard, shots, assets, timeline, manifest.
+
+Every layer (planning, routing, clips, voice, music, assembly, the agent and the front doors) speaks
+these pydantic models, so a checkpoint or a manifest can be read back anywhere.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from datetime import UTC, datetime
+from typing import Any, Literal
+
+from pydantic import BaseModel, Field
+
+# --- fixed vocabularies ---------------------------------------------------------------------------
+
+FORMATS: dict[str, tuple[int, int]] = {
+    "16:9": (1920, 1080),
+    "9:16": (1080, 1920),
+    "1:1": (1080, 1080),
+    "4:5": (1080, 1350),
+}
+PREFERENCES = ("quality", "balanced", "cheap", "fast")
+SHOT_KINDS = ("generated", "stock", "presenter")
+TRAITS = (
+    "photoreal_human",
+    "fast_action",
+    "slow_cinematic",
+    "stylized_animation",
+    "abstract_motion_graphics",
+    "text_on_screen",
+    "product",
+    "nature",
+    "aerial",
+    "real_place",
+    "b_roll",
+)
+MOODS = ("upbeat", "calm", "dramatic", "corporate", "playful", "dark")
+TRANSITIONS = ("cut", "crossfade", "dip", "wipeleft", "wiperight", "slideleft", "slideup")
+
+Preference = Literal["quality", "balanced", "cheap", "fast"]
+ShotKind = Literal["generated", "stock", "presenter"]
+SourceKind = Literal["prompt", "script", "outline", "article"]
+AssetKind = Literal["clip", "image", "narration", "music", "captions", "video", "thumbnail", "timeline", "other"]
+
+
+def now_iso() -> str:
+    return datetime.now(UTC).isoformat(timespec="seconds")
+
+
+def parse_aspects(text: str | list[str]) -> list[str]:
+    """Parse ``"9:16,16:9"`` into known aspect ratios; raises ``ValueError`` naming the unknown one."""
+    items = text if isinstance(text, list) else [a for a in text.replace(" ", "").split(",") if a]
+    aliases = {"vertical": "9:16", "portrait": "9:16", "landscape": "16:9", "horizontal": "16:9",
+               "square": "1:1", "feed": "4:5"}
+    out: list[str] = []
+    for item in items:
+        a = aliases.get(item.lower(), item)
+        if a not in FORMATS:
+            raise ValueError(f"unknown aspect ratio {item!r}; use one of {', '.join(FORMATS)}")
+        if a not in out:
+            out.append(a)
+    if not out:
+        raise ValueError("no aspect ratio given")
+    return out
+
+
+# --- brief ----------------------------------------------------------------------------------------
+
+
+class Consent(BaseModel):
+    """A user's affirmation that they have the right to use a voice or a likeness."""
+
+    text: str
+    affirmed_by: str
+    affirmed_at: str = Field(default_factory=now_iso)
+
+
+class Brief(BaseModel):
+    """What the user wants: goal, audience, length, formats, style, voice, music, budget."""
+
+    goal: str
+    title: str = ""
+    source_kind: SourceKind = "prompt"
+    source_text: str = ""
+    source_url: str | None = None
+    audience: str = "general"
+    duration_s: float = 30.0
+    aspects: list[str] = Field(default_factory=lambda: ["9:16"])
+    tone: str = "modern"
+    style: str = ""
+    language: str = "en"
+    voice: str = "auto"  # "auto", an offline voice name, or "elevenlabs:<voice_id>"
+    allow_voice_fallback: bool = True
+    music_mood: str = "auto"
+    budget_usd: float = 5.0
+    preference: Preference = "balanced"
+    captions: bool = True
+    caption_preset: str = "bold"
+    commercial: bool = True
+    notes: list[str] = Field(default_factory=list)
+
+
+# --- storyboard -----------------------------------------------------------------------------------
+
+
+class RouteChoice(BaseModel):
+    """The router's pick for one shot: a model on a gateway, why, what it costs, and what comes next."""
+
+    model_id: str
+    provider: str
+    gateway: str = "direct"
+    reason: str = ""
+    est_cost_usd: float = 0.0
+    clip_seconds: float = 0.0
+    fallbacks: list[str] = Field(default_factory=list)
+    downgraded: bool = False
+
+
+class Shot(BaseModel):
+    """One generated, stock or presenter clip inside a scene."""
+
+    id: str
+    narration: str = ""
+    visual_prompt: str
+    negative_prompt: str = ""
+    traits: list[str] = Field(default_factory=list)
+    seconds: float
+    kind: ShotKind = "generated"
+    on_screen_text: str | None = None
+    image_path: str | None = None
+    importance: float = 1.0
+    seed: int = 0
+    route: RouteChoice | None = None
+    model_override: str | None = None
+
+
+class Scene(BaseModel):
+    """A beat of the story: narration spoken over one or more shots."""
+
+    index: int
+    title: str = ""
+    narration: str
+    shots: list[Shot]
+    chapter: str | None = None
+    transition: str = "crossfade"
+    source_sentences: list[str] = Field(default_factory=list)
+    thumbnail: str | None = None
+
+    @property
+    def seconds(self) -> float:
+        return round(sum(s.seconds for s in self.shots), 3)
+
+
+class ContinuitySheet(BaseModel):
+    """Constants added to every shot prompt so that scenes look like one film."""
+
+    style: str = ""
+    palette: str = ""
+    setting: str = ""
+    characters: list[str] = Field(default_factory=list)
+
+    def suffix(self) -> str:
+        parts = [self.style, f"palette: {self.palette}" if self.palette else "", self.setting, *self.characters]
+        return "; ".join(p for p in parts if p)
+
+
+class Storyboard(BaseModel):
+    """A versioned plan: scenes with shots, each routed with an estimated cost."""
+
+    version: int = 1
+    title: str = ""
+    scenes: list[Scene]
+    continuity: ContinuitySheet = Field(default_factory=ContinuitySheet)
+    notes: list[str] = Field(default_factory=list)
+
+    @property
+    def shots(self) -> list[Shot]:
+        return [shot for scene in self.scenes for shot in scene.shots]
+
+    @property
+    def total_seconds(self) -> float:
+        return round(sum(s.seconds for s in self.scenes), 3)
+
+    @property
+    def estimated_cost_usd(self) -> float:
+        return round(sum(s.route.est_cost_usd for s in self.shots if s.route), 4)
+
+    @property
+    def narration(self) -> str:
+        return " ".join(s.narration for s in self.scenes if s.narration)
+
+
+# --- assets ---------------------------------------------------------------------------------------
+
+
+class Provenance(BaseModel):
+    """Where an asset came from and under what terms."""
+
+    source: str  # provider or generator, e.g. "motion", "piper", "fal", "pexels", "user"
+    model: str | None = None
+    prompt: str | None = None
+    cost_usd: float = 0.0
+    licence: str = "generated"
+    attribution: str | None = None
+    source_url: str | None = None
+    consent: Consent | None = None
+    fell_back: bool = False
+    fallback_reason: str | None = None
+    created_at: str = Field(default_factory=now_iso)
+
+
+class Asset(BaseModel):
+    """A file in the asset store with its provenance."""
+
+    key: str
+    kind: AssetKind
+    path: str
+    duration_s: float | None = None
+    width: int | None = None
+    height: int | None = None
+    has_audio: bool = False
+    provenance: Provenance
+
+
+class WordTiming(BaseModel):
+    word: str
+    start: float
+    end: float
+
+
+class Narration(BaseModel):
+    """A narration audio file with word timings (seconds, relative to the file start)."""
+
+    text: str
+    asset: Asset
+    words: list[WordTiming]
+    duration_s: float
+
+
+class Cost(BaseModel):
+    """Money: estimated before approval, actual after production."""
+
+    estimated_usd: float = 0.0
+    actual_usd: float = 0.0
+    by_shot: dict[str, float] = Field(default_factory=dict)
+    voice_usd: float = 0.0
+    music_usd: float = 0.0
+
+
+# --- timeline and outputs -------------------------------------------------------------------------
+
+
+class TimelineClip(BaseModel):
+    """A clip placed on the timeline. ``start`` is where it begins in the output, in seconds."""
+
+    shot_id: str
+    path: str
+    start: float
+    duration: float
+    is_image: bool = False
+    has_audio: bool = False
+    use_audio: bool = False
+    transition: str = "crossfade"  # transition *into* this clip
+    transition_s: float = 0.4
+
+
+class AudioPlacement(BaseModel):
+    path: str
+    start: float
+    duration: float
+
+
+class Overlay(BaseModel):
+    """A picture-in-picture presenter placed over the scenes."""
+
+    path: str
+    is_image: bool = False
+    shape: Literal["circle", "rounded", "rect"] = "circle"
+    corner: Literal["bottom-right", "bottom-left", "top-right", "top-left"] = "bottom-right"
+    scale: float = 0.3
+    start: float = 0.0
+    duration: float | None = None
+
+
+class Timeline(BaseModel):
+    """Everything assembly needs, independent of the output format."""
+
+    duration_s: float
+    fps: int = 30
+    clips: list[TimelineClip]
+    narration: list[AudioPlacement] = Field(default_factory=list)
+    music: AudioPlacement | None = None
+    words: list[WordTiming] = Field(default_factory=list)  # absolute times, for captions
+    caption_preset: str = "bold"
+    captions: bool = True
+    overlays: list[Overlay] = Field(default_factory=list)
+    end_card: str | None = None
+
+
+class QCCheck(BaseModel):
+    name: str
+    passed: bool
+    value: Any = None
+    detail: str = ""
+
+
+class QCReport(BaseModel):
+    checks: list[QCCheck] = Field(default_factory=list)
+
+    @property
+    def passed(self) -> bool:
+        return all(c.passed for c in self.checks)
+
+    def summary(self) -> str:
+        bad = [c for c in self.checks if not c.passed]
+        if not bad:
+            return f"QC passed ({len(self.checks)} checks)"
+        return "QC: " + "; ".join(f"{c.name} failed: {c.detail}" for c in bad)
+
+
+class OutputFile(BaseModel):
+    aspect: str
+    width: int
+    height: int
+    path: str
+    duration_s: float = 0.0
+    qc: QCReport = Field(default_factory=QCReport)
+
+
+class Manifest(BaseModel):
+    """What was made, from what, at what cost, under which licences."""
+
+    reelforge_version: str = "0.1.0"
+    created_at: str = Field(default_factory=now_iso)
+    brief: Brief
+    storyboard: Storyboard
+    assets: list[Asset] = Field(default_factory=list)
+    cost: Cost = Field(default_factory=Cost)
+    outputs: list[OutputFile] = Field(default_factory=list)
+    sidecars: dict[str, str] = Field(default_factory=dict)  # "srt" / "vtt" / "otio" / "thumbnail" -> path
+    credits: list[str] = Field(default_factory=list)
+    notes: list[str] = Field(default_factory=list)
+
+
+# --- helpers --------------------------------------------------------------------------------------
+
+
+def stable_hash(*parts: Any) -> str:
+    """A short, stable content hash of JSON-serialisable parts (pydantic models allowed)."""
+    def norm(p: Any) -> Any:
+        if isinstance(p, BaseModel):
+            return p.model_dump(mode="json")
+        return p
+
+    blob = json.dumps([norm(p) for p in parts], sort_keys=True, default=str, ensure_ascii=False)
+    return hashlib.sha256(blob.encode()).hexdigest()[:24]

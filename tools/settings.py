@@ -1,0 +1,86 @@
+"""Settings: `REELFORGE_*` environment variables, a `.env` file, and provider keys by their usual names."""
+
+from __future__ import annotations
+
+import os
+from functools import lru_cache
+from pathlib import Path
+
+import platformdirs
+from dotenv import dotenv_values
+from pydantic import Field, SecretStr
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+Preference = str  # "quality" | "balanced" | "cheap" | "fast"
+
+
+class Settings(BaseSettings):
+    """Everything a user can configure. Provider keys are read with :meth:`secret` by their usual names."""
+
+    model_config = SettingsConfigDict(env_prefix="REELFORGE_", env_file=".env", extra="ignore")
+
+    home: Path = Field(default_factory=lambda: platformdirs.user_data_path("reelforge"))
+    ffmpeg: str | None = None
+    # The brain: any OpenAI-compatible chat endpoint; OPENAI_API_KEY / OPENAI_BASE_URL are read by name.
+    llm_model: str = "gpt-4.1-mini"
+    llm_temperature: float = 0.2
+    brain: str = "auto"  # auto | offline | llm
+    database_url: SecretStr | None = None
+    allow_private_urls: bool = False
+    max_fetch_bytes: int = 5 * 1024 * 1024
+    fetch_timeout_s: float = 20.0
+    # Defaults applied to a new brief.
+    default_aspects: str = "9:16"
+    default_duration_s: float = 30.0
+    default_budget_usd: float = 5.0
+    default_preference: str = "balanced"
+    default_voice: str = "auto"
+    default_music_mood: str = "auto"
+    # Production.
+    provider_timeout_s: float = 900.0
+    max_parallel_shots: int = 8
+    fps: int = 30
+    crf: int = 20
+    x264_preset: str = "veryfast"
+    # Front doors.
+    ui_users: SecretStr | None = None  # "alice:pw,bob:pw2"
+    slack_allowed_teams: str = ""  # comma-separated team ids; empty = any
+    slack_allowed_channels: str = ""  # comma-separated channel ids; empty = any
+
+    def secret(self, name: str) -> str | None:
+        """A credential by its conventional name (e.g. ``FAL_KEY``) from the environment or ``.env``."""
+        value = os.environ.get(name)
+        if value is None:
+            value = _dotenv().get(name)
+        return value or None
+
+    def has(self, *names: str) -> bool:
+        """True when every named credential is set."""
+        return all(self.secret(n) for n in names)
+
+    @property
+    def store_dir(self) -> Path:
+        return self.home / "store"
+
+    @property
+    def outputs_dir(self) -> Path:
+        return self.home / "outputs"
+
+    @property
+    def checkpoint_path(self) -> Path:
+        return self.home / "checkpoints.sqlite"
+
+    def ensure_dirs(self) -> None:
+        for d in (self.home, self.store_dir, self.outputs_dir):
+            d.mkdir(parents=True, exist_ok=True)
+
+
+@lru_cache(maxsize=1)
+def _dotenv() -> dict[str, str | None]:
+    path = Path(".env")
+    return dotenv_values(path) if path.is_file() else {}
+
+
+def get_settings() -> Settings:
+    """Fresh settings from the current environment (cheap; call where needed rather than caching globally)."""
+    return Settings()
