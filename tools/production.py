@@ -356,3 +356,33 @@ def stable_hash(*parts: Any) -> str:
 
     blob = json.dumps([norm(p) for p in parts], sort_keys=True, default=str, ensure_ascii=False)
     return hashlib.sha256(blob.encode()).hexdigest()[:24]
+
+
+# --- production progress and results ---------------------------------------------------------------
+
+
+class ProgressEvent(BaseModel):
+    """A step of production, for progress bars, chat status and Slack updates."""
+
+    stage: Literal["plan", "clips", "voice", "music", "assemble", "qc", "done"]
+    status: str  # queued | generating | done | fell_back | failed | running
+    percent: float = 0.0
+    shot_id: str | None = None
+    message: str = ""
+
+
+class ProductionAssets(BaseModel):
+    """What production made for one storyboard version: clips per shot, narration per scene, music."""
+
+    clips: dict[str, Asset] = Field(default_factory=dict)
+    narrations: list[Narration] = Field(default_factory=list)
+    music: Asset | None = None
+
+    @property
+    def all_assets(self) -> list[Asset]:
+        out = list(self.clips.values()) + [n.asset for n in self.narrations]
+        return out + ([self.music] if self.music else [])
+
+    @property
+    def cost_usd(self) -> float:
+        return round(sum(a.provenance.cost_usd for a in self.all_assets), 4)
