@@ -205,6 +205,7 @@ class Provenance(BaseModel):
     licence: str = "generated"
     attribution: str | None = None
     source_url: str | None = None
+    author: str | None = None  # stock media: photographer / creator, for credits
     consent: Consent | None = None
     fell_back: bool = False
     fallback_reason: str | None = None
