@@ -42,6 +42,10 @@ class Settings(BaseSettings):
     fps: int = 30
     crf: int = 20
     x264_preset: str = "veryfast"
+    # Voice and music.
+    elevenlabs_base_url: str = "https://api.elevenlabs.io"
+    elevenlabs_model: str = ""  # empty: by preference (multilingual_v2 for quality, flash_v2_5 for cheap/fast)
+    music_dir: Path | None = None  # the user's music library; default <home>/music
     # Front doors.
     ui_users: SecretStr | None = None  # "alice:pw,bob:pw2"
     slack_allowed_teams: str = ""  # comma-separated team ids; empty = any
