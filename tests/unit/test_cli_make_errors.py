@@ -1,0 +1,44 @@
+"""`reelforge make` refuses bad input with exit 2 and a one-line reason, before doing any work."""
+
+from __future__ import annotations
+
+import pytest
+from typer.testing import CliRunner
+
+from ui.cli import app
+
+runner = CliRunner()
+
+
+@pytest.mark.parametrize(
+    ("args", "needle"),
+    [
+        (["make", "bees", "--duration", "0"], "--duration"),
+        (["make", "bees", "--duration", "-5"], "--duration"),
+        (["make", "bees", "--duration", "1801"], "at most 1800"),
+        (["make", "bees", "--aspect", "7:3"], "unknown aspect ratio '7:3'"),
+        (["make", "--script", "missing.md"], "does not exist"),
+        (["make", ""], "give a prompt"),
+    ],
+)
+def test_make_rejects_bad_input(args, needle):
+    result = runner.invoke(app, args)
+    assert result.exit_code == 2, result.output
+    assert needle in result.output
+    assert "Traceback" not in result.output
+
+
+def test_make_rejects_empty_script(tmp_path):
+    script = tmp_path / "empty.md"
+    script.write_text("  \n\n")
+    result = runner.invoke(app, ["make", "--script", str(script)])
+    assert result.exit_code == 2
+    assert "is empty" in result.output
+
+
+def test_make_rejects_unwritable_output_dir(tmp_path):
+    blocker = tmp_path / "file"
+    blocker.write_text("x")
+    result = runner.invoke(app, ["make", "bees", "-o", str(blocker / "sub")])
+    assert result.exit_code == 2
+    assert "not writable" in result.output

@@ -1,0 +1,249 @@
+"""The studio: plan → route → produce (clips ∥ voice ∥ music) → assemble, for the CLI and the agent.
+
+Each step delegates to its own package (planning, routing, clips, voice, music, assembly); this module only
+orders them, runs independent work concurrently, reports progress, and writes the manifest.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import re
+import unicodedata
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from tools.production import (
+    FORMATS,
+    Asset,
+    Brief,
+    Cost,
+    Manifest,
+    Narration,
+    ProductionAssets,
+    ProgressEvent,
+    Storyboard,
+    stable_hash,
+)
+from tools.settings import Settings, get_settings
+from tools.store import AssetStore
+
+EventSink = Callable[[ProgressEvent], None]
+
+
+def slugify(text: str, max_len: int = 48) -> str:
+    """A filesystem-safe slug: ``"How bees make honey!"`` → ``"how-bees-make-honey"``."""
+    norm = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+    slug = re.sub(r"[^a-z0-9]+", "-", norm.lower()).strip("-")
+    return (slug[:max_len].rstrip("-")) or "video"
+
+
+class Studio:
+    """Every capability of reelforge behind one object, usable with or without the agent."""
+
+    def __init__(self, settings: Settings | None = None) -> None:
+        self.settings = settings or get_settings()
+        self.settings.ensure_dirs()
+        self.store = AssetStore(self.settings.store_dir)
+        self._registry: Any = None
+        self._llm: Any = None
+        self._llm_loaded = False
+
+    # --- lazily built collaborators -----------------------------------------------------------------
+
+    @property
+    def registry(self) -> Any:
+        """The model registry (bundled TOML files plus the user's override file)."""
+        if self._registry is None:
+            from tools.clips.registry import Registry
+
+            self._registry = Registry.load(self.settings)
+        return self._registry
+
+    @property
+    def llm(self) -> Any:
+        """The configured chat model for planning, or None offline."""
+        if not self._llm_loaded:
+            from tools.llm import chat_model
+
+            self._llm = chat_model(self.settings)
+            self._llm_loaded = True
+        return self._llm
+
+    # --- reading and planning -------------------------------------------------------------------------
+
+    def read(self, url_or_path: str) -> Any:
+        """Read an article URL or a script / outline file into a SourceDoc."""
+        from tools.ingest import read_source
+
+        return read_source(url_or_path, self.settings)
+
+    def plan(self, brief: Brief, source: Any = None) -> Storyboard:
+        """Plan scenes and shots for the brief, route every shot, and draw keyframe thumbnails."""
+        from tools.planning import plan_storyboard
+
+        storyboard = plan_storyboard(brief, source, llm=self.llm)
+        return self.thumbnails(brief, self.route(brief, storyboard))
+
+    def route(self, brief: Brief, storyboard: Storyboard) -> Storyboard:
+        """Pick a model per shot within the budget (see tools.routing)."""
+        from tools.routing import route_storyboard
+
+        return route_storyboard(storyboard, brief, self.registry, self.settings)
+
+    def edit_scene(self, brief: Brief, storyboard: Storyboard, scene_index: int, instruction: str) -> Storyboard:
+        """Re-plan one scene from an instruction; the version goes up and the scene is re-routed."""
+        from tools.planning import edit_scene
+
+        self._check_scene(storyboard, scene_index)
+        edited = edit_scene(brief, storyboard, scene_index, instruction, llm=self.llm)
+        return self.thumbnails(brief, self.route(brief, edited))
+
+    def change_model(self, brief: Brief, storyboard: Storyboard, scene_index: int, model_id: str) -> Storyboard:
+        """Force a model for every shot of one scene; the version goes up."""
+        self._check_scene(storyboard, scene_index)
+        if model_id not in self.registry.models:
+            known = ", ".join(sorted(self.registry.models))
+            raise ValueError(f"unknown model {model_id!r}; known models: {known}")
+        board = storyboard.model_copy(deep=True)
+        for scene in board.scenes:
+            if scene.index == scene_index:
+                for shot in scene.shots:
+                    shot.model_override = model_id
+        board.version += 1
+        return self.thumbnails(brief, self.route(brief, board))
+
+    @staticmethod
+    def _check_scene(storyboard: Storyboard, scene_index: int) -> None:
+        if not any(s.index == scene_index for s in storyboard.scenes):
+            raise ValueError(f"there is no scene {scene_index}; scenes are 1–{len(storyboard.scenes)}")
+
+    def thumbnails(self, brief: Brief, storyboard: Storyboard) -> Storyboard:
+        """Give each scene a keyframe thumbnail (first frame of the offline rendering), cached by content."""
+        from tools.clips.motion import keyframe
+
+        w, h = FORMATS[brief.aspects[0]]
+        scale = 360 / max(w, h)
+        tw, th = int(w * scale) // 2 * 2, int(h * scale) // 2 * 2
+        for scene in storyboard.scenes:
+            shot = scene.shots[0]
+            key = self.store.key("thumb", shot.visual_prompt, shot.on_screen_text, shot.image_path, shot.seed, tw, th)
+            path = self.store.path_for(key, ".png")
+            if not path.is_file():
+                keyframe(shot.visual_prompt, tw, th, path, seed=shot.seed, on_screen_text=shot.on_screen_text,
+                         image_path=shot.image_path)
+            scene.thumbnail = str(path)
+        return storyboard
+
+    def models(self) -> list[dict[str, Any]]:
+        """A short summary of every model and whether it can be used now."""
+        return self.registry.summary(self.settings)
+
+    # --- production -----------------------------------------------------------------------------------
+
+    async def produce(self, brief: Brief, storyboard: Storyboard, *, on_event: EventSink | None = None
+                      ) -> ProductionAssets:
+        """Clips, narration and music, concurrently; cached so unchanged shots are never made twice."""
+        from tools.clips.runner import generate_all
+
+        emit = on_event or (lambda _e: None)
+
+        def clip_event(shot_id: str, status: str, percent: float, message: str = "") -> None:
+            emit(ProgressEvent(stage="clips", shot_id=shot_id, status=status, percent=percent, message=message))
+
+        clips_task = generate_all(storyboard.shots, brief, self.registry, self.store, self.settings,
+                                  on_event=clip_event, aspect=brief.aspects[0])
+        voice_task = asyncio.to_thread(self._narrate, brief, storyboard, emit)
+        clips, narrations = await asyncio.gather(clips_task, voice_task)
+        total = sum(n.duration_s for n in narrations) or storyboard.total_seconds
+        music = await asyncio.to_thread(self._music, brief, max(total, storyboard.total_seconds), emit)
+        return ProductionAssets(clips=clips, narrations=narrations, music=music)
+
+    def _narrate(self, brief: Brief, storyboard: Storyboard, emit: EventSink) -> list[Narration]:
+        from tools.voice import synthesize
+
+        scenes = storyboard.scenes
+        out: list[Narration] = []
+        for i, scene in enumerate(scenes):
+            emit(ProgressEvent(stage="voice", status="generating", percent=100 * i / len(scenes),
+                               message=f"narrating scene {scene.index}"))
+            out.append(synthesize(
+                scene.narration, voice=brief.voice, language=brief.language, settings=self.settings,
+                store=self.store, prev_text=scenes[i - 1].narration if i else None,
+                next_text=scenes[i + 1].narration if i + 1 < len(scenes) else None,
+                allow_fallback=brief.allow_voice_fallback,
+            ))
+        emit(ProgressEvent(stage="voice", status="done", percent=100, message="narration ready"))
+        return out
+
+    def _music(self, brief: Brief, seconds: float, emit: EventSink) -> Asset | None:
+        from tools.music import select_music
+
+        if brief.music_mood in ("none", "off"):
+            return None
+        emit(ProgressEvent(stage="music", status="generating", percent=0, message=f"music: {brief.music_mood}"))
+        track = select_music(brief.music_mood, seconds, settings=self.settings, store=self.store,
+                             seed=int(stable_hash(brief.goal)[:6], 16))
+        emit(ProgressEvent(stage="music", status="done", percent=100, message=track.provenance.model or "music"))
+        return track
+
+    # --- assembly -------------------------------------------------------------------------------------
+
+    def assemble(self, brief: Brief, storyboard: Storyboard, assets: ProductionAssets, out_dir: str | Path,
+                 *, on_event: EventSink | None = None) -> Manifest:
+        """Assemble every aspect ratio, write captions, hand-off files and the manifest; run QC on each file."""
+        from tools.assembly import assemble, build_timeline, write_captions
+        from tools.assembly.handoff import write_handoff
+        from tools.assembly.qc import run_qc
+
+        emit = on_event or (lambda _e: None)
+        out = Path(out_dir)
+        out.mkdir(parents=True, exist_ok=True)
+        slug = slugify(brief.title or storyboard.title or brief.goal)
+        timeline = build_timeline(storyboard, assets.clips, assets.narrations, assets.music, brief)
+
+        def progress(aspect: str, fraction: float) -> None:
+            emit(ProgressEvent(stage="assemble", status="running", percent=100 * fraction, message=aspect))
+
+        outputs = assemble(timeline, brief.aspects, out, slug, settings=self.settings, on_progress=progress)
+        sidecars = write_captions(timeline.words, out, slug) if timeline.words else {}
+        for output in outputs:
+            emit(ProgressEvent(stage="qc", status="running", percent=0, message=output.aspect))
+            output.qc = run_qc(output.path, expected_duration=timeline.duration_s, width=output.width,
+                               height=output.height, words=timeline.words if brief.captions else None)
+        sidecars.update(write_handoff(timeline, storyboard, out, slug))
+        manifest = self._manifest(brief, storyboard, assets, outputs, sidecars)
+        (out / "manifest.json").write_text(json.dumps(manifest.model_dump(mode="json"), indent=2))
+        emit(ProgressEvent(stage="done", status="done", percent=100, message=str(out / "manifest.json")))
+        return manifest
+
+    @staticmethod
+    def _manifest(brief: Brief, storyboard: Storyboard, assets: ProductionAssets, outputs: list,
+                  sidecars: dict[str, str]) -> Manifest:
+        cost = Cost(
+            estimated_usd=storyboard.estimated_cost_usd,
+            actual_usd=assets.cost_usd,
+            by_shot={k: a.provenance.cost_usd for k, a in assets.clips.items()},
+            voice_usd=round(sum(n.asset.provenance.cost_usd for n in assets.narrations), 4),
+            music_usd=assets.music.provenance.cost_usd if assets.music else 0.0,
+        )
+        credits = []
+        for asset in assets.all_assets:
+            p = asset.provenance
+            if p.attribution and p.attribution not in credits:
+                credits.append(p.attribution)
+        notes = [f"shot {k} fell back to {a.provenance.source}: {a.provenance.fallback_reason}"
+                 for k, a in assets.clips.items() if a.provenance.fell_back]
+        notes += [f"scene {i + 1} narration fell back: {n.asset.provenance.fallback_reason}"
+                  for i, n in enumerate(assets.narrations) if n.asset.provenance.fell_back]
+        return Manifest(brief=brief, storyboard=storyboard, assets=assets.all_assets, cost=cost, outputs=outputs,
+                        sidecars=sidecars, credits=credits, notes=notes)
+
+    async def make(self, brief: Brief, storyboard: Storyboard | None = None, *, out_dir: str | Path,
+                   source: Any = None, on_event: EventSink | None = None) -> Manifest:
+        """Plan (unless a storyboard is given), produce and assemble: the whole offline-capable path."""
+        if storyboard is None:
+            storyboard = await asyncio.to_thread(self.plan, brief, source)
+        assets = await self.produce(brief, storyboard, on_event=on_event)
+        return await asyncio.to_thread(self.assemble, brief, storyboard, assets, out_dir, on_event=on_event)

