@@ -50,6 +50,16 @@ class Settings(BaseSettings):
     ui_users: SecretStr | None = None  # "alice:pw,bob:pw2"
     slack_allowed_teams: str = ""  # comma-separated team ids; empty = any
     slack_allowed_channels: str = ""  # comma-separated channel ids; empty = any
+    # Direct video vendors (tools/clips/<vendor>.py): base URL overrides; empty = the vendor's public API.
+    kling_base_url: str = ""  # default https://api-singapore.klingai.com
+    minimax_base_url: str = ""  # default https://api.minimax.io (mainland China: https://api.minimaxi.com)
+    veo_base_url: str = ""  # default https://generativelanguage.googleapis.com/v1beta
+    vertex_base_url: str = ""  # default https://{GOOGLE_CLOUD_LOCATION}-aiplatform.googleapis.com/v1
+    runway_base_url: str = ""  # default https://api.dev.runwayml.com
+    runway_api_version: str = "2024-11-06"  # X-Runway-Version header
+    sora_base_url: str = ""  # default https://api.openai.com/v1 (OPENAI_BASE_URL is NOT used for video)
+    seedance_base_url: str = ""  # default https://ark.ap-southeast.bytepluses.com/api/v3
+    luma_base_url: str = ""  # default https://api.lumalabs.ai/dream-machine/v1
 
     def secret(self, name: str) -> str | None:
         """A credential by its conventional name (e.g. ``FAL_KEY``) from the environment or ``.env``."""
