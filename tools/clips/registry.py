@@ -1,0 +1,279 @@
+"""The model registry: TOML data files describing every clip model, its gateways, prices and strengths.
+
+Files ``tools/clips/registry/*.toml`` (sorted) are deep-merged by model id, then the user's
+``$REELFORGE_HOME/models.toml``; a later file adds models or changes fields without code.
+Adapter constructor convention (see docs/interfaces.md): ``Adapter(settings=..., base_url=...)``,
+keyword arguments passed only when the class's ``__init__`` accepts them.
+"""
+
+from __future__ import annotations
+
+import importlib
+import inspect
+import os
+import tomllib
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+from typing import Any, Literal
+
+from pydantic import BaseModel, Field, ValidationError, field_validator, model_validator
+
+from tools.clips.base import ClipProvider
+from tools.production import FORMATS, TRAITS
+from tools.settings import Settings
+
+REGISTRY_DIR = Path(__file__).with_name("registry")
+USER_FILE = "models.toml"
+#: Gateway preference when two usable gateways cost the same.
+GATEWAY_ORDER = ("local", "direct", "fal", "replicate", "comfyui")
+
+ModelKind = Literal["video", "stock", "avatar", "offline"]
+Mode = Literal["text-to-video", "image-to-video"]
+
+
+class RegistryError(ValueError):
+    """A registry file is unreadable or invalid; the message names the file and the key."""
+
+
+class Gateway(BaseModel):
+    """One way to reach a model: an adapter class, the credentials it needs and the gateway's model id."""
+
+    adapter: str
+    env: list[str] = Field(default_factory=list)
+    model: str = ""
+    model_i2v: str = ""
+    params: dict[str, Any] = Field(default_factory=dict)
+    price_per_s: float | None = None  # overrides the model's price on this gateway
+    base_url_env: str = ""  # env var with a base-URL override; default REELFORGE_<GATEWAY>_BASE_URL
+
+    @field_validator("adapter")
+    @classmethod
+    def _dotted(cls, v: str) -> str:
+        if ":" not in v:
+            raise ValueError(f"adapter {v!r} must look like 'package.module:ClassName'")
+        return v
+
+
+class ModelSpec(BaseModel):
+    """One clip model as the router sees it."""
+
+    id: str
+    family: str
+    name: str = ""
+    kind: ModelKind = "video"
+    modes: list[Mode] = Field(default_factory=lambda: ["text-to-video"])
+    durations: list[float] = Field(default_factory=list)
+    duration_range: tuple[float, float] | None = None
+    aspects: list[str] = Field(default_factory=lambda: ["16:9"])
+    resolutions: list[str] = Field(default_factory=list)
+    native_audio: bool = False
+    price_per_s: float = 0.0
+    price_source: str = ""
+    latency_s: float = 120.0
+    concurrency: int = 2
+    retired: bool = False
+    retire_date: date | None = None
+    retire_reason: str = ""
+    unverified: list[str] = Field(default_factory=list)
+    strengths: dict[str, float] = Field(default_factory=dict)
+    gateways: dict[str, Gateway] = Field(default_factory=dict)
+    notes: str = ""
+
+    @field_validator("aspects")
+    @classmethod
+    def _aspects(cls, v: list[str]) -> list[str]:
+        bad = [a for a in v if a not in FORMATS and a != "any"]
+        if bad:
+            raise ValueError(f"unknown aspect ratio(s) {bad}; use {list(FORMATS)} or 'any'")
+        return v
+
+    @field_validator("strengths")
+    @classmethod
+    def _strengths(cls, v: dict[str, float]) -> dict[str, float]:
+        for k, s in v.items():
+            if k not in TRAITS:
+                raise ValueError(f"unknown trait {k!r}; traits are {', '.join(TRAITS)}")
+            if not 0.0 <= s <= 1.0:
+                raise ValueError(f"strength {k}={s} must be between 0 and 1")
+        return v
+
+    @model_validator(mode="after")
+    def _lengths(self) -> ModelSpec:
+        if not self.durations and self.duration_range is None:
+            raise ValueError("give durations = [...] or duration_range = [min, max]")
+        if self.duration_range is not None and not 0 < self.duration_range[0] <= self.duration_range[1]:
+            raise ValueError(f"duration_range {list(self.duration_range)} must be [min, max] with 0 < min <= max")
+        if self.concurrency < 1:
+            raise ValueError("concurrency must be at least 1")
+        return self
+
+    @property
+    def max_clip_s(self) -> float:
+        return self.duration_range[1] if self.duration_range else max(self.durations)
+
+    @property
+    def min_clip_s(self) -> float:
+        return self.duration_range[0] if self.duration_range else min(self.durations)
+
+    def clip_length(self, seconds: float) -> float:
+        """The clip length to request for ``seconds`` of footage (<= max_clip_s): the shortest that covers it."""
+        if self.duration_range:
+            lo, hi = self.duration_range
+            return round(min(hi, max(lo, seconds)), 3)
+        covering = [d for d in sorted(self.durations) if d >= seconds - 1e-6]
+        return covering[0] if covering else max(self.durations)
+
+    def supports_aspect(self, aspect: str) -> bool:
+        return "any" in self.aspects or aspect in self.aspects
+
+    def strength(self, trait: str) -> float:
+        return self.strengths.get(trait, 0.5)
+
+    def retired_reason(self, today: date | None = None) -> str | None:
+        """Why the model can no longer be used, or None."""
+        today = today or date.today()
+        if self.retired:
+            return self.retire_reason or "retired"
+        if self.retire_date and today >= self.retire_date:
+            return self.retire_reason or f"retired on {self.retire_date.isoformat()}"
+        return None
+
+
+@dataclass(frozen=True)
+class Availability:
+    """Whether a model can be used now, on which gateway, and if not, why."""
+
+    model_id: str
+    ok: bool
+    gateway: str | None = None
+    reason: str = ""
+    price_per_s: float = 0.0
+
+
+def _deep_merge(base: dict[str, Any], extra: dict[str, Any]) -> dict[str, Any]:
+    out = dict(base)
+    for k, v in extra.items():
+        out[k] = _deep_merge(out[k], v) if isinstance(v, dict) and isinstance(out.get(k), dict) else v
+    return out
+
+
+def _read_toml(path: Path) -> dict[str, Any]:
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except tomllib.TOMLDecodeError as exc:
+        raise RegistryError(f"{path}: not valid TOML ({exc})") from exc
+    models = data.get("models", {})
+    if not isinstance(models, dict):
+        raise RegistryError(f"{path}: [models] must be a table keyed by model id")
+    return models
+
+
+class Registry:
+    """Validated models keyed by id, plus availability checks and adapter construction."""
+
+    def __init__(self, models: dict[str, ModelSpec], sources: list[str] | None = None) -> None:
+        self.models = dict(sorted(models.items()))
+        self.sources = sources or []
+        self._factories: dict[tuple[str, str], Callable[[], ClipProvider]] = {}
+
+    # --- loading ------------------------------------------------------------------------------
+
+    @classmethod
+    def from_dict(cls, raw: dict[str, dict[str, Any]], *, origin: dict[str, str] | None = None,
+                  sources: list[str] | None = None) -> Registry:
+        """Validate raw ``{model_id: fields}`` data; errors name the file (from ``origin``) and the key."""
+        models: dict[str, ModelSpec] = {}
+        for model_id, fields in raw.items():
+            where = (origin or {}).get(model_id, "registry")
+            if not isinstance(fields, dict):
+                raise RegistryError(f"{where}: [models.{model_id}] must be a table")
+            try:
+                models[model_id] = ModelSpec.model_validate({**fields, "id": model_id})
+            except ValidationError as exc:
+                errs = "; ".join(f"{'.'.join(str(p) for p in e['loc']) or '(model)'}: {e['msg']}"
+                                 for e in exc.errors())
+                raise RegistryError(f"{where}: [models.{model_id}] {errs}") from exc
+        return cls(models, sources)
+
+    @classmethod
+    def load(cls, settings: Settings, *, extra_files: list[Path] | None = None) -> Registry:
+        """Merge the bundled registry files (sorted), ``extra_files``, then ``$REELFORGE_HOME/models.toml``."""
+        files = sorted(REGISTRY_DIR.glob("*.toml"))
+        files += list(extra_files or [])
+        user = Path(settings.home) / USER_FILE
+        if user.is_file():
+            files.append(user)
+        raw: dict[str, Any] = {}
+        origin: dict[str, str] = {}
+        for f in files:
+            for model_id, fields in _read_toml(f).items():
+                raw[model_id] = _deep_merge(raw.get(model_id, {}), fields) if isinstance(fields, dict) else fields
+                origin[model_id] = str(f)
+        return cls.from_dict(raw, origin=origin, sources=[str(f) for f in files])
+
+    # --- queries ------------------------------------------------------------------------------
+
+    def get(self, model_id: str) -> ModelSpec:
+        try:
+            return self.models[model_id]
+        except KeyError:
+            raise KeyError(f"unknown model {model_id!r}; known: {', '.join(self.models)}") from None
+
+    def families(self) -> list[str]:
+        return sorted({m.family for m in self.models.values()})
+
+    def gateway_price(self, model: ModelSpec, gateway: str) -> float:
+        gw = model.gateways.get(gateway)
+        return gw.price_per_s if gw and gw.price_per_s is not None else model.price_per_s
+
+    def gateway_status(self, model: ModelSpec, gateway: str, settings: Settings) -> str | None:
+        """None when ``gateway`` is usable for ``model``, else the reason (missing credential names)."""
+        gw = model.gateways[gateway]
+        missing = [name for name in gw.env if not settings.secret(name)]
+        return f"{gateway}: set {', '.join(missing)}" if missing else None
+
+    def available(self, model: ModelSpec | str, settings: Settings, *, today: date | None = None) -> Availability:
+        """Which gateway is usable for ``model`` (the cheapest, then by GATEWAY_ORDER), or why none is."""
+        spec = self.get(model) if isinstance(model, str) else model
+        retired = spec.retired_reason(today)
+        if retired:
+            return Availability(spec.id, False, None, retired)
+        if not spec.gateways:
+            return Availability(spec.id, False, None, "no gateway configured")
+        usable, reasons = [], []
+        for name in spec.gateways:
+            why = self.gateway_status(spec, name, settings)
+            (reasons.append(why) if why else usable.append(name))
+        if not usable:
+            return Availability(spec.id, False, None, "; ".join(r for r in reasons if r))
+        rank = {g: i for i, g in enumerate(GATEWAY_ORDER)}
+        best = min(usable, key=lambda g: (self.gateway_price(spec, g), rank.get(g, len(rank)), g))
+        return Availability(spec.id, True, best, f"via {best}", self.gateway_price(spec, best))
+
+    # --- adapters -----------------------------------------------------------------------------
+
+    def use(self, model_id: str, gateway: str, factory: Callable[[], ClipProvider]) -> None:
+        """Install an in-process provider factory for (model, gateway) — for tests and benchmarks."""
+        self._factories[(model_id, gateway)] = factory
+
+    def provider_for(self, model_id: str, gateway: str, settings: Settings) -> ClipProvider:
+        """Construct the adapter for ``model_id`` on ``gateway`` (``Adapter(settings=, base_url=)``)."""
+        if (model_id, gateway) in self._factories:
+            return self._factories[(model_id, gateway)]()
+        spec = self.get(model_id)
+        if gateway not in spec.gateways:
+            raise KeyError(f"model {model_id!r} has no gateway {gateway!r}; it has {', '.join(spec.gateways)}")
+        gw = spec.gateways[gateway]
+        module_name, _, cls_name = gw.adapter.partition(":")
+        try:
+            cls = getattr(importlib.import_module(module_name), cls_name)
+        except (ImportError, AttributeError) as exc:
+            raise RegistryError(f"model {model_id!r} gateway {gateway!r}: cannot import adapter {gw.adapter!r} ({exc})") from exc
+        env_name = gw.base_url_env or f"REELFORGE_{(gateway if gateway != 'direct' else spec.family).upper()}_BASE_URL"
+        kwargs: dict[str, Any] = {"settings": settings, "base_url": os.environ.get(env_name) or None}
+        params = inspect.signature(cls).parameters
+        if not any(p.kind is inspect.Parameter.VAR_KEYWORD for p in params.values()):
+            kwargs = {k: v for k, v in kwargs.items() if k in params}
+        return cls(**kwargs)
