@@ -1,0 +1,164 @@
+"""KlingProvider against the loopback Kling fake (JWT, envelopes, succeed spelling, business codes)."""
+
+from __future__ import annotations
+
+import base64
+
+import httpx
+import jwt
+import pytest
+from fakes import kling as fake
+from fakes.server import serve
+from fakes.video_vendors import MALFORMED, VIDEO, inject, request, run_job
+from PIL import Image
+
+from tools.clips.base import JobStatus, ProviderError, RetryPolicy
+from tools.clips.kling import KlingProvider, kling_token
+
+
+@pytest.fixture(scope="module")
+def server():
+    with serve(fake.make_app()) as app:
+        yield app
+
+
+@pytest.fixture
+def app(server, monkeypatch):
+    server.state["faults"] = {}
+    server.state["expired"].clear()
+    server.requests.clear()
+    monkeypatch.setenv("KLING_ACCESS_KEY", fake.ACCESS_KEY)
+    monkeypatch.setenv("KLING_SECRET_KEY", fake.SECRET_KEY)
+    return server
+
+
+def provider(app, timeout: float = 5.0, attempts: int = 4) -> KlingProvider:
+    return KlingProvider(base_url=app.base_url, client=httpx.AsyncClient(timeout=timeout),
+                         retry=RetryPolicy(attempts=attempts, base_s=0.01))
+
+
+def req(**kw):
+    return request(**{"gateway_model": "kling-v2-5-turbo", "params": {"mode": "pro"}, **kw})
+
+
+@pytest.fixture
+def png(tmp_path):
+    path = tmp_path / "start.png"
+    Image.new("RGB", (320, 320), (200, 40, 40)).save(path)
+    return path
+
+
+SK = "s" * 32
+
+
+def test_token_is_hs256_with_iss_and_short_validity():
+    token = kling_token("ak", SK, now=1_000_000)
+    claims = jwt.decode(token, SK, algorithms=["HS256"], options={"verify_exp": False, "verify_nbf": False})
+    assert claims == {"iss": "ak", "exp": 1_001_800, "nbf": 999_995}
+    assert jwt.get_unverified_header(token) == {"alg": "HS256", "typ": "JWT"}
+
+
+async def test_text_to_video_happy_path(app, tmp_path):
+    p = provider(app)
+    job = await run_job(p, req(seconds=7, aspect="4:5", audio=True), tmp_path / "out.mp4")
+    assert job.status == JobStatus.SUCCEEDED
+    assert (tmp_path / "out.mp4").read_bytes() == VIDEO
+    create = app.requests[0]
+    assert create.path == "/v1/videos/text2video"
+    body = create.json()
+    assert body["duration"] == "10" and body["aspect_ratio"] == "1:1" and body["mode"] == "pro"
+    assert body["sound"] == "on" and body["external_task_id"] == "idem-123"
+    assert [r.path for r in app.requests[1:3]] == [f"/v1/videos/text2video/{job.id}"] * 2
+
+
+async def test_image_to_video_sends_raw_base64(app, tmp_path, png):
+    job = await run_job(provider(app), req(mode="image-to-video", image_path=str(png)), tmp_path / "o.mp4")
+    assert job.status == JobStatus.SUCCEEDED
+    body = app.requests[0].json()
+    assert app.requests[0].path == "/v1/videos/image2video"
+    assert base64.b64decode(body["image"]) == png.read_bytes()
+
+
+async def test_refusal_on_create_keeps_kling_message(app):
+    with pytest.raises(ProviderError) as err:
+        await provider(app).submit(req(prompt="something forbidden"))
+    assert err.value.kind == "refused" and "content security policy" in err.value.message
+    assert "1301" in err.value.message and len(app.requests) == 1  # never retried
+
+
+async def test_refusal_after_submission(app):
+    job = await run_job(provider(app), req(prompt="a risky scene"))
+    assert job.status == JobStatus.REFUSED and job.message == "Failure to pass the risk control system"
+
+
+async def test_technical_failure_is_failed_not_refused(app):
+    job = await run_job(provider(app), req(prompt="a broken scene"))
+    assert job.status == JobStatus.FAILED and "Internal error" in job.message
+
+
+async def test_concurrency_1303_is_backpressure_then_succeeds(app):
+    inject(app, "create", (429, {"code": 1303, "message": "parallel task over resource pack limit"},
+                           {"Retry-After": "0"}))
+    job = await provider(app).submit(req())
+    assert job.status == JobStatus.QUEUED
+    assert len([r for r in app.requests if r.method == "POST"]) == 2
+
+
+async def test_429_honours_retry_after_and_gives_up_typed(app):
+    inject(app, "create", *[(429, {"code": 1302, "message": "too fast"}, {"Retry-After": "0"})] * 2)
+    with pytest.raises(ProviderError) as err:
+        await provider(app, attempts=2).submit(req())
+    assert err.value.kind == "rate_limit" and err.value.retry_after == 0
+
+
+async def test_5xx_then_success(app):
+    inject(app, "poll", (500, {"code": 5000, "message": "internal error"}))
+    job = await run_job(provider(app), req())
+    assert job.status == JobStatus.SUCCEEDED
+
+
+async def test_quota_and_auth_codes_are_not_retried(app, monkeypatch):
+    inject(app, "create", (429, {"code": 1102, "message": "resource pack depleted"}))
+    with pytest.raises(ProviderError) as err:
+        await provider(app).submit(req())
+    assert err.value.kind == "quota"
+    monkeypatch.setenv("KLING_SECRET_KEY", "wrong-" + "x" * 32)
+    with pytest.raises(ProviderError) as err:
+        await provider(app).submit(req())
+    assert err.value.kind == "auth" and "wrong" not in str(err.value)
+
+
+async def test_missing_keys_is_auth_error(app, monkeypatch):
+    monkeypatch.delenv("KLING_SECRET_KEY")
+    with pytest.raises(ProviderError, match="KLING_SECRET_KEY is not set"):
+        await provider(app).submit(req())
+
+
+async def test_timeout(app):
+    inject(app, "create", 0.4, 0.4)
+    with pytest.raises(ProviderError) as err:
+        await provider(app, timeout=0.1, attempts=2).submit(req())
+    assert err.value.kind == "timeout"
+
+
+async def test_malformed_body(app):
+    inject(app, "create", MALFORMED)
+    with pytest.raises(ProviderError) as err:
+        await provider(app).submit(req())
+    assert err.value.kind == "provider" and "malformed" in err.value.message
+
+
+async def test_expired_url(app, tmp_path):
+    p = provider(app)
+    job = await run_job(p, req())
+    app.state["expired"].add(job.result_url.rsplit("/", 1)[1])
+    with pytest.raises(ProviderError) as err:
+        await p.download(job, tmp_path / "late.mp4")
+    assert err.value.kind == "expired"
+
+
+def test_prompt_limit_checked_before_sending(app):
+    with pytest.raises(ProviderError, match="2501 characters"):
+        provider(app).check_request(req(prompt="x" * 2501))
+    with pytest.raises(ProviderError, match="accepts 500"):
+        provider(app).check_request(req(prompt="x" * 501, params={"max_prompt_chars": 500}))

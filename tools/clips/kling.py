@@ -1,0 +1,135 @@
+"""Kling (Kuaishou) official API: JWT auth, text2video / image2video tasks, ``succeed`` polling.
+
+Contract: ../shared/research/providers.md §1. Credentials ``KLING_ACCESS_KEY`` + ``KLING_SECRET_KEY``;
+base URL ``REELFORGE_KLING_BASE_URL`` (default the Singapore endpoint; older accounts may need
+``https://api.klingai.com``). Registry params: ``mode`` (``std``/``pro``), ``durations`` (default 5, 10),
+``max_prompt_chars`` (2500; set 500 for image-to-video if the server enforces ComfyUI's limit).
+"""
+
+from __future__ import annotations
+
+import base64
+import time
+
+import httpx
+import jwt
+
+from tools.clips.base import ClipRequest, Job, JobStatus, ProviderError, default_error, parse_retry_after
+from tools.clips.vendor_common import VendorProvider, dig, image_bytes, is_url, map_status, nearest_ratio
+
+STATUS = {"submitted": JobStatus.QUEUED, "processing": JobStatus.RUNNING,
+          "succeed": JobStatus.SUCCEEDED, "failed": JobStatus.FAILED}
+ASPECTS = ["16:9", "9:16", "1:1"]
+# Kling business codes (§1.6) → error kinds. 1302/1303 are back-pressure: retry after a pause.
+CODE_KINDS = {
+    **dict.fromkeys((1000, 1001, 1002, 1003, 1004, 1103, 1304), "auth"),
+    **dict.fromkeys((1100, 1101, 1102), "quota"),
+    **dict.fromkeys((1200, 1201, 1202, 1203), "invalid"),
+    **dict.fromkeys((1300, 1301), "refused"),
+    **dict.fromkeys((1302, 1303), "rate_limit"),
+    **dict.fromkeys((5000, 5001), "provider"),
+    5002: "timeout",
+}
+
+
+def kling_token(access_key: str, secret_key: str, *, now: float | None = None, ttl_s: int = 1800) -> str:
+    """The per-request JWT: HS256 signed with the secret key, ``iss`` = access key, 30 min, nbf −5 s."""
+    t = int(now if now is not None else time.time())
+    return jwt.encode({"iss": access_key, "exp": t + ttl_s, "nbf": t - 5}, secret_key,
+                      algorithm="HS256", headers={"alg": "HS256", "typ": "JWT"})
+
+
+class KlingProvider(VendorProvider):
+    """Kling text-to-video and image-to-video (``kling-v1`` … ``kling-v3``)."""
+
+    name = "kling"
+    base_url = "https://api-singapore.klingai.com"
+    base_url_setting = "kling_base_url"
+    poll_interval_s = 10.0
+    max_prompt_chars = 2500
+    default_durations = [5, 10]
+
+    def headers(self) -> dict[str, str]:
+        ak, sk = self.require("KLING_ACCESS_KEY"), self.require("KLING_SECRET_KEY")
+        return {"Authorization": f"Bearer {kling_token(ak, sk)}", "Content-Type": "application/json"}
+
+    def map_error(self, resp: httpx.Response) -> ProviderError:
+        try:
+            body = resp.json()
+        except ValueError:
+            body = None
+        code = body.get("code") if isinstance(body, dict) else None
+        if not isinstance(code, int) or code not in CODE_KINDS:
+            return default_error(self.name, resp)
+        return self._code_error(code, str(body.get("message") or ""), resp)
+
+    def _code_error(self, code: int, message: str, resp: httpx.Response | None = None) -> ProviderError:
+        kind = CODE_KINDS.get(code, "invalid")
+        retry_after = parse_retry_after(resp.headers.get("retry-after")) if resp is not None else None
+        if kind == "rate_limit" and retry_after is None:
+            retry_after = 1.0  # the docs ask for at least a second of backoff on 1302/1303
+        text = f"{message or 'error'} (code {code})"
+        return ProviderError(self.name, kind, text, retry_after=retry_after,  # type: ignore[arg-type]
+                             status_code=resp.status_code if resp is not None else None)
+
+    def _data(self, body: object) -> dict:
+        """The ``data`` of a Kling envelope; a non-zero ``code`` on HTTP 200 is still an error."""
+        if not isinstance(body, dict) or "code" not in body:
+            raise ProviderError(self.name, "provider", "malformed response (no Kling envelope)")
+        if body["code"] != 0:
+            raise self._code_error(int(body["code"]), str(body.get("message") or ""))
+        data = body.get("data")
+        if not isinstance(data, dict) or not data.get("task_id"):
+            raise ProviderError(self.name, "provider", "malformed response (no task data)")
+        return data
+
+    def build_body(self, req: ClipRequest) -> tuple[str, dict]:
+        """The endpoint kind (``text2video``/``image2video``) and its JSON body."""
+        kind = "image2video" if self.uses_image(req) else "text2video"
+        body: dict = {
+            "model_name": self.model_for(req),
+            "prompt": req.prompt,
+            "mode": req.params.get("mode", "std"),
+            "aspect_ratio": nearest_ratio(req.aspect, ASPECTS),
+            "duration": str(self.duration_for(req)),
+        }
+        if req.negative_prompt:
+            body["negative_prompt"] = req.negative_prompt
+        if "cfg_scale" in req.params:
+            body["cfg_scale"] = req.params["cfg_scale"]
+        if req.audio:
+            body["sound"] = "on"
+        if req.idempotency_key:
+            body["external_task_id"] = req.idempotency_key
+        if kind == "image2video":
+            assert req.image_path
+            if is_url(req.image_path):
+                body["image"] = req.image_path
+            else:  # raw base64, no data: prefix (§1.4)
+                data, _ = image_bytes(req.image_path, max_bytes=self.max_image_bytes, provider=self.name)
+                body["image"] = base64.b64encode(data).decode()
+        return kind, body
+
+    async def submit(self, req: ClipRequest) -> Job:
+        self.check_request(req)
+        kind, body = self.build_body(req)
+        data = self._data(await self.json("POST", f"/v1/videos/{kind}", json=body))
+        job = Job(id=str(data["task_id"]), provider=self.name, data={"kind": kind})
+        return self._apply(job, data)
+
+    async def poll(self, job: Job) -> Job:
+        data = self._data(await self.json("GET", f"/v1/videos/{job.data['kind']}/{job.id}"))
+        return self._apply(job, data)
+
+    def _apply(self, job: Job, data: dict) -> Job:
+        status = map_status(self.name, data.get("task_status"), STATUS)
+        if status == JobStatus.FAILED:
+            return self.failed(job, str(data.get("task_status_msg") or ""))
+        job.status = status
+        if status == JobStatus.SUCCEEDED:
+            url = dig(data, "task_result", "videos", 0, "url")
+            if not url:
+                raise ProviderError(self.name, "provider", f"task {job.id} succeeded without a video URL")
+            job.result_url = str(url)
+            job.data["duration"] = dig(data, "task_result", "videos", 0, "duration")
+        return job

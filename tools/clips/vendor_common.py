@@ -1,0 +1,169 @@
+"""What every direct video-vendor adapter shares: constructor, credentials, limits, image input, mapping.
+
+Each vendor module (kling, minimax, veo, runway, sora, seedance, luma) subclasses :class:`VendorProvider`
+and only writes its own wire format. Registry ``params`` (tools/clips/registry/direct.toml) reach the
+adapter as ``ClipRequest.params``; the keys understood here are ``max_prompt_chars`` and ``durations``.
+"""
+
+from __future__ import annotations
+
+import base64
+import math
+import mimetypes
+import re
+from pathlib import Path
+from typing import Any
+
+import httpx
+
+from tools.clips.base import ClipRequest, HttpProvider, Job, JobStatus, ProviderError, RetryPolicy
+from tools.settings import Settings, get_settings
+
+_REFUSAL = re.compile(
+    r"moderat|sensitive|safety|content (security|policy)|policy violation|risk control|inappropriate|"
+    r"prohibited|not allowed|blocked|nsfw|responsible ai|rai filter|public figure",
+    re.IGNORECASE,
+)
+
+
+def looks_like_refusal(*texts: str | None) -> bool:
+    """True when a vendor's failure text reads like a content-policy refusal."""
+    return any(t and _REFUSAL.search(t) for t in texts)
+
+
+def is_url(value: str | None) -> bool:
+    return bool(value) and str(value).startswith(("http://", "https://"))
+
+
+def image_bytes(path: str, *, max_bytes: int, provider: str) -> tuple[bytes, str]:
+    """Read a local start frame; raise ``invalid`` when missing or over the vendor's size limit."""
+    p = Path(path)
+    if not p.is_file():
+        raise ProviderError(provider, "invalid", f"start image {p.name!r} does not exist")
+    data = p.read_bytes()
+    if len(data) > max_bytes:
+        raise ProviderError(provider, "invalid",
+                            f"start image is {len(data) / 1e6:.1f} MB; this API accepts {max_bytes / 1e6:.0f} MB")
+    mime = mimetypes.guess_type(p.name)[0] or "image/png"
+    return data, mime
+
+
+def image_data_url(path: str, *, max_bytes: int, provider: str) -> str:
+    """A URL stays a URL; a local file becomes a ``data:image/...;base64,`` URL."""
+    if is_url(path):
+        return path
+    data, mime = image_bytes(path, max_bytes=max_bytes, provider=provider)
+    return f"data:{mime};base64,{base64.b64encode(data).decode()}"
+
+
+def ratio_value(ratio: str) -> float:
+    """``"16:9"`` or ``"1280:720"`` or ``"1280x720"`` → width / height."""
+    w, h = re.split(r"[:x]", ratio)
+    return float(w) / float(h)
+
+
+def nearest_ratio(aspect: str, allowed: list[str]) -> str:
+    """The allowed ratio string closest (in log scale) to ``aspect``; ties favour the earlier entry."""
+    target = math.log(ratio_value(aspect))
+    return min(allowed, key=lambda r: abs(math.log(ratio_value(r)) - target))
+
+
+def pick_duration(seconds: float, allowed: list[int] | list[float]) -> int | float:
+    """The shortest allowed duration that covers ``seconds``, else the longest allowed."""
+    ordered = sorted(allowed)
+    for d in ordered:
+        if d + 1e-6 >= seconds:
+            return d
+    return ordered[-1]
+
+
+def map_status(provider: str, value: Any, table: dict[str, JobStatus]) -> JobStatus:
+    """Normalise a vendor status string; an unknown value is a typed provider error, not a guess."""
+    try:
+        return table[str(value)]
+    except KeyError:
+        raise ProviderError(provider, "provider", f"unexpected task status {value!r}") from None
+
+
+def dig(body: Any, *keys: str | int) -> Any:
+    """``body[k1][k2]...`` or ``None`` when any step is missing (vendor bodies are often sparse)."""
+    cur = body
+    for k in keys:
+        if isinstance(k, int):
+            if not isinstance(cur, list) or len(cur) <= k:
+                return None
+        elif not isinstance(cur, dict):
+            return None
+        cur = cur[k]
+    return cur
+
+
+class VendorProvider(HttpProvider):
+    """A direct vendor adapter: settings, base URL resolution, credentials and pre-flight checks.
+
+    Base URL precedence: the ``base_url`` argument, then the settings field named by
+    ``base_url_setting`` (``REELFORGE_<VENDOR>_BASE_URL``), then the class default.
+    """
+
+    base_url_setting: str = ""
+    default_durations: list[int] = [5]
+    max_image_bytes: int = 10 * 1024 * 1024
+
+    def __init__(self, *, settings: Settings | None = None, base_url: str | None = None,
+                 client: httpx.AsyncClient | None = None, retry: RetryPolicy | None = None) -> None:
+        self.settings = settings or get_settings()
+        configured = getattr(self.settings, self.base_url_setting, "") if self.base_url_setting else ""
+        super().__init__(base_url=base_url or configured or None, client=client, retry=retry)
+
+    def require(self, *names: str) -> str:
+        """The first credential among ``names`` that is set, else an ``auth`` error naming them."""
+        for name in names:
+            value = self.settings.secret(name)
+            if value:
+                return value
+        raise ProviderError(self.name, "auth", f"{' or '.join(names)} is not set")
+
+    def check_request(self, req: ClipRequest) -> None:
+        """Prompt length (registry ``max_prompt_chars`` overrides the class limit) and start image."""
+        limit = int(req.params.get("max_prompt_chars", self.max_prompt_chars))
+        for label, text in (("prompt", req.prompt), ("negative prompt", req.negative_prompt)):
+            if len(text) > limit:
+                raise ProviderError(self.name, "invalid",
+                                    f"{label} is {len(text)} characters; this model accepts {limit}")
+        if not req.prompt.strip() and not req.image_path:
+            raise ProviderError(self.name, "invalid", "empty prompt")
+        if self.wants_image(req) and not req.image_path:
+            raise ProviderError(self.name, "invalid", "image-to-video needs a start image (image_path)")
+        if req.image_path and not is_url(req.image_path):
+            image_bytes(req.image_path, max_bytes=self.max_image_bytes, provider=self.name)
+
+    @staticmethod
+    def wants_image(req: ClipRequest) -> bool:
+        return req.mode == "image-to-video"
+
+    @staticmethod
+    def uses_image(req: ClipRequest) -> bool:
+        """Image-to-video when asked for, or whenever a start frame is supplied."""
+        return req.mode == "image-to-video" or bool(req.image_path)
+
+    def duration_for(self, req: ClipRequest) -> int | float:
+        return pick_duration(req.seconds, list(req.params.get("durations", self.default_durations)))
+
+    def model_for(self, req: ClipRequest) -> str:
+        model = req.gateway_model or str(req.params.get("model", ""))
+        if not model:
+            raise ProviderError(self.name, "invalid", "no vendor model id given (registry `model`)")
+        return model
+
+    def failed(self, job: Job, message: str, *, refused: bool | None = None) -> Job:
+        """Mark ``job`` failed or refused, keeping the vendor's own words."""
+        is_refusal = looks_like_refusal(message) if refused is None else refused
+        job.status = JobStatus.REFUSED if is_refusal else JobStatus.FAILED
+        job.message = message or ("refused by the provider's content policy" if is_refusal else "generation failed")
+        return job
+
+    async def download(self, job: Job, dest: Path) -> Path:
+        """Fetch ``job.result_url`` at once (vendor URLs expire)."""
+        if job.status != JobStatus.SUCCEEDED or not job.result_url:
+            raise ProviderError(self.name, "invalid", f"job {job.id} has no result to download ({job.status})")
+        return await self.fetch_file(job.result_url, dest)
