@@ -1,0 +1,119 @@
+"""Pexels adapter against a loopback fake: search, rank, pick, licence, fit, errors, 429, cache."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from fakes.pexels import make_app
+from fakes.server import serve
+
+from tools.clips.base import ClipRequest, ProviderError, RetryPolicy
+from tools.clips.pexels import PexelsProvider
+from tools.media import probe
+from tools.stock.ratelimit import TokenBucket
+
+KEY = "pexels-test-key"
+
+
+@pytest.fixture(scope="module")
+def fake():
+    with serve(make_app(KEY)) as app:
+        yield app
+
+
+@pytest.fixture
+def pexels(fake, monkeypatch):
+    monkeypatch.setenv("PEXELS_API_KEY", KEY)
+    fake.requests.clear()
+    fake.state["rate_limit"] = 0
+    return PexelsProvider(base_url=fake.base_url, retry=RetryPolicy(attempts=3, base_s=0.01),
+                          bucket=TokenBucket("pexels", 100, 1.0))
+
+
+def req(prompt: str, *, w: int = 320, h: int = 180, seconds: float = 2.0, **kw) -> ClipRequest:
+    return ClipRequest(shot_id="s1", prompt=prompt, seconds=seconds, width=w, height=h, fps=15,
+                       aspect="16:9" if w > h else "9:16", **kw)
+
+
+async def test_pexels_video_is_searched_picked_fitted_and_credited(pexels, fake, tmp_path):
+    job = await pexels.submit(req("Cinematic aerial shot of a lighthouse at dusk, 35mm; palette: teal"))
+    assert job.status.done and job.data["candidate"]["id"] == "101"
+    sent = fake.requests[0]
+    assert sent.path == "/videos/search" and sent.headers["authorization"] == KEY
+    assert sent.query["orientation"] == "landscape" and sent.query["query"] == "aerial lighthouse dusk"
+    assert job.result_url.endswith("101-sd.mp4") or job.result_url.endswith("101-hd.mp4")
+    prov = job.data["provenance"]
+    assert prov["source"] == "pexels" and prov["licence"].startswith("Pexels License")
+    assert prov["attribution"] == "Video by Ada Lovelace on Pexels (https://www.pexels.com/video/aerial-view-of-a-lighthouse-at-dusk-101/)"
+    assert prov["author"] == "Ada Lovelace" and prov["source_url"].startswith("https://www.pexels.com/video/")
+    out = await pexels.download(job, tmp_path / "shot.mp4")
+    info = probe(out)
+    assert (info.width, info.height) == (320, 180) and abs(info.duration_s - 2.0) < 0.2 and not info.has_audio
+    assert not list(tmp_path.glob("*.source.*"))
+
+
+async def test_pexels_portrait_shot_gets_the_vertical_clip(pexels, fake):
+    job = await pexels.submit(req("lighthouse", w=180, h=320))
+    assert job.data["candidate"]["id"] == "102"
+    assert fake.requests[0].query["orientation"] == "portrait"
+
+
+async def test_pexels_reformulates_when_nothing_fits(pexels):
+    job = await pexels.submit(req("lighthouse photographed through a kaleidoscope prism"))
+    assert job.data["query"] == "lighthouse"
+    assert len(job.data["queries_tried"]) > 2 and job.data["queries_tried"][0].startswith("videos:lighthouse photo")
+
+
+async def test_pexels_refuses_with_the_queries_it_tried(pexels):
+    with pytest.raises(ProviderError) as err:
+        await pexels.submit(req("quantum zebra hologram"))
+    assert err.value.kind == "refused" and "quantum zebra hologram" in err.value.message
+
+
+async def test_pexels_photo_route_becomes_a_ken_burns_shot(pexels, fake, tmp_path):
+    job = await pexels.submit(req("mountain lake at sunrise", gateway_model="photos"))
+    assert job.data["candidate"]["kind"] == "image" and fake.requests[-1].path == "/v1/search"
+    assert job.data["provenance"]["attribution"].startswith("Photo by Ada Lovelace on Pexels")
+    info = probe(await pexels.download(job, tmp_path / "still.mp4"))
+    assert (info.width, info.height) == (320, 180) and abs(info.duration_s - 2.0) < 0.2
+
+
+async def test_pexels_missing_and_wrong_key_are_auth_errors(pexels, fake, monkeypatch):
+    monkeypatch.delenv("PEXELS_API_KEY")
+    with pytest.raises(ProviderError, match="PEXELS_API_KEY is not set") as err:
+        await pexels.submit(req("lighthouse"))
+    assert err.value.kind == "auth" and not fake.requests
+    monkeypatch.setenv("PEXELS_API_KEY", "wrong-secret-value")
+    with pytest.raises(ProviderError) as err:
+        await pexels.submit(req("lighthouse"))
+    assert err.value.kind == "auth" and "wrong-secret-value" not in str(err.value)
+
+
+async def test_pexels_429_is_retried_then_reported(pexels, fake):
+    fake.state["rate_limit"] = 1
+    job = await pexels.submit(req("lighthouse"))
+    assert job.data["candidate"]["id"] == "101" and len(fake.requests) == 2
+    fake.state["rate_limit"] = 5
+    pexels.retry = RetryPolicy(attempts=2, base_s=0.01)
+    with pytest.raises(ProviderError) as err:
+        await pexels.submit(req("office workers"))
+    assert err.value.kind == "rate_limit"
+    fake.state["rate_limit"] = 0
+
+
+async def test_pexels_responses_are_cached_without_the_key(pexels, fake, isolated_home):
+    await pexels.submit(req("lighthouse"))
+    await pexels.submit(req("lighthouse"))
+    assert len(fake.requests) == 1
+    files = list((isolated_home / "cache" / "stock" / "pexels").glob("*.json"))
+    assert files and all(KEY not in f.read_text() for f in files)
+    assert json.loads(files[0].read_text())["body"]["videos"][0]["id"] == 101
+
+
+async def test_pexels_expired_file_url_is_reported(pexels, tmp_path):
+    job = await pexels.submit(req("lighthouse"))
+    job.data["candidate"]["url"] = job.data["candidate"]["url"].rsplit("/", 1)[0] + "/gone.mp4"
+    with pytest.raises(ProviderError) as err:
+        await pexels.download(job, tmp_path / "x.mp4")
+    assert err.value.kind == "expired"
