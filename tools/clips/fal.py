@@ -1,0 +1,93 @@
+"""fal.ai queue API adapter: submit to queue.fal.run/{model}, poll the returned status_url, read response_url.
+
+Auth is ``Authorization: Key <FAL_KEY>``. Status is ``IN_QUEUE`` / ``IN_PROGRESS`` (HTTP 202) or
+``COMPLETED`` (200) — a COMPLETED status may carry ``error`` / ``error_type``, and the result itself may
+be a 4xx model error (``detail``). Result JSON holds ``video.url``; results expire within the hour.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Any
+
+from tools.clips.base import ClipRequest, HttpProvider, Job, JobStatus, ProviderError, RetryPolicy
+from tools.clips.gateway_input import build_input
+from tools.clips.vendor_common import looks_like_refusal
+from tools.settings import Settings, get_settings
+
+_STATUS = {"IN_QUEUE": JobStatus.QUEUED, "IN_PROGRESS": JobStatus.RUNNING}
+
+
+class FalProvider(HttpProvider):
+    """Any fal.ai-hosted video model (Kling, Hailuo, Veo, Seedance, Luma, Pika, Wan, LTX)."""
+
+    name = "fal"
+    base_url = "https://queue.fal.run"
+    poll_interval_s = 3.0
+
+    def __init__(self, *, settings: Settings | None = None, base_url: str | None = None,
+                 api_key: str | None = None, retry: RetryPolicy | None = None, **kwargs: Any) -> None:
+        settings = settings or get_settings()
+        super().__init__(base_url=base_url or os.environ.get("REELFORGE_FAL_BASE_URL"), retry=retry, **kwargs)
+        self._key = api_key or settings.secret("FAL_KEY")
+
+    def headers(self) -> dict[str, str]:
+        if not self._key:
+            raise ProviderError(self.name, "auth", "FAL_KEY is not set")
+        return {"Authorization": f"Key {self._key}"}
+
+    async def submit(self, req: ClipRequest) -> Job:
+        if not req.gateway_model:
+            raise ProviderError(self.name, "invalid", f"no fal model id for {req.model_id or req.shot_id}")
+        self.check_request(req)
+        body = await self.json("POST", f"/{req.gateway_model.strip('/')}", json=build_input(req, self.name))
+        if not isinstance(body, dict) or not body.get("request_id"):
+            raise ProviderError(self.name, "provider", "submit answer has no request_id")
+        rid = str(body["request_id"])
+        owner_app = "/".join(req.gateway_model.strip("/").split("/")[:2])
+        data = {
+            "status_url": body.get("status_url") or self.url(f"/{owner_app}/requests/{rid}/status"),
+            "response_url": body.get("response_url") or self.url(f"/{owner_app}/requests/{rid}"),
+        }
+        return Job(rid, self.name, _STATUS.get(str(body.get("status")), JobStatus.QUEUED), data=data)
+
+    async def poll(self, job: Job) -> Job:
+        body = await self.json("GET", job.data["status_url"])
+        if not isinstance(body, dict):
+            raise ProviderError(self.name, "provider", "status answer is not a JSON object")
+        status = str(body.get("status", ""))
+        if status in _STATUS:
+            pos = body.get("queue_position")
+            job.status, job.message = _STATUS[status], f"queue position {pos}" if pos is not None else ""
+            return job
+        if status != "COMPLETED":
+            raise ProviderError(self.name, "provider", f"unknown fal status {status!r}")
+        if body.get("error"):
+            return self._failed(job, str(body["error"]), str(body.get("error_type") or ""))
+        return await self._result(job, body.get("response_url") or job.data["response_url"])
+
+    async def _result(self, job: Job, url: str) -> Job:
+        try:
+            out = await self.json("GET", url)
+        except ProviderError as exc:
+            if exc.kind in ("invalid", "quota"):  # the model's own error (e.g. 422 with detail)
+                return self._failed(job, exc.message, "")
+            raise
+        video = out.get("video") if isinstance(out, dict) else None
+        video_url = video.get("url") if isinstance(video, dict) else None
+        if not video_url:
+            raise ProviderError(self.name, "provider", "result has no video.url")
+        job.status, job.result_url = JobStatus.SUCCEEDED, str(video_url)
+        return job
+
+    def _failed(self, job: Job, message: str, error_type: str) -> Job:
+        refused = looks_like_refusal(message, error_type) or "content_policy" in error_type
+        job.status = JobStatus.REFUSED if refused else JobStatus.FAILED
+        job.message = f"{message} ({error_type})" if error_type else message
+        return job
+
+    async def download(self, job: Job, dest: Path) -> Path:
+        if not job.result_url:
+            raise ProviderError(self.name, "provider", "job has no result URL")
+        return await self.fetch_file(job.result_url, dest)
