@@ -1,0 +1,92 @@
+"""Pixabay adapter against a loopback fake: key parameter, ranking, credits, 24 h cache, 400/429."""
+
+from __future__ import annotations
+
+import pytest
+from fakes.pixabay import make_app
+from fakes.server import serve
+
+from tools.clips.base import ClipRequest, ProviderError, RetryPolicy
+from tools.clips.pixabay import PixabayProvider
+from tools.media import probe
+from tools.stock.cache import ResponseCache
+from tools.stock.ratelimit import TokenBucket
+
+KEY = "pixabay-test-key"
+
+
+@pytest.fixture(scope="module")
+def fake():
+    with serve(make_app(KEY)) as app:
+        yield app
+
+
+@pytest.fixture
+def pixabay(fake, monkeypatch):
+    monkeypatch.setenv("PIXABAY_API_KEY", KEY)
+    fake.requests.clear()
+    fake.state["rate_limit"] = 0
+    return PixabayProvider(base_url=fake.base_url, retry=RetryPolicy(attempts=3, base_s=0.01),
+                           bucket=TokenBucket("pixabay", 100, 1.0))
+
+
+def req(prompt: str, *, w: int = 320, h: int = 180, seconds: float = 1.5, **kw) -> ClipRequest:
+    return ClipRequest(shot_id="s1", prompt=prompt, seconds=seconds, width=w, height=h, fps=15, **kw)
+
+
+async def test_pixabay_video_pick_records_where_it_came_from(pixabay, fake, tmp_path):
+    job = await pixabay.submit(req("a lighthouse on the sea at dusk", w=640, h=360))
+    sent = fake.requests[0]
+    assert sent.path == "/api/videos/" and sent.query["key"] == KEY and sent.query["video_type"] == "film"
+    c = job.data["candidate"]
+    assert c["id"] == "101" and c["tags"] == ["lighthouse", "sea", "dusk"]
+    assert c["url"].endswith("-small.mp4")  # smallest rendition that still covers 640x360
+    prov = job.data["provenance"]
+    assert prov["licence"].startswith("Pixabay Content License") and prov["author"] == "AdaLovelace"
+    assert prov["attribution"] == ("Video by AdaLovelace on Pixabay "
+                                   "(https://pixabay.com/videos/aerial-view-of-a-lighthouse-at-dusk-101/)")
+    info = probe(await pixabay.download(job, tmp_path / "shot.mp4"))
+    assert (info.width, info.height) == (640, 360) and abs(info.duration_s - 1.5) < 0.2
+
+
+async def test_pixabay_short_clip_loses_to_a_long_enough_one(pixabay):
+    # 103 "office workers typing" is 2 s long; a 6-s shot still takes it (only candidate) but scores lower
+    short = (await pixabay.submit(req("office workers", seconds=1.5))).data["candidate"]["score"]
+    long_ = (await pixabay.submit(req("office workers", seconds=6))).data["candidate"]["score"]
+    assert short > long_
+
+
+async def test_pixabay_photo_route_sends_orientation_and_min_width(pixabay, fake):
+    job = await pixabay.submit(req("red apple", w=180, h=320, gateway_model="photos"))
+    q = fake.requests[0].query
+    assert fake.requests[0].path == "/api/" and q["orientation"] == "vertical" and q["image_type"] == "photo"
+    assert job.data["candidate"]["id"] == "202" and job.data["provenance"]["attribution"].startswith("Photo by")
+
+
+async def test_pixabay_bad_key_is_an_auth_error_without_leaking_it(pixabay, monkeypatch):
+    monkeypatch.setenv("PIXABAY_API_KEY", "not-the-key-123")
+    with pytest.raises(ProviderError) as err:
+        await pixabay.submit(req("lighthouse"))
+    assert err.value.kind == "auth" and "not-the-key-123" not in str(err.value)
+
+
+async def test_pixabay_429_retried(pixabay, fake):
+    fake.state["rate_limit"] = 2
+    job = await pixabay.submit(req("lighthouse"))
+    assert job.data["candidate"]["id"] == "101" and len(fake.requests) == 3
+
+
+async def test_pixabay_cache_is_honoured_for_24_hours(fake, monkeypatch, isolated_home):
+    monkeypatch.setenv("PIXABAY_API_KEY", KEY)
+    fake.requests.clear()
+    now = [1_000_000.0]
+    cache = ResponseCache(isolated_home / "c", clock=lambda: now[0])
+    p = PixabayProvider(base_url=fake.base_url, cache=cache, bucket=TokenBucket("pixabay", 100, 1.0))
+    await p.submit(req("lighthouse"))
+    now[0] += 23 * 3600
+    await p.submit(req("lighthouse"))
+    assert len(fake.requests) == 1  # served from the cache within 24 h
+    now[0] += 2 * 3600
+    await p.submit(req("lighthouse"))
+    assert len(fake.requests) == 2  # refreshed after 24 h
+    assert all(KEY not in f.read_text() and KEY not in f.name for f in (isolated_home / "c").rglob("*.json"))
