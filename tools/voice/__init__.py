@@ -1,0 +1,10 @@
+"""Narration: ElevenLabs, Piper and espeak-ng voices with word timings; consented cloning; offline alignment."""
+
+from tools.voice.align import align_words
+from tools.voice.base import ClonedVoice, VoiceError, VoiceInfo
+from tools.voice.clone import clone_voice, delete_clone, list_clones
+from tools.voice.synth import list_voices, synthesize
+from tools.voice.text import normalize_text
+
+__all__ = ["ClonedVoice", "VoiceError", "VoiceInfo", "align_words", "clone_voice", "delete_clone", "list_clones",
+           "list_voices", "normalize_text", "synthesize"]

@@ -1,0 +1,159 @@
+"""``synthesize``: narration from ElevenLabs, Piper or espeak-ng, cached, with word timings and provenance."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from pathlib import Path
+
+from tools.production import Asset, Narration, Provenance, WordTiming
+from tools.settings import Settings, get_settings
+from tools.store import AssetStore
+from tools.voice import eleven, espeak_engine, piper_engine
+from tools.voice.base import VoiceError, VoiceInfo
+from tools.voice.clone import find_clone
+from tools.voice.text import normalize_text
+
+DEFAULT_ELEVENLABS_VOICE = "JBFqnCBsd6RMkjVDRZzb"  # "George", the SDK's example narrator
+# Estimated USD per 1,000 characters (plan overage rates, 2026-11; flash is half price).
+PRICE_PER_1K = {eleven.QUALITY_MODEL: 0.30, eleven.CHEAP_MODEL: 0.15}
+NO_OFFLINE = (f"no offline voice is installed: {piper_engine.INSTALL_HINT}, or "
+              f"`{espeak_engine.INSTALL_HINT}`")
+
+
+@dataclass(frozen=True)
+class VoiceChoice:
+    engine: str  # elevenlabs | piper | espeak
+    voice_id: str = ""
+
+
+def resolve(voice: str, settings: Settings, language: str = "en") -> VoiceChoice:
+    """Turn ``"auto"``, ``"piper"``, ``"espeak"``, ``"elevenlabs[:<id>]"`` into an engine and voice id."""
+    v = (voice or "auto").strip()
+    if v == "auto":
+        if eleven.configured(settings):
+            return VoiceChoice("elevenlabs", DEFAULT_ELEVENLABS_VOICE)
+        return offline_choice(language)
+    if v == "elevenlabs" or v.startswith("elevenlabs:"):
+        return VoiceChoice("elevenlabs", v.partition(":")[2] or DEFAULT_ELEVENLABS_VOICE)
+    if v == "piper":
+        return VoiceChoice("piper", piper_engine.VOICE_NAME)
+    if v == "espeak":
+        return VoiceChoice("espeak", espeak_engine.voice_for(language))
+    if v == "offline":
+        return offline_choice(language)
+    raise VoiceError(f"unknown voice {voice!r}: use auto, piper, espeak or elevenlabs:<voice_id>", kind="invalid")
+
+
+def offline_choice(language: str = "en") -> VoiceChoice:
+    """Piper for English (espeak-ng for other languages when present), else whichever is installed."""
+    order = ["piper", "espeak"] if language.lower().startswith("en") else ["espeak", "piper"]
+    for engine in order:
+        if engine == "piper" and piper_engine.available():
+            return VoiceChoice("piper", piper_engine.VOICE_NAME)
+        if engine == "espeak" and espeak_engine.available():
+            return VoiceChoice("espeak", espeak_engine.voice_for(language))
+    raise VoiceError(NO_OFFLINE, kind="unavailable")
+
+
+def synthesize(text: str, *, voice: str = "auto", language: str = "en", settings: Settings | None = None,
+               store: AssetStore | None = None, prev_text: str | None = None, next_text: str | None = None,
+               allow_fallback: bool = True, preference: str | None = None) -> Narration:
+    """Narrate ``text``; word timings are relative to the file start and end within its duration.
+
+    ``voice``: ``auto`` (ElevenLabs when ``ELEVENLABS_API_KEY`` is set, else Piper, else espeak-ng),
+    ``elevenlabs:<voice_id>``, ``piper`` or ``espeak``. When ElevenLabs fails and ``allow_fallback`` the
+    offline voice speaks instead and the provenance says so; otherwise the VoiceError is raised.
+    """
+    settings = settings or get_settings()
+    store = store or AssetStore(settings.store_dir)
+    spoken = normalize_text(text, language)
+    if not spoken.strip():
+        raise VoiceError("nothing to say: the narration text is empty", kind="invalid")
+    choice = resolve(voice, settings, language)
+    if choice.engine != "elevenlabs":
+        return _offline(spoken, choice, language, settings, store)
+    try:
+        return _elevenlabs(spoken, choice, language, settings, store, prev_text, next_text, preference)
+    except VoiceError as exc:
+        if not allow_fallback:
+            raise VoiceError(f"{exc} (voice fallback is off for this video, so nothing was narrated)",
+                             kind=exc.kind, status_code=exc.status_code) from exc
+        return _offline(spoken, offline_choice(language), language, settings, store,
+                        fell_back_reason=f"ElevenLabs failed: {exc}")
+
+
+def _cached(store: AssetStore, key: str, text: str) -> Narration | None:
+    asset = store.get(key)
+    words_file = store.path_for(key, ".words.json")
+    if asset is None or not words_file.is_file():
+        return None
+    words = [WordTiming.model_validate(w) for w in json.loads(words_file.read_text())]
+    return Narration(text=text, asset=asset, words=words, duration_s=asset.duration_s or 0.0)
+
+
+def _record(store: AssetStore, key: str, text: str, wav: Path, duration: float, words: list[WordTiming],
+            provenance: Provenance) -> Narration:
+    words = [w for w in words if w.start < duration]
+    words = [w.model_copy(update={"end": min(max(w.end, w.start), duration)}) for w in words]
+    asset = store.put(Asset(key=key, kind="narration", path=str(wav), duration_s=round(duration, 4),
+                            has_audio=True, provenance=provenance), wav)
+    wav.unlink(missing_ok=True)
+    store.path_for(key, ".words.json").write_text(json.dumps([w.model_dump() for w in words]))
+    return Narration(text=text, asset=asset, words=words, duration_s=asset.duration_s or duration)
+
+
+def _offline(text: str, choice: VoiceChoice, language: str, settings: Settings, store: AssetStore, *,
+             fell_back_reason: str | None = None) -> Narration:
+    key = store.key("voice", choice.engine, choice.voice_id, language, text, bool(fell_back_reason))
+    hit = _cached(store, key, text)
+    if hit is not None:
+        return hit
+    wav = store.scratch(".wav")
+    if choice.engine == "piper":
+        duration, words = piper_engine.synthesize_piper(text, wav, settings)
+        licence = piper_engine.LICENCE
+    else:
+        duration, words = espeak_engine.synthesize_espeak(text, wav, language=language)
+        licence = espeak_engine.LICENCE
+    prov = Provenance(source=choice.engine, model=choice.voice_id, prompt=text, licence=licence,
+                      fell_back=fell_back_reason is not None, fallback_reason=fell_back_reason)
+    return _record(store, key, text, wav, duration, words, prov)
+
+
+def _elevenlabs(text: str, choice: VoiceChoice, language: str, settings: Settings, store: AssetStore,
+                prev_text: str | None, next_text: str | None, preference: str | None) -> Narration:
+    model = eleven.model_for(settings, preference)
+    key = store.key("voice", "elevenlabs", choice.voice_id, model, language, text, prev_text, next_text)
+    hit = _cached(store, key, text)
+    if hit is not None:
+        return hit
+    wav = store.scratch(".wav")
+    duration, words = eleven.tts(text, choice.voice_id, wav, settings, model_id=model, language=language,
+                                 prev_text=prev_text, next_text=next_text)
+    clone = find_clone(settings, choice.voice_id)
+    prov = Provenance(source="elevenlabs", model=f"{model}/{choice.voice_id}", prompt=text,
+                      cost_usd=round(len(text) / 1000 * PRICE_PER_1K.get(model, 0.30), 4),
+                      licence=eleven.LICENCE + (f"; cloned voice {clone.name!r}" if clone else ""),
+                      consent=clone.consent if clone else None)
+    return _record(store, key, text, wav, duration, words, prov)
+
+
+def list_voices(settings: Settings | None = None) -> list[VoiceInfo]:
+    """Offline voices (marked unavailable when not installed) plus the ElevenLabs account's voices."""
+    settings = settings or get_settings()
+    out = [
+        VoiceInfo(id="piper", name="Joe (US English, Piper)", engine="piper", licence=piper_engine.LICENCE,
+                  available=piper_engine.available(),
+                  description="" if piper_engine.available() else piper_engine.INSTALL_HINT),
+        VoiceInfo(id="espeak", name="espeak-ng (robotic, ~100 languages)", engine="espeak", language="multi",
+                  licence=espeak_engine.LICENCE, available=espeak_engine.available(),
+                  description="" if espeak_engine.available() else espeak_engine.INSTALL_HINT),
+    ]
+    if eleven.configured(settings):
+        try:
+            out += eleven.list_voices(settings)
+        except VoiceError as exc:
+            out.append(VoiceInfo(id="elevenlabs", name="ElevenLabs", engine="elevenlabs", category="premade",
+                                 available=False, description=str(exc)))
+    return out
