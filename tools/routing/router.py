@@ -1,0 +1,158 @@
+"""Route every shot of a storyboard to a model: hard constraints, trait fit, preference, whole-budget cap.
+
+Deterministic: the same storyboard, brief, registry and credentials give the same routes. When the
+estimate exceeds ``brief.budget_usd`` the least important shots are downgraded first, one step at a
+time to the best cheaper model — ultimately the free motion renderer — and the downgrade is said in
+``RouteChoice.reason`` and ``Storyboard.notes``. Shots longer than the chosen model's longest clip are
+split into parts (``s3.1`` → ``s3.1a``, ``s3.1b``); shorter ones are trimmed from the clip.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from tools.clips.registry import Registry
+from tools.production import Brief, RouteChoice, Shot, Storyboard
+from tools.routing.scoring import Candidate, Need, evaluate, rank, reason
+from tools.routing.traits import infer_traits
+from tools.settings import Settings
+
+OFFLINE_MODEL = "motion"
+NOTE_PREFIX = "Router:"
+MAX_FALLBACKS = 2
+
+
+class RoutingError(RuntimeError):
+    """No model at all can make a shot (e.g. the offline renderer was removed from the registry)."""
+
+
+@dataclass
+class _Plan:
+    shot: Shot
+    need: Need
+    options: list[Candidate]  # usable, best first
+    chosen: Candidate
+    pinned: bool = False  # honoured model_override
+    downgraded_from: str | None = None
+
+
+def need_for(shot: Shot, brief: Brief) -> Need:
+    """What ``shot`` requires, with traits inferred from its prompt when the planner gave none."""
+    traits = tuple(shot.traits) or tuple(infer_traits(shot.visual_prompt))
+    return Need(shot.seconds, brief.aspects[0], traits, bool(shot.image_path), shot.kind)
+
+
+def _specialists(registry: Registry, settings: Settings) -> set[str]:
+    return {m.kind for m in registry.models.values()
+            if m.kind in ("stock", "avatar") and registry.available(m, settings).ok}
+
+
+def candidates(need: Need, brief: Brief, registry: Registry, settings: Settings,
+               specialists: set[str] | None = None) -> list[Candidate]:
+    """Every registry model judged for ``need``, ranked (usable first)."""
+    specialists = _specialists(registry, settings) if specialists is None else specialists
+    wanted = {"stock": "stock", "presenter": "avatar"}.get(need.kind)
+    return rank([evaluate(m, need, registry, settings, brief.preference, specialist_available=wanted in specialists)
+                 for m in registry.models.values()])
+
+
+def _plan(shot: Shot, brief: Brief, registry: Registry, settings: Settings, specialists: set[str]) -> _Plan:
+    need = need_for(shot, brief)
+    ranked = candidates(need, brief, registry, settings, specialists)
+    usable = [c for c in ranked if c.ok]
+    if not usable:
+        why = "; ".join(f"{c.id}: {c.why_not}" for c in ranked[:6])
+        raise RoutingError(f"no usable model for shot {shot.id} ({why})")
+    plan = _Plan(shot, need, usable, usable[0])
+    if shot.model_override:
+        hit = next((c for c in ranked if c.id == shot.model_override), None)
+        if hit and hit.ok:
+            plan.chosen, plan.pinned = hit, True
+            hit.notes.insert(0, "your choice (model_override)")
+        else:
+            why = hit.why_not if hit else "not in the registry"
+            plan.chosen.notes.insert(0, f"override {shot.model_override} unusable ({why})")
+    return plan
+
+
+def _cheaper(plan: _Plan) -> Candidate | None:
+    """The best-scoring option strictly cheaper than the current one."""
+    return next((c for c in plan.options if c.cost < plan.chosen.cost - 1e-9), None)
+
+
+def _enforce_budget(plans: list[_Plan], budget: float) -> list[str]:
+    """Downgrade least-important shots first until the total fits; return what was changed."""
+    changed: list[str] = []
+    while sum(p.chosen.cost for p in plans) > budget + 1e-9:
+        movable = [p for p in plans if _cheaper(p) is not None]
+        if not movable:
+            break
+        p = min(movable, key=lambda p: (p.pinned, p.shot.importance, -p.chosen.cost, p.shot.id))
+        nxt = _cheaper(p)
+        assert nxt is not None
+        p.downgraded_from = p.downgraded_from or p.chosen.id
+        p.chosen = nxt
+    for p in plans:
+        if p.downgraded_from and p.downgraded_from != p.chosen.id:
+            changed.append(f"{p.shot.id} {p.downgraded_from}→{p.chosen.id}")
+    return changed
+
+
+def _choice(plan: _Plan, brief: Brief, motion_known: bool) -> RouteChoice:
+    c = plan.chosen
+    others = [o.id for o in plan.options if o.id not in (c.id, OFFLINE_MODEL) and o.cost <= c.cost + 1e-9]
+    fallbacks = others[:MAX_FALLBACKS] + ([OFFLINE_MODEL] if motion_known and c.id != OFFLINE_MODEL else [])
+    why = reason(c, plan.need, brief.preference)
+    downgraded = bool(plan.downgraded_from and plan.downgraded_from != c.id)
+    if downgraded:
+        why = f"downgraded from {plan.downgraded_from} to fit the ${brief.budget_usd:.2f} budget; " + why
+    return RouteChoice(model_id=c.id, provider=c.model.family, gateway=c.gateway or "", reason=why,
+                       est_cost_usd=c.cost, clip_seconds=c.clip_seconds, fallbacks=fallbacks, downgraded=downgraded)
+
+
+def _split(shot: Shot, route: RouteChoice, parts: int, price: float) -> list[Shot]:
+    """``shot`` as ``parts`` consecutive shots (ids ``<id>a``, ``<id>b``…), lengths summing exactly."""
+    if parts <= 1:
+        return [shot.model_copy(update={"route": route})]
+    each = round(shot.seconds / parts, 3)
+    out = []
+    for i in range(parts):
+        secs = each if i < parts - 1 else round(shot.seconds - each * (parts - 1), 3)
+        part_route = route.model_copy(update={
+            "est_cost_usd": round(route.clip_seconds * price, 4),
+            "reason": f"part {i + 1}/{parts}; {route.reason}"})
+        out.append(shot.model_copy(update={
+            "id": f"{shot.id}{chr(ord('a') + i)}", "seconds": secs, "seed": shot.seed + i, "route": part_route,
+            "narration": shot.narration if i == 0 else ""}))
+    return out
+
+
+def choose(shot: Shot, brief: Brief, registry: Registry, settings: Settings) -> RouteChoice:
+    """The route for one shot on its own (no budget pass, no split) — for the runner's unrouted shots."""
+    plan = _plan(shot, brief, registry, settings, _specialists(registry, settings))
+    return _choice(plan, brief, OFFLINE_MODEL in registry.models)
+
+
+def route_storyboard(storyboard: Storyboard, brief: Brief, registry: Registry, settings: Settings) -> Storyboard:
+    """A new storyboard with every shot routed (and split where needed) within ``brief.budget_usd``."""
+    specialists = _specialists(registry, settings)
+    plans = [_plan(s, brief, registry, settings, specialists) for s in storyboard.shots]
+    changed = _enforce_budget(plans, brief.budget_usd)
+    motion_known = OFFLINE_MODEL in registry.models
+    by_id = {p.shot.id: p for p in plans}
+    scenes = []
+    for scene in storyboard.scenes:
+        shots: list[Shot] = []
+        for shot in scene.shots:
+            p = by_id[shot.id]
+            shots += _split(shot, _choice(p, brief, motion_known), p.chosen.parts, p.chosen.price_per_s)
+        scenes.append(scene.model_copy(update={"shots": shots}))
+    total = round(sum(p.chosen.cost for p in plans), 4)
+    notes = [n for n in storyboard.notes if not n.startswith(NOTE_PREFIX)]
+    if changed:
+        notes.append(f"{NOTE_PREFIX} to stay within the ${brief.budget_usd:.2f} budget, downgraded "
+                     f"{len(changed)} shot(s): {', '.join(changed)}.")
+    if total > brief.budget_usd + 1e-9:
+        notes.append(f"{NOTE_PREFIX} even the cheapest plan costs ${total:.2f}, over the ${brief.budget_usd:.2f} budget.")
+    notes.append(f"{NOTE_PREFIX} estimated clip cost ${total:.2f} for {len(plans)} shot(s).")
+    return storyboard.model_copy(update={"scenes": scenes, "notes": notes})
