@@ -1,0 +1,81 @@
+"""MiniMaxProvider against the loopback Hailuo fake (base_resp codes, five statuses, files/retrieve)."""
+
+from __future__ import annotations
+
+import base64
+
+import httpx
+import pytest
+from fakes import minimax as fake
+from fakes.server import serve
+from fakes.vendor_cases import VendorCases
+from fakes.video_vendors import inject, request, run_job
+
+from tools.clips.base import JobStatus, ProviderError, RetryPolicy
+from tools.clips.minimax import MiniMaxProvider
+
+
+@pytest.fixture(scope="module")
+def server():
+    with serve(fake.make_app()) as app:
+        yield app
+
+
+@pytest.fixture
+def app(server, monkeypatch):
+    server.state["faults"] = {}
+    server.state["expired"].clear()
+    server.requests.clear()
+    monkeypatch.setenv("MINIMAX_API_KEY", fake.API_KEY)
+    return server
+
+
+@pytest.fixture
+def make(app):
+    def _make(timeout: float = 5.0, attempts: int = 4) -> MiniMaxProvider:
+        return MiniMaxProvider(base_url=app.base_url, client=httpx.AsyncClient(timeout=timeout),
+                               retry=RetryPolicy(attempts=attempts, base_s=0.01))
+    return _make
+
+
+class TestMiniMax(VendorCases):
+    rate_limit_response = (429, fake.base(1002, "rate limit exceeded"), {"Retry-After": "0"})
+    server_error_response = (502, "<html>Bad Gateway</html>")
+
+    def req(self, **kw):
+        return request(**{"gateway_model": "MiniMax-Hailuo-2.3", **kw})
+
+    async def test_wire_format_and_status_walk(self, app, make, png):
+        p = make()
+        job = await p.submit(self.req(seconds=8, resolution="768p", image_path=str(png)))
+        body = app.requests[0].json()
+        assert body["duration"] == 10 and body["resolution"] == "768P" and body["prompt_optimizer"] is True
+        head, _, data = body["first_frame_image"].partition(",")
+        assert head == "data:image/png;base64" and base64.b64decode(data) == png.read_bytes()
+        seen = []
+        while not job.status.done:
+            job = await p.poll(job)
+            seen.append(job.status)
+        assert seen == [JobStatus.QUEUED, JobStatus.RUNNING, JobStatus.SUCCEEDED]
+        assert app.requests[-1].path == "/v1/files/retrieve" and app.requests[-1].query["file_id"].startswith("9")
+
+    async def test_refusal_text_is_minimax_own(self, app, make):
+        with pytest.raises(ProviderError) as err:
+            await make().submit(self.req(prompt="forbidden"))
+        assert err.value.message == "input new_sensitive (code 1026)"
+        job = await run_job(make(), self.req(prompt="risky"))
+        assert job.message == "output new_sensitive"
+
+    async def test_generation_failure_is_failed(self, app, make):
+        job = await run_job(make(), self.req(prompt="broken clip"))
+        assert job.status == JobStatus.FAILED
+
+    async def test_auth_and_balance_codes(self, app, make, monkeypatch):
+        inject(app, "create", (200, fake.base(1008, "insufficient balance")))
+        with pytest.raises(ProviderError) as err:
+            await make().submit(self.req())
+        assert err.value.kind == "quota"
+        monkeypatch.setenv("MINIMAX_API_KEY", "wrong-key")
+        with pytest.raises(ProviderError) as err:
+            await make().submit(self.req())
+        assert err.value.kind == "auth" and "wrong-key" not in str(err.value)
