@@ -58,10 +58,12 @@ def orientation_of(width: int, height: int) -> str:
 
 
 def _stem(word: str) -> str:
-    for suffix in ("ies", "es", "s"):
-        if len(word) > 4 and word.endswith(suffix):
-            return word[: -len(suffix)] + ("y" if suffix == "ies" else "")
-    return word
+    """Crude singular form, so "lighthouses" meets "lighthouse" and "boxes" meets "box"."""
+    if len(word) > 4 and word.endswith("ies"):
+        word = word[:-3] + "y"
+    elif len(word) > 3 and word.endswith("s") and not word.endswith("ss"):
+        word = word[:-1]
+    return word[:-1] if len(word) > 3 and word.endswith("e") else word
 
 
 def relevance(query: str, title: str, tags: list[str]) -> float:
@@ -94,7 +96,7 @@ def score(c: Candidate, want: Want) -> Candidate:
     else:
         dur = 0.85  # a still becomes a Ken Burns move: usable, but footage is better
     kind = 1.0 if want.kind in (None, c.kind) else 0.5
-    c.score = round((0.45 * rel + 0.2 * kept + 0.15 * size + 0.2 * dur) * kind, 4)
+    c.score = round((0.4 * rel + 0.2 * kept + 0.2 * size + 0.2 * dur) * kind, 4)
     c.reasons = [f"relevance {rel:.2f}", f"crop keeps {kept:.0%}", f"size {size:.2f}", f"duration {dur:.2f}"]
     return c
 
