@@ -1,0 +1,218 @@
+"""Produce shots: cache lookup, submit → poll → download, retries, fallbacks, the motion renderer last.
+
+``generate_shot`` walks the shot's route (primary, then ``route.fallbacks``, then ``motion``). Each model
+is tried with its cache key first (a hit makes no call); a refusal or bad-input error moves straight to
+the next model (never retried on the same one); a transient failure (429 / 5xx / timeout / expired
+result URL) resubmits once. Jobs run under a per-(model, gateway) semaphore sized by the registry's
+``concurrency`` and an overall deadline of ``settings.provider_timeout_s``.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import hashlib
+import inspect
+import time
+import weakref
+from collections.abc import Callable, Iterable
+from pathlib import Path
+from typing import Any
+
+from tools.clips.base import ClipProvider, ClipRequest, Job, JobStatus, ProviderError
+from tools.clips.registry import Registry, RegistryError
+from tools.production import FORMATS, Asset, Brief, ContinuitySheet, Provenance, Shot
+from tools.routing.router import OFFLINE_MODEL, choose
+from tools.settings import Settings
+from tools.store import AssetStore
+
+EventFn = Callable[[str, str, float | None, str], Any]
+POLL_BACKOFF = 1.5
+POLL_MAX_S = 15.0
+JOB_RETRIES = 1
+
+_limits: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, dict[str, asyncio.Semaphore]] = (
+    weakref.WeakKeyDictionary())
+
+
+def _semaphore(key: str, size: int) -> asyncio.Semaphore:
+    """One semaphore per (event loop, provider key)."""
+    per_loop = _limits.setdefault(asyncio.get_running_loop(), {})
+    if key not in per_loop:
+        per_loop[key] = asyncio.Semaphore(size)
+    return per_loop[key]
+
+
+async def _emit(on_event: EventFn | None, shot_id: str, status: str, percent: float | None, message: str) -> None:
+    if on_event is None:
+        return
+    out = on_event(shot_id, status, percent, message)
+    if inspect.isawaitable(out):
+        await out
+
+
+def _file_hash(path: str | None) -> str | None:
+    if not path or not Path(path).is_file():
+        return path
+    return hashlib.sha256(Path(path).read_bytes()).hexdigest()[:24]
+
+
+def build_request(shot: Shot, brief: Brief, registry: Registry, model_id: str, gateway: str, settings: Settings, *,
+                  aspect: str | None = None, continuity: ContinuitySheet | None = None,
+                  clip_seconds: float | None = None) -> ClipRequest:
+    """The provider-neutral request for ``shot`` on ``model_id`` / ``gateway``."""
+    spec = registry.get(model_id)
+    gw = spec.gateways.get(gateway)
+    aspect = aspect or brief.aspects[0]
+    width, height = FORMATS[aspect]
+    extras = [p for p in (brief.style, continuity.suffix() if continuity else "") if p]
+    prompt = "; ".join([shot.visual_prompt, *extras])
+    i2v = bool(shot.image_path) and "image-to-video" in spec.modes
+    seconds = clip_seconds or spec.clip_length(shot.seconds)
+    return ClipRequest(
+        shot_id=shot.id, prompt=prompt, seconds=seconds, aspect=aspect, width=width, height=height,
+        fps=settings.fps, negative_prompt=shot.negative_prompt, model_id=model_id,
+        gateway_model=(gw.model_i2v or gw.model) if (gw and i2v) else (gw.model if gw else ""),
+        resolution=spec.resolutions[0] if spec.resolutions and gateway != "local" else "",
+        image_path=shot.image_path, audio=spec.native_audio, seed=shot.seed,
+        mode="image-to-video" if i2v else "text-to-video", params=dict(gw.params) if gw else {})
+
+
+def cache_key(req: ClipRequest, gateway: str) -> str:
+    """Hash of (model, gateway, normalised request, seed, input hashes)."""
+    norm = {"prompt": " ".join(req.prompt.split()), "negative": " ".join(req.negative_prompt.split()),
+            "seconds": round(req.seconds, 3), "aspect": req.aspect, "size": [req.width, req.height], "fps": req.fps,
+            "mode": req.mode, "resolution": req.resolution, "gateway_model": req.gateway_model,
+            "params": req.params, "audio": req.audio}
+    return AssetStore.key("clip", req.model_id, gateway, norm, req.seed, _file_hash(req.image_path))
+
+
+async def _run_job(provider: ClipProvider, req: ClipRequest, dest: Path, settings: Settings,
+                   on_event: EventFn | None) -> Job:
+    """Submit, poll with backoff under the overall deadline, download. Raises ProviderError."""
+    deadline = time.monotonic() + settings.provider_timeout_s
+    job = await provider.submit(req)
+    delay = max(0.01, provider.poll_interval_s)
+    last_status = None
+    while not job.status.done:
+        remaining = deadline - time.monotonic()
+        if remaining <= 0:
+            raise ProviderError(provider.name, "timeout",
+                                f"no result within {settings.provider_timeout_s:.0f} s (job {job.id})")
+        await asyncio.sleep(min(delay, remaining))
+        delay = min(delay * POLL_BACKOFF, POLL_MAX_S)
+        job = await provider.poll(job)
+        if job.status is not last_status or job.progress is not None:
+            last_status = job.status
+            await _emit(on_event, req.shot_id, "generating" if job.status is JobStatus.RUNNING else job.status.value,
+                        job.progress, job.message)
+    if job.status is JobStatus.REFUSED:
+        raise ProviderError(provider.name, "refused", job.message or "refused by the provider's content policy")
+    if job.status is not JobStatus.SUCCEEDED:
+        raise ProviderError(provider.name, "provider", job.message or f"job {job.status.value}")
+    await provider.download(job, dest)
+    return job
+
+
+def _probe_fields(path: Path) -> dict[str, Any]:
+    from tools.media import MediaError, probe
+
+    try:
+        info = probe(path)
+    except MediaError:
+        return {}
+    return {"duration_s": info.duration_s or None, "width": info.width or None, "height": info.height or None,
+            "has_audio": info.has_audio}
+
+
+async def _attempt(model_id: str, gateway: str, req: ClipRequest, registry: Registry,
+                   store: AssetStore, settings: Settings, on_event: EventFn | None) -> tuple[Path, float]:
+    """Run one model (retrying a transient job failure once); return the downloaded file and its cost."""
+    spec = registry.get(model_id)
+    sem = _semaphore(f"{gateway}:{model_id}", spec.concurrency)
+    last: ProviderError | None = None
+    for attempt in range(1 + JOB_RETRIES):
+        async with sem:
+            provider = registry.provider_for(model_id, gateway, settings)
+            try:
+                provider.check_request(req)
+                await _emit(on_event, req.shot_id, "generating", 0.0, f"{model_id} via {gateway}"
+                            + (f" (retry {attempt})" if attempt else ""))
+                dest = store.scratch(".mp4")
+                job = await _run_job(provider, req, dest, settings, on_event)
+                cost = float(job.data.get("cost_usd", req.seconds * registry.gateway_price(spec, gateway)))
+                return dest, cost
+            except ProviderError as exc:
+                last = exc
+                if not (exc.retryable or exc.kind == "expired"):
+                    raise
+            finally:
+                await provider.aclose()
+    assert last is not None
+    raise last
+
+
+async def generate_shot(shot: Shot, brief: Brief, registry: Registry, store: AssetStore, settings: Settings, *,
+                        on_event: EventFn | None = None, aspect: str | None = None,
+                        continuity: ContinuitySheet | None = None) -> Asset:
+    """Make (or fetch from the cache) the clip for ``shot``, falling back down its route to ``motion``."""
+    route = shot.route or choose(shot, brief, registry, settings)
+    chain = [route.model_id] + [m for m in route.fallbacks if m != route.model_id]
+    if OFFLINE_MODEL in registry.models and OFFLINE_MODEL not in chain:
+        chain.append(OFFLINE_MODEL)
+    await _emit(on_event, shot.id, "queued", 0.0, f"{route.model_id} via {route.gateway or '?'}")
+    reasons: list[str] = []
+    for i, model_id in enumerate(chain):
+        if model_id not in registry.models:
+            reasons.append(f"{model_id}: not in the registry")
+            continue
+        avail = registry.available(model_id, settings)
+        gateway = route.gateway if (i == 0 and route.gateway in registry.get(model_id).gateways) else avail.gateway
+        if not avail.ok or gateway is None:
+            reasons.append(f"{model_id}: {avail.reason}")
+            continue
+        req = build_request(shot, brief, registry, model_id, gateway, settings, aspect=aspect, continuity=continuity,
+                            clip_seconds=route.clip_seconds if i == 0 and route.clip_seconds else None)
+        key = cache_key(req, gateway)
+        req.idempotency_key = key
+        fell_back = i > 0
+        cached = store.get(key)
+        if cached is not None:
+            await _emit(on_event, shot.id, "done", 100.0, f"cached {model_id}")
+            return cached
+        try:
+            path, cost = await _attempt(model_id, gateway, req, registry, store, settings, on_event)
+        except RegistryError as exc:
+            reasons.append(f"{model_id}: {exc}")
+            continue
+        except ProviderError as exc:
+            reasons.append(f"{model_id}: {exc.kind}: {exc.message}")
+            await _emit(on_event, shot.id, "fell_back", None, f"{model_id} failed ({exc.kind}: {exc.message})")
+            continue
+        spec = registry.get(model_id)
+        asset = Asset(key=key, kind="clip", path=str(path), **_probe_fields(path), provenance=Provenance(
+            source=gateway if gateway not in ("direct", "local") else spec.family, model=model_id, prompt=req.prompt,
+            cost_usd=round(cost, 4), fell_back=fell_back, fallback_reason="; ".join(reasons) if fell_back else None))
+        stored = store.put(asset, path)
+        if Path(path) != Path(stored.path):
+            Path(path).unlink(missing_ok=True)
+        await _emit(on_event, shot.id, "done", 100.0, f"{model_id}" + (" (fell back)" if fell_back else ""))
+        return stored
+    raise ProviderError("runner", "provider", f"shot {shot.id}: every model failed ({'; '.join(reasons)})")
+
+
+async def generate_all(shots: Iterable[Shot], brief: Brief, registry: Registry, store: AssetStore,
+                       settings: Settings, *, on_event: EventFn | None = None, aspect: str | None = None,
+                       continuity: ContinuitySheet | None = None,
+                       max_parallel: int | None = None) -> dict[str, Asset]:
+    """Generate every shot with bounded fan-out (``settings.max_parallel_shots``); ``{shot_id: Asset}``."""
+    gate = asyncio.Semaphore(max_parallel or settings.max_parallel_shots)
+
+    async def one(shot: Shot) -> tuple[str, Asset]:
+        async with gate:
+            return shot.id, await generate_shot(shot, brief, registry, store, settings, on_event=on_event,
+                                                aspect=aspect, continuity=continuity)
+
+    results: list[tuple[str, Asset]] = await asyncio.gather(*(one(s) for s in shots))
+    return dict(results)
+
+
