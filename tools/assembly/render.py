@@ -1,0 +1,102 @@
+"""``assemble``: one ffmpeg run per output format, with progress from ``-progress`` and peak memory."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import tempfile
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+from tools.assembly.audio import MixLevels, plan_levels
+from tools.assembly.captions import write_ass
+from tools.assembly.formats import format_size, output_path
+from tools.assembly.graph import EncodeSettings, build_command
+from tools.media import MediaError, ffmpeg_exe
+from tools.production import OutputFile, Timeline
+from tools.settings import Settings
+
+Progress = Callable[[str, float], None]
+
+
+@dataclass
+class RenderStats:
+    """Wall time and the ffmpeg process's peak resident memory for one render."""
+
+    aspect: str
+    wall_s: float
+    peak_rss_mb: float
+
+
+LAST_STATS: list[RenderStats] = []  # the most recent assemble() call's renders (for the benchmark)
+
+
+def run_with_progress(args: list[str], duration_s: float, *, what: str,
+                      on_fraction: Callable[[float], None] | None = None) -> tuple[float, float]:
+    """Run ffmpeg (no shell) reading ``-progress`` from stdout; returns (wall seconds, peak RSS MB)."""
+    cmd = [ffmpeg_exe(), "-hide_banner", "-nostdin", "-y", *args]
+    t0 = time.perf_counter()
+    with tempfile.TemporaryFile(mode="w+") as err:
+        proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=err, text=True)
+        assert proc.stdout is not None
+        for line in proc.stdout:
+            key, _, value = line.strip().partition("=")
+            if key == "out_time_us" and on_fraction and value.lstrip("-").isdigit() and duration_s > 0:
+                on_fraction(max(0.0, min(1.0, int(value) / 1e6 / duration_s)))
+        try:
+            _, status, usage = os.wait4(proc.pid, 0)
+            proc.returncode = os.waitstatus_to_exitcode(status)
+            peak = usage.ru_maxrss / 1024.0
+        except (AttributeError, ChildProcessError):  # no wait4 (Windows) or already reaped
+            proc.wait()
+            peak = 0.0
+        wall = time.perf_counter() - t0
+        if proc.returncode != 0:
+            err.seek(0)
+            tail = "\n".join(err.read().strip().splitlines()[-8:])
+            raise MediaError(f"{what} failed (ffmpeg exit {proc.returncode}): {tail}")
+    return wall, peak
+
+
+def assemble(timeline: Timeline, aspects: list[str], out_dir: str | Path, slug: str, *, settings: Settings,
+             on_progress: Progress | None = None, levels: MixLevels | None = None) -> list[OutputFile]:
+    """Render ``out_dir/<slug>-<w>x<h>.mp4`` for each aspect, one ffmpeg run (one encode) each.
+
+    The mix is measured once (audio-only pass) and normalised to −14 LUFS / ≤ −1 dBTP in the video pass.
+    Each format's captions are written to ``<slug>-<w>x<h>.ass`` next to the video (PlayRes = its size).
+    QC is separate: :func:`tools.assembly.qc.run_qc`.
+    """
+    sizes = {a: format_size(a) for a in aspects}
+    if not sizes:
+        raise ValueError("no aspect ratio given")
+    out = Path(out_dir)
+    out.mkdir(parents=True, exist_ok=True)
+    for c in timeline.clips:
+        if not Path(c.path).is_file():
+            raise MediaError(f"clip for shot {c.shot_id}: {c.path} does not exist")
+    levels = levels if levels is not None else plan_levels(timeline)
+    encode = EncodeSettings(preset=settings.x264_preset, crf=settings.crf)
+    results: list[OutputFile] = []
+    LAST_STATS.clear()
+    with tempfile.TemporaryDirectory(prefix="reelforge-assembly-") as tmp:
+        for aspect, (w, h) in sizes.items():
+            target = output_path(out, slug, w, h)
+            ass = None
+            if timeline.captions and timeline.words:
+                ass = write_ass(timeline.words, w, h, timeline.caption_preset, target.with_suffix(".ass"))
+            args = build_command(timeline, w, h, target, ass_path=ass, levels=levels, encode=encode,
+                                 work_dir=Path(tmp))
+
+            def report(fraction: float, aspect: str = aspect) -> None:
+                if on_progress:
+                    on_progress(aspect, fraction)
+
+            wall, peak = run_with_progress(args, timeline.duration_s, what=f"assembly of {aspect}",
+                                           on_fraction=report)
+            LAST_STATS.append(RenderStats(aspect=aspect, wall_s=wall, peak_rss_mb=peak))
+            report(1.0)
+            results.append(OutputFile(aspect=aspect, width=w, height=h, path=str(target),
+                                      duration_s=timeline.duration_s))
+    return results
