@@ -1,0 +1,159 @@
+"""The built-in offline director: a deterministic, rule-based chat model with tool calling.
+
+It reads the conversation (user turns and tool observations), fills the brief with defaults, plans,
+explains the model choices and submits the storyboard — the same graph and tools as an LLM brain.
+When a request is too vague it asks one question; it says plainly what it cannot understand.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from typing import Any
+
+from langchain_core.language_models import BaseChatModel
+from langchain_core.messages import AIMessage, BaseMessage, HumanMessage, ToolMessage
+from langchain_core.outputs import ChatGeneration, ChatResult
+
+from agent.brains.parse import ParsedRequest, parse_request
+
+QUESTION = ("What is the video about? For example: \"a 20 second teaser for a coffee shop, vertical\". "
+            "Unless you say otherwise I'll make it 30 s, vertical 9:16, with a $5 budget.")
+HELP = ("I didn't understand that. I can change the length, format (vertical / square / landscape), tone, "
+        "music, voice, language or budget, or start a new video — e.g. \"make it 15 seconds, square\".")
+REJECTION = re.compile(r"^I reject storyboard v\d+:\s*(.*)$", re.DOTALL)
+PRODUCE = re.compile(r"^\s*(retry|try again|produce( it)?|render( it)?|go ahead|make it now)\s*[.!]?\s*$", re.I)
+
+
+def _call(name: str, args: dict[str, Any], n: int) -> dict[str, Any]:
+    return {"name": name, "args": args, "id": f"offline_{n}_{name}", "type": "tool_call"}
+
+
+class OfflineDirector(BaseChatModel):
+    """Rule-based director; ``bind_tools`` records tool names and returns a copy (calls stay deterministic)."""
+
+    tool_names: tuple[str, ...] = ()
+
+    @property
+    def _llm_type(self) -> str:
+        return "reelforge-offline-director"
+
+    def bind_tools(self, tools: Sequence[Any], **kwargs: Any) -> OfflineDirector:  # type: ignore[override]
+        names = tuple(getattr(t, "name", None) or getattr(t, "__name__", str(t)) for t in tools)
+        return self.model_copy(update={"tool_names": names})
+
+    def _generate(self, messages: list[BaseMessage], stop: list[str] | None = None, run_manager: Any = None,
+                  **kwargs: Any) -> ChatResult:
+        return ChatResult(generations=[ChatGeneration(message=decide(messages))])
+
+
+def _had_success(messages: list[BaseMessage], tool: str) -> bool:
+    return any(isinstance(m, ToolMessage) and m.name == tool and m.status != "error" for m in messages)
+
+
+def _humans_since_brief(messages: list[BaseMessage]) -> list[str]:
+    out: list[str] = []
+    for m in reversed(messages):
+        if isinstance(m, ToolMessage) and m.name == "update_brief":
+            break
+        if isinstance(m, HumanMessage):
+            out.append(str(m.content))
+    return list(reversed(out))
+
+
+def decide(messages: list[BaseMessage]) -> AIMessage:
+    """The next message of the offline director for this conversation."""
+    n = len(messages)
+    last = messages[-1]
+    if isinstance(last, ToolMessage):
+        return _after_tools(messages, n)
+    if isinstance(last, HumanMessage):
+        return _after_user(messages, str(last.content), n)
+    return AIMessage("How can I help with your video?")
+
+
+def _after_user(messages: list[BaseMessage], text: str, n: int) -> AIMessage:
+    has_brief = _had_success(messages, "update_brief")
+    rejected = REJECTION.match(text)
+    if rejected:
+        feedback = rejected.group(1).strip()
+        req = parse_request(feedback)
+        args = dict(req.patch) or ({"note": feedback} if feedback and feedback != "no reason given" else {})
+        intro = "Understood — I'll revise the storyboard" + (f" ({feedback})." if feedback else ".")
+        if not args:
+            return AIMessage(intro, tool_calls=[_call("plan_scenes", {}, n)])
+        return AIMessage(intro, tool_calls=[_call("update_brief", args, n)])
+    if has_brief and PRODUCE.match(text):
+        return AIMessage("Trying production again.", tool_calls=[_call("produce_video", {}, n)])
+    if has_brief:
+        req = parse_request(text)
+        args = dict(req.patch)
+        if req.goal and (req.content_words >= 3 or req.urls or req.documents):
+            args["goal"] = req.goal
+        if req.urls or req.documents:
+            return _read_first(req, n)
+        if args:
+            return AIMessage(_caveats(req, "Updating the brief."), tool_calls=[_call("update_brief", args, n)])
+        return AIMessage(_caveats(req, HELP) if req.caveats else HELP)
+    joined = ". ".join(_humans_since_brief(messages))
+    req = parse_request(joined)
+    if req.urls or req.documents:
+        return _read_first(req, n)
+    latest = parse_request(text)
+    goal = latest.goal or req.goal
+    if not goal:
+        return AIMessage(_caveats(req, QUESTION))
+    args = {**req.patch, "goal": goal}
+    return AIMessage(_caveats(req, "Got it — setting up the brief."), tool_calls=[_call("update_brief", args, n)])
+
+
+def _read_first(req: ParsedRequest, n: int) -> AIMessage:
+    source = (req.urls or req.documents)[0]
+    return AIMessage(_caveats(req, f"Reading {source} first."), tool_calls=[_call("read_source", {"url_or_path": source}, n)])
+
+
+def _caveats(req: ParsedRequest, text: str) -> str:
+    return " ".join([*req.caveats, text]) if req.caveats else text
+
+
+def _request_args(messages: list[BaseMessage]) -> dict[str, Any]:
+    """Brief fields from the user turns since the last brief update (after a source was read)."""
+    humans = _humans_since_brief(messages)
+    req = parse_request(". ".join(humans))
+    args = dict(req.patch)
+    if not _had_success(messages, "update_brief"):
+        title = next((m.group(1) for msg in reversed(messages) if isinstance(msg, ToolMessage)
+                      and msg.name == "read_source" and (m := re.match(r"Read '(.+?)' \(", str(msg.content)))), "")
+        fallback = f"a short video about {title}" if title else "a short video about the source"
+        args["goal"] = req.goal if req.goal and req.content_words >= 2 else fallback
+    elif req.goal and req.content_words >= 3:
+        args["goal"] = req.goal
+    return args
+
+
+def _after_tools(messages: list[BaseMessage], n: int) -> AIMessage:
+    results: list[ToolMessage] = []
+    for m in reversed(messages):
+        if not isinstance(m, ToolMessage):
+            break
+        results.append(m)
+    results.reverse()
+    failed = [r for r in results if r.status == "error" or str(r.content).startswith(("Error", "Refused"))]
+    if failed:
+        return AIMessage("I couldn't do that: " + " ".join(str(r.content) for r in failed))
+    done = results[-1]
+    obs = str(done.content)
+    if done.name == "read_source":
+        return AIMessage(obs, tool_calls=[_call("update_brief", _request_args(messages), n)])
+    if done.name in ("update_brief", "select_voice", "select_music", "clone_voice"):
+        summary = obs.removeprefix("Brief: ")
+        return AIMessage(f"Here's the brief: {summary}. Planning the scenes now.",
+                         tool_calls=[_call("plan_scenes", {}, n)])
+    if done.name == "plan_scenes":
+        return AIMessage("", tool_calls=[_call("select_models", {}, n)])
+    if done.name == "select_models":
+        choices = [ln for ln in obs.splitlines() if ln.startswith("Scene ")]
+        text = "Model choices:\n" + "\n".join(choices) if choices else obs
+        return AIMessage(text + "\nSending the storyboard for your review.",
+                         tool_calls=[_call("submit_storyboard", {}, n)])
+    return AIMessage(obs)

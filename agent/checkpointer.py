@@ -1,0 +1,67 @@
+"""Durable threads: AsyncSqliteSaver in the data directory, or AsyncPostgresSaver with a database URL.
+
+Checkpoints are deserialised with an explicit allow-list (every pydantic model reachable from
+:class:`agent.state.Production`), so no other class can be revived from a checkpoint file.
+"""
+
+from __future__ import annotations
+
+import typing
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from langgraph.checkpoint.base import BaseCheckpointSaver
+from langgraph.checkpoint.serde.jsonplus import JsonPlusSerializer
+from pydantic import BaseModel
+
+from agent.state import Production
+from tools.settings import Settings
+
+POSTGRES_HINT = ("REELFORGE_DATABASE_URL points at PostgreSQL but the driver is not installed: "
+                 "pip install 'reelforge[postgres]'")
+
+
+def _models(root: type[BaseModel]) -> list[type[BaseModel]]:
+    """Every pydantic model class reachable from ``root``'s fields."""
+    seen: list[type[BaseModel]] = []
+    stack: list[object] = [root]
+    while stack:
+        tp = stack.pop()
+        if isinstance(tp, type) and issubclass(tp, BaseModel):
+            if tp in seen:
+                continue
+            seen.append(tp)
+            stack.extend(f.annotation for f in tp.model_fields.values())
+        else:
+            stack.extend(typing.get_args(tp))
+    return seen
+
+
+def serializer() -> JsonPlusSerializer:
+    """A strict serializer that allows our state models and LangGraph's own safe types."""
+    return JsonPlusSerializer(allowed_msgpack_modules=None).with_msgpack_allowlist(_models(Production))
+
+
+@asynccontextmanager
+async def open_checkpointer(settings: Settings) -> AsyncIterator[BaseCheckpointSaver]:
+    """The configured checkpointer, set up and ready; closed on exit."""
+    url = settings.database_url.get_secret_value() if settings.database_url else ""
+    if url.startswith(("postgres://", "postgresql://")):
+        try:
+            from langgraph.checkpoint.postgres.aio import AsyncPostgresSaver
+        except ImportError as exc:
+            raise RuntimeError(POSTGRES_HINT) from exc
+        async with AsyncPostgresSaver.from_conn_string(url, serde=serializer()) as saver:
+            await saver.setup()
+            yield saver
+        return
+    if url:
+        raise ValueError("REELFORGE_DATABASE_URL must be a postgresql:// URL (leave it unset for SQLite)")
+    import aiosqlite
+    from langgraph.checkpoint.sqlite.aio import AsyncSqliteSaver
+
+    settings.home.mkdir(parents=True, exist_ok=True)
+    async with aiosqlite.connect(str(settings.checkpoint_path)) as conn:
+        saver = AsyncSqliteSaver(conn, serde=serializer())
+        await saver.setup()
+        yield saver

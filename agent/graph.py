@@ -1,0 +1,52 @@
+"""The director graph — wiring only: converse ⇄ tools → review_storyboard → produce → assemble → deliver."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from langchain_core.language_models import BaseChatModel
+from langgraph.graph import END, START, StateGraph
+from langgraph.graph.state import CompiledStateGraph
+
+from agent.nodes.assemble import make_assemble
+from agent.nodes.converse import make_converse
+from agent.nodes.deliver import deliver
+from agent.nodes.produce import make_produce
+from agent.nodes.review import make_review
+from agent.nodes.routes import after_assemble, after_converse, after_produce, after_review, after_tools
+from agent.nodes.tools import make_tools_node
+from agent.state import DirectorState
+from agent.tools import DIRECTOR_TOOLS
+
+
+def build_graph(checkpointer: Any = None, *, brain: BaseChatModel | None = None, studio: Any = None
+                ) -> CompiledStateGraph:
+    """Compile the director graph. Defaults: the brain from settings and a real :class:`tools.studio.Studio`."""
+    if studio is None:
+        from tools.studio import Studio
+
+        studio = Studio()
+    if brain is None:
+        from agent.brains import make_brain
+
+        brain = make_brain(studio.settings)
+    g = StateGraph(DirectorState)
+    g.add_node("converse", make_converse(brain, DIRECTOR_TOOLS))
+    g.add_node("tools", make_tools_node(DIRECTOR_TOOLS, studio))
+    g.add_node("review_storyboard", make_review(studio))
+    g.add_node("produce", make_produce(studio))
+    g.add_node("assemble", make_assemble(studio))
+    g.add_node("deliver", deliver)
+    g.add_edge(START, "converse")
+    g.add_conditional_edges("converse", after_converse)
+    g.add_conditional_edges("tools", after_tools)
+    g.add_conditional_edges("review_storyboard", after_review)
+    g.add_conditional_edges("produce", after_produce)
+    g.add_conditional_edges("assemble", after_assemble)
+    g.add_edge("deliver", END)
+    return g.compile(checkpointer=checkpointer)
+
+
+def make_graph() -> CompiledStateGraph:
+    """Zero-argument factory for ``langgraph dev`` / LangGraph Studio (the server injects its checkpointer)."""
+    return build_graph()

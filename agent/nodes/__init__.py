@@ -1,0 +1,1 @@
+"""One module per graph node; each exposes a ``make_<node>(...)`` factory returning the node function."""

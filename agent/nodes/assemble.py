@@ -1,0 +1,49 @@
+"""The assemble node: one ffmpeg pass per aspect ratio, captions, sidecars, QC and the manifest."""
+
+from __future__ import annotations
+
+import asyncio
+import re
+from collections.abc import Awaitable, Callable
+from pathlib import Path
+from typing import Any
+
+from langchain_core.messages import AIMessage
+from langchain_core.runnables import RunnableConfig
+
+from agent.events import redact
+from agent.nodes.produce import progress_sink
+from agent.state import DirectorState, Production
+
+
+def output_dir(outputs_root: Path, thread_id: str, version: int) -> Path:
+    """``<outputs>/<thread>/v<version>`` with the thread id made filesystem-safe."""
+    safe = re.sub(r"[^A-Za-z0-9._-]+", "_", thread_id).strip("_") or "thread"
+    return outputs_root / safe / f"v{version}"
+
+
+def make_assemble(studio: Any) -> Callable[[DirectorState, RunnableConfig], Awaitable[dict[str, Any]]]:
+    """Assemble the produced assets into every requested format."""
+
+    async def assemble(state: DirectorState, config: RunnableConfig) -> dict[str, Any]:
+        prod: Production = state["production"].model_copy(deep=True)
+        assert prod.brief is not None and prod.storyboard is not None and prod.assets is not None
+        thread_id = str(config.get("configurable", {}).get("thread_id", "thread"))
+        out = output_dir(studio.settings.outputs_dir, thread_id, prod.storyboard.version)
+        try:
+            manifest = await asyncio.to_thread(studio.assemble, prod.brief, prod.storyboard, prod.assets, out,
+                                               on_event=progress_sink("assemble"))
+        except Exception as exc:  # noqa: BLE001 - reported in chat; the user may retry
+            msg = getattr(exc, "message", None) or str(exc) or type(exc).__name__
+            prod.status = "failed"
+            prod.error = redact(str(msg).splitlines()[0])
+            return {"production": prod, "messages": [AIMessage(
+                f"Assembly failed: {prod.error}. Say 'retry' to try again.")]}
+        prod.outputs = manifest.outputs
+        prod.cost = manifest.cost
+        prod.manifest_path = str(out / "manifest.json")
+        prod.qc_summary = "; ".join(f"{o.aspect}: {o.qc.summary()}" for o in manifest.outputs)
+        prod.status = "delivered"
+        return {"production": prod}
+
+    return assemble

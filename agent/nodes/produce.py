@@ -1,0 +1,59 @@
+"""The produce node: clips ∥ voice ∥ music for the approved storyboard (the studio bounds concurrency per
+provider and caches by content, so a resumed or re-run production never pays twice for a finished shot)."""
+
+from __future__ import annotations
+
+import asyncio
+import threading
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+from langchain_core.messages import AIMessage
+from langgraph.config import get_stream_writer
+
+from agent.events import redact
+from agent.state import DirectorState, Production
+
+
+def progress_sink(stage_default: str = "clips") -> Callable[[Any], None]:
+    """An ``on_event`` callback forwarding studio ProgressEvents to the graph's custom stream, from any thread."""
+    writer = get_stream_writer()
+    loop = asyncio.get_running_loop()
+    owner = threading.get_ident()
+
+    def on_event(event: Any) -> None:
+        data = event.model_dump(mode="json") if hasattr(event, "model_dump") else dict(event)
+        data.setdefault("stage", stage_default)
+        payload = {"kind": "progress", **data}
+        if threading.get_ident() == owner:
+            writer(payload)
+        else:
+            loop.call_soon_threadsafe(writer, payload)
+
+    return on_event
+
+
+def make_produce(studio: Any) -> Callable[[DirectorState], Awaitable[dict[str, Any]]]:
+    """Produce the approved storyboard; refuses (in code) anything unapproved or over budget."""
+
+    async def produce(state: DirectorState) -> dict[str, Any]:
+        prod: Production = state["production"].model_copy(deep=True)
+        refusal = prod.refusal()
+        if refusal:
+            prod.status = "briefing"
+            return {"production": prod, "messages": [AIMessage(refusal)]}
+        assert prod.brief is not None and prod.storyboard is not None
+        try:
+            assets = await studio.produce(prod.brief, prod.storyboard, on_event=progress_sink())
+        except Exception as exc:  # noqa: BLE001 - reported in chat; the user may retry
+            msg = getattr(exc, "message", None) or str(exc) or type(exc).__name__
+            prod.status = "failed"
+            prod.error = redact(str(msg).splitlines()[0])
+            return {"production": prod, "messages": [AIMessage(
+                f"Production failed: {prod.error}. Finished shots are kept; say 'retry' to try again.")]}
+        prod.assets = assets
+        prod.produced_version = prod.storyboard.version
+        prod.status = "assembling"
+        return {"production": prod}
+
+    return produce

@@ -1,0 +1,68 @@
+"""The review node: the ONLY place the graph pauses. It shows the versioned storyboard and applies the
+reviewer's typed decision (approve / edit scene / change model / regenerate / reject)."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+from langchain_core.messages import AIMessage, HumanMessage
+from langgraph.types import interrupt
+
+from agent.review import ReviewDecision, StoryboardReview
+from agent.state import DirectorState, Production
+
+
+def make_review(studio: Any) -> Callable[[DirectorState], Awaitable[dict[str, Any]]]:
+    """Pause with the storyboard; on resume apply the decision. Nothing above ``interrupt`` costs anything."""
+
+    async def review_storyboard(state: DirectorState) -> dict[str, Any]:
+        prod: Production = state["production"]
+        assert prod.brief is not None and prod.storyboard is not None
+        payload = StoryboardReview.build(prod.brief, prod.storyboard).model_dump(mode="json")
+        raw = interrupt(payload, response_schema=ReviewDecision)
+        decision = raw if isinstance(raw, ReviewDecision) else ReviewDecision.model_validate(raw)
+        return await apply_decision(studio, prod.model_copy(deep=True), decision)
+
+    return review_storyboard
+
+
+async def apply_decision(studio: Any, prod: Production, decision: ReviewDecision) -> dict[str, Any]:
+    """The state update for one decision; studio errors become a message and the review is shown again."""
+    brief, board = prod.brief, prod.storyboard
+    assert brief is not None and board is not None
+    if decision.action == "approve":
+        prod.approved_version = board.version
+        prod.status = "approved"
+        refusal = prod.refusal()
+        text = f"Storyboard v{board.version} approved."
+        if refusal:
+            text += " " + refusal
+            prod.status = "briefing"
+        return {"production": prod, "messages": [AIMessage(text)]}
+    if decision.action == "reject":
+        prod.status = "rejected"
+        prod.feedback = decision.feedback
+        note = decision.feedback or "no reason given"
+        return {"production": prod,
+                "messages": [HumanMessage(f"I reject storyboard v{board.version}: {note}")]}
+    try:
+        if decision.action == "edit":
+            new = await asyncio.to_thread(studio.edit_scene, brief, board, decision.scene, decision.instruction)
+            text = f"Scene {decision.scene} rewritten"
+        elif decision.action == "model":
+            new = await asyncio.to_thread(studio.change_model, brief, board, decision.scene, decision.model_id)
+            text = f"Scene {decision.scene} now uses {decision.model_id}"
+        else:
+            new = await asyncio.to_thread(studio.plan, brief, None)
+            text = "Storyboard re-planned"
+    except (ValueError, KeyError) as exc:
+        prod.status = "review_requested"
+        return {"production": prod, "messages": [AIMessage(f"I couldn't do that: {exc}. The storyboard is unchanged.")]}
+    if new.version <= board.version:
+        new = new.model_copy(update={"version": board.version + 1})
+    prod.storyboard = new
+    prod.status = "review_requested"
+    return {"production": prod, "messages": [AIMessage(
+        f"{text}: storyboard v{new.version}, estimate ${new.estimated_cost_usd:.2f}. Please review it again.")]}

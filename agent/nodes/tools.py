@@ -1,0 +1,67 @@
+"""The tools node: runs the brain's tool calls one by one; bad arguments become error observations."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable, Sequence
+from typing import Any
+
+from langchain_core.messages import AIMessage, ToolMessage
+from langchain_core.tools import BaseTool
+from pydantic import ValidationError
+
+from agent.events import redact
+from agent.state import DirectorState, Production
+from agent.tools import DirectorContext
+
+RETRY_HINT = "Fix the arguments and call the tool again."
+
+
+def _validation_text(exc: ValidationError) -> str:
+    parts = [f"{'.'.join(str(x) for x in e['loc']) or 'arguments'}: {e['msg']}" for e in exc.errors()]
+    return "; ".join(parts)
+
+
+async def run_tool_call(tool: BaseTool | None, name: str, args: Any, ctx: DirectorContext, known: str) -> tuple[str, bool]:
+    """Run one call; return (observation, ok). Never raises for bad input or a failing studio call."""
+    if tool is None:
+        return f"Error: there is no tool named {name!r}; available tools: {known}.", False
+    if not isinstance(args, dict):
+        return f"Error: arguments for {name} must be a JSON object. {RETRY_HINT}", False
+    args = {k: v for k, v in args.items() if k != "ctx"}
+    try:
+        out = await tool.ainvoke({**args, "ctx": ctx})
+    except ValidationError as exc:
+        return f"Error: invalid arguments for {name}: {_validation_text(exc)}. {RETRY_HINT}", False
+    except (ValueError, TypeError, KeyError, FileNotFoundError) as exc:
+        return f"Error: {name} failed: {redact(str(exc))}", False
+    except Exception as exc:  # noqa: BLE001 - a studio failure is an observation, not a crash
+        msg = getattr(exc, "message", None) or str(exc) or type(exc).__name__
+        return f"Error: {name} failed: {redact(str(msg).splitlines()[0])}", False
+    text = str(out)
+    return text, not text.startswith(("Refused", "Error"))
+
+
+def make_tools_node(tools: Sequence[BaseTool], studio: Any
+                    ) -> Callable[[DirectorState], Awaitable[dict[str, Any]]]:
+    """A node executing the last AI message's tool calls (valid and malformed) against ``studio``."""
+    by_name = {t.name: t for t in tools}
+    known = ", ".join(by_name)
+
+    async def run_tools(state: DirectorState) -> dict[str, Any]:
+        last = state["messages"][-1]
+        assert isinstance(last, AIMessage)
+        prod = (state.get("production") or Production()).model_copy(deep=True)
+        ctx = DirectorContext(studio=studio, production=prod, user=prod.user)
+        out: list[ToolMessage] = []
+        for bad in last.invalid_tool_calls:
+            err = bad.get("error") or "the arguments are not valid JSON"
+            out.append(ToolMessage(
+                f"Error: could not read the arguments for {bad.get('name')}: {err}. Send valid JSON. {RETRY_HINT}",
+                tool_call_id=bad.get("id") or "", name=bad.get("name") or "unknown", status="error"))
+        for call in last.tool_calls:
+            text, ok = await run_tool_call(by_name.get(call["name"]), call["name"], call["args"], ctx, known)
+            out.append(ToolMessage(text, tool_call_id=call["id"] or "", name=call["name"],
+                                   status="success" if ok else "error"))
+        return {"messages": out, "production": ctx.production}
+
+    return run_tools

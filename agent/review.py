@@ -1,0 +1,126 @@
+"""Storyboard review: the payload shown to the reviewer and the typed decision that resumes the graph."""
+
+from __future__ import annotations
+
+import re
+from typing import Literal
+
+from pydantic import BaseModel, Field, model_validator
+
+from tools.production import Brief, Storyboard
+
+Action = Literal["approve", "edit", "model", "regenerate", "reject"]
+
+
+class ReviewDecision(BaseModel):
+    """The reviewer's answer: approve | edit scene N | model for scene N | regenerate | reject with feedback."""
+
+    action: Action
+    scene: int | None = None  # the scene number shown in the review (Scene.index, 1-based)
+    instruction: str = ""
+    model_id: str = ""
+    feedback: str = ""
+
+    @model_validator(mode="after")
+    def _complete(self) -> ReviewDecision:
+        if self.action in ("edit", "model") and self.scene is None:
+            raise ValueError(f"'{self.action}' needs a scene number, e.g. '{self.action} 2 ...'")
+        if self.action == "edit" and not self.instruction.strip():
+            raise ValueError("'edit' needs an instruction, e.g. 'edit 2 make it a sunrise'")
+        if self.action == "model" and not self.model_id.strip():
+            raise ValueError("'model' needs a model id, e.g. 'model 2 motion'")
+        return self
+
+    @classmethod
+    def parse(cls, text: str) -> ReviewDecision:
+        """Read a typed reply: ``approve``, ``edit 3 brighter``, ``model 2 veo-3``, ``regenerate``,
+        ``reject too slow``. Anything else is treated as rejection feedback for the director."""
+        t = text.strip()
+        low = t.lower().rstrip(".! ")
+        if low in {"approve", "approved", "ok", "okay", "yes", "y", "lgtm", "go", "go ahead", "looks good"}:
+            return cls(action="approve")
+        if low in {"regenerate", "regen", "replan", "re-plan", "again"}:
+            return cls(action="regenerate")
+        m = re.match(r"^(edit|model)\s+(?:scene\s+)?#?(\d+)\s*[:,-]?\s*(.*)$", t, re.IGNORECASE | re.DOTALL)
+        if m:
+            verb, n, rest = m.group(1).lower(), int(m.group(2)), m.group(3).strip()
+            if verb == "edit":
+                return cls(action="edit", scene=n, instruction=rest)
+            return cls(action="model", scene=n, model_id=rest.split()[0] if rest else "")
+        m = re.match(r"^(reject|no)\b[\s:,-]*(.*)$", t, re.IGNORECASE | re.DOTALL)
+        if m:
+            return cls(action="reject", feedback=m.group(2).strip())
+        return cls(action="reject", feedback=t)
+
+
+class ShotReview(BaseModel):
+    id: str
+    visual_prompt: str
+    seconds: float
+    model_id: str = ""
+    provider: str = ""
+    reason: str = ""
+    est_cost_usd: float = 0.0
+    fallbacks: list[str] = Field(default_factory=list)
+
+
+class SceneReview(BaseModel):
+    number: int
+    title: str = ""
+    narration: str
+    seconds: float
+    est_cost_usd: float
+    thumbnail: str | None = None
+    shots: list[ShotReview]
+
+    @property
+    def models(self) -> str:
+        return ", ".join(dict.fromkeys(s.model_id for s in self.shots if s.model_id)) or "—"
+
+    @property
+    def visual_prompt(self) -> str:
+        return self.shots[0].visual_prompt if self.shots else ""
+
+
+class StoryboardReview(BaseModel):
+    """The interrupt payload: the versioned storyboard with per-scene models, costs and thumbnails."""
+
+    kind: Literal["storyboard"] = "storyboard"
+    version: int
+    title: str = ""
+    aspects: list[str] = Field(default_factory=list)
+    scenes: list[SceneReview]
+    total_seconds: float
+    total_cost_usd: float
+    budget_usd: float
+    within_budget: bool
+    instructions: str = "approve | edit N <instruction> | model N <model_id> | regenerate | reject <feedback>"
+
+    @classmethod
+    def build(cls, brief: Brief, storyboard: Storyboard) -> StoryboardReview:
+        """Summarise a storyboard for review."""
+        scenes = []
+        for scene in storyboard.scenes:
+            shots = [ShotReview(
+                id=s.id, visual_prompt=s.visual_prompt, seconds=s.seconds,
+                model_id=s.route.model_id if s.route else "", provider=s.route.provider if s.route else "",
+                reason=s.route.reason if s.route else "", est_cost_usd=s.route.est_cost_usd if s.route else 0.0,
+                fallbacks=list(s.route.fallbacks) if s.route else [],
+            ) for s in scene.shots]
+            scenes.append(SceneReview(
+                number=scene.index, title=scene.title, narration=scene.narration, seconds=scene.seconds,
+                est_cost_usd=round(sum(s.est_cost_usd for s in shots), 4), thumbnail=scene.thumbnail, shots=shots,
+            ))
+        total = storyboard.estimated_cost_usd
+        return cls(version=storyboard.version, title=storyboard.title or brief.title, aspects=list(brief.aspects),
+                   scenes=scenes, total_seconds=storyboard.total_seconds, total_cost_usd=total,
+                   budget_usd=brief.budget_usd, within_budget=total <= brief.budget_usd + 1e-9)
+
+    def text(self) -> str:
+        """A plain-text rendering for chat front ends without tables."""
+        lines = [f"Storyboard v{self.version} — {self.title or 'untitled'} ({', '.join(self.aspects)})"]
+        for s in self.scenes:
+            lines.append(f"{s.number}. [{s.seconds:.1f}s · {s.models} · ${s.est_cost_usd:.2f}] {s.narration}")
+        lines.append(f"Total {self.total_seconds:.1f}s, est. ${self.total_cost_usd:.2f} of ${self.budget_usd:.2f}")
+        lines.append(f"Reply: {self.instructions}")
+        return "\n".join(lines)

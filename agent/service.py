@@ -1,0 +1,281 @@
+"""AgentService — the one facade every front end (terminal chat, Gradio, Slack) and the evals use.
+
+It owns the checkpointer and the compiled graph, serialises writers per thread (two writers on one
+thread would fork its history), de-duplicates repeated deliveries by event id, routes a message sent
+while a storyboard is pending to a review decision, and turns graph streams into :mod:`agent.events`.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections import OrderedDict
+from collections.abc import AsyncIterator, Iterable, Mapping
+from contextlib import asynccontextmanager
+from typing import Any
+from uuid import uuid4
+
+from langchain_core.language_models import BaseChatModel
+from langchain_core.messages import AIMessage, AIMessageChunk, HumanMessage, ToolMessage
+from langgraph.errors import GraphRecursionError
+from langgraph.types import Command
+from pydantic import BaseModel, ValidationError
+
+from agent.checkpointer import open_checkpointer
+from agent.events import (
+    ErrorEvent,
+    Event,
+    Message,
+    MessageDelta,
+    Progress,
+    StoryboardEvent,
+    ToolObservation,
+    VideoEvent,
+    error_event,
+)
+from agent.graph import build_graph
+from agent.review import ReviewDecision, StoryboardReview
+from agent.state import Production
+from tools.production import Brief, parse_aspects
+from tools.settings import Settings, get_settings
+
+RECURSION_LIMIT = 80
+SEEN_EVENT_IDS = 2048
+
+
+class ThreadInfo(BaseModel):
+    """A thread as listed from the checkpointer."""
+
+    thread_id: str
+    title: str
+    status: str
+    origin: str = ""
+    user: str | None = None
+    pending_review: bool = False
+    interrupted: bool = False  # a run stopped mid-way (crash): continue_run() finishes it
+
+
+class AgentService:
+    """Async API over the director graph. Use ``async with AgentService.open() as svc:``."""
+
+    def __init__(self, graph: Any, checkpointer: Any, settings: Settings) -> None:
+        self.graph = graph
+        self.checkpointer = checkpointer
+        self.settings = settings
+        self._locks: dict[str, asyncio.Lock] = {}
+        self._seen: OrderedDict[str, None] = OrderedDict()
+        self._meta: dict[str, dict[str, Any]] = {}
+
+    @classmethod
+    @asynccontextmanager
+    async def open(cls, settings: Settings | None = None, brain: BaseChatModel | None = None,
+                   studio: Any = None) -> AsyncIterator[AgentService]:
+        """Open the checkpointer and compile the graph (offline brain and real Studio by default)."""
+        if studio is None:
+            from tools.studio import Studio
+
+            studio = Studio(settings or get_settings())
+        settings = settings or studio.settings
+        async with open_checkpointer(settings) as saver:
+            yield cls(build_graph(saver, brain=brain, studio=studio), saver, settings)
+
+    # --- threads ------------------------------------------------------------------------------------
+
+    async def new_thread(self, origin: str = "cli", user: str | None = None, thread_id: str | None = None) -> str:
+        """A new thread id (``<origin>:<random>`` unless given); it is persisted at its first message."""
+        tid = thread_id or f"{origin}:{uuid4().hex[:12]}"
+        self._meta[tid] = {"origin": origin, "user": user}
+        return tid
+
+    def _config(self, thread_id: str) -> dict[str, Any]:
+        return {"configurable": {"thread_id": thread_id}, "recursion_limit": RECURSION_LIMIT}
+
+    def _lock(self, thread_id: str) -> asyncio.Lock:
+        return self._locks.setdefault(thread_id, asyncio.Lock())
+
+    def _duplicate(self, event_id: str | None) -> bool:
+        if not event_id:
+            return False
+        if event_id in self._seen:
+            return True
+        self._seen[event_id] = None
+        while len(self._seen) > SEEN_EVENT_IDS:
+            self._seen.popitem(last=False)
+        return False
+
+    # --- writing ------------------------------------------------------------------------------------
+
+    async def send(self, thread_id: str, text: str, *, attachments: Iterable[str] = (),
+                   brief_patch: Mapping[str, Any] | None = None, event_id: str | None = None
+                   ) -> AsyncIterator[Event]:
+        """Send a user message; stream the director's events. While a storyboard awaits review the text is
+        read as a decision (``approve``, ``edit 2 ...``, ``model 1 ...``, ``regenerate``, anything else =
+        rejection feedback). A repeated ``event_id`` is ignored."""
+        if self._duplicate(event_id):
+            return
+        async with self._lock(thread_id):
+            cfg = self._config(thread_id)
+            snap = await self.graph.aget_state(cfg)
+            if snap.interrupts:
+                try:
+                    decision = ReviewDecision.parse(text)
+                except ValidationError as exc:
+                    yield ErrorEvent(message="; ".join(e["msg"].removeprefix("Value error, ") for e in exc.errors()))
+                    return
+                async for ev in self._run(Command(resume=decision.model_dump()), thread_id):
+                    yield ev
+                return
+            if snap.next:  # a run stopped mid-way (crash): finish it before the new message
+                async for ev in self._run(None, thread_id):
+                    yield ev
+                snap = await self.graph.aget_state(cfg)
+            prod: Production | None = snap.values.get("production")
+            inp: dict[str, Any] = {}
+            if prod is None:
+                prod = Production(**self._meta.get(thread_id, {"origin": thread_id.split(":", 1)[0]}))
+                inp["production"] = prod
+            if brief_patch:
+                try:
+                    inp["production"] = _patched(prod, dict(brief_patch))
+                except (ValueError, ValidationError) as exc:
+                    yield ErrorEvent(message=f"Invalid brief settings: {exc}".splitlines()[0])
+                    return
+            content = text + "".join(f"\n[attached: {p}]" for p in attachments)
+            inp["messages"] = [HumanMessage(content)]
+            async for ev in self._run(inp, thread_id):
+                yield ev
+
+    async def resume(self, thread_id: str, decision: ReviewDecision) -> AsyncIterator[Event]:
+        """Answer the pending storyboard review."""
+        async with self._lock(thread_id):
+            snap = await self.graph.aget_state(self._config(thread_id))
+            if not snap.interrupts:
+                yield ErrorEvent(message="No storyboard is waiting for review in this thread "
+                                         "(it may already have been approved).")
+                return
+            async for ev in self._run(Command(resume=decision.model_dump()), thread_id):
+                yield ev
+
+    async def continue_run(self, thread_id: str) -> AsyncIterator[Event]:
+        """Finish a run that stopped mid-way (e.g. the process died during production)."""
+        async with self._lock(thread_id):
+            snap = await self.graph.aget_state(self._config(thread_id))
+            if snap.next and not snap.interrupts:
+                async for ev in self._run(None, thread_id):
+                    yield ev
+
+    async def _run(self, inp: Any, thread_id: str) -> AsyncIterator[Event]:
+        cfg = self._config(thread_id)
+        delivered = False
+        try:
+            async for mode, chunk in self.graph.astream(inp, cfg, stream_mode=["messages", "updates", "custom"],
+                                                        durability="sync"):
+                if mode == "messages":
+                    msg, meta = chunk
+                    if (isinstance(msg, AIMessageChunk) and meta.get("langgraph_node") == "converse"
+                            and isinstance(msg.content, str) and msg.content):
+                        yield MessageDelta(text=msg.content)
+                elif mode == "custom":
+                    if isinstance(chunk, dict) and chunk.get("kind") == "progress":
+                        yield Progress(**{k: v for k, v in chunk.items() if k != "kind"})
+                else:
+                    for node, update in chunk.items():
+                        if node == "__interrupt__":
+                            for intr in update:
+                                yield StoryboardEvent(review=StoryboardReview.model_validate(intr.value))
+                            continue
+                        delivered = delivered or node == "deliver"
+                        for ev in _update_events(update):
+                            yield ev
+        except GraphRecursionError:
+            yield ErrorEvent(message="I went round in circles on that request; please rephrase it.")
+            return
+        except Exception as exc:  # noqa: BLE001 - front ends get plain words, never a traceback
+            yield error_event(exc, "working on your video")
+            return
+        if delivered:
+            prod = await self.production(thread_id)
+            if prod is not None:
+                yield VideoEvent(outputs=prod.outputs, manifest_path=prod.manifest_path,
+                                 qc_summary=prod.qc_summary, cost_usd=prod.cost.actual_usd)
+
+    # --- reading ------------------------------------------------------------------------------------
+
+    async def pending(self, thread_id: str) -> StoryboardReview | None:
+        """The storyboard awaiting review in this thread, if any."""
+        snap = await self.graph.aget_state(self._config(thread_id))
+        for intr in snap.interrupts:
+            return StoryboardReview.model_validate(intr.value)
+        return None
+
+    async def production(self, thread_id: str) -> Production | None:
+        """The thread's production (brief, storyboard, approval, outputs, costs)."""
+        snap = await self.graph.aget_state(self._config(thread_id))
+        return snap.values.get("production")
+
+    async def history(self, thread_id: str) -> list[dict[str, str]]:
+        """The conversation as ``{"role": user|assistant|tool, "text": ..., "name": ...}`` items."""
+        snap = await self.graph.aget_state(self._config(thread_id))
+        out: list[dict[str, str]] = []
+        for m in snap.values.get("messages", []):
+            if isinstance(m, HumanMessage):
+                out.append({"role": "user", "text": str(m.content)})
+            elif isinstance(m, AIMessage) and _text(m):
+                out.append({"role": "assistant", "text": _text(m)})
+            elif isinstance(m, ToolMessage):
+                out.append({"role": "tool", "text": str(m.content), "name": m.name or ""})
+        return out
+
+    async def threads(self) -> list[ThreadInfo]:
+        """Every thread in the checkpointer, most recently updated first, with titles."""
+        latest: dict[str, str] = {}
+        async for tup in self.checkpointer.alist(None):
+            tid = tup.config["configurable"]["thread_id"]
+            if tup.config["configurable"].get("checkpoint_ns"):
+                continue
+            cid = tup.checkpoint["id"]
+            if cid > latest.get(tid, ""):
+                latest[tid] = cid
+        out: list[ThreadInfo] = []
+        for tid in sorted(latest, key=latest.__getitem__, reverse=True):
+            snap = await self.graph.aget_state(self._config(tid))
+            prod: Production = snap.values.get("production") or Production()
+            first = next((str(m.content) for m in snap.values.get("messages", []) if isinstance(m, HumanMessage)), "")
+            out.append(ThreadInfo(thread_id=tid, title=prod.title or first[:60] or tid, status=prod.status,
+                                  origin=prod.origin, user=prod.user, pending_review=bool(snap.interrupts),
+                                  interrupted=bool(snap.next) and not snap.interrupts))
+        return out
+
+
+def _text(msg: AIMessage) -> str:
+    if isinstance(msg.content, str):
+        return msg.content
+    return "".join(p.get("text", "") for p in msg.content if isinstance(p, dict))
+
+
+def _update_events(update: Any) -> list[Event]:
+    """Chat events for one node's state update."""
+    if not isinstance(update, dict):
+        return []
+    events: list[Event] = []
+    for m in update.get("messages", []):
+        if isinstance(m, AIMessage) and _text(m):
+            events.append(Message(text=_text(m)))
+        elif isinstance(m, ToolMessage):
+            events.append(ToolObservation(name=m.name or "", text=str(m.content), ok=m.status != "error"))
+    return events
+
+
+def _patched(prod: Production, patch: dict[str, Any]) -> Production:
+    """Apply a front end's brief settings (e.g. aspect checkboxes) to the production."""
+    if "aspects" in patch:
+        patch["aspects"] = parse_aspects(patch["aspects"])
+    unknown = set(patch) - set(Brief.model_fields)
+    if unknown:
+        raise ValueError(f"unknown brief fields: {', '.join(sorted(unknown))}")
+    prod = prod.model_copy(deep=True)
+    if prod.brief is None:
+        Brief.model_validate({"goal": "check", **patch})
+        prod.brief_defaults.update(patch)
+    else:
+        prod.brief = Brief.model_validate({**prod.brief.model_dump(), **patch})
+    return prod

@@ -1,0 +1,88 @@
+"""The director's state: the conversation plus one :class:`Production` (pydantic), checkpointed per thread.
+
+Everything a thread needs to resume in another process lives here: the brief, the versioned
+storyboard, which version was approved, the production assets, the outputs and the costs.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Any, Literal
+
+from langchain_core.messages import AnyMessage
+from langgraph.graph.message import add_messages
+from pydantic import BaseModel, Field
+from typing_extensions import TypedDict
+
+from tools.production import Brief, Cost, OutputFile, ProductionAssets, Storyboard
+
+Status = Literal[
+    "briefing",  # talking about the brief
+    "planned",  # a storyboard exists, not yet submitted
+    "review_requested",  # submit_storyboard was called: the graph goes to review next
+    "in_review",  # paused at the storyboard interrupt
+    "approved",  # the current version is approved; production may start
+    "rejected",  # the reviewer rejected it with feedback
+    "produce_requested",  # produce_video was accepted: the graph goes to production next
+    "producing",
+    "assembling",
+    "delivered",
+    "failed",
+]
+
+
+class Production(BaseModel):
+    """One video being made in a thread: what, which plan, what was approved and what came out."""
+
+    origin: str = "cli"
+    user: str | None = None
+    brief: Brief | None = None
+    brief_defaults: dict[str, Any] = Field(default_factory=dict)  # a front end's patch before a brief exists
+    source: dict[str, Any] | None = None  # a SourceDoc as JSON (tools.ingest)
+    storyboard: Storyboard | None = None
+    approved_version: int | None = None
+    status: Status = "briefing"
+    assets: ProductionAssets | None = None
+    produced_version: int | None = None
+    outputs: list[OutputFile] = Field(default_factory=list)
+    manifest_path: str | None = None
+    qc_summary: str = ""
+    cost: Cost = Field(default_factory=Cost)
+    feedback: str = ""  # the last rejection's feedback
+    error: str = ""
+
+    @property
+    def title(self) -> str:
+        """A short human title for thread lists."""
+        if self.brief is not None:
+            return self.brief.title or self.brief.goal[:60]
+        return ""
+
+    def refusal(self) -> str | None:
+        """Why production may not start now, in plain words; None when it may.
+
+        Enforced in code for both the ``produce_video`` tool and the produce node: nothing is spent
+        before the current storyboard version is approved and its estimate fits the budget.
+        """
+        if self.brief is None:
+            return "Refused: there is no brief yet. Describe the video first."
+        if self.storyboard is None:
+            return "Refused: there is no storyboard yet. Plan the scenes and submit the storyboard for review."
+        version = self.storyboard.version
+        if self.approved_version != version:
+            if self.approved_version is None:
+                return (f"Refused: storyboard v{version} has not been approved. "
+                        "Submit it for review and wait for the user's approval.")
+            return (f"Refused: storyboard v{version} has not been approved (v{self.approved_version} was). "
+                    "Submit the new version for review.")
+        estimate = self.storyboard.estimated_cost_usd
+        if estimate > self.brief.budget_usd + 1e-9:
+            return (f"Refused: the estimate ${estimate:.2f} is over the budget ${self.brief.budget_usd:.2f}. "
+                    "Raise the budget, choose cheaper models, or shorten the video.")
+        return None
+
+
+class DirectorState(TypedDict, total=False):
+    """Graph state: the messages (appended) and the production (replaced as a whole)."""
+
+    messages: Annotated[list[AnyMessage], add_messages]
+    production: Production

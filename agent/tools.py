@@ -1,0 +1,280 @@
+"""The tools the director's brain calls: thin wrappers that validate arguments, call the Studio and
+return a short observation. They mutate ``ctx.production`` (the tools node writes it back to state).
+
+Expensive or irreversible work is gated here in code: ``produce_video`` is refused unless the current
+storyboard version is approved and within budget; ``clone_voice`` is refused without consent.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Annotated, Any
+
+from langchain_core.tools import BaseTool, InjectedToolArg, tool
+
+from agent.state import Production
+from tools.production import MOODS, PREFERENCES, Brief, Consent, parse_aspects
+
+PLATFORM_ASPECTS: dict[str, str] = {
+    "tiktok": "9:16", "reels": "9:16", "instagram reels": "9:16", "shorts": "9:16", "youtube shorts": "9:16",
+    "stories": "9:16", "snapchat": "9:16", "youtube": "16:9", "linkedin": "1:1", "twitter": "16:9", "x": "16:9",
+    "instagram": "4:5", "instagram feed": "4:5", "facebook": "1:1",
+}
+MAX_DURATION_S = 600.0
+
+
+@dataclass
+class DirectorContext:
+    """What a tool may touch: the studio and the thread's production (mutated in place)."""
+
+    studio: Any
+    production: Production
+    user: str | None = None
+
+    def brief(self) -> Brief:
+        if self.production.brief is None:
+            raise ValueError("there is no brief yet; call update_brief with at least the goal first")
+        return self.production.brief
+
+
+Ctx = Annotated[DirectorContext, InjectedToolArg]
+
+
+def brief_summary(brief: Brief) -> str:
+    """One line: what will be made."""
+    return (f"'{brief.goal}' — {brief.duration_s:g} s, {', '.join(brief.aspects)}, tone {brief.tone}, "
+            f"voice {brief.voice}, music {brief.music_mood}, language {brief.language}, "
+            f"budget ${brief.budget_usd:.2f} ({brief.preference})")
+
+
+def storyboard_summary(ctx: DirectorContext) -> str:
+    """Scenes with their model choice and cost, one line each."""
+    board = ctx.production.storyboard
+    assert board is not None
+    lines = [f"Storyboard v{board.version}: {len(board.scenes)} scenes, {board.total_seconds:g} s, "
+             f"estimate ${board.estimated_cost_usd:.2f} of ${ctx.brief().budget_usd:.2f}."]
+    for scene in board.scenes:
+        for shot in scene.shots:
+            r = shot.route
+            why = f"{r.model_id} — {r.reason} (${r.est_cost_usd:.2f})" if r else "not routed"
+            lines.append(f"Scene {scene.index} / {shot.id} ({shot.seconds:g} s): {why}")
+    return "\n".join(lines)
+
+
+def _set_storyboard(ctx: DirectorContext, board: Any) -> None:
+    old = ctx.production.storyboard
+    if old is not None and board.version <= old.version:
+        board = board.model_copy(update={"version": old.version + 1})
+    ctx.production.storyboard = board
+    ctx.production.status = "planned"
+
+
+def _source_doc(ctx: DirectorContext) -> Any:
+    if not ctx.production.source:
+        return None
+    from tools.ingest import SourceDoc
+
+    return SourceDoc.model_validate(ctx.production.source)
+
+
+@tool
+async def read_source(url_or_path: str, ctx: Ctx) -> str:
+    """Read an article URL or a script/outline file the user gave, to make the video from it."""
+    doc = await asyncio.to_thread(ctx.studio.read, url_or_path)
+    ctx.production.source = doc.model_dump(mode="json")
+    words = len((doc.text or "").split())
+    if ctx.production.brief is not None:
+        ctx.production.brief = ctx.production.brief.model_copy(update={
+            "source_kind": "article" if getattr(doc, "url", None) else getattr(doc, "kind", "script"),
+            "source_text": doc.text, "source_url": getattr(doc, "url", None)})
+    return f"Read '{doc.title or url_or_path}' ({words} words, language {getattr(doc, 'language', '?')})."
+
+
+@tool
+def update_brief(
+    ctx: Ctx,
+    goal: str | None = None,
+    title: str | None = None,
+    duration_s: float | None = None,
+    aspects: list[str] | None = None,
+    platform: str | None = None,
+    tone: str | None = None,
+    style: str | None = None,
+    audience: str | None = None,
+    language: str | None = None,
+    budget_usd: float | None = None,
+    preference: str | None = None,
+    music_mood: str | None = None,
+    voice: str | None = None,
+    captions: bool | None = None,
+    note: str | None = None,
+) -> str:
+    """Create or change the brief. Give only what the user asked for; the rest keeps its default.
+    aspects: e.g. ["9:16", "16:9"] or words vertical/square/landscape; platform: TikTok, Reels, Shorts, YouTube...
+    preference: quality | balanced | cheap | fast; music_mood: auto, none, upbeat, calm, dramatic, corporate,
+    playful, dark."""
+    patch: dict[str, Any] = {}
+    if duration_s is not None:
+        if not 3 <= duration_s <= MAX_DURATION_S:
+            raise ValueError(f"duration_s must be between 3 and {MAX_DURATION_S:g} seconds, got {duration_s:g}")
+        patch["duration_s"] = float(duration_s)
+    if aspects:
+        patch["aspects"] = parse_aspects(aspects)
+    if platform:
+        key = platform.strip().lower()
+        if key not in PLATFORM_ASPECTS:
+            raise ValueError(f"unknown platform {platform!r}; known: {', '.join(sorted(PLATFORM_ASPECTS))}")
+        if "aspects" not in patch:
+            patch["aspects"] = [PLATFORM_ASPECTS[key]]
+    if budget_usd is not None:
+        if budget_usd < 0:
+            raise ValueError("budget_usd cannot be negative")
+        patch["budget_usd"] = float(budget_usd)
+    if preference is not None:
+        if preference not in PREFERENCES:
+            raise ValueError(f"preference must be one of {', '.join(PREFERENCES)}")
+        patch["preference"] = preference
+    if music_mood is not None:
+        _check_mood(music_mood)
+        patch["music_mood"] = music_mood
+    for name, value in (("goal", goal), ("title", title), ("tone", tone), ("style", style),
+                        ("audience", audience), ("language", language), ("voice", voice)):
+        if value is not None and str(value).strip():
+            patch[name] = str(value).strip()
+    if captions is not None:
+        patch["captions"] = captions
+    prod = ctx.production
+    if prod.brief is None:
+        if "goal" not in patch:
+            raise ValueError("the first update_brief needs a goal: what the video is about")
+        settings = ctx.studio.settings
+        base: dict[str, Any] = {
+            "duration_s": settings.default_duration_s, "aspects": parse_aspects(settings.default_aspects),
+            "budget_usd": settings.default_budget_usd, "preference": settings.default_preference,
+            "voice": settings.default_voice, "music_mood": settings.default_music_mood,
+        }
+        base.update(prod.brief_defaults)
+        base.update(patch)
+        if prod.source:
+            base.update(source_kind="article" if prod.source.get("url") else "script",
+                        source_text=prod.source.get("text", ""), source_url=prod.source.get("url"))
+        brief = Brief.model_validate(base)
+    else:
+        brief = Brief.model_validate({**prod.brief.model_dump(), **patch})
+    if note:
+        brief.notes.append(note.strip())
+    prod.brief = brief
+    if prod.storyboard is not None and prod.status not in ("producing", "assembling"):
+        prod.status = "briefing"
+    return "Brief: " + brief_summary(brief)
+
+
+def _check_mood(mood: str) -> None:
+    if mood not in (*MOODS, "auto", "none"):
+        raise ValueError(f"music mood must be one of auto, none, {', '.join(MOODS)}")
+
+
+@tool
+async def plan_scenes(ctx: Ctx) -> str:
+    """Plan scenes and shots for the current brief and pick a model for every shot (with thumbnails)."""
+    brief = ctx.brief()
+    board = await asyncio.to_thread(ctx.studio.plan, brief, _source_doc(ctx))
+    _set_storyboard(ctx, board)
+    return storyboard_summary(ctx)
+
+
+@tool
+async def select_models(ctx: Ctx, scene: int | None = None, model_id: str | None = None,
+                        preference: str | None = None) -> str:
+    """Explain the model chosen for each shot, one line each. Optionally force model_id for one scene,
+    or re-route every shot with a preference (quality | balanced | cheap | fast)."""
+    brief = ctx.brief()
+    board = ctx.production.storyboard
+    if board is None:
+        raise ValueError("there is no storyboard yet; call plan_scenes first")
+    if model_id:
+        if scene is None:
+            raise ValueError("give the scene number whose model should change")
+        _set_storyboard(ctx, await asyncio.to_thread(ctx.studio.change_model, brief, board, scene, model_id))
+    elif preference:
+        if preference not in PREFERENCES:
+            raise ValueError(f"preference must be one of {', '.join(PREFERENCES)}")
+        ctx.production.brief = brief = brief.model_copy(update={"preference": preference})
+        routed = await asyncio.to_thread(ctx.studio.route, brief, board.model_copy(deep=True))
+        _set_storyboard(ctx, routed.model_copy(update={"version": board.version + 1}))
+    usable = [m["id"] for m in ctx.studio.models() if m.get("available", True)]
+    return storyboard_summary(ctx) + f"\nModels usable now: {', '.join(usable) or 'none'}."
+
+
+@tool
+def select_voice(voice: str, ctx: Ctx) -> str:
+    """Choose the narration voice: 'auto', an offline voice name, or 'elevenlabs:<voice_id>'."""
+    voices = _voices(ctx)
+    if voice != "auto" and voices and voice not in voices:
+        raise ValueError(f"unknown voice {voice!r}; available: auto, {', '.join(voices)}")
+    ctx.production.brief = ctx.brief().model_copy(update={"voice": voice})
+    return f"Voice set to {voice}."
+
+
+def _voices(ctx: DirectorContext) -> list[str]:
+    lister = getattr(ctx.studio, "list_voices", None)
+    if lister is None:
+        return []
+    return [getattr(v, "id", v) if not isinstance(v, dict) else v["id"] for v in lister()]
+
+
+@tool
+async def clone_voice(sample_path: str, name: str, consent: str, ctx: Ctx) -> str:
+    """Clone a voice from an audio sample. consent: the user's own words affirming they have the right to
+    use this voice (required; never invent it)."""
+    if len(consent.strip()) < 10 or not any(w in consent.lower() for w in ("consent", "permission", "my own",
+                                                                             "right", "authori")):
+        return ("Refused: cloning a voice needs the user's explicit consent — ask them to confirm they own the "
+                "voice or have permission to use it.")
+    if not Path(sample_path).is_file():
+        raise ValueError(f"no audio file at {sample_path}")
+    cloner = getattr(ctx.studio, "clone_voice", None)
+    if cloner is None:
+        return "Voice cloning is not available in this installation."
+    record = Consent(text=consent.strip(), affirmed_by=ctx.user or ctx.production.origin)
+    cloned = await asyncio.to_thread(cloner, [sample_path], name=name, consent=record)
+    voice_id = getattr(cloned, "id", str(cloned))
+    ctx.production.brief = ctx.brief().model_copy(update={"voice": voice_id, "allow_voice_fallback": False})
+    return f"Cloned voice '{name}' as {voice_id}; it will narrate this video."
+
+
+@tool
+def select_music(mood: str, ctx: Ctx) -> str:
+    """Choose the music mood: auto, none, upbeat, calm, dramatic, corporate, playful or dark."""
+    _check_mood(mood)
+    ctx.production.brief = ctx.brief().model_copy(update={"music_mood": mood})
+    return f"Music mood set to {mood}."
+
+
+@tool
+def submit_storyboard(ctx: Ctx) -> str:
+    """Send the current storyboard to the user for approval. Call this after planning; nothing is produced
+    until the user approves it."""
+    prod = ctx.production
+    if prod.storyboard is None:
+        raise ValueError("there is no storyboard to submit; call plan_scenes first")
+    prod.status = "review_requested"
+    return f"Storyboard v{prod.storyboard.version} submitted to the user for review."
+
+
+@tool
+def produce_video(ctx: Ctx) -> str:
+    """Produce and assemble the approved storyboard. Refused unless the current version is approved and
+    its estimate is within the budget."""
+    prod = ctx.production
+    refusal = prod.refusal()
+    if refusal:
+        return refusal
+    prod.status = "produce_requested"
+    return f"Producing storyboard v{prod.storyboard.version}."
+
+
+DIRECTOR_TOOLS: list[BaseTool] = [read_source, update_brief, plan_scenes, select_models, select_voice,
+                                  clone_voice, select_music, submit_storyboard, produce_video]

@@ -1,0 +1,120 @@
+"""A fake Studio for agent tests: same methods as tools.studio.Studio, deterministic, no rendering.
+
+It counts what it "renders" per shot (``renders``) and caches by a content key like the real studio,
+so tests can check that an edit re-produces exactly the edited shots.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from collections import Counter
+from pathlib import Path
+from typing import Any
+
+from tools.production import (
+    Asset,
+    Brief,
+    Cost,
+    Manifest,
+    OutputFile,
+    ProductionAssets,
+    ProgressEvent,
+    Provenance,
+    RouteChoice,
+    Scene,
+    Shot,
+    Storyboard,
+    stable_hash,
+)
+from tools.settings import Settings, get_settings
+
+
+class FakeStudio:
+    def __init__(self, settings: Settings | None = None, *, price_per_shot: float = 0.0, scenes: int = 3) -> None:
+        self.settings = settings or get_settings()
+        self.settings.ensure_dirs()
+        self.price_per_shot = price_per_shot
+        self.n_scenes = scenes
+        self.renders: Counter[str] = Counter()
+        self.cache: dict[str, Asset] = {}
+        self.plans = 0
+
+    def read(self, url_or_path: str) -> Any:
+        raise ValueError(f"cannot read {url_or_path} in the fake studio")
+
+    def _route(self, shot: Shot) -> RouteChoice:
+        model = shot.model_override or "motion"
+        return RouteChoice(model_id=model, provider=model, reason=f"{model} fits this shot",
+                           est_cost_usd=self.price_per_shot, clip_seconds=shot.seconds)
+
+    def route(self, brief: Brief, storyboard: Storyboard) -> Storyboard:
+        board = storyboard.model_copy(deep=True)
+        for shot in board.shots:
+            shot.route = self._route(shot)
+        return board
+
+    def plan(self, brief: Brief, source: Any = None) -> Storyboard:
+        self.plans += 1
+        secs = round(brief.duration_s / self.n_scenes, 3)
+        scenes = [Scene(index=i + 1, title=f"Scene {i + 1}", narration=f"Line {i + 1} about {brief.goal}.",
+                        shots=[Shot(id=f"s{i + 1}", visual_prompt=f"shot {i + 1} of {brief.goal}", seconds=secs)])
+                  for i in range(self.n_scenes)]
+        return self.route(brief, Storyboard(title=brief.goal[:40], scenes=scenes))
+
+    def edit_scene(self, brief: Brief, storyboard: Storyboard, scene_index: int, instruction: str) -> Storyboard:
+        board = storyboard.model_copy(deep=True)
+        scene = next((s for s in board.scenes if s.index == scene_index), None)
+        if scene is None:
+            raise ValueError(f"there is no scene {scene_index}; scenes are 1–{len(board.scenes)}")
+        scene.narration = f"{scene.narration} ({instruction})"
+        for shot in scene.shots:
+            shot.visual_prompt = f"{shot.visual_prompt}, {instruction}"
+        board.version += 1
+        return self.route(brief, board)
+
+    def change_model(self, brief: Brief, storyboard: Storyboard, scene_index: int, model_id: str) -> Storyboard:
+        if model_id not in {m["id"] for m in self.models()}:
+            raise ValueError(f"unknown model {model_id!r}")
+        board = storyboard.model_copy(deep=True)
+        for scene in board.scenes:
+            if scene.index == scene_index:
+                for shot in scene.shots:
+                    shot.model_override = model_id
+        board.version += 1
+        return self.route(brief, board)
+
+    def models(self) -> list[dict[str, Any]]:
+        return [{"id": "motion", "available": True}, {"id": "fancy-video", "available": True}]
+
+    async def produce(self, brief: Brief, storyboard: Storyboard, *, on_event: Any = None) -> ProductionAssets:
+        emit = on_event or (lambda _e: None)
+        clips: dict[str, Asset] = {}
+        for shot in storyboard.shots:
+            key = stable_hash(shot.visual_prompt, shot.seconds, shot.route.model_id if shot.route else "")
+            if key not in self.cache:
+                emit(ProgressEvent(stage="clips", shot_id=shot.id, status="generating", percent=0))
+                await asyncio.sleep(0)
+                self.renders[shot.id] += 1
+                path = self.settings.store_dir / f"{key}.mp4"
+                path.write_bytes(b"fake")
+                self.cache[key] = Asset(key=key, kind="clip", path=str(path), duration_s=shot.seconds,
+                                        provenance=Provenance(source="fake", cost_usd=self.price_per_shot))
+            emit(ProgressEvent(stage="clips", shot_id=shot.id, status="done", percent=100))
+            clips[shot.id] = self.cache[key]
+        return ProductionAssets(clips=clips)
+
+    def assemble(self, brief: Brief, storyboard: Storyboard, assets: ProductionAssets, out_dir: str | Path,
+                 *, on_event: Any = None) -> Manifest:
+        out = Path(out_dir)
+        out.mkdir(parents=True, exist_ok=True)
+        outputs = []
+        for aspect in brief.aspects:
+            path = out / f"video-{aspect.replace(':', 'x')}.mp4"
+            path.write_bytes(b"fake video")
+            outputs.append(OutputFile(aspect=aspect, width=1, height=1, path=str(path),
+                                      duration_s=storyboard.total_seconds))
+        manifest = Manifest(brief=brief, storyboard=storyboard, outputs=outputs,
+                            cost=Cost(estimated_usd=storyboard.estimated_cost_usd, actual_usd=assets.cost_usd))
+        (out / "manifest.json").write_text(json.dumps(manifest.model_dump(mode="json")))
+        return manifest
