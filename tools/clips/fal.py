@@ -11,7 +11,17 @@ import os
 from pathlib import Path
 from typing import Any
 
-from tools.clips.base import ClipRequest, HttpProvider, Job, JobStatus, ProviderError, RetryPolicy
+import httpx
+
+from tools.clips.base import (
+    ClipRequest,
+    HttpProvider,
+    Job,
+    JobStatus,
+    ProviderError,
+    RetryPolicy,
+    default_error,
+)
 from tools.clips.gateway_input import build_input
 from tools.clips.vendor_common import looks_like_refusal
 from tools.settings import Settings, get_settings
@@ -31,6 +41,17 @@ class FalProvider(HttpProvider):
         settings = settings or get_settings()
         super().__init__(base_url=base_url or os.environ.get("REELFORGE_FAL_BASE_URL"), retry=retry, **kwargs)
         self._key = api_key or settings.secret("FAL_KEY")
+
+    def map_error(self, resp: httpx.Response) -> ProviderError:
+        """fal model errors carry ``detail`` as text or a list of ``{type, msg}``; keep both words."""
+        try:
+            detail = resp.json().get("detail")
+        except (ValueError, AttributeError):
+            detail = None
+        if isinstance(detail, list):
+            detail = "; ".join(f"{d.get('type', '')}: {d.get('msg', '')}" if isinstance(d, dict) else str(d)
+                               for d in detail)[:400]
+        return default_error(self.name, resp, str(detail) if detail else None)
 
     def headers(self) -> dict[str, str]:
         if not self._key:
@@ -82,7 +103,7 @@ class FalProvider(HttpProvider):
         return job
 
     def _failed(self, job: Job, message: str, error_type: str) -> Job:
-        refused = looks_like_refusal(message, error_type) or "content_policy" in error_type
+        refused = looks_like_refusal(message, error_type) or "content_policy" in f"{message} {error_type}"
         job.status = JobStatus.REFUSED if refused else JobStatus.FAILED
         job.message = f"{message} ({error_type})" if error_type else message
         return job

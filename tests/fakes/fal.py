@@ -1,0 +1,77 @@
+"""A loopback fake of the fal.ai queue API (providers.md §9.1).
+
+Submit ``POST /{owner}/{app}/...`` (``Authorization: Key <FAL_KEY>``) → ``{request_id, status_url,
+response_url, cancel_url, status: IN_QUEUE}``; status URLs use only ``{owner}/{app}``; status answers
+202 while ``IN_QUEUE``/``IN_PROGRESS`` and 200 once ``COMPLETED``; the result is ``{"video": {"url"}}``.
+Prompt words steer it: ``forbidden`` → the result is a 422 content-policy ``detail``; ``crash`` →
+COMPLETED with ``error``/``error_type``. Faults: ``inject(app, "submit"|"status"|"result", ...)``.
+"""
+
+from __future__ import annotations
+
+import itertools
+
+from fakes.server import FakeApp
+from fakes.video_vendors import add_files, advance, fault, file_url
+
+KEY = "fal-test-key"
+SCRIPT = ["IN_QUEUE", "IN_PROGRESS", "COMPLETED"]
+
+
+def make_app() -> FakeApp:
+    app = FakeApp()
+    app.state["jobs"] = {}
+    ids = itertools.count(1)
+    add_files(app, expired_status=404)
+
+    def unauthorised(req) -> tuple | None:
+        if req.headers.get("authorization") != f"Key {KEY}":
+            return 401, {"detail": "Invalid authentication credentials"}
+        return None
+
+    def submit(req):
+        bad = unauthorised(req) or fault(app, "submit")
+        if bad:
+            return bad
+        parts = req.path.strip("/").split("/")
+        rid = f"req-{next(ids)}"
+        body = req.json()
+        app.state["jobs"][rid] = {"input": body, "model": "/".join(parts)}
+        base = f"{app.base_url}/{parts[0]}/{parts[1]}/requests/{rid}"
+        return 200, {"request_id": rid, "status_url": f"{base}/status", "response_url": base,
+                     "cancel_url": f"{base}/cancel", "status": "IN_QUEUE", "queue_position": 0}
+
+    for depth in range(2, 7):  # model ids have two to six path segments
+        app.route("POST", "/" + "/".join(f"{{p{i}}}" for i in range(depth)))(submit)
+
+    @app.route("GET", "/{owner}/{app_}/requests/{rid}/status")
+    def status(req):
+        bad = unauthorised(req) or fault(app, "status")
+        if bad:
+            return bad
+        job = app.state["jobs"].get(req.params["rid"])
+        if job is None:
+            return 404, {"detail": "Request not found"}
+        state = advance(job, SCRIPT)
+        body = {"status": state, "request_id": req.params["rid"],
+                "response_url": f"{app.base_url}/{req.params['owner']}/{req.params['app_']}/requests/{req.params['rid']}"}
+        if state != "COMPLETED":
+            return 202, {**body, "queue_position": 0 if state == "IN_QUEUE" else None}
+        if "crash" in job["input"].get("prompt", ""):
+            return 200, {**body, "error": "Runner disconnected", "error_type": "runner_disconnected"}
+        return 200, body
+
+    @app.route("GET", "/{owner}/{app_}/requests/{rid}")
+    def result(req):
+        bad = unauthorised(req) or fault(app, "result")
+        if bad:
+            return bad
+        job = app.state["jobs"].get(req.params["rid"])
+        if job is None:
+            return 404, {"detail": "Request not found"}
+        if "forbidden" in job["input"].get("prompt", ""):
+            return 422, {"detail": [{"loc": ["body", "prompt"], "type": "content_policy_violation",
+                                     "msg": "The content could not be processed because it contained material flagged by a content checker."}]}
+        return 200, {"video": {"url": file_url(app, f"{req.params['rid']}.mp4"), "content_type": "video/mp4"}}
+
+    return app
