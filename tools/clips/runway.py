@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import httpx
 
-from tools.clips.base import ClipRequest, Job, JobStatus, ProviderError, default_error
+from tools.clips.base import ClipRequest, Job, JobStatus, ProviderError
 from tools.clips.vendor_common import VendorProvider, image_data_url, map_status, nearest_ratio
 
 STATUS = {"PENDING": JobStatus.QUEUED, "THROTTLED": JobStatus.QUEUED, "RUNNING": JobStatus.RUNNING,
@@ -45,7 +45,7 @@ class RunwayProvider(VendorProvider):
                 "X-Runway-Version": self.settings.runway_api_version}
 
     def map_error(self, resp: httpx.Response) -> ProviderError:
-        err = default_error(self.name, resp)
+        err = super().map_error(resp)
         if resp.status_code in (404, 410):  # an unknown task or model, not an expired file
             err.kind = "invalid"
         return err

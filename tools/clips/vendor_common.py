@@ -16,7 +16,15 @@ from typing import Any
 
 import httpx
 
-from tools.clips.base import ClipRequest, HttpProvider, Job, JobStatus, ProviderError, RetryPolicy
+from tools.clips.base import (
+    ClipRequest,
+    HttpProvider,
+    Job,
+    JobStatus,
+    ProviderError,
+    RetryPolicy,
+    default_error,
+)
 from tools.settings import Settings, get_settings
 
 _REFUSAL = re.compile(
@@ -114,6 +122,13 @@ class VendorProvider(HttpProvider):
         self.settings = settings or get_settings()
         configured = getattr(self.settings, self.base_url_setting, "") if self.base_url_setting else ""
         super().__init__(base_url=base_url or configured or None, client=client, retry=retry)
+
+    def map_error(self, resp: httpx.Response) -> ProviderError:
+        """HTTP status mapping, except that a 400/422 whose text reads like moderation is a refusal."""
+        err = default_error(self.name, resp)
+        if resp.status_code in (400, 422) and looks_like_refusal(err.message):
+            err.kind = "refused"
+        return err
 
     def require(self, *names: str) -> str:
         """The first credential among ``names`` that is set, else an ``auth`` error naming them."""

@@ -1,0 +1,71 @@
+"""A loopback fake of Luma's Dream Machine API (§7.1): generations, keyframes, queued/dreaming/completed/failed.
+
+``forbidden`` → HTTP 400 ``{"detail": ...}`` on create (prompt moderation); ``risky`` → ``state: failed``
+with a moderation ``failure_reason``; ``broken`` → a technical ``failure_reason``.
+"""
+
+from __future__ import annotations
+
+import uuid
+
+from fakes.server import FakeApp
+from fakes.video_vendors import add_files, advance, fault, file_url
+
+API_KEY = "luma-test-key"
+SCRIPT = ["queued", "dreaming", "completed"]
+ASPECTS = {"1:1", "16:9", "9:16", "4:3", "3:4", "21:9", "9:21"}
+
+
+def make_app() -> FakeApp:
+    app = FakeApp()
+    app.state["gens"] = {}
+    add_files(app)
+
+    def check(req) -> tuple | None:
+        if req.headers.get("authorization") != f"Bearer {API_KEY}":
+            return 401, {"detail": "Invalid API key"}
+        return fault(app, "create" if req.method == "POST" else "poll")
+
+    def generation(gid: str, state: str, body: dict, **extra) -> dict:
+        return {"id": gid, "state": state, "failure_reason": None, "created_at": "2026-11-01T00:00:00Z",
+                "model": body["model"], "generation_type": "video", "request": body,
+                "assets": {"video": None, "image": None, "progress_video": None}, **extra}
+
+    @app.route("POST", "/dream-machine/v1/generations/video")
+    def create(req):
+        if bad := check(req):
+            return bad
+        body = req.json()
+        if body.get("model") not in ("ray-2", "ray-flash-2", "ray-1-6"):
+            return 400, {"detail": "model: Input should be 'ray-2' or 'ray-flash-2'"}
+        if body.get("aspect_ratio", "16:9") not in ASPECTS or body.get("duration", "5s") not in ("5s", "9s"):
+            return 400, {"detail": "invalid aspect_ratio or duration"}
+        frame0 = (body.get("keyframes") or {}).get("frame0")
+        if frame0 is not None and (frame0.get("type") != "image" or not frame0.get("url")):
+            return 400, {"detail": "keyframes.frame0 must be {type: image, url}"}
+        if "forbidden" in body.get("prompt", ""):
+            return 400, {"detail": "Prompt not allowed because it contains blocked content"}
+        gid = str(uuid.uuid4())
+        app.state["gens"][gid] = {"body": body}
+        return 201, generation(gid, "queued", body)
+
+    @app.route("GET", "/dream-machine/v1/generations/{gid}")
+    def get(req):
+        if bad := check(req):
+            return bad
+        gid = req.params["gid"]
+        g = app.state["gens"].get(gid)
+        if g is None:
+            return 404, {"detail": "Generation not found"}
+        state = advance(g, SCRIPT)
+        prompt = g["body"].get("prompt", "")
+        if state == "completed" and "risky" in prompt:
+            return 200, generation(gid, "failed", g["body"], failure_reason="Generation failed moderation")
+        if state == "completed" and "broken" in prompt:
+            return 200, generation(gid, "failed", g["body"], failure_reason="Internal server error")
+        out = generation(gid, state, g["body"])
+        if state == "completed":
+            out["assets"]["video"] = file_url(app, f"luma-{gid}.mp4")
+        return 200, out
+
+    return app
