@@ -1,0 +1,96 @@
+"""Scene drafts → a Storyboard: shots of at most ~8 s with narration spans, linted visual prompts, traits,
+kinds, negative prompts, on-screen text for figures, chapters, and the continuity sheet on every prompt."""
+
+from __future__ import annotations
+
+from tools.planning.drafts import DraftPlan, SceneDraft
+from tools.planning.pacing import MIN_SHOT_S, chapter_groups, speak_seconds, split_spans
+from tools.planning.text import headline_number, keywords
+from tools.planning.visual import (
+    VisualSpec,
+    camera_for,
+    choose_kind,
+    continuity_for,
+    infer_traits,
+    lighting_for,
+    lint_prompt,
+    motion_for,
+    negative_prompt,
+)
+from tools.production import Brief, ContinuitySheet, Scene, Shot, Storyboard
+
+VISUAL_ONLY_S = 3.0
+
+
+def subject_for(draft: SceneDraft, span: str) -> str:
+    """One focus: the visual direction when given, else the span's key words (scene words as context)."""
+    if draft.visual_hint:
+        return draft.visual_hint
+    words = keywords(span, 3) or keywords(draft.narration, 3) or [draft.title.lower() or "the subject"]
+    return "close view of " + " and ".join(words) if len(words) < 3 else f"{words[0]} with {words[1]} and {words[2]}"
+
+
+def continuity_text(sheet: ContinuitySheet) -> str:
+    """The continuity sheet minus the style (which has its own prompt slot)."""
+    return sheet.model_copy(update={"style": ""}).suffix()
+
+
+def make_shot(brief: Brief, draft: SceneDraft, span: str, seconds: float, shot_id: str, variant: int,
+              continuity: ContinuitySheet) -> tuple[Shot, list[str]]:
+    """One shot for a narration span."""
+    context = " ".join([draft.visual_hint, span, draft.title])
+    traits = infer_traits(context, style=brief.style)
+    figure = headline_number(span)
+    if figure:
+        traits = [t for t in (*traits, "text_on_screen") if t]
+        traits = list(dict.fromkeys(traits))
+    spec = VisualSpec(subject=subject_for(draft, span), motion=motion_for(traits),
+                      lighting=lighting_for(context, brief.tone), camera=camera_for(traits, variant),
+                      style=continuity.style, continuity=continuity_text(continuity))
+    if draft.spec:  # an LLM's slots win; the continuity sheet is still appended
+        spec = spec.with_(**{k: v for k, v in draft.spec.items() if v and k in ("subject", "motion", "lighting",
+                                                                                 "camera", "style")})
+    prompt, issues = lint_prompt(spec.render())
+    kind = draft.kind if draft.kind in ("generated", "stock", "presenter") else choose_kind(traits,
+                                                                                          presenter=draft.presenter)
+    return Shot(id=shot_id, narration=span, visual_prompt=prompt, negative_prompt=negative_prompt(traits),
+                traits=traits, seconds=round(seconds, 3), kind=kind, on_screen_text=draft.on_screen_text or figure,
+                importance=draft.importance, seed=variant), issues
+
+
+def shots_for(brief: Brief, draft: SceneDraft, scene_no: int, continuity: ContinuitySheet) -> tuple[list[Shot], list[str]]:
+    """Split a scene's narration into ≤ 8 s spans, one shot each (a visual-only scene gets one 3 s shot)."""
+    spans = split_spans(draft.narration, brief.language) if draft.narration else [""]
+    shots: list[Shot] = []
+    issues: list[str] = []
+    for k, span in enumerate(spans):
+        seconds = speak_seconds(span, brief.language) if span else VISUAL_ONLY_S
+        shot, found = make_shot(brief, draft, span, max(seconds, MIN_SHOT_S if span else seconds),
+                                f"s{scene_no:02d}-{k + 1}", k, continuity)
+        shots.append(shot)
+        issues.extend(f"shot {shot.id}: {i}" for i in found)
+    return shots, issues
+
+
+def build_storyboard(brief: Brief, plan: DraftPlan) -> Storyboard:
+    """Turn a draft plan into a versioned Storyboard (version 1)."""
+    from tools.planning.drafts import wants_presenter
+
+    continuity = continuity_for(brief, plan.setting, presenter=wants_presenter(brief))
+    scenes: list[Scene] = []
+    notes = list(plan.notes)
+    for i, draft in enumerate(plan.drafts, start=1):
+        shots, issues = shots_for(brief, draft, i, continuity)
+        notes.extend(issues)
+        scenes.append(Scene(index=i, title=draft.title, narration=draft.narration, shots=shots,
+                            chapter=draft.chapter, transition="cut" if i == 1 else "crossfade",
+                            source_sentences=list(draft.source_sentences)))
+    total = sum(s.seconds for s in scenes)
+    if total >= 180 and not any(s.chapter for s in scenes):
+        groups = chapter_groups([s.seconds for s in scenes], total)
+        names: dict[int, str] = {}
+        for scene, g in zip(scenes, groups, strict=True):
+            names.setdefault(g, f"Chapter {g + 1}: {scene.title}")
+            scene.chapter = names[g]
+    return Storyboard(version=1, title=plan.title or brief.title or brief.goal[:60], scenes=scenes,
+                      continuity=continuity, notes=notes)
