@@ -199,12 +199,13 @@ def delete_voice(voice_id: str, settings: Settings) -> None:
 
 
 def compose_music(prompt: str, seconds: float, out: Path, settings: Settings) -> Path:
-    """ElevenLabs Music (``POST /v1/music``), instrumental, written as MP3 to ``out``."""
+    """ElevenLabs Music (``POST /v1/music``), instrumental; written next to ``out`` as .mp3 (or .wav)."""
     length_ms = int(min(600_000, max(3000, seconds * 1000)))
     el = client(settings)
     data = call(lambda **kw: b"".join(el.music.compose(**kw)), settings, prompt=prompt,
                 music_length_ms=length_ms, force_instrumental=True)
     if not data:
         raise VoiceError("ElevenLabs Music returned no audio", kind="provider")
+    out = out.with_suffix(".wav" if data[:4] == b"RIFF" else ".mp3")
     out.write_bytes(data)
     return out
