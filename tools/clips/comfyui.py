@@ -99,7 +99,8 @@ class ComfyUIProvider(HttpProvider):
             if not req.image_path:
                 raise ProviderError(self.name, "invalid", "this workflow needs a start image")
             values["image"] = await self._upload(req.image_path)
-        prompt_id = str(uuid.UUID(hex=(req.idempotency_key or uuid.uuid4().hex).ljust(32, "0")[:32]))
+        prompt_id = str(uuid.uuid5(uuid.NAMESPACE_URL, f"reelforge:{req.idempotency_key}") if req.idempotency_key
+                        else uuid.uuid4())
         payload = {"prompt": fill(template, values), "client_id": self.client_id, "prompt_id": prompt_id}
         body = await self.json("POST", "/prompt", json=payload)
         if not isinstance(body, dict) or not body.get("prompt_id"):

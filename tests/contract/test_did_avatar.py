@@ -1,0 +1,107 @@
+"""D-ID talks avatar adapter against a loopback fake: uploads, create, poll, moderation, credits, 429."""
+
+from __future__ import annotations
+
+import pytest
+from fakes.did import make_app
+from fakes.server import serve
+from PIL import Image
+
+from tools.clips.base import ClipRequest, JobStatus, ProviderError, RetryPolicy
+from tools.clips.did import DIDProvider, billed_seconds
+from tools.media import probe, run_ffmpeg
+
+KEY = "user@example.com:secretpass"
+
+
+@pytest.fixture(scope="module")
+def fake():
+    with serve(make_app(KEY)) as app:
+        yield app
+
+
+@pytest.fixture(scope="module")
+def inputs(tmp_path_factory):
+    d = tmp_path_factory.mktemp("did")
+    run_ffmpeg(["-f", "lavfi", "-i", "sine=f=220:d=1", "-ar", "16000", str(d / "narration.wav")], what="audio")
+    Image.new("RGB", (256, 256), (90, 140, 200)).save(d / "me.png")
+    (d / "celebrity.png").write_bytes((d / "me.png").read_bytes() + b"CELEBRITY")
+    return d
+
+
+@pytest.fixture
+def did(fake, monkeypatch):
+    monkeypatch.setenv("DID_API_KEY", KEY)
+    fake.requests.clear()
+    fake.state.update(rate_limit=0, talk_outcome="done", credits=True)
+    return DIDProvider(base_url=fake.base_url, retry=RetryPolicy(attempts=3, base_s=0.01))
+
+
+def req(image: str | None = None, **params) -> ClipRequest:
+    return ClipRequest(shot_id="p1", prompt="Hello from the presenter.", seconds=2, image_path=image, params=params)
+
+
+async def finish(p: DIDProvider, job):
+    while not job.status.done:
+        job = await p.poll(job)
+    return job
+
+
+async def test_did_avatar_photo_talks_our_narration(did, fake, inputs, tmp_path):
+    job = await did.submit(req(str(inputs / "me.png"), audio_path=str(inputs / "narration.wav")))
+    paths = [r.path for r in fake.requests]
+    assert paths == ["/images", "/audios", "/talks"]
+    assert fake.requests[0].headers["authorization"] == f"Basic {KEY}"
+    body = fake.requests[2].json()
+    assert body["source_url"].startswith("s3://") and body["script"]["type"] == "audio"
+    assert body["config"]["result_format"] == "mp4" and job.status == JobStatus.QUEUED
+    job = await did.poll(job)
+    assert job.status == JobStatus.RUNNING
+    job = await did.poll(job)
+    assert job.status == JobStatus.SUCCEEDED and job.data["billed_s"] == 30.0
+    assert probe(await did.download(job, tmp_path / "talk.mp4")).has_video
+
+
+async def test_did_avatar_text_script_with_stock_presenter_url_and_voices(did, fake):
+    await did.submit(req(avatar_id="https://example.com/presenter.jpg", voice_id="en-GB-SoniaNeural"))
+    body = fake.requests[-1].json()
+    assert body["source_url"] == "https://example.com/presenter.jpg"
+    assert body["script"] == {"type": "text", "input": "Hello from the presenter.",
+                              "provider": {"type": "microsoft", "voice_id": "en-GB-SoniaNeural"}}
+    assert (await did.list_voices())[0]["id"] == "en-US-JennyNeural"
+
+
+async def test_did_avatar_moderation_credit_and_rate_limit(did, fake, inputs):
+    with pytest.raises(ProviderError) as err:
+        await did.submit(req(str(inputs / "celebrity.png"), script="hi"))
+    assert err.value.kind == "refused" and "CelebrityRecognizedError" in err.value.message
+    fake.state["credits"] = False
+    with pytest.raises(ProviderError) as err:
+        await did.submit(req(str(inputs / "me.png")))
+    assert err.value.kind == "quota"
+    fake.state.update(credits=True, rate_limit=1)
+    job = await did.submit(req(str(inputs / "me.png")))
+    assert job.id.startswith("tlk_")
+
+
+@pytest.mark.parametrize(("outcome", "status", "words"), [("rejected", JobStatus.REFUSED, "FaceError"),
+                                                          ("error", JobStatus.FAILED, "render crashed")])
+async def test_did_avatar_failed_talks_keep_the_reason(did, fake, inputs, outcome, status, words):
+    fake.state["talk_outcome"] = outcome
+    job = await finish(did, await did.submit(req(str(inputs / "me.png"))))
+    assert job.status == status and words in job.message
+
+
+async def test_did_avatar_refuses_bad_input_before_spending(did, fake, inputs, monkeypatch):
+    with pytest.raises(ProviderError, match="needs HeyGen"):
+        await did.submit(req(video_path=str(inputs / "narration.wav"), avatar_id="x"))
+    with pytest.raises(ProviderError, match="presenter photo or an image URL"):
+        await did.submit(req(avatar_id="amy"))
+    with pytest.raises(ProviderError, match="was not found"):
+        await did.submit(req(str(inputs / "nope.png")))
+    assert not fake.requests
+    monkeypatch.setenv("DID_API_KEY", "bad:key")
+    with pytest.raises(ProviderError) as err:
+        await did.submit(req(str(inputs / "me.png")))
+    assert err.value.kind == "auth" and "bad:key" not in str(err.value)
+    assert billed_seconds(15) == 15 and billed_seconds(15.1) == 30
