@@ -31,11 +31,14 @@ from tools.settings import Settings, get_settings
 
 
 class FakeStudio:
-    def __init__(self, settings: Settings | None = None, *, price_per_shot: float = 0.0, scenes: int = 3) -> None:
+    def __init__(self, settings: Settings | None = None, *, price_per_shot: float = 0.0, scenes: int = 3,
+                 shot_delay_s: float = 0.0) -> None:
         self.settings = settings or get_settings()
         self.settings.ensure_dirs()
         self.price_per_shot = price_per_shot
         self.n_scenes = scenes
+        self.shot_delay_s = shot_delay_s
+        self.render_log = self.settings.store_dir / "fake-renders.log"  # survives the process, like the store
         self.renders: Counter[str] = Counter()
         self.cache: dict[str, Asset] = {}
         self.plans = 0
@@ -92,14 +95,16 @@ class FakeStudio:
         clips: dict[str, Asset] = {}
         for shot in storyboard.shots:
             key = stable_hash(shot.visual_prompt, shot.seconds, shot.route.model_id if shot.route else "")
-            if key not in self.cache:
+            path = self.settings.store_dir / f"{key}.mp4"
+            if not path.is_file():
                 emit(ProgressEvent(stage="clips", shot_id=shot.id, status="generating", percent=0))
-                await asyncio.sleep(0)
+                await asyncio.sleep(self.shot_delay_s)
                 self.renders[shot.id] += 1
-                path = self.settings.store_dir / f"{key}.mp4"
+                with self.render_log.open("a") as fh:
+                    fh.write(shot.id + "\n")
                 path.write_bytes(b"fake")
-                self.cache[key] = Asset(key=key, kind="clip", path=str(path), duration_s=shot.seconds,
-                                        provenance=Provenance(source="fake", cost_usd=self.price_per_shot))
+            self.cache[key] = Asset(key=key, kind="clip", path=str(path), duration_s=shot.seconds,
+                                    provenance=Provenance(source="fake", cost_usd=self.price_per_shot))
             emit(ProgressEvent(stage="clips", shot_id=shot.id, status="done", percent=100))
             clips[shot.id] = self.cache[key]
         return ProductionAssets(clips=clips)
