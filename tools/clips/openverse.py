@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from tools.clips.base import RetryPolicy
 from tools.stock.provider import StockProvider
 from tools.stock.rank import Candidate, Want
 
@@ -34,6 +35,10 @@ class OpenverseProvider(StockProvider):
     env = ()
     media_kinds = ("images",)
     page_size = 20  # the anonymous maximum
+
+    def __init__(self, *, retry: RetryPolicy | None = None, **kwargs: Any) -> None:
+        # Keyless, so the router may pick it on a machine without network: fail over fast, don't hammer.
+        super().__init__(retry=retry or RetryPolicy(attempts=2, base_s=0.5, cap_s=5.0), **kwargs)
 
     async def search(self, query: str, want: Want, media: str) -> list[Candidate]:
         params = {"q": query, "license_type": "commercial,modification", "aspect_ratio": ASPECT[want.orientation],
