@@ -100,9 +100,11 @@ def dig(body: Any, *keys: str | int) -> Any:
         if isinstance(k, int):
             if not isinstance(cur, list) or len(cur) <= k:
                 return None
-        elif not isinstance(cur, dict):
+            cur = cur[k]
+        elif isinstance(cur, dict):
+            cur = cur.get(k)
+        else:
             return None
-        cur = cur[k]
     return cur
 
 

@@ -1,0 +1,72 @@
+"""SeedanceProvider against the loopback ModelArk fake (prompt flags for 1.0, body fields for newer)."""
+
+from __future__ import annotations
+
+import httpx
+import pytest
+from fakes import seedance as fake
+from fakes.server import serve
+from fakes.vendor_cases import VendorCases
+from fakes.video_vendors import request, run_job
+
+from tools.clips.base import JobStatus, ProviderError, RetryPolicy
+from tools.clips.seedance import SeedanceProvider
+
+
+@pytest.fixture(scope="module")
+def server():
+    with serve(fake.make_app()) as app:
+        yield app
+
+
+@pytest.fixture
+def app(server, monkeypatch):
+    server.state["faults"] = {}
+    server.state["expired"].clear()
+    server.requests.clear()
+    monkeypatch.setenv("ARK_API_KEY", fake.API_KEY)
+    return server
+
+
+@pytest.fixture
+def make(app):
+    def _make(timeout: float = 5.0, attempts: int = 4) -> SeedanceProvider:
+        return SeedanceProvider(base_url=app.base_url + "/api/v3", client=httpx.AsyncClient(timeout=timeout),
+                                retry=RetryPolicy(attempts=attempts, base_s=0.01))
+    return _make
+
+
+class TestSeedance(VendorCases):
+    rate_limit_response = (429, {"error": {"code": "RateLimitExceeded.EndpointRPMExceeded", "message": "slow down"}},
+                           {"Retry-After": "0"})
+
+    def req(self, **kw):
+        return request(**{"gateway_model": "seedance-1-5-pro-251215", **kw})
+
+    async def test_one_zero_models_use_prompt_flags(self, app, make):
+        job = await run_job(make(), self.req(gateway_model="seedance-1-0-pro-250528", seconds=4, aspect="4:5",
+                                             resolution="1080p", seed=11))
+        assert job.status == JobStatus.SUCCEEDED
+        body = app.requests[0].json()
+        assert body["content"][0]["text"].endswith("--rs 1080p --dur 5 --rt 3:4 --wm false --seed 11")
+        assert "ratio" not in body and "duration" not in body
+
+    async def test_newer_models_use_body_fields_and_audio(self, app, make, png):
+        await make().submit(self.req(gateway_model="dreamina-seedance-2-0-260128", audio=True, image_path=str(png),
+                                     params={"durations": list(range(4, 16))}, seconds=7))
+        body = app.requests[0].json()
+        assert (body["ratio"], body["duration"], body["generate_audio"]) == ("16:9", 7, True)
+        assert body["content"][0] == {"type": "text", "text": "a red kite over green hills at dawn"}
+        assert body["content"][1]["role"] == "first_frame"
+        assert body["content"][1]["image_url"]["url"].startswith("data:image/png;base64,")
+
+    async def test_refusal_codes_kept(self, app, make):
+        with pytest.raises(ProviderError) as err:
+            await make().submit(self.req(prompt="forbidden"))
+        assert err.value.kind == "refused" and "[InputTextSensitiveContentDetected]" in err.value.message
+        job = await run_job(make(), self.req(prompt="broken"))
+        assert job.status == JobStatus.FAILED and job.message == "internal error [InternalServiceError]"
+
+    def test_bad_settings_style_is_clear(self, make):
+        with pytest.raises(ProviderError, match="settings_style must be"):
+            make().build_body(self.req(params={"settings_style": "yaml"}))
