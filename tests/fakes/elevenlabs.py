@@ -13,7 +13,7 @@ import re
 import struct
 import uuid
 
-from tests.fakes.server import FakeApp, Req
+from fakes.server import FakeApp, Req
 
 CHAR_S = 0.06
 RATE = 24000
