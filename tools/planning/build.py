@@ -72,6 +72,17 @@ def shots_for(brief: Brief, draft: SceneDraft, scene_no: int, continuity: Contin
     return shots, issues
 
 
+def _fill_chapters(scenes: list[Scene]) -> None:
+    """Scenes without a chapter (a hook, an ending) join their neighbour's chapter when others have one."""
+    named = [s.chapter for s in scenes if s.chapter]
+    if not named:
+        return
+    current = named[0]
+    for scene in scenes:
+        current = scene.chapter or current
+        scene.chapter = current
+
+
 def build_storyboard(brief: Brief, plan: DraftPlan) -> Storyboard:
     """Turn a draft plan into a versioned Storyboard (version 1)."""
     from tools.planning.drafts import wants_presenter
@@ -85,6 +96,7 @@ def build_storyboard(brief: Brief, plan: DraftPlan) -> Storyboard:
         scenes.append(Scene(index=i, title=draft.title, narration=draft.narration, shots=shots,
                             chapter=draft.chapter, transition="cut" if i == 1 else "crossfade",
                             source_sentences=list(draft.source_sentences)))
+    _fill_chapters(scenes)
     total = sum(s.seconds for s in scenes)
     if total >= 180 and not any(s.chapter for s in scenes):
         groups = chapter_groups([s.seconds for s in scenes], total)
