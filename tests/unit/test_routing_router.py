@@ -1,0 +1,171 @@
+"""The router: hard constraints, preference, overrides, whole-storyboard budget, splitting, determinism."""
+
+from __future__ import annotations
+
+import pytest
+from hypothesis import HealthCheck, given
+from hypothesis import settings as hsettings
+from hypothesis import strategies as st
+
+from tools.clips.registry import Registry
+from tools.production import Brief, Scene, Shot, Storyboard
+from tools.routing import explain, infer_traits, route_storyboard
+from tools.settings import get_settings
+
+ADAPTER = "tools.clips.motion:MotionProvider"
+
+
+def model(family, price, *, durations=(5, 10), aspects=("16:9", "9:16"), env=("KEY_A",), kind="video",
+          strengths=None, modes=("text-to-video", "image-to-video"), latency=60, **extra):
+    return {"family": family, "kind": kind, "durations": list(durations), "aspects": list(aspects),
+            "modes": list(modes), "price_per_s": price, "latency_s": latency,
+            "strengths": strengths or {"fast_action": 0.8, "nature": 0.8},
+            "gateways": {"g": {"adapter": ADAPTER, "env": list(env)}}, **extra}
+
+
+RAW = {
+    "premium": model("veo", 0.40, strengths={"fast_action": 0.95, "nature": 0.95, "photoreal_human": 0.95}),
+    "mid": model("kling", 0.07, strengths={"fast_action": 0.8, "nature": 0.8}),
+    "budget": model("seedance", 0.03, strengths={"fast_action": 0.6, "nature": 0.6}, durations=(5,)),
+    "locked": model("luma", 0.01, env=("KEY_MISSING",), strengths={"fast_action": 1.0}),
+    "gone": model("sora", 0.01, retired=True, strengths={"fast_action": 1.0}),
+    "square": model("pika", 0.02, aspects=("1:1",), strengths={"fast_action": 1.0}),
+    "motion": {**model("motion", 0.0, kind="offline", env=(), strengths={"fast_action": 0.2, "text_on_screen": 0.8}),
+               "durations": [], "duration_range": [0.5, 60], "aspects": ["16:9", "9:16", "1:1", "4:5"]},
+}
+
+
+@pytest.fixture
+def reg(monkeypatch):
+    monkeypatch.setenv("KEY_A", "x")
+    return Registry.from_dict(RAW)
+
+
+def board(*seconds, traits=("fast_action",), importance=None):
+    shots = [Shot(id=f"s1.{i + 1}", visual_prompt="a rider jumps", seconds=s, traits=list(traits),
+                  importance=(importance[i] if importance else 1.0)) for i, s in enumerate(seconds)]
+    return Storyboard(scenes=[Scene(index=0, narration="n", shots=shots)])
+
+
+def test_quality_prefers_the_best_fit_cheap_the_cheapest(reg):
+    s = get_settings()
+    q = route_storyboard(board(5), Brief(goal="g", preference="quality", budget_usd=100, aspects=["16:9"]), reg, s)
+    c = route_storyboard(board(5), Brief(goal="g", preference="cheap", budget_usd=100, aspects=["16:9"]), reg, s)
+    assert q.shots[0].route.model_id == "premium"
+    assert c.shots[0].route.model_id in ("budget", "mid")
+    r = q.shots[0].route
+    assert r.fallbacks[-1] == "motion" and r.est_cost_usd == pytest.approx(2.0) and r.clip_seconds == 5
+    assert "fit" in r.reason and "$" in r.reason
+
+
+def test_never_routes_to_missing_keys_retired_or_wrong_aspect(reg):
+    out = route_storyboard(board(5, 5), Brief(goal="g", budget_usd=100, aspects=["16:9"]), reg, get_settings())
+    for shot in out.shots:
+        assert shot.route.model_id not in ("locked", "gone", "square")
+        assert not {"locked", "gone", "square"} & set(shot.route.fallbacks)
+
+
+def test_budget_downgrades_least_important_first_and_says_so(reg):
+    brief = Brief(goal="g", preference="quality", budget_usd=2.5, aspects=["16:9"])
+    out = route_storyboard(board(5, 5, importance=[1.0, 0.2]), brief, reg, get_settings())
+    a, b = out.shots
+    assert a.route.model_id == "premium" and not a.route.downgraded
+    assert b.route.downgraded and "downgraded from premium" in b.route.reason
+    assert out.estimated_cost_usd <= 2.5
+    assert any("downgraded" in n for n in out.notes)
+
+
+def test_tiny_budget_ends_on_the_free_renderer(reg):
+    out = route_storyboard(board(5, 8), Brief(goal="g", budget_usd=0.0, aspects=["16:9"]), reg, get_settings())
+    assert {s.route.model_id for s in out.shots} == {"motion"} and out.estimated_cost_usd == 0
+
+
+def test_long_shot_is_split_and_short_one_trimmed(reg):
+    brief = Brief(goal="g", preference="quality", budget_usd=100, aspects=["16:9"])
+    out = route_storyboard(board(23, 3), brief, reg, get_settings())
+    ids = [s.id for s in out.shots]
+    assert ids == ["s1.1a", "s1.1b", "s1.1c", "s1.2"]
+    assert sum(s.seconds for s in out.shots[:3]) == pytest.approx(23)
+    assert all(s.route.clip_seconds >= s.seconds for s in out.shots)
+    assert out.shots[3].route.clip_seconds == 5 and "trimmed" in out.shots[3].route.reason
+    assert out.total_seconds == pytest.approx(26)
+
+
+def test_model_override_is_honoured_or_explained(reg):
+    b = board(5)
+    b.scenes[0].shots[0].model_override = "budget"
+    out = route_storyboard(b, Brief(goal="g", preference="quality", budget_usd=100, aspects=["16:9"]), reg, get_settings())
+    assert out.shots[0].route.model_id == "budget" and "model_override" in out.shots[0].route.reason
+    b.scenes[0].shots[0].model_override = "locked"
+    out = route_storyboard(b, Brief(goal="g", preference="quality", budget_usd=100, aspects=["16:9"]), reg, get_settings())
+    assert out.shots[0].route.model_id != "locked" and "override locked unusable" in out.shots[0].route.reason
+
+
+def test_image_shots_need_image_to_video(reg, monkeypatch):
+    raw = {**RAW, "t2v-only": model("kling", 0.001, modes=("text-to-video",), strengths={"fast_action": 1.0})}
+    r = Registry.from_dict(raw)
+    b = board(5)
+    b.scenes[0].shots[0].image_path = "/tmp/frame.png"
+    out = route_storyboard(b, Brief(goal="g", preference="cheap", budget_usd=100, aspects=["16:9"]), r, get_settings())
+    assert out.shots[0].route.model_id != "t2v-only"
+
+
+def test_stock_shots_go_to_stock_sources_when_available(monkeypatch):
+    raw = {**RAW, "stocky": model("stock", 0.0, kind="stock", env=(), durations=(), duration_range=[1, 30],
+                                  strengths={"b_roll": 0.9})}
+    r = Registry.from_dict(raw)
+    monkeypatch.setenv("KEY_A", "x")
+    b = board(5, 5)
+    b.scenes[0].shots[0].kind = "stock"
+    out = route_storyboard(b, Brief(goal="g", budget_usd=100, aspects=["16:9"]), r, get_settings())
+    assert out.shots[0].route.model_id == "stocky" and out.shots[1].route.model_id != "stocky"
+
+
+def test_infer_traits_and_explain_on_the_bundled_registry(monkeypatch):
+    assert infer_traits("a skateboarder lands a kickflip, handheld tracking shot")[0] == "fast_action"
+    monkeypatch.setenv("FAL_KEY", "k")
+    ranked = explain("a skateboarder lands a kickflip, handheld tracking shot", aspect="9:16", seconds=5)
+    top = ranked[0]
+    assert top.available and top.rank == 1 and "fast_action" in top.traits and top.est_cost_usd > 0
+    sora = next(r for r in ranked if r.model_id == "sora-2")
+    assert not sora.available and "2026-09-24" in sora.reason
+    assert any(r.model_id == "motion" and r.available for r in ranked)
+
+
+# --- properties ---------------------------------------------------------------------------------------
+
+shot_st = st.tuples(st.floats(0.5, 30).map(lambda x: round(x, 2)), st.sampled_from([0.1, 0.5, 1.0]),
+                    st.sampled_from(["fast_action", "nature", "text_on_screen"]))
+case_st = st.tuples(st.lists(shot_st, min_size=1, max_size=6), st.floats(0, 20).map(lambda x: round(x, 2)),
+                    st.sampled_from(["quality", "balanced", "cheap", "fast"]), st.sampled_from(["16:9", "9:16", "1:1"]),
+                    st.sets(st.sampled_from(["KEY_A", "KEY_MISSING"])))
+
+
+def _case_board(shots):
+    return Storyboard(scenes=[Scene(index=0, narration="n", shots=[
+        Shot(id=f"s{i}", visual_prompt="p", seconds=sec, importance=imp, traits=[t])
+        for i, (sec, imp, t) in enumerate(shots)])])
+
+
+@hsettings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(case=case_st)
+def test_router_properties(case, monkeypatch):
+    shots, budget, pref, aspect, keys = case
+    for k in ("KEY_A", "KEY_MISSING"):
+        (monkeypatch.setenv(k, "x") if k in keys else monkeypatch.delenv(k, raising=False))
+    s = get_settings()
+    reg = Registry.from_dict(RAW)
+    brief = Brief(goal="g", budget_usd=budget, preference=pref, aspects=[aspect])
+    sb = _case_board(shots)
+    out = route_storyboard(sb, brief, reg, s)
+    # never an unavailable model, and every model fits the hard constraints
+    for shot in out.shots:
+        spec = reg.get(shot.route.model_id)
+        assert reg.available(spec, s).ok and spec.supports_aspect(aspect)
+        assert shot.route.clip_seconds <= spec.max_clip_s and shot.route.fallbacks[-1:] in (["motion"], [])
+    # motion is free, so a plan within any budget >= 0 exists: the router must find one
+    assert out.estimated_cost_usd <= budget + 1e-6
+    # the footage covers the planned length exactly
+    assert out.total_seconds == pytest.approx(sb.total_seconds, abs=1e-3)
+    # deterministic
+    assert route_storyboard(sb, brief, reg, s).model_dump() == out.model_dump()
