@@ -183,3 +183,14 @@ def test_llm_failure_falls_back_to_offline():
     board = plan_storyboard(Brief(goal="a video about tides", duration_s=20), llm=_llm(RuntimeError("boom")))
     assert "failed" in board.notes[0] and "offline" in board.notes[0]
     assert abs(_ratio(board, 20) - 1) <= 0.05
+
+
+def test_chat_model_only_when_configured(monkeypatch):
+    from tools.llm import chat_model
+    from tools.settings import Settings
+
+    assert chat_model(Settings()) is None
+    monkeypatch.setenv("OPENAI_BASE_URL", "http://127.0.0.1:9/v1")
+    model = chat_model(Settings(llm_model="llama3.1"))
+    assert model is not None and model.model_name == "llama3.1"
+    assert chat_model(Settings(brain="offline")) is None
