@@ -68,13 +68,16 @@ def build_request(shot: Shot, brief: Brief, registry: Registry, model_id: str, g
     prompt = "; ".join([shot.visual_prompt, *extras])
     i2v = bool(shot.image_path) and "image-to-video" in spec.modes
     seconds = clip_seconds or spec.clip_length(shot.seconds)
+    params = dict(gw.params) if gw else {}
+    if spec.kind == "offline" and shot.on_screen_text:
+        params["on_screen_text"] = shot.on_screen_text
     return ClipRequest(
         shot_id=shot.id, prompt=prompt, seconds=seconds, aspect=aspect, width=width, height=height,
         fps=settings.fps, negative_prompt=shot.negative_prompt, model_id=model_id,
         gateway_model=(gw.model_i2v or gw.model) if (gw and i2v) else (gw.model if gw else ""),
         resolution=spec.resolutions[0] if spec.resolutions and gateway != "local" else "",
         image_path=shot.image_path, audio=spec.native_audio, seed=shot.seed,
-        mode="image-to-video" if i2v else "text-to-video", params=dict(gw.params) if gw else {})
+        mode="image-to-video" if i2v else "text-to-video", params=params)
 
 
 def cache_key(req: ClipRequest, gateway: str) -> str:

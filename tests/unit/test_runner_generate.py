@@ -1,0 +1,143 @@
+"""The runner: cache hits make no call, refusals fall back without a retry, motion comes last, limits hold."""
+
+from __future__ import annotations
+
+import asyncio
+from pathlib import Path
+
+import pytest
+
+from tools.clips.base import ClipProvider, ClipRequest, Job, JobStatus, ProviderError
+from tools.clips.registry import Registry
+from tools.clips.runner import generate_all, generate_shot
+from tools.media import probe
+from tools.production import Brief, RouteChoice, Shot
+from tools.settings import get_settings
+from tools.store import AssetStore
+
+ADAPTER = "tools.clips.motion:MotionProvider"
+
+
+class Scripted(ClipProvider):
+    """Does what ``behaviour`` says per model: ok | refuse | fail | hang; records every call."""
+
+    poll_interval_s = 0.01
+
+    def __init__(self, model: str, behaviour: str, log: dict) -> None:
+        self.name, self.model, self.behaviour, self.log = model, model, behaviour, log
+
+    async def submit(self, req: ClipRequest) -> Job:
+        self.log.setdefault("submits", []).append((self.model, req.idempotency_key))
+        running = self.log.setdefault("running", {})
+        running[self.model] = running.get(self.model, 0) + 1
+        peak = self.log.setdefault("peak", {})
+        peak[self.model] = max(peak.get(self.model, 0), running[self.model])
+        if self.behaviour == "refuse":
+            raise ProviderError(self.name, "refused", "prompt flagged by the content checker")
+        return Job(f"{self.model}-job", self.name, JobStatus.RUNNING, data={"polls": 0})
+
+    async def poll(self, job: Job) -> Job:
+        job.data["polls"] += 1
+        if self.behaviour == "hang" or job.data["polls"] < 3:
+            return job
+        job.status = JobStatus.FAILED if self.behaviour == "fail" else JobStatus.SUCCEEDED
+        job.message = "GPU fell over" if self.behaviour == "fail" else ""
+        return job
+
+    async def download(self, job: Job, dest: Path) -> Path:
+        dest.write_bytes(f"clip from {self.model}".encode())
+        return dest
+
+    async def aclose(self) -> None:
+        self.log["running"][self.model] -= 1
+
+
+def spec(price: float, concurrency: int = 4, kind: str = "video") -> dict:
+    return {"family": "kling", "kind": kind, "duration_range": [0.5, 10], "aspects": ["16:9", "9:16"],
+            "price_per_s": price, "concurrency": concurrency,
+            "gateways": {"g" if kind == "video" else "local": {"adapter": ADAPTER}}}
+
+
+@pytest.fixture
+def setup(tmp_path):
+    reg = Registry.from_dict({"a": spec(0.1, concurrency=2), "b": spec(0.05), "motion": spec(0.0, kind="offline")})
+    log: dict = {}
+    behaviours = {"a": "ok", "b": "ok", "motion": "ok"}
+    for m in ("a", "b"):
+        reg.use(m, "g", lambda m=m: Scripted(m, behaviours[m], log))
+    reg.use("motion", "local", lambda: Scripted("motion", behaviours["motion"], log))
+    return reg, log, behaviours, AssetStore(tmp_path / "store")
+
+
+def shot(i: int = 1, prompt: str = "a kite") -> Shot:
+    return Shot(id=f"s{i}", visual_prompt=prompt, seconds=2, seed=i,
+                route=RouteChoice(model_id="a", provider="kling", gateway="g", clip_seconds=2, fallbacks=["b", "motion"]))
+
+
+BRIEF = Brief(goal="g", aspects=["9:16"])
+
+
+async def test_success_records_provenance_and_cache_hit_makes_no_call(setup):
+    reg, log, _, store = setup
+    events = []
+    a1 = await generate_shot(shot(), BRIEF, reg, store, get_settings(), on_event=lambda *e: events.append(e))
+    assert Path(a1.path).read_bytes() == b"clip from a" and a1.provenance.model == "a"
+    assert a1.provenance.cost_usd == pytest.approx(0.2) and not a1.provenance.fell_back
+    assert log["submits"] == [("a", a1.key)]  # idempotency key = cache key
+    assert [e[1] for e in events][0] == "queued" and events[-1][1] == "done"
+    a2 = await generate_shot(shot(), BRIEF, reg, store, get_settings())
+    assert a2.key == a1.key and len(log["submits"]) == 1
+    await generate_shot(shot(prompt="another kite"), BRIEF, reg, store, get_settings())
+    assert len(log["submits"]) == 2
+
+
+async def test_refusal_falls_back_without_retrying_the_same_model(setup):
+    reg, log, behaviours, store = setup
+    behaviours["a"] = "refuse"
+    events = []
+    asset = await generate_shot(shot(), BRIEF, reg, store, get_settings(), on_event=lambda *e: events.append(e))
+    assert [m for m, _ in log["submits"]] == ["a", "b"]
+    assert asset.provenance.model == "b" and asset.provenance.fell_back
+    assert "refused" in asset.provenance.fallback_reason and "content checker" in asset.provenance.fallback_reason
+    assert "fell_back" in [e[1] for e in events]
+
+
+async def test_failed_job_is_retried_once_then_motion_last(setup):
+    reg, log, behaviours, store = setup
+    behaviours["a"], behaviours["b"] = "fail", "refuse"
+    asset = await generate_shot(shot(), BRIEF, reg, store, get_settings())
+    assert [m for m, _ in log["submits"]] == ["a", "a", "b", "motion"]
+    assert asset.provenance.model == "motion" and asset.provenance.fell_back and asset.provenance.cost_usd == 0
+
+
+async def test_overall_timeout_moves_on(setup, monkeypatch):
+    reg, log, behaviours, store = setup
+    behaviours["a"] = "hang"
+    monkeypatch.setenv("REELFORGE_PROVIDER_TIMEOUT_S", "0.1")
+    asset = await generate_shot(shot(), BRIEF, reg, store, get_settings())
+    assert asset.provenance.model == "b" and "timeout" in asset.provenance.fallback_reason
+
+
+async def test_everything_failing_raises_with_every_reason(setup):
+    reg, _, behaviours, store = setup
+    behaviours.update(a="refuse", b="refuse", motion="refuse")
+    with pytest.raises(ProviderError, match="every model failed") as err:
+        await generate_shot(shot(), BRIEF, reg, store, get_settings())
+    assert "a: refused" in str(err.value) and "motion: refused" in str(err.value)
+
+
+async def test_generate_all_respects_the_model_concurrency(setup):
+    reg, log, _, store = setup
+    out = await generate_all([shot(i) for i in range(6)], BRIEF, reg, store, get_settings())
+    assert sorted(out) == [f"s{i}" for i in range(6)] and log["peak"]["a"] == 2
+
+
+async def test_unrouted_shot_is_routed_and_real_motion_renders(tmp_path):
+    s = get_settings()
+    reg = Registry.load(s)
+    store = AssetStore(tmp_path / "store")
+    plain = Shot(id="m1", visual_prompt="Abstract shapes", seconds=1, on_screen_text="Hello")
+    asset = await asyncio.wait_for(generate_shot(plain, Brief(goal="g", aspects=["1:1"]), reg, store, s), 120)
+    info = probe(asset.path)
+    assert asset.provenance.model == "motion" and info.has_video and (info.width, info.height) == (1080, 1080)
+    assert 0.9 <= info.duration_s <= 1.2 and asset.provenance.cost_usd == 0
