@@ -1,0 +1,128 @@
+"""VeoProvider (Gemini API) and VertexVeoProvider against the loopback Veo fake; google-genai as the
+wire oracle for the Vertex request (this SDK version only sends generate_videos in Vertex mode)."""
+
+from __future__ import annotations
+
+import base64
+
+import httpx
+import pytest
+from fakes import veo as fake
+from fakes.server import serve
+from fakes.vendor_cases import VendorCases
+from fakes.video_vendors import VIDEO, request, run_job
+
+from tools.clips.base import JobStatus, ProviderError, RetryPolicy
+from tools.clips.veo import VeoProvider, VertexVeoProvider
+
+
+@pytest.fixture(scope="module")
+def server():
+    with serve(fake.make_app()) as app:
+        yield app
+
+
+@pytest.fixture
+def app(server, monkeypatch):
+    server.state["faults"] = {}
+    server.state["expired"].clear()
+    server.requests.clear()
+    monkeypatch.setenv("GEMINI_API_KEY", fake.API_KEY)
+    monkeypatch.setenv("CLOUDSDK_AUTH_ACCESS_TOKEN", fake.TOKEN)
+    monkeypatch.setenv("GOOGLE_CLOUD_PROJECT", fake.PROJECT)
+    return server
+
+
+def client(timeout: float) -> dict:
+    return {"client": httpx.AsyncClient(timeout=timeout)}
+
+
+@pytest.fixture
+def make(app):
+    def _make(timeout: float = 5.0, attempts: int = 4) -> VeoProvider:
+        return VeoProvider(base_url=app.base_url + "/v1beta", retry=RetryPolicy(attempts=attempts, base_s=0.01),
+                           **client(timeout))
+    return _make
+
+
+@pytest.fixture
+def vertex(app):
+    return VertexVeoProvider(base_url=app.base_url + "/v1", retry=RetryPolicy(base_s=0.01), **client(5))
+
+
+class TestVeoGemini(VendorCases):
+    rate_limit_response = (429, {"error": {"code": 429, "message": "Resource has been exhausted",
+                                           "status": "RESOURCE_EXHAUSTED"}}, {"Retry-After": "0"})
+
+    def req(self, **kw):
+        return request(**{"gateway_model": "veo-3.1-generate-preview", **kw})
+
+    async def test_rai_filter_is_refusal_with_google_reason(self, app, make):
+        job = await run_job(make(), self.req(prompt="a risky scene"))
+        assert job.status == JobStatus.REFUSED and job.message == "Video blocked: it may depict a real person."
+
+    async def test_key_only_sent_to_trusted_hosts(self, app, make):
+        p = make()
+        assert p.download_headers("https://generativelanguage.googleapis.com/v1beta/files/x") == {
+            "x-goog-api-key": fake.API_KEY}
+        assert p.download_headers("https://cdn.example.com/x.mp4") == {}
+
+    async def test_generate_audio_only_when_configured(self, app, make):
+        p = make()
+        assert "generateAudio" not in p.build_body(self.req(audio=True))["parameters"]
+        body = p.build_body(self.req(audio=True, params={"send_generate_audio": True}, seconds=5, aspect="4:5"))
+        assert body["parameters"] == {"aspectRatio": "9:16", "durationSeconds": 6, "generateAudio": True}
+
+    async def test_operation_error_is_failed(self, app, make):
+        job = await run_job(make(), self.req(prompt="broken"))
+        assert job.status == JobStatus.FAILED and job.message == "Internal error. (code 13)"
+
+
+async def test_vertex_happy_path_with_inline_bytes(vertex, app, tmp_path, png_path):
+    job = await run_job(vertex, request(gateway_model="veo-3.1-generate-001", image_path=str(png_path), audio=True),
+                        tmp_path / "v.mp4")
+    assert job.status == JobStatus.SUCCEEDED and (tmp_path / "v.mp4").read_bytes() == VIDEO
+    create, poll = app.requests[0], app.requests[1]
+    assert create.path.endswith("/veo-3.1-generate-001:predictLongRunning")
+    assert create.json()["parameters"]["generateAudio"] is True
+    assert poll.path.endswith(":fetchPredictOperation") and poll.json() == {"operationName": job.id}
+
+
+async def test_vertex_refusal_and_missing_project(vertex, app, monkeypatch):
+    job = await run_job(vertex, request(gateway_model="veo-3.1-generate-001", prompt="risky"))
+    assert job.status == JobStatus.REFUSED and "real person" in job.message
+    monkeypatch.delenv("GOOGLE_CLOUD_PROJECT")
+    with pytest.raises(ProviderError, match="GOOGLE_CLOUD_PROJECT is not set"):
+        await vertex.submit(request(gateway_model="veo-3.1-generate-001"))
+
+
+async def test_vertex_sdk_oracle_same_wire_format(vertex, app, png_path):
+    from google import genai
+    from google.genai import types
+    from google.oauth2.credentials import Credentials
+
+    await vertex.submit(request(gateway_model="veo-3.1-generate-001", prompt="surf at dusk", seconds=6, seed=3,
+                                negative_prompt="text", image_path=str(png_path), resolution="720p"))
+    ours = app.requests[-1]
+    sdk = genai.Client(vertexai=True, project=fake.PROJECT, location=fake.LOCATION,
+                       credentials=Credentials(token=fake.TOKEN),
+                       http_options=types.HttpOptions(base_url=app.base_url, api_version="v1"))
+    image = types.Image(image_bytes=png_path.read_bytes(), mime_type="image/png")
+    await sdk.aio.models.generate_videos(
+        model="veo-3.1-generate-001", source=types.GenerateVideosSource(prompt="surf at dusk", image=image),
+        config=types.GenerateVideosConfig(aspect_ratio="16:9", duration_seconds=6, resolution="720p",
+                                          negative_prompt="text", seed=3, generate_audio=False))
+    theirs = app.requests[-1]
+    assert (ours.method, ours.path) == (theirs.method, theirs.path)
+    assert ours.headers["authorization"] == theirs.headers["authorization"]
+    assert ours.json() == theirs.json()
+    assert base64.b64decode(ours.json()["instances"][0]["image"]["bytesBase64Encoded"]) == png_path.read_bytes()
+
+
+@pytest.fixture
+def png_path(tmp_path):
+    from PIL import Image
+
+    path = tmp_path / "start.png"
+    Image.new("RGB", (320, 320), (10, 120, 60)).save(path)
+    return path
