@@ -17,14 +17,16 @@ import math
 import shutil
 import subprocess
 import tempfile
+import unicodedata
 import uuid
 from collections.abc import Iterator
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
-from tools.assets import CAPTION_FONT_NAME, FONTS_DIR
+from tools.assets import CAPTION_FONT, CAPTION_FONT_NAME, FONTS_DIR
 from tools.clips.base import ClipProvider, ClipRequest, Job, JobStatus, ProviderError
 from tools.clips.motion_style import RGB, MotionStyle, prompt_digest, style_for
 from tools.media import MediaError, ffmpeg_exe, is_image, run_ffmpeg
@@ -63,6 +65,33 @@ def _check(seconds: float | None, width: int, height: int, fps: float | None, im
 
 
 # --- on-screen text through an ASS file ---------------------------------------------------------------
+
+
+@lru_cache(maxsize=1)
+def _notdef() -> tuple[tuple[int, int], bytes]:
+    return _glyph("\ue000")  # a private-use code point: the font's "missing glyph" box
+
+
+@lru_cache(maxsize=4096)
+def _glyph(ch: str) -> tuple[tuple[int, int], bytes]:
+    from PIL import ImageFont
+
+    mask = ImageFont.truetype(str(CAPTION_FONT), 24).getmask(ch)
+    return mask.size, bytes(mask)
+
+
+def drop_missing_symbols(text: str) -> str:
+    """Remove symbols (emoji, pictographs) the bundled font cannot draw, instead of showing empty boxes.
+
+    Letters of other scripts are kept: libass may still find them in a system font through fontconfig.
+    """
+    def keep(ch: str) -> bool:
+        cat = unicodedata.category(ch)
+        if ch in "\u200d\ufe0f\ufe0e" or (cat == "Sk" and 0x1F3FB <= ord(ch) <= 0x1F3FF):
+            return False  # emoji joiners, variation selectors, skin tones
+        return cat != "So" or _glyph(ch) != _notdef()
+
+    return "".join(ch for ch in text if keep(ch))
 
 
 def ass_escape(text: str) -> str:
@@ -118,7 +147,7 @@ def write_ass(text: str, duration: float, width: int, height: int, out: Path, *,
         f"100,100,0,0,1,{outline},{max(1, outline // 2)},5,{margin},{margin},{margin},1\n\n"
         "[Events]\nFormat: Layer, Start, End, Style, Name, MarginL, MarginR, MarginV, Effect, Text\n"
     )
-    body = _kinetic_text(text, duration, width, height, variant, animate)
+    body = _kinetic_text(drop_missing_symbols(text), duration, width, height, variant, animate)
     event = f"Dialogue: 0,{_ass_time(0)},{_ass_time(duration + 1)},Title,,0,0,0,,{body}\n"
     out.write_text(header + event, encoding="utf-8")
     return out
