@@ -1,0 +1,90 @@
+"""`reelforge models`: the model registry with availability, prices and strengths; `--explain` a shot."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from tools.clips.registry import Registry, RegistryError
+from tools.production import FORMATS, PREFERENCES
+from tools.routing import explain
+from tools.settings import get_settings
+
+
+def models_json(registry: Registry) -> list[dict[str, Any]]:
+    """Every model as plain data: family, gateways (with missing keys), availability, price, lengths, strengths."""
+    s = get_settings()
+    out = []
+    for m in registry.models.values():
+        avail = registry.available(m, s)
+        out.append({
+            "id": m.id, "family": m.family, "name": m.name, "kind": m.kind, "available": avail.ok,
+            "gateway": avail.gateway, "why_unavailable": "" if avail.ok else avail.reason,
+            "gateways": {g: {"model": gw.model, "env": gw.env, "missing": [e for e in gw.env if not s.secret(e)],
+                             "price_per_s": registry.gateway_price(m, g)} for g, gw in m.gateways.items()},
+            "price_per_s": m.price_per_s, "price_source": m.price_source,
+            "durations": m.durations or list(m.duration_range or ()), "duration_range": m.duration_range is not None,
+            "aspects": m.aspects, "modes": m.modes, "native_audio": m.native_audio, "latency_s": m.latency_s,
+            "strengths": m.strengths, "unverified": m.unverified,
+        })
+    return out
+
+
+def _lengths(m: dict[str, Any]) -> str:
+    d = m["durations"]
+    return f"{d[0]:g}–{d[1]:g} s" if m["duration_range"] else ", ".join(f"{x:g}" for x in d) + " s"
+
+
+def register(app: typer.Typer) -> None:
+    """Add ``reelforge models`` to the CLI."""
+
+    @app.command("models")
+    def models_command(
+        as_json: bool = typer.Option(False, "--json", help="Print JSON instead of a table."),
+        explain_text: str = typer.Option(None, "--explain", help="Rank the models for this shot description."),
+        aspect: str = typer.Option("16:9", "--aspect", help=f"Aspect ratio for --explain ({', '.join(FORMATS)})."),
+        seconds: float = typer.Option(5.0, "--seconds", help="Shot length for --explain."),
+        preference: str = typer.Option("balanced", "--preference", help=f"One of {', '.join(PREFERENCES)}."),
+    ) -> None:
+        """List every video model: family, gateways, availability, price, lengths, aspect ratios, strengths."""
+        console = Console(soft_wrap=True)
+        if aspect not in FORMATS or preference not in PREFERENCES or seconds <= 0:
+            console.print(f"[red]--aspect must be one of {', '.join(FORMATS)}, --preference one of "
+                          f"{', '.join(PREFERENCES)}, and --seconds positive[/red]")
+            raise typer.Exit(2)
+        settings = get_settings()
+        try:
+            registry = Registry.load(settings)
+        except RegistryError as exc:
+            console.print(f"[red]{exc}[/red]")
+            raise typer.Exit(2) from exc
+        if explain_text:
+            ranked = explain(explain_text, aspect=aspect, seconds=seconds, preference=preference,
+                             settings=settings, registry=registry)
+            if as_json:
+                print(json.dumps([r.model_dump() for r in ranked], indent=1))
+                return
+            console.print(f"Traits: {', '.join(ranked[0].traits) if ranked else '-'}  ·  {aspect}, {seconds:g} s, "
+                          f"{preference}")
+            t = Table("#", "model", "family", "cost", "reason")
+            for r in ranked:
+                t.add_row(str(r.rank or "–"), r.model_id, r.family, f"${r.est_cost_usd:.2f}" if r.available else "",
+                          r.reason, style=None if r.available else "dim")
+            console.print(t)
+            return
+        data = models_json(registry)
+        if as_json:
+            print(json.dumps(data, indent=1))
+            return
+        t = Table("model", "family", "gateways", "available", "$/s", "lengths", "aspects", "top strengths")
+        for m in data:
+            top = sorted(m["strengths"].items(), key=lambda kv: -kv[1])[:3]
+            t.add_row(m["id"], m["family"], ", ".join(m["gateways"]),
+                      f"yes ({m['gateway']})" if m["available"] else f"no: {m['why_unavailable']}",
+                      f"{m['price_per_s']:.3f}", _lengths(m), " ".join(m["aspects"]),
+                      ", ".join(f"{k} {v:.1f}" for k, v in top), style=None if m["available"] else "dim")
+        console.print(t)
