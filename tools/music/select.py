@@ -35,12 +35,12 @@ def score(track: Track, mood: str, duration_s: float, energy: float | None, bpm:
         s += 1.5 * (1 - min(1.0, abs(track.energy - energy)))
     if bpm and track.bpm:
         s += 1.0 * max(0.0, 1 - abs(track.bpm - bpm) / 40)
-    if track.duration_s:
-        s += 0.5 * min(1.0, track.duration_s / duration_s)
-    elif track.loopable:
+    if track.loopable or not track.duration_s or track.duration_s >= duration_s:
         s += 0.5
+    else:  # a short track is looped, which is fine but less natural
+        s += 0.25 + 0.25 * track.duration_s / duration_s
     if track.source == "library":
-        s += 0.25  # the user's own music first when it fits as well
+        s += 0.5  # the user's own music first when it fits as well
     return s
 
 
