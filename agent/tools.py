@@ -204,8 +204,16 @@ async def select_models(ctx: Ctx, scene: int | None = None, model_id: str | None
         ctx.production.brief = brief = brief.model_copy(update={"preference": preference})
         routed = await asyncio.to_thread(ctx.studio.route, brief, board.model_copy(deep=True))
         _set_storyboard(ctx, routed.model_copy(update={"version": board.version + 1}))
-    usable = [m["id"] for m in ctx.studio.models() if m.get("available", True)]
-    return storyboard_summary(ctx) + f"\nModels usable now: {', '.join(usable) or 'none'}."
+    return storyboard_summary(ctx) + _usable_models(ctx)
+
+
+def _usable_models(ctx: DirectorContext) -> str:
+    """A line listing the models usable now; empty when the registry cannot say."""
+    try:
+        usable = [m["id"] for m in ctx.studio.models() if m.get("available", True)]
+    except Exception:  # noqa: BLE001 - the explanation above is what matters; the list is a bonus
+        return ""
+    return f"\nModels usable now: {', '.join(usable) or 'none'}."
 
 
 @tool
