@@ -71,6 +71,8 @@ def build_request(shot: Shot, brief: Brief, registry: Registry, model_id: str, g
     params = dict(gw.params) if gw else {}
     if spec.kind == "offline" and shot.on_screen_text:
         params["on_screen_text"] = shot.on_screen_text
+    if spec.kind == "stock":
+        params.setdefault("traits", list(shot.traits))
     return ClipRequest(
         shot_id=shot.id, prompt=prompt, seconds=seconds, aspect=aspect, width=width, height=height,
         fps=settings.fps, negative_prompt=shot.negative_prompt, model_id=model_id,
@@ -128,8 +130,8 @@ def _probe_fields(path: Path) -> dict[str, Any]:
 
 
 async def _attempt(model_id: str, gateway: str, req: ClipRequest, registry: Registry,
-                   store: AssetStore, settings: Settings, on_event: EventFn | None) -> tuple[Path, float]:
-    """Run one model (retrying a transient job failure once); return the downloaded file and its cost."""
+                   store: AssetStore, settings: Settings, on_event: EventFn | None) -> tuple[Path, float, Job]:
+    """Run one model (retrying a transient job failure once); return the downloaded file, its cost, the job."""
     spec = registry.get(model_id)
     sem = _semaphore(f"{gateway}:{model_id}", spec.concurrency)
     last: ProviderError | None = None
@@ -143,7 +145,7 @@ async def _attempt(model_id: str, gateway: str, req: ClipRequest, registry: Regi
                 dest = store.scratch(".mp4")
                 job = await _run_job(provider, req, dest, settings, on_event)
                 cost = float(job.data.get("cost_usd", req.seconds * registry.gateway_price(spec, gateway)))
-                return dest, cost
+                return dest, cost, job
             except ProviderError as exc:
                 last = exc
                 if not (exc.retryable or exc.kind == "expired"):
@@ -183,7 +185,7 @@ async def generate_shot(shot: Shot, brief: Brief, registry: Registry, store: Ass
             await _emit(on_event, shot.id, "done", 100.0, f"cached {model_id}")
             return cached
         try:
-            path, cost = await _attempt(model_id, gateway, req, registry, store, settings, on_event)
+            path, cost, job = await _attempt(model_id, gateway, req, registry, store, settings, on_event)
         except RegistryError as exc:
             reasons.append(f"{model_id}: {exc}")
             continue
@@ -192,9 +194,12 @@ async def generate_shot(shot: Shot, brief: Brief, registry: Registry, store: Ass
             await _emit(on_event, shot.id, "fell_back", None, f"{model_id} failed ({exc.kind}: {exc.message})")
             continue
         spec = registry.get(model_id)
-        asset = Asset(key=key, kind="clip", path=str(path), **_probe_fields(path), provenance=Provenance(
-            source=gateway if gateway not in ("direct", "local") else spec.family, model=model_id, prompt=req.prompt,
-            cost_usd=round(cost, 4), fell_back=fell_back, fallback_reason="; ".join(reasons) if fell_back else None))
+        extra = job.data.get("provenance") if isinstance(job.data.get("provenance"), dict) else {}
+        prov = {"source": gateway if gateway not in ("direct", "local") else spec.family, "model": model_id,
+                "prompt": req.prompt, **extra, "cost_usd": round(cost, 4), "fell_back": fell_back,
+                "fallback_reason": "; ".join(reasons) if fell_back else None}
+        asset = Asset(key=key, kind="clip", path=str(path), **_probe_fields(path),
+                      provenance=Provenance.model_validate(prov))
         stored = store.put(asset, path)
         if Path(path) != Path(stored.path):
             Path(path).unlink(missing_ok=True)
