@@ -297,7 +297,7 @@ def background_frames(prompt: str, n: int, fps: float, w: int, h: int, seed: int
 
 def _encode_args(n: int, fps: float, out: Path) -> list[str]:
     if out.suffix.lower() == ".png":
-        return ["-frames:v", "1", "-update", "1", "-c:v", "png", str(out)]
+        return ["-frames:v", "1", "-update", "1", "-c:v", "png", "-compression_level", "1", str(out)]
     return ["-frames:v", str(n), "-r", _rate(fps), "-an", "-c:v", "libx264", "-preset", X264_PRESET,
             "-crf", str(CRF), "-pix_fmt", "yuv420p", "-threads", THREADS,
             "-colorspace", "bt709", "-color_primaries", "bt709", "-color_trc", "bt709",
