@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+
 import pytest
 
 PROVIDER_KEYS = (
@@ -9,7 +11,9 @@ PROVIDER_KEYS = (
     "KLING_ACCESS_KEY", "KLING_SECRET_KEY", "MINIMAX_API_KEY", "GEMINI_API_KEY", "GOOGLE_API_KEY",
     "RUNWAYML_API_SECRET", "ARK_API_KEY", "LUMAAI_API_KEY", "PEXELS_API_KEY", "PIXABAY_API_KEY",
     "HEYGEN_API_KEY", "DID_API_KEY", "SLACK_BOT_TOKEN", "SLACK_APP_TOKEN", "SLACK_SIGNING_SECRET",
-    "REELFORGE_DATABASE_URL", "REELFORGE_UI_USERS", "REELFORGE_COMFYUI_URL",
+    "REELFORGE_DATABASE_URL", "REELFORGE_UI_USERS", "REELFORGE_COMFYUI_URL", "CLOUDSDK_AUTH_ACCESS_TOKEN",
+    "GOOGLE_CLOUD_PROJECT", "GOOGLE_CLOUD_LOCATION", "AZURE_OPENAI_API_KEY", "MINIMAX_GROUP_ID",
+    "REELFORGE_BRAIN", "REELFORGE_LLM_MODEL", "REELFORGE_OPENVERSE",
 )
 
 
@@ -19,6 +23,8 @@ def isolated_home(tmp_path, monkeypatch):
     home = tmp_path / "reelforge-home"
     monkeypatch.setenv("REELFORGE_HOME", str(home))
     for key in PROVIDER_KEYS:
+        monkeypatch.delenv(key, raising=False)
+    for key in [k for k in os.environ if k.startswith("REELFORGE_") and k.endswith("_BASE_URL")]:
         monkeypatch.delenv(key, raising=False)
     monkeypatch.chdir(tmp_path)  # no stray .env from the checkout
     return home

@@ -78,6 +78,7 @@ class FakeApp:
 def _handler_for(app: FakeApp) -> type[BaseHTTPRequestHandler]:
     class H(BaseHTTPRequestHandler):
         protocol_version = "HTTP/1.1"
+        disable_nagle_algorithm = True  # small JSON replies otherwise wait ~40 ms for delayed ACKs
 
         def log_message(self, *args: Any) -> None:  # keep test output clean
             pass
