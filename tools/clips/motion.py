@@ -330,8 +330,8 @@ def _kenburns_chain(n: int, fps: float, width: int, height: int, seed: int) -> s
     px0, py0, px1, py1 = (float(v) for v in rng.uniform(0.1, 0.9, 4))
     span = max(n - 1, 1)
     prog = f"(on/{span})"
-    # Work at twice the output size so zoompan's whole-pixel crops do not judder.
-    w2, h2 = width * 2, height * 2
+    # Work at 1.5× the output size so that zoompan's whole-pixel crops judder less (2× costs ~35% more CPU).
+    w2, h2 = (width * 3 // 4) * 2, (height * 3 // 4) * 2
     chain = (
         f"scale={w2}:{h2}:force_original_aspect_ratio=increase:flags=bicubic,crop={w2}:{h2},setsar=1,"
         f"zoompan=z='{z0}+({z1 - z0:.4f})*{prog}'"
