@@ -71,6 +71,7 @@ def test_budget_downgrades_least_important_first_and_says_so(reg):
     a, b = out.shots
     assert a.route.model_id == "premium" and not a.route.downgraded
     assert b.route.downgraded and "downgraded from premium" in b.route.reason
+    assert b.route.model_id == "mid"  # the spare $0.50 is spent on the best option that fits, not wasted
     assert out.estimated_cost_usd <= 2.5
     assert any("downgraded" in n for n in out.notes)
 

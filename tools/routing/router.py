@@ -92,10 +92,20 @@ def _enforce_budget(plans: list[_Plan], budget: float) -> list[str]:
         assert nxt is not None
         p.downgraded_from = p.downgraded_from or p.chosen.id
         p.chosen = nxt
+    _refill(plans, budget)
     for p in plans:
         if p.downgraded_from and p.downgraded_from != p.chosen.id:
             changed.append(f"{p.shot.id} {p.downgraded_from}→{p.chosen.id}")
     return changed
+
+
+def _refill(plans: list[_Plan], budget: float) -> None:
+    """Spend what the downgrades left over: most important downgraded shots first, best option that fits."""
+    for p in sorted((p for p in plans if p.downgraded_from), key=lambda p: (-p.shot.importance, p.shot.id)):
+        spare = budget - sum(q.chosen.cost for q in plans) + p.chosen.cost
+        better = next((c for c in p.options if c.score > p.chosen.score and c.cost <= spare + 1e-9), None)
+        if better is not None:
+            p.chosen = better
 
 
 def _choice(plan: _Plan, brief: Brief, motion_known: bool) -> RouteChoice:
