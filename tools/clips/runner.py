@@ -171,7 +171,10 @@ async def generate_shot(shot: Shot, brief: Brief, registry: Registry, store: Ass
             reasons.append(f"{model_id}: not in the registry")
             continue
         avail = registry.available(model_id, settings)
-        gateway = route.gateway if (i == 0 and route.gateway in registry.get(model_id).gateways) else avail.gateway
+        spec = registry.get(model_id)
+        routed_ok = i == 0 and route.gateway in spec.gateways and not registry.gateway_status(spec, route.gateway,
+                                                                                               settings)
+        gateway = route.gateway if routed_ok else avail.gateway
         if not avail.ok or gateway is None:
             reasons.append(f"{model_id}: {avail.reason}")
             continue
@@ -193,7 +196,6 @@ async def generate_shot(shot: Shot, brief: Brief, registry: Registry, store: Ass
             reasons.append(f"{model_id}: {exc.kind}: {exc.message}")
             await _emit(on_event, shot.id, "fell_back", None, f"{model_id} failed ({exc.kind}: {exc.message})")
             continue
-        spec = registry.get(model_id)
         extra = job.data.get("provenance") if isinstance(job.data.get("provenance"), dict) else {}
         prov = {"source": gateway if gateway not in ("direct", "local") else spec.family, "model": model_id,
                 "prompt": req.prompt, **extra, "cost_usd": round(cost, 4), "fell_back": fell_back,
