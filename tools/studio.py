@@ -137,8 +137,28 @@ class Studio:
         return storyboard
 
     def models(self) -> list[dict[str, Any]]:
-        """A short summary of every model and whether it can be used now."""
-        return self.registry.summary(self.settings)
+        """A short summary of every model and whether it can be used now (for the brain and the front doors)."""
+        out = []
+        for spec in self.registry.models.values():
+            avail = self.registry.available(spec, self.settings)
+            out.append({"id": spec.id, "family": spec.family, "name": spec.name, "kind": spec.kind,
+                        "available": avail.ok, "gateway": avail.gateway, "why": avail.reason,
+                        "price_per_s": avail.price_per_s if avail.ok else spec.price_per_s})
+        return out
+
+    # --- voices -----------------------------------------------------------------------------------------
+
+    def list_voices(self) -> list[Any]:
+        """Voices usable now: offline engines, ElevenLabs voices when a key is set, and consented clones."""
+        from tools.voice import list_voices
+
+        return list_voices(self.settings)
+
+    def clone_voice(self, samples: list[str], *, name: str, consent: Any) -> Any:
+        """Clone a voice (ElevenLabs IVC); refused without consent or with bad samples."""
+        from tools.voice import clone_voice
+
+        return clone_voice(name, samples, consent=consent, settings=self.settings)
 
     # --- production -----------------------------------------------------------------------------------
 
