@@ -60,6 +60,20 @@ def run_with_progress(args: list[str], duration_s: float, *, what: str,
     return wall, peak
 
 
+def render_one(timeline: Timeline, width: int, height: int, target: Path, *, encode: EncodeSettings,
+               levels: MixLevels, on_fraction: Callable[[float], None] | None = None) -> RenderStats:
+    """Render one ``width × height`` file in one ffmpeg run; captions go to ``target`` with suffix ``.ass``."""
+    ass = None
+    if timeline.captions and timeline.words:
+        ass = write_ass(timeline.words, width, height, timeline.caption_preset, target.with_suffix(".ass"))
+    with tempfile.TemporaryDirectory(prefix="reelforge-assembly-") as tmp:
+        args = build_command(timeline, width, height, target, ass_path=ass, levels=levels, encode=encode,
+                             work_dir=Path(tmp))
+        wall, peak = run_with_progress(args, timeline.duration_s, what=f"assembly of {width}x{height}",
+                                       on_fraction=on_fraction)
+    return RenderStats(aspect=f"{width}x{height}", wall_s=wall, peak_rss_mb=peak)
+
+
 def assemble(timeline: Timeline, aspects: list[str], out_dir: str | Path, slug: str, *, settings: Settings,
              on_progress: Progress | None = None, levels: MixLevels | None = None) -> list[OutputFile]:
     """Render ``out_dir/<slug>-<w>x<h>.mp4`` for each aspect, one ffmpeg run (one encode) each.
@@ -80,23 +94,17 @@ def assemble(timeline: Timeline, aspects: list[str], out_dir: str | Path, slug: 
     encode = EncodeSettings(preset=settings.x264_preset, crf=settings.crf)
     results: list[OutputFile] = []
     LAST_STATS.clear()
-    with tempfile.TemporaryDirectory(prefix="reelforge-assembly-") as tmp:
-        for aspect, (w, h) in sizes.items():
-            target = output_path(out, slug, w, h)
-            ass = None
-            if timeline.captions and timeline.words:
-                ass = write_ass(timeline.words, w, h, timeline.caption_preset, target.with_suffix(".ass"))
-            args = build_command(timeline, w, h, target, ass_path=ass, levels=levels, encode=encode,
-                                 work_dir=Path(tmp))
+    for aspect, (w, h) in sizes.items():
+        target = output_path(out, slug, w, h)
 
-            def report(fraction: float, aspect: str = aspect) -> None:
-                if on_progress:
-                    on_progress(aspect, fraction)
+        def report(fraction: float, aspect: str = aspect) -> None:
+            if on_progress:
+                on_progress(aspect, fraction)
 
-            wall, peak = run_with_progress(args, timeline.duration_s, what=f"assembly of {aspect}",
-                                           on_fraction=report)
-            LAST_STATS.append(RenderStats(aspect=aspect, wall_s=wall, peak_rss_mb=peak))
-            report(1.0)
-            results.append(OutputFile(aspect=aspect, width=w, height=h, path=str(target),
-                                      duration_s=timeline.duration_s))
+        stats = render_one(timeline, w, h, target, encode=encode, levels=levels, on_fraction=report)
+        stats.aspect = aspect
+        LAST_STATS.append(stats)
+        report(1.0)
+        results.append(OutputFile(aspect=aspect, width=w, height=h, path=str(target),
+                                  duration_s=timeline.duration_s))
     return results

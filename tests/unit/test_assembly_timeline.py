@@ -1,0 +1,91 @@
+"""build_timeline / fit_clip / formats: pure placement arithmetic on the frame grid."""
+
+from __future__ import annotations
+
+import pytest
+
+from tools.assembly.formats import cover_crop, output_path, reframe_mode
+from tools.assembly.timeline import build_timeline, fit_clip
+from tools.production import Asset, Brief, Narration, Provenance, Scene, Shot, Storyboard, WordTiming
+
+
+def _asset(path: str, kind: str = "clip", **kw) -> Asset:
+    return Asset(key=path, kind=kind, path=path, provenance=Provenance(source="test"), **kw)
+
+
+def _narration(seconds: float, words: list[tuple[str, float, float]]) -> Narration:
+    return Narration(text="x", asset=_asset(f"n{seconds}.wav", "narration"), duration_s=seconds,
+                     words=[WordTiming(word=w, start=s, end=e) for w, s, e in words])
+
+
+@pytest.fixture
+def board() -> Storyboard:
+    return Storyboard(scenes=[
+        Scene(index=0, narration="one", shots=[Shot(id="a", visual_prompt="a", seconds=3),
+                                               Shot(id="b", visual_prompt="b", seconds=1)]),
+        Scene(index=1, narration="two", transition="dip", shots=[Shot(id="c", visual_prompt="c", seconds=4)]),
+        Scene(index=2, narration="", transition="wipeleft", shots=[Shot(id="d", visual_prompt="d", seconds=2)]),
+    ])
+
+
+def test_narration_back_to_back_and_shots_share_the_span(board):
+    clips = {s: _asset(f"{s}.mp4") for s in "abc"} | {"d": _asset("d.png", "image")}
+    narr = [_narration(4.0, [("hello", 0.1, 0.5), ("world", 0.6, 1.0)]), _narration(2.0, [("again", 0.0, 0.4)])]
+    tl = build_timeline(board, clips, narr, _asset("m.mp3", "music"), Brief(goal="g", caption_preset="box"))
+    fps = tl.fps
+    # scene spans: narration + gap, then the planned 2 s of the silent scene
+    assert tl.duration_s == pytest.approx((round(4.35 * fps) + round(2.35 * fps) + 2 * fps) / fps)
+    assert [p.start for p in tl.narration] == pytest.approx([5 / fps, (round(4.35 * fps) + 5) / fps], abs=1e-3)
+    # words shifted to absolute time
+    assert tl.words[0].start == pytest.approx(5 / fps + 0.1, abs=1e-3)
+    assert tl.words[2].start == pytest.approx(tl.narration[1].start, abs=1e-3)
+    a, b, c, d = tl.clips
+    # 3:1 split of scene one; a cut inside the scene, the scene's transition into the next
+    assert a.duration == pytest.approx(3 * (b.duration - c.transition_s / 2), abs=2 / fps)
+    assert (b.transition, c.transition, d.transition) == ("cut", "dip", "wipeleft")
+    # overlaps equal the transition length; everything on the frame grid and ends at the total
+    assert b.start == pytest.approx(a.start + a.duration)
+    assert c.start == pytest.approx(b.start + b.duration - c.transition_s)
+    assert d.start + d.duration == pytest.approx(tl.duration_s)
+    for clip in tl.clips:
+        assert abs(clip.start * fps - round(clip.start * fps)) < 1e-6
+    assert d.is_image and not a.is_image
+    assert tl.music is not None and tl.music.duration == pytest.approx(tl.duration_s)
+    assert tl.caption_preset == "box"
+
+
+def test_clip_audio_kept_only_when_asked(board):
+    clips = {s: _asset(f"{s}.mp4", has_audio=(s == "a")) for s in "abcd"}
+    assert not any(c.use_audio for c in build_timeline(board, clips, [], None, Brief(goal="g")).clips)
+    kept = build_timeline(board, clips, [], None, Brief(goal="g"), keep_clip_audio=True)
+    assert [c.use_audio for c in kept.clips] == [True, False, False, False]
+    assert kept.music is None and kept.duration_s == pytest.approx(board.total_seconds)
+
+
+def test_missing_clip_is_named(board):
+    with pytest.raises(ValueError, match="shot\\(s\\) c"):
+        build_timeline(board, {s: _asset(f"{s}.mp4") for s in "abd"}, [], None, Brief(goal="g"))
+
+
+@pytest.mark.parametrize(("source", "needed", "speed", "hold"), [
+    (6.0, 4.0, 1.0, 0.0),  # trim
+    (4.0, 4.3, 4.3 / 4.0, 0.0),  # slow down ≤ 10 %
+    (4.0, 6.0, 1.0, 2.0),  # hold the last frame
+    (0.0, 3.0, 1.0, 3.0),  # a still
+])
+def test_fit_clip(source, needed, speed, hold):
+    fit = fit_clip(source, needed)
+    assert fit.speed == pytest.approx(speed) and fit.hold_s == pytest.approx(hold)
+    assert fit.read_s * fit.speed + fit.hold_s == pytest.approx(needed)
+    assert 0.9 <= fit.speed <= 1.1
+
+
+def test_reframe_and_names():
+    assert reframe_mode(1920, 1080, 1080, 1920) == "crop"  # keeps 32 % of a landscape picture
+    assert reframe_mode(1080, 1920, 1920, 1080) == "fill"  # a portrait source is never cropped to landscape
+    assert reframe_mode(1000, 1000, 1920, 1080) == "crop"
+    assert cover_crop(1920, 1080, 1080, 1920) == (608, 1080, 656, 0)
+    assert output_path("o", "my-video", 1080, 1920).name == "my-video-1080x1920.mp4"
+    for bad in ("../x", "a/b", "", "a b"):
+        with pytest.raises(ValueError, match="slug"):
+            output_path("o", bad, 1, 1)
