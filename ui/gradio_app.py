@@ -1,0 +1,417 @@
+"""The Gradio studio: chat with the director, tune the brief, review the storyboard, watch production, download.
+
+Everything goes through one :class:`agent.service.AgentService` per process (opened lazily on Gradio's event
+loop). Handlers are async generators that fold service events into a :class:`StudioView` and stream the
+components. Named API endpoints (``/send``, ``/approve``, ``/edit_scene``, ``/regenerate``, ``/change_model``,
+``/reject``, ``/threads``, ``/open_thread``, ``/new_video``) make every step scriptable with ``gradio_client``.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import os
+import time
+from collections.abc import AsyncIterator, Callable
+from contextlib import AsyncExitStack
+from pathlib import Path
+from typing import Any
+
+os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
+
+import gradio as gr  # noqa: E402
+from pydantic import ValidationError  # noqa: E402
+
+from agent.events import Event, VideoEvent, error_event  # noqa: E402
+from agent.review import ReviewDecision, StoryboardReview  # noqa: E402
+from agent.service import AgentService  # noqa: E402
+from tools.production import FORMATS  # noqa: E402
+from tools.settings import Settings, get_settings  # noqa: E402
+from ui.gradio_brief import (  # noqa: E402
+    DEFAULT_CONSENT,
+    MUSIC_CHOICES,
+    PREFERENCE_CHOICES,
+    VOICE_CHOICES,
+    InputError,
+    changed,
+    message_parts,
+    settings_patch,
+    voice_sample,
+)
+from ui.gradio_render import delivery_markdown, progress_html, storyboard_html  # noqa: E402
+from ui.gradio_session import StudioView  # noqa: E402
+from ui.gradio_theme import CSS, HEADER, theme  # noqa: E402
+
+DOC_TYPES = [".txt", ".md", ".markdown", ".html", ".htm", ".pdf", ".docx", ".rst"]
+PLACEHOLDER = ("Describe your video — e.g. “a 20 second teaser for our coffee shop, upbeat” — paste an article "
+               "URL, or attach a script or outline.")
+Stream = Callable[[AgentService, str], AsyncIterator[Event]]
+
+
+def parse_users(spec: str) -> list[tuple[str, str]]:
+    """``"alice:pw,bob:pw2"`` → ``[("alice", "pw"), ("bob", "pw2")]``; raises ``ValueError`` in plain words."""
+    users = []
+    for item in (p.strip() for p in spec.split(",")):
+        if not item:
+            continue
+        name, sep, password = item.partition(":")
+        if not sep or not name.strip() or not password:
+            raise ValueError("REELFORGE_UI_USERS must look like 'alice:password,bob:password2'")
+        users.append((name.strip(), password))
+    if not users:
+        raise ValueError("REELFORGE_UI_USERS is set but names no user")
+    return users
+
+
+class ServiceHolder:
+    """Opens the AgentService once, on the event loop that runs the handlers, and closes it on shutdown."""
+
+    def __init__(self, settings: Settings) -> None:
+        self.settings = settings
+        self._stack: AsyncExitStack | None = None
+        self._service: AgentService | None = None
+        self._loop: asyncio.AbstractEventLoop | None = None
+        self._lock: asyncio.Lock | None = None
+
+    async def get(self) -> AgentService:
+        if self._service is None:
+            self._lock = self._lock or asyncio.Lock()
+            async with self._lock:
+                if self._service is None:
+                    stack = AsyncExitStack()
+                    self._service = await stack.enter_async_context(AgentService.open(self.settings))
+                    self._stack, self._loop = stack, asyncio.get_running_loop()
+        return self._service
+
+    def close(self, timeout: float = 10.0) -> None:
+        """Close the checkpointer from any thread (its connection thread would keep the process alive)."""
+        stack, loop = self._stack, self._loop
+        self._stack = self._service = None
+        if stack is None or loop is None or loop.is_closed():
+            return
+        if loop.is_running():
+            asyncio.run_coroutine_threadsafe(stack.aclose(), loop).result(timeout)
+        else:
+            loop.run_until_complete(stack.aclose())
+
+
+def _plain_validation(exc: ValidationError) -> str:
+    return "; ".join(e["msg"].removeprefix("Value error, ") for e in exc.errors())
+
+
+def _downloads(video: VideoEvent | None) -> list[str]:
+    """The MP4s, captions, timeline, thumbnail and manifest of a delivery (existing files only)."""
+    if video is None:
+        return []
+    paths = [o.path for o in video.outputs]
+    if video.manifest_path and Path(video.manifest_path).is_file():
+        try:
+            sidecars = json.loads(Path(video.manifest_path).read_text()).get("sidecars", {})
+        except (OSError, ValueError):
+            sidecars = {}
+        paths += [str(p) for p in sidecars.values()] + [video.manifest_path]
+    return [p for p in dict.fromkeys(paths) if Path(p).is_file()]
+
+
+class StudioApp:
+    """Builds the Blocks app and holds its handlers."""
+
+    def __init__(self, settings: Settings | None = None) -> None:
+        self.settings = settings or get_settings()
+        self.settings.ensure_dirs()
+        self.services = ServiceHolder(self.settings)
+
+    # --- rendering ----------------------------------------------------------------------------------
+
+    def outputs(self, view: StudioView) -> tuple[Any, ...]:
+        """Values for :attr:`out` in order."""
+        outs = view.video.outputs if view.video else []
+        players = [gr.update(value=o.path, visible=True, label=f"{o.aspect} · {o.width}×{o.height}")
+                   for o in outs[:len(FORMATS)]]
+        players += [gr.update(value=None, visible=False)] * (len(FORMATS) - len(players))
+        return (
+            view, view.chat, storyboard_html(view.board, pending=view.review is not None),
+            gr.update(visible=view.review is not None), gr.update(choices=view.models),
+            progress_html(view.progress_rows()), gr.update(visible=bool(view.progress)),
+            gr.update(visible=view.video is not None), *players, _downloads(view.video),
+            delivery_markdown(view.video, view.fallbacks()),
+        )
+
+    # --- driving the service ------------------------------------------------------------------------
+
+    async def _drive(self, view: StudioView, stream: Stream, *, user: str | None = None
+                     ) -> AsyncIterator[tuple[Any, ...]]:
+        """Run one service call, yielding the components after each event; errors become chat lines."""
+        yield self.outputs(view)
+        try:
+            svc = await self.services.get()
+            if view.thread_id is None:
+                view.thread_id = await svc.new_thread(origin="web", user=user)
+            async for ev in stream(svc, view.thread_id):
+                view.apply(ev)
+                yield self.outputs(view)
+            view.review = await svc.pending(view.thread_id)
+            view.board = view.review or view.board
+        except Exception as exc:  # noqa: BLE001 - the user gets plain words, never a traceback
+            view.apply(error_event(exc, "talking to the director"))
+        yield self.outputs(view)
+
+    async def send(self, message: Any, aspects: list[str], duration: float, budget: float, preference: str,
+                   voice: str, music: str, sample: str | None, consent_ok: bool, consent_text: str,
+                   view: StudioView, request: gr.Request) -> AsyncIterator[tuple[Any, ...]]:
+        """A chat turn: text, attached script/outline files, an optional voice sample, and changed settings."""
+        text, files = message_parts(message)
+        try:
+            extra, consent_line = voice_sample(sample, consent_ok, consent_text)
+        except InputError as exc:
+            view.say("assistant", f"⚠️ {exc}")
+            yield (*self.outputs(view), gr.update())
+            return
+        if not (text or files or extra):
+            yield (*self.outputs(view), gr.update())
+            return
+        shown = "\n".join([text, *(f"📎 {Path(f).name}" for f in [*files, *extra])]).strip()
+        view.say("user", shown)
+        body = "\n".join(p for p in (text, consent_line) if p)
+        patch: dict[str, Any] = {}
+        if view.review is None:  # while a storyboard is pending the text is a review decision
+            patch = changed(settings_patch(aspects, duration, budget, preference, voice, music), view.applied)
+            view.applied.update(patch)
+        user = getattr(request, "username", None) if request is not None else None
+
+        def stream(svc: AgentService, tid: str) -> AsyncIterator[Event]:
+            return svc.send(tid, body, attachments=[*files, *extra], brief_patch=patch or None)
+
+        first = True
+        async for out in self._drive(view, stream, user=user):
+            yield (*out, gr.update(value=None) if first else gr.update())
+            first = False
+
+    async def _decide(self, view: StudioView, label: str, **fields: Any) -> AsyncIterator[tuple[Any, ...]]:
+        try:
+            decision = ReviewDecision(**fields)
+        except ValidationError as exc:
+            view.say("assistant", f"⚠️ {_plain_validation(exc)}")
+            yield self.outputs(view)
+            return
+        if view.thread_id is None:
+            view.say("assistant", "⚠️ There is no storyboard to review yet — describe your video first.")
+            yield self.outputs(view)
+            return
+        view.say("user", label)
+        if decision.action == "approve":
+            view.start_production()
+        view.review = None
+
+        def stream(svc: AgentService, tid: str) -> AsyncIterator[Event]:
+            return svc.resume(tid, decision)
+
+        async for out in self._drive(view, stream):
+            yield out
+
+    async def approve(self, view: StudioView) -> AsyncIterator[tuple[Any, ...]]:
+        """Approve the storyboard: production starts and streams its progress."""
+        async for out in self._decide(view, "✅ Approved", action="approve"):
+            yield out
+
+    async def edit_scene(self, scene: float | None, instruction: str, view: StudioView
+                         ) -> AsyncIterator[tuple[Any, ...]]:
+        """Re-plan one scene from an instruction."""
+        n = int(scene) if scene else None
+        async for out in self._decide(view, f"✏️ Edit scene {n}: {instruction}", action="edit", scene=n,
+                                      instruction=instruction or ""):
+            yield out
+
+    async def regenerate(self, view: StudioView) -> AsyncIterator[tuple[Any, ...]]:
+        """Plan the whole storyboard again."""
+        async for out in self._decide(view, "🔄 Regenerate the storyboard", action="regenerate"):
+            yield out
+
+    async def change_model(self, scene: float | None, model_id: str, view: StudioView
+                           ) -> AsyncIterator[tuple[Any, ...]]:
+        """Force a model for one scene."""
+        n = int(scene) if scene else None
+        async for out in self._decide(view, f"🎛 Scene {n}: use {model_id}", action="model", scene=n,
+                                      model_id=model_id or ""):
+            yield out
+
+    async def reject(self, feedback: str, view: StudioView) -> AsyncIterator[tuple[Any, ...]]:
+        """Reject the storyboard with feedback for the director."""
+        async for out in self._decide(view, f"✋ Rejected: {feedback or 'no reason given'}", action="reject",
+                                      feedback=feedback or ""):
+            yield out
+
+    # --- threads ------------------------------------------------------------------------------------
+
+    async def threads(self, view: StudioView, request: gr.Request) -> Any:
+        """The past threads (this user's, when logged in), most recent first."""
+        try:
+            svc = await self.services.get()
+            infos = await svc.threads()
+        except Exception as exc:  # noqa: BLE001
+            view.apply(error_event(exc, "listing your videos"))
+            return gr.update()
+        user = getattr(request, "username", None) if request is not None else None
+        choices = []
+        for t in infos:
+            if user and t.user not in (None, user):
+                continue
+            flag = " · awaiting review" if t.pending_review else " · interrupted" if t.interrupted else ""
+            choices.append((f"{t.title[:60]} — {t.status}{flag} ({t.thread_id})", t.thread_id))
+        ids = [tid for _, tid in choices]
+        return gr.update(choices=choices, value=view.thread_id if view.thread_id in ids else None)
+
+    async def open_thread(self, thread_id: str | None, view: StudioView) -> AsyncIterator[tuple[Any, ...]]:
+        """Load a past thread: its conversation, the pending storyboard or its delivered videos; finish a run
+        that was interrupted."""
+        if not thread_id or thread_id == view.thread_id:
+            yield (*self.outputs(view), *[gr.update()] * 6)
+            return
+        view.reset(thread_id)
+        try:
+            svc = await self.services.get()
+            view.load_history(await svc.history(thread_id))
+            prod = await svc.production(thread_id)
+            view.review = await svc.pending(thread_id)
+            if prod is not None and prod.brief is not None and prod.storyboard is not None:
+                view.board = view.review or StoryboardReview.build(prod.brief, prod.storyboard)
+            if prod is not None and prod.outputs:
+                view.video = VideoEvent(outputs=prod.outputs, manifest_path=prod.manifest_path,
+                                        qc_summary=prod.qc_summary, cost_usd=prod.cost.actual_usd)
+        except Exception as exc:  # noqa: BLE001
+            view.apply(error_event(exc, "opening that thread"))
+            prod = None
+        panel = self._panel(view, prod.brief if prod is not None else None)
+        yield (*self.outputs(view), *panel)
+
+        def stream(svc: AgentService, tid: str) -> AsyncIterator[Event]:
+            return svc.continue_run(tid)
+
+        async for out in self._drive(view, stream):
+            yield (*out, *[gr.update()] * 6)
+
+    @staticmethod
+    def _panel(view: StudioView, brief: Any) -> list[Any]:
+        """Settings panel values from a thread's brief (and remember them as applied)."""
+        if brief is None:
+            return [gr.update()] * 6
+        values = {"aspects": list(brief.aspects), "duration_s": brief.duration_s, "budget_usd": brief.budget_usd,
+                  "preference": brief.preference, "voice": brief.voice, "music_mood": brief.music_mood}
+        view.applied.update(values)
+        return [gr.update(value=v) for v in values.values()]
+
+    async def new_video(self, view: StudioView) -> tuple[Any, ...]:
+        """Start a fresh thread (created at the first message)."""
+        view.reset()
+        return self.outputs(view)
+
+    # --- layout -------------------------------------------------------------------------------------
+
+    def build(self) -> gr.Blocks:
+        """The Blocks app: chat + settings on the left; storyboard, progress and delivery on the right."""
+        with gr.Blocks(title="reelforge studio", analytics_enabled=False, fill_width=True) as demo:
+            view = gr.State(StudioView())
+            gr.HTML(HEADER)
+            with gr.Row(equal_height=False):
+                with gr.Column(scale=5, min_width=380):
+                    chatbot = gr.Chatbot(
+                        label="Director", height=520, layout="bubble", buttons=["copy"],
+                        placeholder="**Tell me about your video.** I'll write the brief, plan the scenes, pick a "
+                                    "model for each shot and show you the storyboard before anything is made.")
+                    box = gr.MultimodalTextbox(placeholder=PLACEHOLDER, file_types=DOC_TYPES, file_count="multiple",
+                                               sources=["upload"], show_label=False, autofocus=True)
+                    with gr.Accordion("Video settings", open=True):
+                        aspects = gr.CheckboxGroup(list(FORMATS), value=["9:16"], label="Formats")
+                        with gr.Row():
+                            duration = gr.Slider(3, 180, value=30, step=1, label="Length (s)")
+                            budget = gr.Number(5.0, label="Budget (USD)", minimum=0, step=0.5)
+                        preference = gr.Radio(PREFERENCE_CHOICES, value="balanced", label="Model preference")
+                        with gr.Row():
+                            voice = gr.Dropdown(VOICE_CHOICES, value="auto", allow_custom_value=True, label="Voice",
+                                                info="auto, an offline voice, or elevenlabs:<voice id>")
+                            music = gr.Dropdown(MUSIC_CHOICES, value="auto", label="Music mood")
+                    with gr.Accordion("Narrate with your own voice", open=False):
+                        sample = gr.Audio(type="filepath", sources=["upload", "microphone"], label="Voice sample")
+                        consent_ok = gr.Checkbox(label="I have the right to clone this voice")
+                        consent_text = gr.Textbox(DEFAULT_CONSENT, label="Consent statement (stored with the voice)",
+                                                  lines=2)
+                    with gr.Accordion("Your videos", open=False):
+                        threads = gr.Dropdown(label="Past threads (chat, CLI and Slack)", choices=[],
+                                              interactive=True)
+                        with gr.Row():
+                            refresh = gr.Button("↻ Refresh", size="sm")
+                            new = gr.Button("＋ New video", size="sm")
+                with gr.Column(scale=7, min_width=480):
+                    with gr.Group(visible=False) as result_panel:
+                        gr.HTML('<div class="rf-section-title">Your video</div>', padding=True)
+                        with gr.Row():
+                            players = [gr.Video(visible=False, interactive=False, buttons=["download"])
+                                       for _ in FORMATS]
+                        files = gr.File(label="Downloads: MP4s, captions (SRT/VTT), timeline (.otio), manifest",
+                                        file_count="multiple", interactive=False)
+                        qc = gr.Markdown(padding=True)
+                    with gr.Group(visible=False) as progress_panel:
+                        gr.HTML('<div class="rf-section-title">Production</div>', padding=True)
+                        progress = gr.HTML(progress_html([]), padding=True)
+                    storyboard = gr.HTML(storyboard_html(None), label="Storyboard")
+                    with gr.Group(visible=False) as review_panel:
+                        approve = gr.Button("Approve & produce", variant="primary", size="lg")
+                        with gr.Row(equal_height=True):
+                            scene_no = gr.Number(1, label="Scene", precision=0, minimum=1, scale=1, min_width=90)
+                            instruction = gr.Textbox(label="Change this scene", scale=4,
+                                                     placeholder="e.g. make it a sunrise over the harbour")
+                            edit = gr.Button("Edit scene", scale=1, min_width=110)
+                        with gr.Row(equal_height=True):
+                            model = gr.Dropdown(["motion"], value="motion", label="Model for that scene",
+                                                allow_custom_value=True, scale=4)
+                            change = gr.Button("Change model", scale=1, min_width=110)
+                        with gr.Row(equal_height=True):
+                            feedback = gr.Textbox(label="Not right? Tell the director", scale=4,
+                                                  placeholder="e.g. shorter, calmer, more about the menu")
+                            reject = gr.Button("Reject", variant="stop", scale=1, min_width=110)
+                            regen = gr.Button("Regenerate", scale=1, min_width=110)
+
+            out = [view, chatbot, storyboard, review_panel, model, progress, progress_panel, result_panel,
+                   *players, files, qc]
+            panel = [aspects, duration, budget, preference, voice, music]
+            listing = dict(fn=self.threads, inputs=[view], outputs=[threads], api_visibility="private")
+            common = dict(outputs=out, concurrency_id="director")
+
+            refresh.click(self.threads, [view], [threads], api_name="threads")  # first: keeps the bare name
+            box.submit(self.send, [box, *panel, sample, consent_ok, consent_text, view], [*out, box],
+                       api_name="send", concurrency_id="director").then(**listing)
+            approve.click(self.approve, [view], api_name="approve", **common).then(**listing)
+            edit.click(self.edit_scene, [scene_no, instruction, view], api_name="edit_scene", **common)
+            regen.click(self.regenerate, [view], api_name="regenerate", **common)
+            change.click(self.change_model, [scene_no, model, view], api_name="change_model", **common)
+            reject.click(self.reject, [feedback, view], api_name="reject", **common)
+            threads.input(self.open_thread, [threads, view], [*out, *panel], api_name="open_thread",
+                          concurrency_id="director")
+            new.click(self.new_video, [view], out, api_name="new_video").then(**listing)
+            demo.load(**listing)
+        return demo
+
+
+def launch(host: str = "127.0.0.1", port: int = 7860, *, settings: Settings | None = None,
+           block: bool = True) -> tuple[gr.Blocks, StudioApp]:
+    """Serve the studio on ``host:port`` (never shared publicly); login required when REELFORGE_UI_USERS is set.
+    With ``block=False`` it returns at once (tests); call ``app.services.close()`` and ``demo.close()`` after."""
+    settings = settings or get_settings()
+    users = parse_users(settings.ui_users.get_secret_value()) if settings.ui_users else None
+    app = StudioApp(settings)
+    demo = app.build()
+    demo.queue(default_concurrency_limit=8, max_size=64)
+    demo.launch(server_name=host, server_port=port, share=False, auth=users,
+                auth_message="Sign in to reelforge studio." if users else None,
+                allowed_paths=[str(settings.home)], theme=theme(), css=CSS, footer_links=["api", "gradio"],
+                show_error=False, quiet=not block, prevent_thread_lock=True)
+    if block:
+        try:
+            while True:
+                time.sleep(1)
+        except KeyboardInterrupt:
+            pass
+        finally:
+            app.services.close()
+            demo.close()
+    return demo, app

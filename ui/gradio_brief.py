@@ -1,0 +1,74 @@
+"""The settings panel → a brief patch for ``AgentService.send(..., brief_patch=...)``, and the message text.
+
+Only settings the user changed since they were last applied are sent, so a later chat request
+("make it square") is not undone by a stale panel value.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from tools.production import MOODS, PREFERENCES
+
+MUSIC_CHOICES = ["auto", "none", *MOODS]
+PREFERENCE_CHOICES = list(PREFERENCES)
+VOICE_CHOICES = ["auto"]
+AUDIO_SUFFIXES = (".wav", ".mp3", ".m4a", ".flac", ".ogg")
+DEFAULT_CONSENT = "I confirm this is my own voice, or I have the speaker's permission to clone it for this video."
+
+
+class InputError(ValueError):
+    """Something the user must fix in the form; the message is shown as is."""
+
+
+def settings_patch(aspects: list[str] | None, duration_s: float | None, budget_usd: float | None,
+                   preference: str | None, voice: str | None, music_mood: str | None) -> dict[str, Any]:
+    """Brief fields from the panel (empty values are left out)."""
+    patch: dict[str, Any] = {}
+    if aspects:
+        patch["aspects"] = list(aspects)
+    if duration_s:
+        patch["duration_s"] = float(duration_s)
+    if budget_usd is not None and budget_usd >= 0:
+        patch["budget_usd"] = float(budget_usd)
+    if preference:
+        patch["preference"] = preference
+    if voice and voice.strip():
+        patch["voice"] = voice.strip()
+    if music_mood:
+        patch["music_mood"] = music_mood
+    return patch
+
+
+def changed(patch: dict[str, Any], applied: dict[str, Any]) -> dict[str, Any]:
+    """The part of ``patch`` that differs from what was applied before."""
+    return {k: v for k, v in patch.items() if applied.get(k) != v}
+
+
+def message_parts(message: Any) -> tuple[str, list[str]]:
+    """Text and file paths from a MultimodalTextbox value (a dict, or a plain string from API clients)."""
+    if message is None:
+        return "", []
+    if isinstance(message, str):
+        return message.strip(), []
+    text = str(message.get("text") or "").strip()
+    files: list[str] = []
+    for f in message.get("files") or []:
+        path = f.get("path") if isinstance(f, dict) else f
+        if path:
+            files.append(str(path))
+    return text, files
+
+
+def voice_sample(sample: str | None, consent_given: bool, consent_text: str) -> tuple[list[str], str]:
+    """The voice sample as an attachment plus a consent sentence for the director; refused without consent."""
+    if not sample:
+        return [], ""
+    if Path(sample).suffix.lower() not in AUDIO_SUFFIXES:
+        raise InputError(f"The voice sample must be an audio file ({', '.join(AUDIO_SUFFIXES)}).")
+    statement = (consent_text or "").strip()
+    if not consent_given or len(statement) < 10:
+        raise InputError("To clone a voice, tick the consent box and say in your own words that you have the "
+                         "right to use this voice.")
+    return [sample], f"Please clone the voice in the attached sample to narrate this video. Consent: {statement}"
