@@ -155,8 +155,12 @@ class CaptionEvent:
     text: str
 
 
-def caption_events(words: list[WordTiming], width: int, height: int, preset: str | CaptionPreset = "bold") -> list[CaptionEvent]:
-    """One event per word: the whole page shown, the active word highlighted; events never overlap."""
+def caption_events(words: list[WordTiming], width: int, height: int, preset: str | CaptionPreset = "bold",
+                   *, end_s: float | None = None) -> list[CaptionEvent]:
+    """One event per word: the whole page shown, the active word highlighted; events never overlap.
+
+    ``end_s`` (the video length) clamps the last events so no caption outlasts the video.
+    """
     p = preset if isinstance(preset, CaptionPreset) else get_preset(preset)
     size = round(min(width, height) * p.size)
     max_w = caption_safe_area(width, height).max_width(width)
@@ -186,13 +190,16 @@ def caption_events(words: list[WordTiming], width: int, height: int, preset: str
     events = []
     for k, e in enumerate(raw):
         end = min(e.end, raw[k + 1].start) if k + 1 < len(raw) else e.end
-        if _ass_time(end) > _ass_time(e.start) or end - e.start >= 0.01:
-            events.append(CaptionEvent(e.start, end, e.text))
+        events.append(CaptionEvent(e.start, min(end, end_s) if end_s is not None else end, e.text))
     return [e for e in events if round(e.end * 100) > round(e.start * 100)]
 
 
-def write_ass(words: list[WordTiming], width: int, height: int, preset: str, path: str | Path) -> Path:
-    """Write a word-highlighted ASS file with ``PlayRes`` = the output size; returns its path."""
+def write_ass(words: list[WordTiming], width: int, height: int, preset: str, path: str | Path,
+              *, end_s: float | None = None) -> Path:
+    """Write a word-highlighted ASS file with ``PlayRes`` = the output size; returns its path.
+
+    ``end_s`` (the video length) keeps every event inside the video.
+    """
     p = get_preset(preset)
     size = round(min(width, height) * p.size)
     area = caption_safe_area(width, height)
@@ -211,7 +218,7 @@ def write_ass(words: list[WordTiming], width: int, height: int, preset: str, pat
         f"100,100,0,0,{p.border_style},{outline},{shadow},{p.alignment},{margin_l},{area.margin_r},{margin_v},1",
         "", "[Events]", "Format: Layer, Start, End, Style, Name, MarginL, MarginR, MarginV, Effect, Text",
     ]
-    for e in caption_events(words, width, height, p):
+    for e in caption_events(words, width, height, p, end_s=end_s):
         lines.append(f"Dialogue: 0,{_ass_time(e.start)},{_ass_time(e.end)},Caption,,0,0,0,,{e.text}")
     out = Path(path)
     out.write_text("\n".join(lines) + "\n", encoding="utf-8")

@@ -65,7 +65,8 @@ def render_one(timeline: Timeline, width: int, height: int, target: Path, *, enc
     """Render one ``width × height`` file in one ffmpeg run; captions go to ``target`` with suffix ``.ass``."""
     ass = None
     if timeline.captions and timeline.words:
-        ass = write_ass(timeline.words, width, height, timeline.caption_preset, target.with_suffix(".ass"))
+        ass = write_ass(timeline.words, width, height, timeline.caption_preset, target.with_suffix(".ass"),
+                        end_s=timeline.duration_s)
     with tempfile.TemporaryDirectory(prefix="reelforge-assembly-") as tmp:
         args = build_command(timeline, width, height, target, ass_path=ass, levels=levels, encode=encode,
                              work_dir=Path(tmp))
