@@ -1,0 +1,206 @@
+"""SlackBridge: a Slack thread's conversation with the director — sends what the user said or decided to the
+agent service and shows the resulting events in the thread (messages, storyboard, status, video, errors)."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import AsyncIterator, Callable, Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from slack_sdk.errors import SlackApiError
+
+from agent.events import Event, error_event
+from agent.review import ReviewDecision, StoryboardReview
+from agent.service import AgentService
+from ui.slack_blocks import storyboard_blocks, storyboard_fallback
+from ui.slack_host import ServiceHost
+from ui.slack_progress import MIN_INTERVAL_S, StatusMessage
+from ui.slack_routing import SlackPlace
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class _Board:
+    """The storyboard message of a thread: where it is and what it shows."""
+
+    ts: str
+    review: StoryboardReview
+    thumbnails: dict[int, str] = field(default_factory=dict)
+
+
+class SlackBridge:
+    """One per app. Methods are called from Bolt's lazy listeners (worker threads) and block until done."""
+
+    def __init__(self, client: Any, host: ServiceHost, *, min_interval: float = MIN_INTERVAL_S) -> None:
+        self.client = client
+        self.host = host
+        self.min_interval = min_interval
+        self.boards: dict[str, _Board] = {}
+        self._thumb_ids: dict[str, str] = {}  # local keyframe path -> uploaded Slack file id
+
+    # --- what users do ---------------------------------------------------------------------------------
+
+    def converse(self, place: SlackPlace, user: str, text: str, event_key: str) -> None:
+        """A message in the thread (or the mention/DM that starts it). ``event_key`` de-duplicates retries."""
+        tid = place.thread_id
+        with self.guard(place):
+            pending = self.host.call(lambda svc: _open_thread(svc, tid, user))
+            if pending is not None and _is_approval(text):
+                self.mark_decided(place, _decided_line(ReviewDecision(action="approve"), user))
+            self.play(place, lambda svc: svc.send(tid, text, event_id=event_key))
+
+    def decide(self, place: SlackPlace, user: str, decision: ReviewDecision, version: int,
+               message_ts: str | None = None) -> None:
+        """A button or modal decision on storyboard ``version`` (a stale version is refused politely)."""
+        tid = place.thread_id
+        with self.guard(place):
+            review = self.host.call(lambda svc: svc.pending(tid))
+            if review is not None and review.version != version:
+                self.say(place, f"That was storyboard v{version}; v{review.version} replaced it — "
+                                "please review the latest one.")
+                return
+            if review is not None and message_ts and tid not in self.boards:
+                self.boards[tid] = _Board(ts=message_ts, review=review)  # e.g. after a restart
+            if review is not None:
+                self.mark_decided(place, _decided_line(decision, user))
+            self.play(place, lambda svc: svc.resume(tid, decision))
+
+    # --- showing events --------------------------------------------------------------------------------
+
+    def play(self, place: SlackPlace, run: Callable[[AgentService], AsyncIterator[Event]]) -> None:
+        """Show one run's events in the thread; progress goes to a single, throttled status message."""
+        status = StatusMessage(self.client, place.channel, place.thread_ts, min_interval=self.min_interval)
+        self.render(place, self.host.stream(run), status)
+
+    def render(self, place: SlackPlace, events: Iterable[Event], status: StatusMessage) -> None:
+        for ev in events:
+            if ev.type == "message":
+                self.say(place, ev.text)
+            elif ev.type == "progress":
+                status.progress(ev)
+            elif ev.type == "storyboard":
+                status.finish()
+                self.show_storyboard(place, ev.review)
+            elif ev.type == "video":
+                status.finish(":white_check_mark: *Done.*")
+                self.upload(place, ev)
+            elif ev.type == "error":
+                status.finish(":warning: *Stopped.*")
+                self.say(place, f":warning: {ev.message}")
+        status.finish()
+
+    def say(self, place: SlackPlace, text: str) -> None:
+        self.client.chat_postMessage(channel=place.channel, thread_ts=place.thread_ts, text=text[:39000])
+
+    def show_storyboard(self, place: SlackPlace, review: StoryboardReview) -> None:
+        """Post the storyboard in the thread, or update the thread's storyboard message to the new version."""
+        tid = place.thread_id
+        board = self.boards.get(tid)
+        thumbs = self._thumbnails(review)
+        kwargs = {"channel": place.channel, "text": storyboard_fallback(review)}
+        for attempt in (thumbs, {}):
+            blocks = storyboard_blocks(review, tid, thumbnails=attempt)
+            try:
+                if board is None:
+                    resp = self.client.chat_postMessage(thread_ts=place.thread_ts, blocks=blocks, **kwargs)
+                    self.boards[tid] = _Board(ts=resp["ts"], review=review, thumbnails=attempt)
+                else:
+                    self.client.chat_update(ts=board.ts, blocks=blocks, **kwargs)
+                    self.boards[tid] = _Board(ts=board.ts, review=review, thumbnails=attempt)
+                return
+            except SlackApiError as exc:
+                if not attempt or exc.response.get("error") != "invalid_blocks":
+                    raise
+                log.warning("storyboard keyframes rejected by Slack; posting without them")
+
+    def mark_decided(self, place: SlackPlace, line: str) -> None:
+        """Replace the storyboard's buttons with what was decided (no double clicks)."""
+        board = self.boards.get(place.thread_id)
+        if board is None:
+            return
+        blocks = storyboard_blocks(board.review, place.thread_id, thumbnails=board.thumbnails, decided=line)
+        self.client.chat_update(channel=place.channel, ts=board.ts, text=storyboard_fallback(board.review),
+                                blocks=blocks)
+
+    def upload(self, place: SlackPlace, ev: Any) -> None:
+        """Upload the finished video(s) into the thread with the QC summary."""
+        files = [{"file": o.path, "filename": Path(o.path).name, "title": f"{o.aspect} · {o.width}x{o.height}"}
+                 for o in ev.outputs if Path(o.path).is_file()]
+        comment = f":clapperboard: Your video is ready · cost ${ev.cost_usd:.2f}"
+        if ev.qc_summary:
+            comment += f"\nQC: {ev.qc_summary}"
+        if not files:
+            self.say(place, comment + "\n(no output file was found to upload)")
+            return
+        self.client.files_upload_v2(file_uploads=files, channel=place.channel, thread_ts=place.thread_ts,
+                                    initial_comment=comment[:3900])
+
+    def _thumbnails(self, review: StoryboardReview) -> dict[int, str]:
+        """Scene number -> image reference: public URLs as they are, local keyframes uploaded once (not shared)."""
+        refs: dict[int, str] = {}
+        for scene in review.scenes:
+            thumb = scene.thumbnail or ""
+            if thumb.startswith(("http://", "https://")):
+                refs[scene.number] = thumb
+            elif thumb and Path(thumb).is_file():
+                try:
+                    if thumb not in self._thumb_ids:
+                        resp = self.client.files_upload_v2(file=thumb, filename=Path(thumb).name,
+                                                           title=f"Scene {scene.number} keyframe")
+                        self._thumb_ids[thumb] = resp["files"][0]["id"]
+                    refs[scene.number] = self._thumb_ids[thumb]
+                except (SlackApiError, KeyError, IndexError) as exc:
+                    log.warning("could not upload a keyframe: %s", exc)
+        return refs
+
+    # --- errors ----------------------------------------------------------------------------------------
+
+    def guard(self, place: SlackPlace) -> _Guard:
+        return _Guard(self, place)
+
+
+class _Guard:
+    """Any failure becomes one plain-words line in the thread (never a traceback or a secret)."""
+
+    def __init__(self, bridge: SlackBridge, place: SlackPlace) -> None:
+        self.bridge = bridge
+        self.place = place
+
+    def __enter__(self) -> None:
+        return None
+
+    def __exit__(self, exc_type: Any, exc: BaseException | None, tb: Any) -> bool:
+        if exc is None or not isinstance(exc, Exception):
+            return False
+        log.exception("Slack request failed")
+        try:
+            self.bridge.say(self.place, f":warning: {error_event(exc, 'working on your request').message}")
+        except Exception:  # noqa: BLE001 - Slack itself is failing; the log has it
+            log.exception("could not report the error to Slack")
+        return True
+
+
+async def _open_thread(svc: AgentService, thread_id: str, user: str) -> StoryboardReview | None:
+    """Register a thread's origin and user at its first message; returns the storyboard awaiting review."""
+    if await svc.production(thread_id) is None:
+        await svc.new_thread(origin="slack", user=user, thread_id=thread_id)
+        return None
+    return await svc.pending(thread_id)
+
+
+def _is_approval(text: str) -> bool:
+    try:
+        return ReviewDecision.parse(text).action == "approve"
+    except ValueError:  # pydantic's ValidationError is a ValueError
+        return False
+
+
+def _decided_line(decision: ReviewDecision, user: str) -> str:
+    if decision.action == "approve":
+        return f":white_check_mark: Approved by <@{user}> — producing…"
+    if decision.action == "edit":
+        return f":pencil2: <@{user}> asked to change scene {decision.scene}: {decision.instruction}"
+    return f":leftwards_arrow_with_hook: <@{user}> asked for changes: {decision.feedback or decision.action}"
