@@ -22,6 +22,8 @@ QUESTION = ("What is the video about? For example: \"a 20 second teaser for a co
 HELP = ("I didn't understand that. I can change the length, format (vertical / square / landscape), tone, "
         "music, voice, language or budget, or start a new video — e.g. \"make it 15 seconds, square\".")
 REJECTION = re.compile(r"^I reject storyboard v\d+:\s*(.*)$", re.DOTALL)
+CLONE = re.compile(r"\bclon(e|ing)\b|\bmy (own )?voice\b", re.I)
+CONSENT = re.compile(r"\b(consent|permission|my own voice|the right|authori[sz])", re.I)
 PRODUCE = re.compile(r"^\s*(retry|try again|produce( it)?|render( it)?|go ahead|make it now)\s*[.!]?\s*$", re.I)
 
 
@@ -83,6 +85,8 @@ def _after_user(messages: list[BaseMessage], text: str, n: int) -> AIMessage:
         if not args:
             return AIMessage(intro, tool_calls=[_call("plan_scenes", {}, n)])
         return AIMessage(intro, tool_calls=[_call("update_brief", args, n)])
+    if clone := _clone_call(text, n):
+        return clone
     if has_brief and PRODUCE.match(text):
         return AIMessage("Trying production again.", tool_calls=[_call("produce_video", {}, n)])
     if has_brief:
@@ -105,6 +109,18 @@ def _after_user(messages: list[BaseMessage], text: str, n: int) -> AIMessage:
         return AIMessage(_caveats(req, QUESTION))
     args = {**req.patch, "goal": goal}
     return AIMessage(_caveats(req, "Got it — setting up the brief."), tool_calls=[_call("update_brief", args, n)])
+
+
+def _clone_call(text: str, n: int) -> AIMessage | None:
+    """An attached voice sample with a request to clone it: pass on only the user's own consent words
+    (none → the tool refuses, as it must)."""
+    req = parse_request(text)
+    if not req.audio or not CLONE.search(text):
+        return None
+    body = re.sub(r"\[attached:[^\]]*\]", " ", text)
+    consent = " ".join(s.strip() for s in re.split(r"(?<=[.!?])\s+", body) if CONSENT.search(s))
+    args = {"sample_path": req.audio[0], "name": "my voice", "consent": consent}
+    return AIMessage("Checking the voice sample first.", tool_calls=[_call("clone_voice", args, n)])
 
 
 def _read_first(req: ParsedRequest, n: int) -> AIMessage:
