@@ -89,3 +89,14 @@ def test_reframe_and_names():
     for bad in ("../x", "a/b", "", "a b"):
         with pytest.raises(ValueError, match="slug"):
             output_path("o", bad, 1, 1)
+
+
+def test_planned_static_spans_cover_stills(board):
+    from tools.assembly.qc import _allowed, planned_static_spans
+
+    clips = {s: _asset(f"{s}.png", "image") for s in "abcd"}
+    tl = build_timeline(board, clips, [], None, Brief(goal="g"))
+    spans = planned_static_spans(tl)
+    assert len(spans) == 4 and spans[-1][1] == pytest.approx(tl.duration_s)
+    assert _allowed((tl.clips[2].start + 0.05, tl.clips[2].start + 2.0), spans, tl.duration_s)
+    assert not _allowed((0.0, tl.duration_s), spans, tl.duration_s)

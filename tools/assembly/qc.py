@@ -8,8 +8,9 @@ from pathlib import Path
 import ffmpeg
 
 from tools.assembly.audio import MAX_TRUE_PEAK, TARGET_LUFS, parse_ebur128
+from tools.assembly.timeline import fit_clip
 from tools.media import MediaError, probe, run_ffmpeg
-from tools.production import QCCheck, QCReport, WordTiming
+from tools.production import QCCheck, QCReport, Timeline, WordTiming
 
 LOUDNESS_TOLERANCE = 1.0
 BLACK_MIN_S = 0.5  # a dip-to-black transition is shorter than this
@@ -26,6 +27,22 @@ def _spans(log: str, start_key: str, end_key: str) -> list[tuple[float, float]]:
 def _allowed(span: tuple[float, float], allowed: list[tuple[float, float]], end: float) -> bool:
     s, e = span[0], min(span[1], end)
     return any(a - 0.1 <= s and e <= b + 0.1 for a, b in allowed)
+
+
+def planned_static_spans(timeline: Timeline) -> list[tuple[float, float]]:
+    """Where the plan itself shows a still: image clips and held last frames (pass to ``run_qc``)."""
+    spans = []
+    for c in timeline.clips:
+        if c.is_image:
+            spans.append((c.start, c.start + c.duration))
+            continue
+        try:
+            fit = fit_clip(probe(c.path).duration_s, c.duration)
+        except MediaError:
+            continue
+        if fit.hold_s > 0:
+            spans.append((c.start + fit.read_s * fit.speed, c.start + c.duration))
+    return spans
 
 
 def ass_events(path: str | Path) -> list[tuple[float, float]]:
