@@ -43,8 +43,8 @@ def make_inputs(work: Path, minutes: float) -> tuple[list[Path], Path, Path, flo
     duration = round(60 * minutes, 3)
     n = max(2, round(duration / SLOT_S))
     clips = []
-    for k in range(n):
-        path = work / f"clip{k:02d}.mp4"
+    for k in range(n):  # ten distinct clips, reused cyclically beyond a minute (each use is its own input)
+        path = work / f"clip{k % len(SOURCES):02d}.mp4"
         if not path.exists():
             src = SOURCES[k % len(SOURCES)]
             run_ffmpeg(["-f", "lavfi", "-i", f"{src},noise=alls=6:allf=t,format=yuv420p", "-t", str(CLIP_S),
