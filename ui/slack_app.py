@@ -161,9 +161,8 @@ def serve_socket_mode(app: App, app_token: str) -> None:
     SocketModeHandler(app, app_token).start()
 
 
-def serve_http(app: App, port: int, host: str = "0.0.0.0") -> None:
-    """Serve ``POST /slack/events`` (events, buttons, modals) and ``GET /healthz``; blocks."""
-    import uvicorn
+def http_app(app: App) -> Any:
+    """An ASGI app: ``POST /slack/events`` (events, buttons, modals — all signed) and ``GET /healthz``."""
     from slack_bolt.adapter.starlette import SlackRequestHandler
     from starlette.applications import Starlette
     from starlette.requests import Request
@@ -178,5 +177,11 @@ def serve_http(app: App, port: int, host: str = "0.0.0.0") -> None:
     async def healthz(_: Request) -> Response:
         return PlainTextResponse("ok")
 
-    web = Starlette(routes=[Route("/slack/events", events, methods=["POST"]), Route("/healthz", healthz)])
-    uvicorn.run(web, host=host, port=port, log_level="info")
+    return Starlette(routes=[Route("/slack/events", events, methods=["POST"]), Route("/healthz", healthz)])
+
+
+def serve_http(app: App, port: int, host: str = "0.0.0.0") -> None:
+    """Serve :func:`http_app` with uvicorn; blocks."""
+    import uvicorn
+
+    uvicorn.run(http_app(app), host=host, port=port, log_level="info")
