@@ -48,8 +48,8 @@ class Access:
 
 
 def strip_mentions(text: str) -> str:
-    """The message text without ``<@U123>`` mentions and surrounding blanks."""
-    return re.sub(r"\s+", " ", _MENTION.sub(" ", text or "")).strip()
+    """The message text without ``<@U123>`` mentions (line breaks kept: scripts are pasted line by line)."""
+    return re.sub(r"[ \t]{2,}", " ", _MENTION.sub(" ", text or "")).strip()
 
 
 def mentions(text: str, user_id: str | None) -> bool:

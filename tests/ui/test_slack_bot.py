@@ -154,3 +154,17 @@ def test_slack_empty_mention_gets_help(text: str) -> None:
         bot.event(mention(text, ts=TS), event_id="Ev7")
         help_msg = wait_for(lambda: bot.messages(thread_ts=TS), what="the help reply")
         assert "storyboard" in help_msg[0]["text"] and _threads(bot) == []
+
+
+def test_slack_bad_decisions_are_answered_in_plain_words() -> None:
+    with running_bot(FakeStudio()) as bot:
+        bot.event(mention(BRIEF, ts=TS), event_id="Ev1")
+        _ready(bot)
+        bot.event(thread_reply("edit 9 make it blue", thread_ts=TS, ts="1700000300.000100"), event_id="Ev8")
+        bot.event(thread_reply("edit 2", thread_ts=TS, ts="1700000301.000100"), event_id="Ev9")
+        def replies() -> str:
+            return "\n".join(m["text"] for m in bot.messages(thread_ts=TS))
+
+        wait_for(lambda: "no scene 9" in replies() and ":warning:" in replies(), what="both answers")
+        assert ":warning: 'edit' needs an instruction" in replies() and "Traceback" not in replies()
+        assert len(bot.storyboards(TS)) == 1
