@@ -169,8 +169,8 @@ class Studio:
 
         emit = on_event or (lambda _e: None)
 
-        def clip_event(shot_id: str, status: str, percent: float, message: str = "") -> None:
-            emit(ProgressEvent(stage="clips", shot_id=shot_id, status=status, percent=percent, message=message))
+        def clip_event(shot_id: str, status: str, percent: float | None, message: str = "") -> None:
+            emit(ProgressEvent(stage="clips", shot_id=shot_id, status=status, percent=percent or 0.0, message=message))
 
         clips_task = generate_all(storyboard.shots, brief, self.registry, self.store, self.settings,
                                   on_event=clip_event, aspect=brief.aspects[0])
