@@ -99,6 +99,8 @@ class Brief(BaseModel):
     captions: bool = True
     caption_preset: str = "bold"
     commercial: bool = True
+    presenter_path: str | None = None  # the user's own photo or video, shown picture-in-picture
+    presenter_consent: Consent | None = None
     notes: list[str] = Field(default_factory=list)
 
 

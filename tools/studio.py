@@ -214,6 +214,7 @@ class Studio:
                  *, on_event: EventSink | None = None) -> Manifest:
         """Assemble every aspect ratio, write captions, hand-off files and the manifest; run QC on each file."""
         from tools.assembly import assemble, build_timeline, write_captions
+        from tools.assembly.audio import plan_levels
         from tools.assembly.handoff import write_handoff
         from tools.assembly.qc import run_qc
 
@@ -226,21 +227,45 @@ class Studio:
         def progress(aspect: str, fraction: float) -> None:
             emit(ProgressEvent(stage="assemble", status="running", percent=100 * fraction, message=aspect))
 
-        outputs = assemble(timeline, brief.aspects, out, slug, settings=self.settings, on_progress=progress)
+        levels = plan_levels(timeline)  # the mix is measured once and shared by every format
+        outputs = []
+        for aspect in brief.aspects:
+            outputs += assemble(self._with_presenter(brief, timeline, aspect), [aspect], out, slug,
+                                settings=self.settings, on_progress=progress, levels=levels)
         sidecars = write_captions(timeline.words, out, slug) if timeline.words else {}
         for output in outputs:
             emit(ProgressEvent(stage="qc", status="running", percent=0, message=output.aspect))
             output.qc = run_qc(output.path, expected_duration=timeline.duration_s, width=output.width,
                                height=output.height, words=timeline.words if brief.captions else None)
         sidecars.update(write_handoff(timeline, storyboard, out, slug))
-        manifest = self._manifest(brief, storyboard, assets, outputs, sidecars)
+        extras = []
+        if brief.presenter_path:
+            from tools.presenter import presenter_asset
+
+            extras.append(presenter_asset(brief.presenter_path, brief.presenter_consent, store=self.store,
+                                          settings=self.settings))
+        manifest = self._manifest(brief, storyboard, assets, outputs, sidecars, extras)
+        if manifest.credits:  # licences that ask for attribution: paste this into the video description
+            credits_file = out / f"{slug}-credits.txt"
+            credits_file.write_text("Credits\n" + "\n".join(manifest.credits) + "\n")
+            manifest.sidecars["credits"] = str(credits_file)
         (out / "manifest.json").write_text(json.dumps(manifest.model_dump(mode="json"), indent=2))
         emit(ProgressEvent(stage="done", status="done", percent=100, message=str(out / "manifest.json")))
         return manifest
 
+    def _with_presenter(self, brief: Brief, timeline: Any, aspect: str) -> Any:
+        """The timeline with the user's presenter picture-in-picture, placed for ``aspect`` (or unchanged)."""
+        if not brief.presenter_path:
+            return timeline
+        from tools.presenter import presenter_overlay
+
+        overlay = presenter_overlay(brief.presenter_path, brief.presenter_consent, aspect, store=self.store,
+                                    settings=self.settings)
+        return timeline.model_copy(update={"overlays": [*timeline.overlays, overlay]})
+
     @staticmethod
     def _manifest(brief: Brief, storyboard: Storyboard, assets: ProductionAssets, outputs: list,
-                  sidecars: dict[str, str]) -> Manifest:
+                  sidecars: dict[str, str], extra_assets: list[Asset]) -> Manifest:
         cost = Cost(
             estimated_usd=storyboard.estimated_cost_usd,
             actual_usd=assets.cost_usd,
@@ -248,17 +273,15 @@ class Studio:
             voice_usd=round(sum(n.asset.provenance.cost_usd for n in assets.narrations), 4),
             music_usd=assets.music.provenance.cost_usd if assets.music else 0.0,
         )
-        credits = []
-        for asset in assets.all_assets:
-            p = asset.provenance
-            if p.attribution and p.attribution not in credits:
-                credits.append(p.attribution)
+        from tools.stock import credits_for
+
+        all_assets = assets.all_assets + extra_assets
         notes = [f"shot {k} fell back to {a.provenance.source}: {a.provenance.fallback_reason}"
                  for k, a in assets.clips.items() if a.provenance.fell_back]
         notes += [f"scene {i + 1} narration fell back: {n.asset.provenance.fallback_reason}"
                   for i, n in enumerate(assets.narrations) if n.asset.provenance.fell_back]
-        return Manifest(brief=brief, storyboard=storyboard, assets=assets.all_assets, cost=cost, outputs=outputs,
-                        sidecars=sidecars, credits=credits, notes=notes)
+        return Manifest(brief=brief, storyboard=storyboard, assets=all_assets, cost=cost, outputs=outputs,
+                        sidecars=sidecars, credits=credits_for(all_assets), notes=notes)
 
     async def make(self, brief: Brief, storyboard: Storyboard | None = None, *, out_dir: str | Path,
                    source: Any = None, on_event: EventSink | None = None) -> Manifest:
