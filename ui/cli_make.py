@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import getpass
 import importlib.util
 import shutil
 import subprocess
@@ -15,7 +16,7 @@ from rich.console import Console
 from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from tools.production import Brief, Manifest, ProgressEvent, parse_aspects
+from tools.production import Brief, Consent, Manifest, ProgressEvent, parse_aspects
 from tools.settings import get_settings
 
 console = Console(stderr=True)
@@ -66,6 +67,20 @@ def build_brief(prompt: str, *, script: Path | None, duration: float, aspect: st
     return Brief(goal=prompt.strip() or source_text.splitlines()[0][:120], source_kind=kind,
                  source_text=source_text, duration_s=duration, aspects=aspects, voice=voice,
                  music_mood=music, budget_usd=settings.default_budget_usd if budget is None else budget)
+
+
+def with_presenter(brief: Brief, path: Path, consent: str) -> Brief:
+    """Attach a validated, consented presenter upload to the brief (exit 2 with the reason otherwise)."""
+    from tools.presenter import PresenterError, validate_upload
+
+    if not consent.strip():
+        raise fail("--presenter needs --consent \"I have the right to use this likeness\"")
+    try:
+        validate_upload(path)
+    except PresenterError as exc:
+        raise fail(str(exc)) from None
+    record = Consent(text=consent.strip(), affirmed_by=getpass.getuser())
+    return brief.model_copy(update={"presenter_path": str(path.resolve()), "presenter_consent": record})
 
 
 def run_make(brief: Brief, out_dir: Path) -> Manifest:
@@ -121,11 +136,17 @@ def make(
     voice: Annotated[str, typer.Option("--voice", help="auto, piper, espeak, or elevenlabs:<voice_id>.")] = "auto",
     music: Annotated[str, typer.Option("--music", help="auto, upbeat, calm, dramatic, corporate, playful, dark, none.")] = "auto",
     budget: Annotated[float | None, typer.Option("--budget", help="Spending cap in USD for paid models.")] = None,
+    presenter: Annotated[Path | None, typer.Option("--presenter", help="Your photo or short video, shown "
+                                                   "picture-in-picture while the narration plays.")] = None,
+    consent: Annotated[str, typer.Option("--consent", help="Required with --presenter: your affirmation that you "
+                                         "have the right to use this likeness.")] = "",
     out: Annotated[Path, typer.Option("-o", "--out", help="Output directory.")] = Path("reelforge-out"),
 ) -> None:
     """Turn a prompt or a script into finished videos (one MP4 per aspect ratio), captions and a manifest."""
     brief = build_brief(prompt, script=script, duration=duration, aspect=aspect, voice=voice, music=music,
                         budget=budget)
+    if presenter is not None:
+        brief = with_presenter(brief, presenter, consent)
     _check_out_dir(out)
     try:
         manifest = run_make(brief, out)

@@ -42,3 +42,19 @@ def test_make_rejects_unwritable_output_dir(tmp_path):
     result = runner.invoke(app, ["make", "bees", "-o", str(blocker / "sub")])
     assert result.exit_code == 2
     assert "not writable" in result.output
+
+
+def test_presenter_needs_consent(tmp_path):
+    photo = tmp_path / "me.png"
+    photo.write_bytes(b"not really a png")
+    result = runner.invoke(app, ["make", "bees", "--presenter", str(photo)])
+    assert result.exit_code == 2
+    assert "--consent" in result.output
+
+
+def test_presenter_upload_must_be_media(tmp_path):
+    bogus = tmp_path / "me.png"
+    bogus.write_bytes(b"%PDF-1.4 definitely not an image")
+    result = runner.invoke(app, ["make", "bees", "--presenter", str(bogus), "--consent", "It is me, I consent"])
+    assert result.exit_code == 2
+    assert "Traceback" not in result.output and result.output.strip()
