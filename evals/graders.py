@@ -156,7 +156,8 @@ def grade_route(exp: RouteExpect, board: Storyboard, at: str) -> Iterator[Check]
 
 def grade_storyboard(exp: Expect, record: TurnRecord, at: str) -> Iterator[Check]:
     board = _board(record)
-    wants = exp.scenes is not None or exp.storyboard_version is not None or exp.routing or exp.notes_contain
+    wants = (exp.scenes is not None or exp.storyboard_version is not None or exp.routing or exp.notes_contain
+             or exp.storyboard_contains or exp.storyboard_not_contains)
     if not wants:
         return
     if board is None:
@@ -174,6 +175,34 @@ def grade_storyboard(exp: Expect, record: TurnRecord, at: str) -> Iterator[Check
     for needle in exp.notes_contain:
         yield _check(f"{at} · notes_contain[{needle}]", any(needle.lower() in n.lower() for n in board.notes),
                      f"no storyboard note contains {needle!r}; notes: {board.notes}")
+    text = _board_text(board).lower()
+    for needle in exp.storyboard_contains:
+        yield _check(f"{at} · storyboard_contains[{needle}]", needle.lower() in text,
+                     f"no scene title, narration or visual prompt contains {needle!r}; narration: {board.narration[:200]!r}")
+    for needle in exp.storyboard_not_contains:
+        yield _check(f"{at} · storyboard_not_contains[{needle}]", needle.lower() not in text,
+                     f"the storyboard contains {needle!r}: {board.narration[:200]!r}")
+
+
+def _board_text(board: Storyboard) -> str:
+    parts = [board.title]
+    for scene in board.scenes:
+        parts += [scene.title, scene.narration, *(s.visual_prompt for s in scene.shots),
+                  *(s.on_screen_text or "" for s in scene.shots)]
+    return "\n".join(parts)
+
+
+def grade_changed_scenes(want: list[int], previous: TurnRecord | None, record: TurnRecord, at: str) -> Iterator[Check]:
+    old, new = (_board(previous) if previous else None), _board(record)
+    if old is None or new is None:
+        yield _check(f"{at} · changed_scenes", False, "needs a storyboard before and after this turn")
+        return
+    before = {s.index: (s.narration, [sh.visual_prompt for sh in s.shots]) for s in old.scenes}
+    after = {s.index: (s.narration, [sh.visual_prompt for sh in s.shots]) for s in new.scenes}
+    changed = sorted(i for i in before.keys() | after.keys() if before.get(i) != after.get(i))
+    yield _check(f"{at} · changed_scenes", changed == sorted(want),
+                 f"scenes {changed or 'none'} changed (v{old.version} → v{new.version}), expected exactly {want}",
+                 f"scenes {changed} changed")
 
 
 def grade_budget(want: bool, record: TurnRecord, at: str) -> Iterator[Check]:
@@ -303,8 +332,9 @@ def _state_checks(exp: Expect, records: list[TurnRecord], at: str) -> Iterator[C
                      f"{got}")
 
 
-def grade(exp: Expect | None, records: list[TurnRecord], at: str) -> list[Check]:
-    """All checks of one expectation block over ``records`` (one turn, or all turns for the scenario)."""
+def grade(exp: Expect | None, records: list[TurnRecord], at: str, previous: TurnRecord | None = None) -> list[Check]:
+    """All checks of one expectation block over ``records`` (one turn, or all turns for the scenario);
+    ``previous`` is the turn before, for comparisons."""
     if exp is None or not records:
         return []
     record = records[-1]
@@ -313,6 +343,8 @@ def grade(exp: Expect | None, records: list[TurnRecord], at: str) -> list[Check]
         checks += grade_tools(exp.tools, records, at)
     checks += grade_brief(exp.brief, record, at)
     checks += grade_storyboard(exp, record, at)
+    if exp.changed_scenes is not None:
+        checks += grade_changed_scenes(exp.changed_scenes, previous, record, at)
     if exp.within_budget is not None:
         checks += grade_budget(exp.within_budget, record, at)
     checks += _state_checks(exp, records, at)

@@ -10,6 +10,7 @@ server), ``{fixtures}`` (the fixtures folder) and ``{work}`` (the scenario's scr
 from __future__ import annotations
 
 import fnmatch
+import glob
 from pathlib import Path
 from typing import Any, Literal
 
@@ -70,6 +71,9 @@ class Expect(Strict):
     routing: list[RouteExpect] = Field(default_factory=list)
     within_budget: bool | None = None  # storyboard estimate and actual cost within the brief's budget
     notes_contain: list[str] = Field(default_factory=list)  # storyboard notes (e.g. Router: ...)
+    storyboard_contains: list[str] = Field(default_factory=list)  # in titles, narration or visual prompts
+    storyboard_not_contains: list[str] = Field(default_factory=list)
+    changed_scenes: list[int] | None = None  # turn-level: exactly these scenes differ from the previous turn
     produced: bool | None = None  # anything was generated (clips/voice/music/assembly) so far
     outputs: list[str] | None = None  # delivered aspect ratios, exactly
     qc: QCExpect | None = None
@@ -139,9 +143,14 @@ class Scenario(Strict):
 
 def load_scenarios(patterns: list[str] | None = None, tags: list[str] | None = None,
                    directory: Path = SCENARIOS_DIR) -> list[Scenario]:
-    """Scenarios whose file name or id matches any glob (all when none), filtered by tags, sorted by id."""
+    """Scenarios whose file name or id matches any glob (all when none), filtered by tags, sorted by file name.
+    A pattern with a ``/`` is a path glob for scenario files anywhere."""
     out: list[Scenario] = []
-    for path in sorted(directory.glob("*.yaml")):
+    paths = sorted(directory.glob("*.yaml"))
+    files = [Path(f) for p in patterns or [] if "/" in p for f in sorted(glob.glob(p)) if f.endswith((".yaml", ".yml"))]
+    if files:  # explicit scenario files outside the bundled folder
+        paths, patterns = files, None
+    for path in paths:
         sc = Scenario.load(path)
         if patterns and not any(fnmatch.fnmatch(path.name, p) or fnmatch.fnmatch(sc.id, p)
                                 or fnmatch.fnmatch(str(path), p) for p in patterns):

@@ -122,8 +122,9 @@ class Session:
                     await self.play(i + 1, Turn(say=text))
             else:
                 for i, turn in enumerate(self.scenario.turns, start=1):
+                    previous = self.transcript.last
                     record = await self.play(i, turn)
-                    checks += grade(turn.expect, [record], f"turn {i}")
+                    checks += grade(turn.expect, [record], f"turn {i}", previous)
         finally:
             await self.close()
         checks += grade(self.scenario.expect, self.transcript.turns, "final")
