@@ -45,6 +45,7 @@ from ui.gradio_theme import CSS, HEADER, theme  # noqa: E402
 DOC_TYPES = [".txt", ".md", ".markdown", ".html", ".htm", ".pdf", ".docx", ".rst"]
 PLACEHOLDER = ("Describe your video — e.g. “a 20 second teaser for our coffee shop, upbeat” — paste an article "
                "URL, or attach a script or outline.")
+MAX_SLIDER_S = 300
 Stream = Callable[[AgentService, str], AsyncIterator[Event]]
 
 
@@ -99,7 +100,7 @@ def _plain_validation(exc: ValidationError) -> str:
     return "; ".join(e["msg"].removeprefix("Value error, ") for e in exc.errors())
 
 
-def _downloads(video: VideoEvent | None) -> list[str]:
+def downloads(video: VideoEvent | None) -> list[str]:
     """The MP4s, captions, timeline, thumbnail and manifest of a delivery (existing files only)."""
     if video is None:
         return []
@@ -133,7 +134,7 @@ class StudioApp:
             view, view.chat, storyboard_html(view.board, pending=view.review is not None),
             gr.update(visible=view.review is not None), gr.update(choices=view.models),
             progress_html(view.progress_rows()), gr.update(visible=bool(view.progress)),
-            gr.update(visible=view.video is not None), *players, _downloads(view.video),
+            gr.update(visible=view.video is not None), *players, downloads(view.video),
             delivery_markdown(view.video, view.fallbacks()),
         )
 
@@ -164,13 +165,13 @@ class StudioApp:
         try:
             extra, consent_line = voice_sample(sample, consent_ok, consent_text)
         except InputError as exc:
-            view.say("assistant", f"⚠️ {exc}")
+            view.say("assistant", f"⚠ {exc}")
             yield (*self.outputs(view), gr.update())
             return
         if not (text or files or extra):
             yield (*self.outputs(view), gr.update())
             return
-        shown = "\n".join([text, *(f"📎 {Path(f).name}" for f in [*files, *extra])]).strip()
+        shown = "\n".join([text, *(f"Attached: {Path(f).name}" for f in [*files, *extra])]).strip()
         view.say("user", shown)
         body = "\n".join(p for p in (text, consent_line) if p)
         patch: dict[str, Any] = {}
@@ -191,11 +192,11 @@ class StudioApp:
         try:
             decision = ReviewDecision(**fields)
         except ValidationError as exc:
-            view.say("assistant", f"⚠️ {_plain_validation(exc)}")
+            view.say("assistant", f"⚠ {_plain_validation(exc)}")
             yield self.outputs(view)
             return
         if view.thread_id is None:
-            view.say("assistant", "⚠️ There is no storyboard to review yet — describe your video first.")
+            view.say("assistant", "⚠ There is no storyboard to review yet — describe your video first.")
             yield self.outputs(view)
             return
         view.say("user", label)
@@ -211,33 +212,33 @@ class StudioApp:
 
     async def approve(self, view: StudioView) -> AsyncIterator[tuple[Any, ...]]:
         """Approve the storyboard: production starts and streams its progress."""
-        async for out in self._decide(view, "✅ Approved", action="approve"):
+        async for out in self._decide(view, "✓ Approved", action="approve"):
             yield out
 
     async def edit_scene(self, scene: float | None, instruction: str, view: StudioView
                          ) -> AsyncIterator[tuple[Any, ...]]:
         """Re-plan one scene from an instruction."""
         n = int(scene) if scene else None
-        async for out in self._decide(view, f"✏️ Edit scene {n}: {instruction}", action="edit", scene=n,
+        async for out in self._decide(view, f"✎ Edit scene {n}: {instruction}", action="edit", scene=n,
                                       instruction=instruction or ""):
             yield out
 
     async def regenerate(self, view: StudioView) -> AsyncIterator[tuple[Any, ...]]:
         """Plan the whole storyboard again."""
-        async for out in self._decide(view, "🔄 Regenerate the storyboard", action="regenerate"):
+        async for out in self._decide(view, "↻ Regenerate the storyboard", action="regenerate"):
             yield out
 
     async def change_model(self, scene: float | None, model_id: str, view: StudioView
                            ) -> AsyncIterator[tuple[Any, ...]]:
         """Force a model for one scene."""
         n = int(scene) if scene else None
-        async for out in self._decide(view, f"🎛 Scene {n}: use {model_id}", action="model", scene=n,
+        async for out in self._decide(view, f"⇄ Scene {n}: use {model_id}", action="model", scene=n,
                                       model_id=model_id or ""):
             yield out
 
     async def reject(self, feedback: str, view: StudioView) -> AsyncIterator[tuple[Any, ...]]:
         """Reject the storyboard with feedback for the director."""
-        async for out in self._decide(view, f"✋ Rejected: {feedback or 'no reason given'}", action="reject",
+        async for out in self._decide(view, f"✗ Rejected: {feedback or 'no reason given'}", action="reject",
                                       feedback=feedback or ""):
             yield out
 
@@ -292,13 +293,22 @@ class StudioApp:
 
     @staticmethod
     def _panel(view: StudioView, brief: Any) -> list[Any]:
-        """Settings panel values from a thread's brief (and remember them as applied)."""
+        """Settings panel values from a thread's brief; what is shown counts as applied."""
         if brief is None:
             return [gr.update()] * 6
-        values = {"aspects": list(brief.aspects), "duration_s": brief.duration_s, "budget_usd": brief.budget_usd,
-                  "preference": brief.preference, "voice": brief.voice, "music_mood": brief.music_mood}
+        values = {"aspects": list(brief.aspects), "duration_s": min(max(brief.duration_s, 3), MAX_SLIDER_S),
+                  "budget_usd": brief.budget_usd, "preference": brief.preference, "voice": brief.voice,
+                  "music_mood": brief.music_mood}
         view.applied.update(values)
         return [gr.update(value=v) for v in values.values()]
+
+    async def sync_panel(self, view: StudioView) -> tuple[Any, ...]:
+        """Show the thread's actual brief in the settings panel (the chat may have changed it)."""
+        try:
+            prod = await (await self.services.get()).production(view.thread_id) if view.thread_id else None
+        except Exception:  # noqa: BLE001 - the panel simply keeps its values
+            prod = None
+        return (view, *self._panel(view, prod.brief if prod is not None else None))
 
     async def new_video(self, view: StudioView) -> tuple[Any, ...]:
         """Start a fresh thread (created at the first message)."""
@@ -323,7 +333,7 @@ class StudioApp:
                     with gr.Accordion("Video settings", open=True):
                         aspects = gr.CheckboxGroup(list(FORMATS), value=["9:16"], label="Formats")
                         with gr.Row():
-                            duration = gr.Slider(3, 180, value=30, step=1, label="Length (s)")
+                            duration = gr.Slider(3, MAX_SLIDER_S, value=30, step=1, label="Length (s)")
                             budget = gr.Number(5.0, label="Budget (USD)", minimum=0, step=0.5)
                         preference = gr.Radio(PREFERENCE_CHOICES, value="balanced", label="Model preference")
                         with gr.Row():
@@ -337,10 +347,10 @@ class StudioApp:
                                                   lines=2)
                     with gr.Accordion("Your videos", open=False):
                         threads = gr.Dropdown(label="Past threads (chat, CLI and Slack)", choices=[],
-                                              interactive=True)
+                                              interactive=True, allow_custom_value=True)
                         with gr.Row():
                             refresh = gr.Button("↻ Refresh", size="sm")
-                            new = gr.Button("＋ New video", size="sm")
+                            new = gr.Button("+ New video", size="sm")
                 with gr.Column(scale=7, min_width=480):
                     with gr.Group(visible=False) as result_panel:
                         gr.HTML('<div class="rf-section-title">Your video</div>', padding=True)
@@ -375,11 +385,12 @@ class StudioApp:
                    *players, files, qc]
             panel = [aspects, duration, budget, preference, voice, music]
             listing = dict(fn=self.threads, inputs=[view], outputs=[threads], api_visibility="private")
+            syncing = dict(fn=self.sync_panel, inputs=[view], outputs=[view, *panel], api_visibility="private")
             common = dict(outputs=out, concurrency_id="director")
 
             refresh.click(self.threads, [view], [threads], api_name="threads")  # first: keeps the bare name
             box.submit(self.send, [box, *panel, sample, consent_ok, consent_text, view], [*out, box],
-                       api_name="send", concurrency_id="director").then(**listing)
+                       api_name="send", concurrency_id="director").then(**listing).then(**syncing)
             approve.click(self.approve, [view], api_name="approve", **common).then(**listing)
             edit.click(self.edit_scene, [scene_no, instruction, view], api_name="edit_scene", **common)
             regen.click(self.regenerate, [view], api_name="regenerate", **common)

@@ -100,7 +100,7 @@ def delivery_markdown(video: VideoEvent | None, fallbacks: list[str]) -> str:
     lines = ["### Delivered"]
     for out in video.outputs:
         ok = out.qc.passed
-        lines.append(f"- {'✅' if ok else '⚠️'} **{out.aspect}** ({out.width}×{out.height}, {out.duration_s:.1f} s) — "
+        lines.append(f"- {'✓' if ok else '⚠'} **{out.aspect}** ({out.width}×{out.height}, {out.duration_s:.1f} s) — "
                      f"{out.qc.summary()}")
     lines.append(f"- Cost: **${video.cost_usd:.2f}**")
     if fallbacks:

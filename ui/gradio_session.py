@@ -73,7 +73,7 @@ class StudioView:
         self._streaming = None
         if ev.type == "tool":
             self._learn_models(ev.text)
-            self.say("assistant", ev.text, title=f"{'🛠' if ev.ok else '⚠️'} {ev.name.replace('_', ' ')}")
+            self.say("assistant", ev.text, title=f"{'⚙' if ev.ok else '⚠'} {ev.name.replace('_', ' ')}")
         elif ev.type == "progress":
             if self.review is not None:  # approved (also by a typed "approve")
                 self.start_production()
@@ -89,14 +89,14 @@ class StudioView:
             self.video = ev
             self.review = None
         elif ev.type == "error":
-            self.say("assistant", f"⚠️ {ev.message}")
+            self.say("assistant", f"⚠ {ev.message}")
 
     def load_history(self, items: list[dict[str, str]]) -> None:
         """Show a stored conversation (``AgentService.history`` items)."""
         for item in items:
             if item["role"] == "tool":
                 self._learn_models(item["text"])
-                self.say("assistant", item["text"], title=f"🛠 {item.get('name', 'tool').replace('_', ' ')}")
+                self.say("assistant", item["text"], title=f"⚙ {item.get('name', 'tool').replace('_', ' ')}")
             else:
                 self.say(item["role"], item["text"])
 
@@ -110,7 +110,8 @@ class StudioView:
         else:
             key, item = stage, STAGE_NAMES.get(stage, stage.title())
         if stage in ("qc", "done"):
-            status = "done" if stage == "done" else status
+            if stage == "done":
+                status, message = "done", "files and manifest written"
             for row in self.progress.values():  # a later stage means earlier work finished
                 if row["status"] == "running" and row["key"] != key:
                     row.update(status="done", percent=100.0)

@@ -1,0 +1,186 @@
+"""The Gradio studio end to end with the offline brain: `reelforge ui` in a subprocess on loopback, driven by
+gradio_client (brief → storyboard → edit → approve → video) and by a real headless Chromium through Playwright.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from conftest import PROVIDER_KEYS
+
+from tools.media import probe
+
+CHROMIUM = "/usr/bin/chromium"
+BRIEF = "a 6 second teaser for a coffee shop, square"
+ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "ui"
+CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def get(url: str) -> tuple[int, str]:
+    try:
+        with urllib.request.urlopen(url, timeout=5) as r:  # noqa: S310 - loopback only
+            return r.status, r.read().decode()
+    except urllib.error.HTTPError as e:
+        return e.code, e.read().decode()
+
+
+@pytest.fixture(scope="module")
+def studio(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """`reelforge ui --host 127.0.0.1 --port N` with a private home and no keys; stopped with Ctrl+C."""
+    root = tmp_path_factory.mktemp("studio")
+    env = {k: v for k, v in os.environ.items() if k not in PROVIDER_KEYS}
+    env.update(REELFORGE_HOME=str(root / "home"), GRADIO_ANALYTICS_ENABLED="False", PYTHONUNBUFFERED="1")
+    port = free_port()
+    log = (root / "server.log").open("w")
+    proc = subprocess.Popen([sys.executable, "-m", "ui.cli", "ui", "--host", "127.0.0.1", "--port", str(port)],
+                            cwd=root, env=env, stdout=log, stderr=subprocess.STDOUT)
+    url = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline:
+        assert proc.poll() is None, (root / "server.log").read_text()
+        try:
+            if get(url + "/config")[0] == 200:
+                break
+        except OSError:
+            pass
+        time.sleep(0.5)
+    else:
+        proc.kill()
+        pytest.fail("the studio did not start:\n" + (root / "server.log").read_text())
+    yield url
+    proc.send_signal(signal.SIGINT)  # Ctrl+C must close the checkpointer and exit
+    try:
+        proc.wait(timeout=30)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        pytest.fail("`reelforge ui` did not exit after Ctrl+C")
+    finally:
+        log.close()
+    text = (root / "server.log").read_text()
+    assert "Traceback" not in text, text
+
+
+def test_cli_serves_config_with_the_studio_components(studio: str) -> None:
+    status, body = get(studio + "/config")
+    assert status == 200
+    types = {c["type"] for c in json.loads(body)["components"]}
+    assert {"chatbot", "video", "button", "html", "multimodaltextbox"} <= types
+
+
+def _video_path(update: object) -> str | None:
+    value = update.get("value") if isinstance(update, dict) else update
+    if isinstance(value, dict):
+        value = value.get("video") or value.get("path")
+    return value if isinstance(value, str) else None
+
+
+def _visual(board: str, scene: int) -> str:
+    """The visual prompt on one scene card."""
+    m = re.search(rf'data-scene="{scene}".*?<p class="rf-visual">(.*?)</p>', board, re.DOTALL)
+    assert m, f"no card for scene {scene}"
+    return m.group(1)
+
+
+def test_client_brief_storyboard_edit_approve_video(studio: str) -> None:
+    from gradio_client import Client
+
+    client = Client(studio, verbose=False)
+    named = client.view_api(return_format="dict", print_info=False)["named_endpoints"]
+    assert {"/send", "/approve", "/edit_scene", "/regenerate", "/change_model", "/reject", "/threads",
+            "/open_thread"} <= set(named)
+
+    job = client.submit({"text": BRIEF, "files": []}, ["1:1"], 30, sample=None, api_name="/send")
+    chat, board, *_ = job.result(timeout=120)
+    assert len(job.outputs()) > 2  # streamed, not one final update
+    assert 'data-scene="1"' in board and ">v1<" in board and "awaiting your approval" in board
+    assert 'src="data:image/png;base64,' in board  # keyframe thumbnails
+    assert "1:1 · 6.0 s" in board  # the text's length wins over the panel's stale 30 s
+    texts = json.dumps(chat)
+    assert "Here's the brief" in texts and "Storyboard v1 is ready" in texts
+
+    v1_scene1, v1_scene2 = _visual(board, 1), _visual(board, 2)
+    chat, board, *_ = client.predict(2, "", api_name="/edit_scene")
+    assert "needs an instruction" in json.dumps(chat) and ">v1<" in board  # plain words, still pending
+
+    chat, board, *_ = client.predict(1, "a sunrise over the harbour", api_name="/edit_scene")
+    assert ">v2<" in board and "Scene 1 rewritten" in json.dumps(chat)
+    assert _visual(board, 1) != v1_scene1 and _visual(board, 2) == v1_scene2  # only scene 1 changed
+
+    chat, board, _model, progress, *players, files, qc = client.predict(api_name="/approve")
+    assert "approved" in board and "Shot s01-1" in progress and "rf-done" in progress
+    videos = [p for p in map(_video_path, players) if p]
+    assert len(videos) == 1 and videos[0].endswith("1080x1080.mp4")
+    names = {Path(f).name for f in files}
+    assert {"manifest.json"} <= names and {".mp4", ".srt", ".vtt", ".otio"} <= {Path(f).suffix for f in files}
+    info = probe(videos[0])
+    assert info.has_video and info.has_audio and (info.width, info.height) == (1080, 1080)
+    assert 5.0 < info.duration_s < 7.5
+    assert "Delivered" in qc and "1:1" in qc
+
+    # the thread is listed and a new session (another tab, or after a restart) reopens it with its video
+    listing = client.predict(api_name="/threads")
+    tids = [c[1] for c in listing["choices"]]
+    assert tids and tids[0].startswith("web:")
+    other = Client(studio, verbose=False)
+    chat, board, _m, _p, *players, files, qc = other.predict(tids[0], api_name="/open_thread")[:10]
+    assert "coffee shop" in json.dumps(chat) and "approved" in board
+    assert _video_path(players[0]) and "Delivered" in qc
+
+
+@pytest.mark.browser
+@pytest.mark.skipif(not Path(CHROMIUM).exists(), reason="Debian chromium is not installed at /usr/bin/chromium "
+                                                         "(apt-get install chromium)")
+def test_browser_click_through(studio: str, tmp_path: Path) -> None:
+    from playwright.sync_api import expect, sync_playwright
+
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    with sync_playwright() as p:
+        browser = p.chromium.launch_persistent_context(  # a fresh profile directory for this run
+            tmp_path / "chrome", executable_path=CHROMIUM, args=CHROMIUM_ARGS, viewport={"width": 1440, "height": 1000})
+        try:
+            page = browser.new_page()
+            page.goto(studio)
+            box = page.get_by_placeholder("Describe your video")
+            expect(box).to_be_visible(timeout=30_000)
+            page.get_by_label("9:16").uncheck()
+            page.get_by_label("1:1").check()
+            box.fill("a 6 second teaser for a coffee shop, calm")
+            box.press("Enter")
+            cards = page.locator(".rf-card")
+            expect(cards.first).to_be_visible(timeout=60_000)
+            expect(page.get_by_text("awaiting your approval")).to_be_visible()
+            page.screenshot(path=str(ARTIFACTS / "storyboard.png"), full_page=True)
+
+            page.get_by_label("Change this scene").fill("a sunrise over the harbour")
+            page.get_by_role("button", name="Edit scene").click()
+            expect(page.locator(".rf-version")).to_have_text("v2", timeout=60_000)
+
+            page.get_by_role("button", name="Approve & produce").click()
+            expect(page.get_by_text("Production", exact=True)).to_be_visible(timeout=30_000)
+            expect(page.locator("video")).to_have_count(1, timeout=180_000)
+            expect(page.get_by_text("Delivered")).to_be_visible(timeout=30_000)
+            expect(page.locator("a[href$='-1080x1080.mp4']").first).to_be_attached()  # the download links
+            expect(page.locator("a[href$='manifest.json']")).to_be_attached()
+            page.screenshot(path=str(ARTIFACTS / "player.png"), full_page=True)
+        finally:
+            browser.close()
+    assert (ARTIFACTS / "storyboard.png").stat().st_size > 10_000
+    assert (ARTIFACTS / "player.png").stat().st_size > 10_000

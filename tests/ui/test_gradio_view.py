@@ -1,0 +1,113 @@
+"""The studio's pure parts: folding service events into the view, HTML rendering, the settings patch,
+message/attachment parsing and the voice-consent gate."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from agent.events import (
+    ErrorEvent,
+    Message,
+    MessageDelta,
+    Progress,
+    StoryboardEvent,
+    ToolObservation,
+    VideoEvent,
+)
+from agent.review import SceneReview, ShotReview, StoryboardReview
+from tools.production import OutputFile
+from ui.gradio_app import downloads
+from ui.gradio_brief import InputError, changed, message_parts, settings_patch, voice_sample
+from ui.gradio_render import progress_html, storyboard_html
+from ui.gradio_session import StudioView
+
+
+def review(narration: str = "Fresh beans every morning.", thumbnail: str | None = None) -> StoryboardReview:
+    shot = ShotReview(id="s01-1", visual_prompt="steam over a <cup>", seconds=3.0, model_id="kling-2-1",
+                      reason="best for product shots", est_cost_usd=0.42, fallbacks=["motion"])
+    scene = SceneReview(number=1, title="Hook", narration=narration, seconds=3.0, est_cost_usd=0.42,
+                        thumbnail=thumbnail, shots=[shot])
+    return StoryboardReview(version=3, title="Cafe", aspects=["1:1"], scenes=[scene], total_seconds=3.0,
+                            total_cost_usd=0.42, budget_usd=0.4, within_budget=False)
+
+
+def test_streamed_deltas_become_one_message_and_tools_are_collapsed_steps() -> None:
+    view = StudioView()
+    for ev in (MessageDelta(text="Hel"), MessageDelta(text="lo"), Message(text="Hello!"),
+               ToolObservation(name="select_models", text="Scene 1 ...\nModels usable now: motion, veo-3, kling-2-1."),
+               ErrorEvent(message="The budget is too small.")):
+        view.apply(ev)
+    assert [m["content"] for m in view.chat][:1] == ["Hello!"] and len(view.chat) == 3
+    assert view.chat[1]["metadata"]["title"] == "⚙ select models"
+    assert view.chat[2]["content"] == "⚠ The budget is too small."
+    assert view.models == ["motion", "veo-3", "kling-2-1"]
+
+
+def test_storyboard_then_progress_closes_the_review_and_tracks_each_shot() -> None:
+    view = StudioView()
+    view.apply(StoryboardEvent(review=review()))
+    assert view.review is not None and "fallbacks" not in view.models and "kling-2-1" in view.models
+    view.apply(Progress(stage="clips", status="queued", shot_id="s01-1"))
+    assert view.review is None and view.board is not None  # approved: the board stays on screen
+    view.apply(Progress(stage="clips", status="fell_back", percent=100, shot_id="s01-1", message="motion"))
+    view.apply(Progress(stage="assemble", status="running", percent=40, message="1:1"))
+    view.apply(Progress(stage="qc", status="running", message="1:1"))
+    rows = {r["item"]: r for r in view.progress_rows()}
+    assert rows["Shot s01-1"]["status"] == "fell_back" and rows["Assembly 1:1"]["status"] == "done"
+    assert view.fallbacks() == ["s01-1"]
+    html = progress_html(view.progress_rows())
+    assert "Fell back" in html and "rf-warn" in html
+
+
+def test_storyboard_cards_escape_user_text_and_show_models_costs_and_budget(tmp_path: Path) -> None:
+    thumb = tmp_path / "t.png"
+    thumb.write_bytes(b"\x89PNG fake")
+    html = storyboard_html(review('<script>alert("x")</script>', str(thumb)))
+    assert "<script>" not in html and "&lt;script&gt;" in html and "&lt;cup&gt;" in html
+    assert "kling-2-1" in html and "best for product shots" in html and "$0.42" in html
+    assert "over budget" in html and ">v3<" in html and "awaiting your approval" in html
+    assert "data:image/png;base64," in html
+    assert "approved" in storyboard_html(review(), pending=False)
+    assert "No storyboard yet" in storyboard_html(None)
+
+
+def test_only_changed_settings_are_sent() -> None:
+    patch = settings_patch(["1:1", "9:16"], 15, 2.5, "cheap", " auto ", "calm")
+    assert patch == {"aspects": ["1:1", "9:16"], "duration_s": 15.0, "budget_usd": 2.5, "preference": "cheap",
+                     "voice": "auto", "music_mood": "calm"}
+    applied = dict(patch)
+    assert changed(settings_patch(["1:1", "9:16"], 20, 2.5, "cheap", "auto", "calm"), applied) == {"duration_s": 20.0}
+    assert settings_patch([], None, None, None, "", None) == {}
+
+
+def test_message_parts_accepts_dicts_file_dicts_and_plain_strings() -> None:
+    assert message_parts({"text": " hi ", "files": ["/a.md", {"path": "/b.txt"}]}) == ("hi", ["/a.md", "/b.txt"])
+    assert message_parts("just text") == ("just text", [])
+    assert message_parts(None) == ("", [])
+
+
+def test_voice_sample_needs_consent(tmp_path: Path) -> None:
+    sample = tmp_path / "me.wav"
+    sample.write_bytes(b"RIFF")
+    assert voice_sample(None, False, "") == ([], "")
+    with pytest.raises(InputError, match="consent"):
+        voice_sample(str(sample), False, "I own this voice and consent.")
+    with pytest.raises(InputError, match="audio file"):
+        voice_sample(str(tmp_path / "me.txt"), True, "I own this voice and consent.")
+    files, line = voice_sample(str(sample), True, "I own this voice and consent.")
+    assert files == [str(sample)] and "Consent: I own this voice and consent." in line
+
+
+def test_downloads_list_outputs_sidecars_and_manifest(tmp_path: Path) -> None:
+    mp4, srt = tmp_path / "v-1080x1080.mp4", tmp_path / "v.srt"
+    mp4.write_bytes(b"x")
+    srt.write_text("1")
+    manifest = tmp_path / "manifest.json"
+    manifest.write_text(json.dumps({"sidecars": {"srt": str(srt), "otio": str(tmp_path / "missing.otio")}}))
+    video = VideoEvent(outputs=[OutputFile(aspect="1:1", width=1080, height=1080, path=str(mp4))],
+                       manifest_path=str(manifest))
+    assert downloads(video) == [str(mp4), str(srt), str(manifest)]
+    assert downloads(None) == []
