@@ -11,7 +11,7 @@ from typing import Any
 
 from pydantic import BaseModel
 
-from evals.scenario import Expect, QCExpect, RouteExpect, ToolsExpect
+from evals.scenario import CORE_QC, Expect, QCExpect, RouteExpect, ToolsExpect
 from evals.transcript import TurnRecord
 from tools.production import Manifest, Shot, Storyboard
 
@@ -245,6 +245,11 @@ def grade_qc(exp: QCExpect, record: TurnRecord, at: str) -> Iterator[Check]:
             continue
         if exp.passed is not None:
             yield _check(f"{name}.passed", out.qc.passed == exp.passed, out.qc.summary(), out.qc.summary())
+        for wanted in dict.fromkeys([*(CORE_QC if exp.core else ()), *exp.checks]):
+            qc = next((c for c in out.qc.checks if c.name == wanted), None)
+            yield _check(f"{name}.{wanted}", qc is not None and qc.passed,
+                         f"QC check {wanted!r} " + (f"failed: {qc.detail}" if qc else "is missing from the report"),
+                         qc.detail if qc else "")
         if exp.duration_s is not None:
             lo, hi = exp.duration_s
             yield _check(f"{name}.duration_s", lo <= info.duration_s <= hi,

@@ -21,6 +21,7 @@ SCENARIOS_DIR = Path(__file__).parent / "scenarios"
 FIXTURES_DIR = Path(__file__).parent / "fixtures"
 
 Range = tuple[float, float]
+CORE_QC = ("streams", "size", "duration", "audio_rate", "black_frames", "frozen_frames")
 
 
 class Strict(BaseModel):
@@ -52,7 +53,9 @@ class RouteExpect(Strict):
 class QCExpect(Strict):
     """Checks on every delivered file (probed again here) and on its QC report."""
 
-    passed: bool | None = None
+    passed: bool | None = None  # every QC check of the file passed
+    core: bool = True  # the core QC checks passed (CORE_QC)
+    checks: list[str] = Field(default_factory=list)  # these QC checks passed too (e.g. loudness, true_peak)
     duration_s: Range | None = None
     loudness_lufs: Range | None = None
     captions: bool | None = None  # caption sidecars exist and the QC caption check passed
