@@ -4,6 +4,8 @@ gradio_client (brief → storyboard → edit → approve → video) and by a rea
 
 from __future__ import annotations
 
+import functools
+import http.server
 import json
 import os
 import re
@@ -11,8 +13,10 @@ import signal
 import socket
 import subprocess
 import sys
+import threading
 import time
 import urllib.request
+import wave
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -23,6 +27,7 @@ from tools.media import probe
 
 CHROMIUM = "/usr/bin/chromium"
 BRIEF = "a 6 second teaser for a coffee shop, square"
+ARTICLES = Path(__file__).resolve().parents[1] / "fixtures" / "articles"
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "ui"
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
                  "--disable-background-networking", "--disable-component-update", "--disable-sync"]
@@ -47,7 +52,8 @@ def studio(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """`reelforge ui --host 127.0.0.1 --port N` with a private home and no keys; stopped with Ctrl+C."""
     root = tmp_path_factory.mktemp("studio")
     env = {k: v for k, v in os.environ.items() if k not in PROVIDER_KEYS}
-    env.update(REELFORGE_HOME=str(root / "home"), GRADIO_ANALYTICS_ENABLED="False", PYTHONUNBUFFERED="1")
+    env.update(REELFORGE_HOME=str(root / "home"), GRADIO_ANALYTICS_ENABLED="False", PYTHONUNBUFFERED="1",
+               REELFORGE_ALLOW_PRIVATE_URLS="1")  # the test article is served on loopback
     port = free_port()
     log = (root / "server.log").open("w")
     proc = subprocess.Popen([sys.executable, "-m", "ui.cli", "ui", "--host", "127.0.0.1", "--port", str(port)],
@@ -143,6 +149,50 @@ def test_client_brief_storyboard_edit_approve_video(studio: str) -> None:
     chat, board, _m, _p, *players, files, qc = other.predict(tids[0], api_name="/open_thread")[:10]
     assert "coffee shop" in json.dumps(chat) and "approved" in board
     assert _video_path(players[0]) and "Delivered" in qc
+
+
+def _titles(chat: list[dict]) -> list[str]:
+    return [(m.get("metadata") or {}).get("title") or "" for m in chat]
+
+
+def test_client_script_upload_article_url_and_voice_sample(studio: str, tmp_path: Path) -> None:
+    from gradio_client import Client, handle_file
+
+    outline = tmp_path / "outline.md"
+    outline.write_text("# Harbour Cafe\n\n## Morning roast\nWe roast beans at dawn by the harbour.\n\n"
+                       "## Open late\nThe cafe stays open until midnight on Fridays.\n")
+    client = Client(studio, verbose=False)
+    chat, board, *_ = client.predict({"text": "a 6 second video from my outline, square",
+                                      "files": [handle_file(str(outline))]}, ["1:1"], 6, sample=None,
+                                     api_name="/send")
+    assert "⚙ read source" in _titles(chat) and "Attached: outline.md" in json.dumps(chat, ensure_ascii=False)
+    assert 'data-scene="1"' in board
+
+    handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=str(ARTICLES))
+    with http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler) as site:
+        threading.Thread(target=site.serve_forever, daemon=True).start()
+        try:
+            client = Client(studio, verbose=False)
+            chat, board, *_ = client.predict(
+                {"text": f"a 6 second explainer from http://127.0.0.1:{site.server_port}/wetlands.html", "files": []},
+                ["1:1"], 6, sample=None, api_name="/send")
+        finally:
+            site.shutdown()
+    assert "⚙ read source" in _titles(chat) and 'data-scene="1"' in board
+
+    sample = tmp_path / "me.wav"
+    with wave.open(str(sample), "wb") as w:
+        w.setnchannels(1), w.setsampwidth(2), w.setframerate(16000), w.writeframes(b"\0\0" * 16000)
+    client = Client(studio, verbose=False)
+    chat, *_ = client.predict({"text": "a 6 second teaser for a bakery", "files": []}, ["1:1"], 6,
+                              sample=handle_file(str(sample)), consent_ok=False, api_name="/send")
+    assert "tick the consent box" in json.dumps(chat) and len(chat) == 1  # refused before the director
+    chat, *_ = client.predict({"text": "a 6 second teaser for a bakery", "files": []}, ["1:1"], 6,
+                              sample=handle_file(str(sample)), consent_ok=True,
+                              consent_text="This is my own voice and I consent to cloning it.", api_name="/send")
+    text = json.dumps(chat, ensure_ascii=False)
+    assert any("clone voice" in t for t in _titles(chat)) and "Attached: me.wav" in text
+    assert "Traceback" not in text
 
 
 @pytest.mark.browser
