@@ -17,7 +17,8 @@ def register(app: typer.Typer) -> None:
         scenarios: list[str] = typer.Option(None, "--scenarios", "-s",
                                             help="Glob on scenario file names or ids (repeatable); default all."),
         tag: list[str] = typer.Option(None, "--tag", help="Only scenarios with this tag (e.g. ci)."),
-        brain: str = typer.Option("offline", "--brain", help="offline (rule-based director) or llm."),
+        brain: str = typer.Option("auto", "--brain",
+                                  help="offline (rule-based director), llm, or auto (llm when one is configured)."),
         report: Path = typer.Option(Path("eval-report"), "--report", help="Folder for report.md and results.json."),
         jobs: int = typer.Option(2, "--jobs", "-j", min=1, help="Scenarios run at the same time."),
         keep_work: bool = typer.Option(False, "--keep-work", help="Keep each scenario's home and videos."),
@@ -29,8 +30,12 @@ def register(app: typer.Typer) -> None:
         from evals.scenario import load_scenarios
 
         console = Console(soft_wrap=True)
-        if brain not in ("offline", "llm"):
-            raise typer.BadParameter("--brain must be offline or llm")
+        if brain not in ("auto", "offline", "llm"):
+            raise typer.BadParameter("--brain must be auto, offline or llm")
+        if brain == "auto":
+            from evals.llm_roles import configured_llm
+
+            brain = "llm" if configured_llm() is not None else "offline"
         chosen = load_scenarios(scenarios or None, tag or None)
         if not chosen:
             console.print("[red]no scenario matches[/]")
