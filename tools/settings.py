@@ -45,6 +45,7 @@ class Settings(BaseSettings):
     # Voice and music.
     elevenlabs_base_url: str = "https://api.elevenlabs.io"
     elevenlabs_model: str = ""  # empty: by preference (multilingual_v2 for quality, flash_v2_5 for cheap/fast)
+    piper_length_scale: float = 1.2  # >1 speaks slower: 1.0 is ~195 wpm, 1.2 ~175 wpm (narration pace)
     music_dir: Path | None = None  # the user's music library; default <home>/music
     # Front doors.
     ui_users: SecretStr | None = None  # "alice:pw,bob:pw2"

@@ -222,7 +222,10 @@ class Studio:
         out = Path(out_dir)
         out.mkdir(parents=True, exist_ok=True)
         slug = slugify(brief.title or storyboard.title or brief.goal)
-        timeline = build_timeline(storyboard, assets.clips, assets.narrations, assets.music, brief)
+        # A script sets its own pace; a prompt, outline or article was written to fill the brief's length.
+        target = None if brief.source_kind == "script" else brief.duration_s
+        timeline = build_timeline(storyboard, assets.clips, assets.narrations, assets.music, brief,
+                                  fps=self.settings.fps, target_s=target)
 
         def progress(aspect: str, fraction: float) -> None:
             emit(ProgressEvent(stage="assemble", status="running", percent=100 * fraction, message=aspect))

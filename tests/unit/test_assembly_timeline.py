@@ -100,3 +100,26 @@ def test_planned_static_spans_cover_stills(board):
     assert len(spans) == 4 and spans[-1][1] == pytest.approx(tl.duration_s)
     assert _allowed((tl.clips[2].start + 0.05, tl.clips[2].start + 2.0), spans, tl.duration_s)
     assert not _allowed((0.0, tl.duration_s), spans, tl.duration_s)
+
+
+def test_a_fast_voice_is_paced_to_the_target_with_longer_pauses(board):
+    clips = {s: _asset(f"{s}.mp4") for s in "abcd"}
+    narr = [_narration(4.0, []), _narration(2.0, [])]
+    natural = build_timeline(board, clips, narr, None, Brief(goal="g"))
+    paced = build_timeline(board, clips, narr, None, Brief(goal="g"), target_s=natural.duration_s + 3.0)
+    assert paced.duration_s == pytest.approx(natural.duration_s + 3.0, abs=1e-6)
+    # the extra time is pause around the narration, never a stretched voice
+    assert [p.duration for p in paced.narration] == [4.0, 2.0]
+    assert paced.narration[0].start > natural.narration[0].start
+
+
+def test_pacing_adds_at_most_a_few_seconds_per_scene_and_only_shrinks_pauses(board):
+    clips = {s: _asset(f"{s}.mp4") for s in "abcd"}
+    narr = [_narration(4.0, []), _narration(2.0, [])]
+    natural = build_timeline(board, clips, narr, None, Brief(goal="g"))
+    far = build_timeline(board, clips, narr, None, Brief(goal="g"), target_s=natural.duration_s + 60)
+    assert far.duration_s == pytest.approx(natural.duration_s + 2 * 4.0, abs=1e-6)  # capped, not padded to 60 s
+    short = build_timeline(board, clips, narr, None, Brief(goal="g"), target_s=1.0)
+    assert natural.duration_s - 2 * 0.25 - 0.04 < short.duration_s < natural.duration_s  # pauses trimmed only
+    ends = [p.start + p.duration for p in short.narration]
+    assert ends[0] <= short.narration[1].start  # narration never overlaps

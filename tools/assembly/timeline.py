@@ -18,6 +18,8 @@ from tools.production import (
 
 MAX_SPEED_CHANGE = 0.10  # a clip may be slowed by up to 10 % instead of holding its last frame
 SCENE_GAP_S = 0.35  # silence between two scenes' narration (half before, half after)
+MIN_SCENE_GAP_S = 0.1  # the shortest pause pacing to a target may leave
+MAX_EXTRA_PAUSE_S = 4.0  # the most pacing to a target may add to one scene's pause
 TRANSITION_S = 0.4
 MIN_SHOT_S = 0.5
 
@@ -61,10 +63,14 @@ def _split_frames(total: int, weights: list[float], minimum: int) -> list[int]:
 
 def build_timeline(storyboard: Storyboard, clips: dict[str, Asset], narrations: list[Narration],
                    music: Asset | None, brief: Brief, *, fps: int = 30, keep_clip_audio: bool = False,
-                   transition_s: float = TRANSITION_S, scene_gap_s: float = SCENE_GAP_S) -> Timeline:
+                   transition_s: float = TRANSITION_S, scene_gap_s: float = SCENE_GAP_S,
+                   target_s: float | None = None) -> Timeline:
     """Place narration per scene back to back, share each scene's span among its shots, add transitions.
 
     ``narrations[i]`` belongs to ``storyboard.scenes[i]``; a scene without one lasts its planned seconds.
+    With ``target_s`` the pauses between scenes are paced so the video lasts the target: a voice that
+    speaks faster than planned gets longer pauses (at most ``MAX_EXTRA_PAUSE_S`` per scene), a slower
+    one shorter ones (down to ``MIN_SCENE_GAP_S``); narration itself is never cut or sped up.
     Every time is a whole number of frames at ``fps`` so each output lasts exactly the plan.
     """
     if not storyboard.scenes:
@@ -74,15 +80,17 @@ def build_timeline(storyboard: Storyboard, clips: dict[str, Asset], narrations: 
         raise ValueError(f"no clip for shot(s) {', '.join(missing)}")
     min_frames = max(1, round(MIN_SHOT_S * fps))
     trans_frames = max(0, round(transition_s * fps))
+    spoken = [narrations[i] if i < len(narrations) and narrations[i].duration_s > 0 else None
+              for i in range(len(storyboard.scenes))]
+    gaps = _paced_gaps(storyboard, spoken, fps, scene_gap_s, target_s)
     placements: list[AudioPlacement] = []
     words: list[WordTiming] = []
     bounds: list[tuple[str, int, int, str]] = []  # shot id, first frame, end frame, transition into it
     cursor = 0
-    for i, scene in enumerate(storyboard.scenes):
-        narr = narrations[i] if i < len(narrations) else None
-        if narr is not None and narr.duration_s > 0:
-            span = round((narr.duration_s + scene_gap_s) * fps)
-            lead = (cursor + round(scene_gap_s / 2 * fps)) / fps
+    for scene, narr, gap in zip(storyboard.scenes, spoken, gaps, strict=True):
+        if narr is not None:
+            span = round(narr.duration_s * fps) + gap
+            lead = (cursor + gap // 2) / fps
             placements.append(AudioPlacement(path=narr.asset.path, start=round(lead, 6),
                                               duration=narr.duration_s))
             words += [WordTiming(word=w.word, start=round(lead + w.start, 3), end=round(lead + w.end, 3))
@@ -110,6 +118,27 @@ def build_timeline(storyboard: Storyboard, clips: dict[str, Asset], narrations: 
     music_at = AudioPlacement(path=music.path, start=0.0, duration=total) if music is not None else None
     return Timeline(duration_s=total, fps=fps, clips=out, narration=placements, music=music_at, words=words,
                     caption_preset=brief.caption_preset, captions=brief.captions)
+
+
+def _paced_gaps(storyboard: Storyboard, spoken: list[Narration | None], fps: int, scene_gap_s: float,
+                target_s: float | None) -> list[int]:
+    """Frames of pause per narrated scene (0 for silent ones) so the whole lasts ``target_s`` where it can."""
+    narrated = [i for i, n in enumerate(spoken) if n is not None]
+    gaps = [round(scene_gap_s * fps) if n is not None else 0 for n in spoken]
+    if target_s is None or not narrated:
+        return gaps
+    natural = sum(round(n.duration_s * fps) for n in spoken if n is not None) + sum(gaps) + sum(
+        round(max(s.seconds, MIN_SHOT_S) * fps) for s, n in zip(storyboard.scenes, spoken, strict=True) if n is None)
+    diff = round(target_s * fps) - natural
+    if diff > 0:
+        room = [round(MAX_EXTRA_PAUSE_S * fps)] * len(narrated)
+    else:
+        room = [max(0, gaps[i] - round(MIN_SCENE_GAP_S * fps)) for i in narrated]
+    change = _split_frames(min(abs(diff), sum(room)), [1.0] * len(narrated), 0) if sum(room) else []
+    for k, i in enumerate(narrated):
+        step = min(change[k], room[k]) if change else 0
+        gaps[i] += step if diff > 0 else -step
+    return gaps
 
 
 def _transition_frames(kind: str, frames: int, bounds: list[tuple[str, int, int, str]], k: int) -> int:

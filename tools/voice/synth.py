@@ -105,13 +105,14 @@ def _record(store: AssetStore, key: str, text: str, wav: Path, duration: float, 
 
 def _offline(text: str, choice: VoiceChoice, language: str, settings: Settings, store: AssetStore, *,
              fell_back_reason: str | None = None) -> Narration:
-    key = store.key("voice", choice.engine, choice.voice_id, language, text, bool(fell_back_reason))
+    pace = settings.piper_length_scale if choice.engine == "piper" else None
+    key = store.key("voice", choice.engine, choice.voice_id, language, text, bool(fell_back_reason), pace)
     hit = _cached(store, key, text)
     if hit is not None:
         return hit
     wav = store.scratch(".wav")
     if choice.engine == "piper":
-        duration, words = piper_engine.synthesize_piper(text, wav, settings)
+        duration, words = piper_engine.synthesize_piper(text, wav, settings, length_scale=pace)
         licence = piper_engine.LICENCE
     else:
         duration, words = espeak_engine.synthesize_espeak(text, wav, language=language)
