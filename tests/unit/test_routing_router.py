@@ -170,3 +170,51 @@ def test_router_properties(case, monkeypatch):
     assert out.total_seconds == pytest.approx(sb.total_seconds, abs=1e-3)
     # deterministic
     assert route_storyboard(sb, brief, reg, s).model_dump() == out.model_dump()
+
+
+# --- a forced model that breaks the budget ------------------------------------------------------------
+
+
+def test_forced_model_is_never_silently_downgraded_and_over_budget_is_reported(reg):
+    from tools.routing import OverBudgetError, budget_check
+
+    b = board(5, 5, importance=[1.0, 0.2])
+    b.scenes[0].shots[0].model_override = "premium"  # $2.00, budget $1.00
+    brief = Brief(goal="g", preference="quality", budget_usd=1.0, aspects=["16:9"])
+    out = route_storyboard(b, brief, reg, get_settings())
+    forced, other = out.shots
+    assert forced.route.model_id == "premium" and not forced.route.downgraded
+    assert other.route.model_id == "motion"  # the unforced shot gave way first
+    check = budget_check(out, brief)
+    assert check.over and check.forced_over and check.total_usd == pytest.approx(2.0)
+    assert check.overage_usd == pytest.approx(1.0) and [f.shot_id for f in check.forced] == ["s1.1"]
+    assert "premium" in check.message() and "$1.00 budget" in check.message()
+    assert any(n.startswith("Router: over budget:") and "premium" in n for n in out.notes)
+    with pytest.raises(OverBudgetError) as err:
+        route_storyboard(b, brief, reg, get_settings(), on_over_budget="raise")
+    assert err.value.check == check and err.value.storyboard.shots[0].route.model_id == "premium"
+
+
+def test_forced_model_within_budget_takes_room_from_other_shots(reg):
+    from tools.routing import budget_check
+
+    b = board(5, 5, importance=[0.1, 1.0])
+    b.scenes[0].shots[0].model_override = "premium"  # the least important shot, but forced
+    brief = Brief(goal="g", preference="quality", budget_usd=2.5, aspects=["16:9"])
+    out = route_storyboard(b, brief, reg, get_settings())
+    assert out.shots[0].route.model_id == "premium"
+    assert out.shots[1].route.downgraded and out.estimated_cost_usd <= 2.5
+    check = budget_check(out, brief)
+    assert not check.over and check.message() == "" and check.forced_usd == pytest.approx(2.0)
+    assert not any(n.startswith("Router: over budget:") for n in out.notes)
+
+
+def test_forced_split_shot_counts_every_part(reg):
+    from tools.routing import budget_check
+
+    b = board(20)
+    b.scenes[0].shots[0].model_override = "premium"
+    brief = Brief(goal="g", budget_usd=1.0, aspects=["16:9"])
+    out = route_storyboard(b, brief, reg, get_settings())
+    check = budget_check(out, brief)
+    assert [f.shot_id for f in check.forced] == ["s1.1a", "s1.1b"] and check.total_usd == pytest.approx(8.0)

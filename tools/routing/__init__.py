@@ -2,8 +2,16 @@
 
 from tools.clips.registry import Availability, ModelSpec, Registry, RegistryError
 from tools.routing.explain import Ranked, explain
-from tools.routing.router import RoutingError, choose, route_storyboard
+from tools.routing.router import (
+    BudgetCheck,
+    ForcedShot,
+    OverBudgetError,
+    RoutingError,
+    budget_check,
+    choose,
+    route_storyboard,
+)
 from tools.routing.traits import infer_traits
 
-__all__ = ["Availability", "ModelSpec", "Ranked", "Registry", "RegistryError", "RoutingError", "choose",
-           "explain", "infer_traits", "route_storyboard"]
+__all__ = ["Availability", "BudgetCheck", "ForcedShot", "ModelSpec", "OverBudgetError", "Ranked", "Registry",
+           "RegistryError", "RoutingError", "budget_check", "choose", "explain", "infer_traits", "route_storyboard"]

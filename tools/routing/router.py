@@ -3,13 +3,16 @@
 Deterministic: the same storyboard, brief, registry and credentials give the same routes. When the
 estimate exceeds ``brief.budget_usd`` the least important shots are downgraded first, one step at a
 time to the best cheaper model — ultimately the free motion renderer — and the downgrade is said in
-``RouteChoice.reason`` and ``Storyboard.notes``. Shots longer than the chosen model's longest clip are
+``RouteChoice.reason`` and ``Storyboard.notes``. A model the user forced (``Shot.model_override``) is
+never downgraded: when the forced shots alone break the budget the plan stays over it, a
+``Router: over budget:`` note says so, and :func:`budget_check` reports it so the agent can refuse or ask. Shots longer than the chosen model's longest clip are
 split into parts (``s3.1`` → ``s3.1a``, ``s3.1b``); shorter ones are trimmed from the clip.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Literal
 
 from tools.clips.registry import Registry
 from tools.production import Brief, RouteChoice, Shot, Storyboard
@@ -19,11 +22,69 @@ from tools.settings import Settings
 
 OFFLINE_MODEL = "motion"
 NOTE_PREFIX = "Router:"
+OVER_BUDGET_NOTE = f"{NOTE_PREFIX} over budget:"
 MAX_FALLBACKS = 2
 
 
 class RoutingError(RuntimeError):
     """No model at all can make a shot (e.g. the offline renderer was removed from the registry)."""
+
+
+@dataclass(frozen=True)
+class ForcedShot:
+    """A shot whose model the user forced (``Shot.model_override``) and what it costs."""
+
+    shot_id: str
+    model_id: str
+    cost_usd: float
+
+
+@dataclass(frozen=True)
+class BudgetCheck:
+    """A routed storyboard's estimate against the brief's budget, and whether forced models are why."""
+
+    budget_usd: float
+    total_usd: float
+    forced: tuple[ForcedShot, ...] = ()
+
+    @property
+    def forced_usd(self) -> float:
+        return round(sum(f.cost_usd for f in self.forced), 4)
+
+    @property
+    def over(self) -> bool:
+        """The estimate exceeds the budget."""
+        return self.total_usd > self.budget_usd + 1e-9
+
+    @property
+    def forced_over(self) -> bool:
+        """Over budget with forced models in the plan: only changing a forced model (or the budget) can fix it."""
+        return self.over and bool(self.forced)
+
+    @property
+    def overage_usd(self) -> float:
+        return round(max(0.0, self.total_usd - self.budget_usd), 4)
+
+    def message(self) -> str:
+        """One plain sentence for the user ('' when within budget)."""
+        if not self.over:
+            return ""
+        text = f"the plan costs ${self.total_usd:.2f}, ${self.overage_usd:.2f} over the ${self.budget_usd:.2f} budget"
+        if self.forced:
+            models = sorted({f.model_id for f in self.forced})
+            shots = ", ".join(f.shot_id for f in self.forced)
+            text += (f", because of the model(s) you chose ({', '.join(models)} for {shots}, "
+                     f"${self.forced_usd:.2f}); pick a cheaper model or raise the budget")
+        return text
+
+
+class OverBudgetError(RoutingError):
+    """Raised by ``route_storyboard(..., on_over_budget="raise")``; ``.check`` says by how much and why."""
+
+    def __init__(self, check: BudgetCheck, storyboard: Storyboard) -> None:
+        super().__init__(check.message())
+        self.check = check
+        self.storyboard = storyboard
 
 
 @dataclass
@@ -84,10 +145,10 @@ def _enforce_budget(plans: list[_Plan], budget: float) -> list[str]:
     """Downgrade least-important shots first until the total fits; return what was changed."""
     changed: list[str] = []
     while sum(p.chosen.cost for p in plans) > budget + 1e-9:
-        movable = [p for p in plans if _cheaper(p) is not None]
+        movable = [p for p in plans if not p.pinned and _cheaper(p) is not None]  # a forced model stays
         if not movable:
             break
-        p = min(movable, key=lambda p: (p.pinned, p.shot.importance, -p.chosen.cost, p.shot.id))
+        p = min(movable, key=lambda p: (p.shot.importance, -p.chosen.cost, p.shot.id))
         nxt = _cheaper(p)
         assert nxt is not None
         p.downgraded_from = p.downgraded_from or p.chosen.id
@@ -143,8 +204,22 @@ def choose(shot: Shot, brief: Brief, registry: Registry, settings: Settings) -> 
     return _choice(plan, brief, OFFLINE_MODEL in registry.models)
 
 
-def route_storyboard(storyboard: Storyboard, brief: Brief, registry: Registry, settings: Settings) -> Storyboard:
-    """A new storyboard with every shot routed (and split where needed) within ``brief.budget_usd``."""
+def budget_check(storyboard: Storyboard, brief: Brief) -> BudgetCheck:
+    """The routed ``storyboard``'s estimate against ``brief.budget_usd``, naming the shots with a forced model."""
+    forced = tuple(ForcedShot(s.id, s.route.model_id, round(s.route.est_cost_usd, 4)) for s in storyboard.shots
+                   if s.route is not None and s.model_override and s.route.model_id == s.model_override)
+    total = round(sum(s.route.est_cost_usd for s in storyboard.shots if s.route is not None), 4)
+    return BudgetCheck(budget_usd=brief.budget_usd, total_usd=total, forced=forced)
+
+
+def route_storyboard(storyboard: Storyboard, brief: Brief, registry: Registry, settings: Settings, *,
+                     on_over_budget: Literal["note", "raise"] = "note") -> Storyboard:
+    """A new storyboard with every shot routed (and split where needed) within ``brief.budget_usd``.
+
+    Forced models (``model_override``) are kept even when they break the budget; the result then carries a
+    ``Router: over budget:`` note (see :func:`budget_check`), or with ``on_over_budget="raise"`` an
+    :class:`OverBudgetError` is raised carrying the check and the routed storyboard.
+    """
     specialists = _specialists(registry, settings)
     plans = [_plan(s, brief, registry, settings, specialists) for s in storyboard.shots]
     changed = _enforce_budget(plans, brief.budget_usd)
@@ -162,7 +237,14 @@ def route_storyboard(storyboard: Storyboard, brief: Brief, registry: Registry, s
     if changed:
         notes.append(f"{NOTE_PREFIX} to stay within the ${brief.budget_usd:.2f} budget, downgraded "
                      f"{len(changed)} shot(s): {', '.join(changed)}.")
-    if total > brief.budget_usd + 1e-9:
-        notes.append(f"{NOTE_PREFIX} even the cheapest plan costs ${total:.2f}, over the ${brief.budget_usd:.2f} budget.")
+    routed = storyboard.model_copy(update={"scenes": scenes})
+    check = budget_check(routed, brief)
+    if check.over:
+        why = check.message() if check.forced else (
+            f"even the cheapest plan costs ${check.total_usd:.2f}, over the ${brief.budget_usd:.2f} budget")
+        notes.append(f"{OVER_BUDGET_NOTE} {why}.")
     notes.append(f"{NOTE_PREFIX} estimated clip cost ${total:.2f} for {len(plans)} shot(s).")
-    return storyboard.model_copy(update={"scenes": scenes, "notes": notes})
+    out = routed.model_copy(update={"notes": notes})
+    if check.over and on_over_budget == "raise":
+        raise OverBudgetError(check, out)
+    return out
