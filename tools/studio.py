@@ -172,9 +172,16 @@ class Studio:
         def clip_event(shot_id: str, status: str, percent: float | None, message: str = "") -> None:
             emit(ProgressEvent(stage="clips", shot_id=shot_id, status=status, percent=percent or 0.0, message=message))
 
+        voice_task = asyncio.ensure_future(asyncio.to_thread(self._narrate, brief, storyboard, emit))
+
+        async def narration_audio(shot: Any) -> Any:  # an avatar presenter lip-syncs its scene's narration
+            from tools.clips.runner import shot_narration
+
+            narrations = await asyncio.shield(voice_task)
+            return await asyncio.to_thread(shot_narration, storyboard, narrations, shot.id, self.store)
+
         clips_task = generate_all(storyboard.shots, brief, self.registry, self.store, self.settings,
-                                  on_event=clip_event, aspect=brief.aspects[0])
-        voice_task = asyncio.to_thread(self._narrate, brief, storyboard, emit)
+                                  on_event=clip_event, aspect=brief.aspects[0], narration_audio=narration_audio)
         clips, narrations = await asyncio.gather(clips_task, voice_task)
         total = sum(n.duration_s for n in narrations) or storyboard.total_seconds
         music = await asyncio.to_thread(self._music, brief, max(total, storyboard.total_seconds), emit)

@@ -5,6 +5,13 @@ is tried with its cache key first (a hit makes no call); a refusal or bad-input 
 the next model (never retried on the same one); a transient failure (429 / 5xx / timeout / expired
 result URL) resubmits once. Jobs run under a per-(model, gateway) semaphore sized by the registry's
 ``concurrency`` and an overall deadline of ``settings.provider_timeout_s``.
+
+Presenter shots on an avatar model (HeyGen, D-ID) lip-sync the production's narration: the caller passes
+``narration_audio`` (a callable, sync or async, ``shot -> audio path | None``; see :func:`shot_narration`
+for the slice of a scene's narration under one shot) and the runner puts it in
+``ClipRequest.params["audio_path"]`` with the shot's words as ``script``. A user's presenter upload
+(``brief.presenter_path`` with ``brief.presenter_consent``) is validated and sent as the photo
+(``image_path``) or the video to lip-sync (``params["video_path"]``).
 """
 
 from __future__ import annotations
@@ -14,18 +21,22 @@ import hashlib
 import inspect
 import time
 import weakref
-from collections.abc import Callable, Iterable
+from collections.abc import Awaitable, Callable, Iterable
 from pathlib import Path
 from typing import Any
 
 from tools.clips.base import ClipProvider, ClipRequest, Job, JobStatus, ProviderError
-from tools.clips.registry import Registry, RegistryError
-from tools.production import FORMATS, Asset, Brief, ContinuitySheet, Provenance, Shot
+from tools.clips.registry import ModelSpec, Registry, RegistryError
+from tools.production import FORMATS, Asset, Brief, ContinuitySheet, Narration, Provenance, Shot, Storyboard
 from tools.routing.router import OFFLINE_MODEL, choose
 from tools.settings import Settings
 from tools.store import AssetStore
 
 EventFn = Callable[[str, str, float | None, str], Any]
+#: ``shot -> path of the narration audio spoken over it`` (or None); may be async.
+NarrationFn = Callable[[Shot], "str | Path | None | Awaitable[str | Path | None]"]
+#: ClipRequest.params holding local files: the cache key hashes their content, not their path.
+FILE_PARAMS = ("audio_path", "video_path")
 POLL_BACKOFF = 1.5
 POLL_MAX_S = 15.0
 JOB_RETRIES = 1
@@ -58,8 +69,11 @@ def _file_hash(path: str | None) -> str | None:
 
 def build_request(shot: Shot, brief: Brief, registry: Registry, model_id: str, gateway: str, settings: Settings, *,
                   aspect: str | None = None, continuity: ContinuitySheet | None = None,
-                  clip_seconds: float | None = None) -> ClipRequest:
-    """The provider-neutral request for ``shot`` on ``model_id`` / ``gateway``."""
+                  clip_seconds: float | None = None, audio_path: str | Path | None = None) -> ClipRequest:
+    """The provider-neutral request for ``shot`` on ``model_id`` / ``gateway``.
+
+    For an avatar model, ``audio_path`` is the narration to lip-sync (see the module docstring).
+    """
     spec = registry.get(model_id)
     gw = spec.gateways.get(gateway)
     aspect = aspect or brief.aspects[0]
@@ -73,21 +87,109 @@ def build_request(shot: Shot, brief: Brief, registry: Registry, model_id: str, g
         params["on_screen_text"] = shot.on_screen_text
     if spec.kind == "stock":
         params.setdefault("traits", list(shot.traits))
+    image_path = shot.image_path
+    if spec.kind == "avatar":
+        image_path, params = _avatar_params(shot, brief, params, image_path, audio_path)
+        i2v = bool(image_path)
     return ClipRequest(
         shot_id=shot.id, prompt=prompt, seconds=seconds, aspect=aspect, width=width, height=height,
         fps=settings.fps, negative_prompt=shot.negative_prompt, model_id=model_id,
         gateway_model=(gw.model_i2v or gw.model) if (gw and i2v) else (gw.model if gw else ""),
         resolution=spec.resolutions[0] if spec.resolutions and gateway != "local" else "",
-        image_path=shot.image_path, audio=spec.native_audio, seed=shot.seed,
+        image_path=image_path, audio=spec.native_audio, seed=shot.seed,
         mode="image-to-video" if i2v else "text-to-video", params=params)
+
+
+def _avatar_params(shot: Shot, brief: Brief, params: dict[str, Any], image_path: str | None,
+                   audio_path: str | Path | None) -> tuple[str | None, dict[str, Any]]:
+    """The presenter's sources for an avatar request: narration audio, the words, the user's upload."""
+    params = dict(params)
+    if audio_path:
+        params["audio_path"] = str(audio_path)
+    if shot.narration.strip():
+        params.setdefault("script", shot.narration.strip())
+    elif not audio_path and not params.get("script"):  # never let an avatar read the visual prompt aloud
+        params["_skip"] = "this presenter shot has no narration to speak"
+    if brief.presenter_path and not image_path and "video_path" not in params:
+        from tools.presenter import PresenterError, require_consent, validate_upload
+
+        try:
+            require_consent(brief.presenter_consent)
+            upload = validate_upload(brief.presenter_path)
+        except PresenterError as exc:  # without a usable upload only a configured stock avatar may speak
+            if not params.get("avatar_id"):
+                params["_skip"] = str(exc)
+        else:
+            if upload.is_image:
+                image_path = str(upload.path)
+            else:
+                params["video_path"] = str(upload.path)
+    return image_path, params
+
+
+def shot_narration(storyboard: Storyboard, narrations: list[Narration], shot_id: str,
+                   store: AssetStore) -> Path | None:
+    """The part of its scene's narration spoken over ``shot_id`` (the whole file for a one-shot scene).
+
+    ``narrations[i]`` belongs to ``storyboard.scenes[i]`` (as for assembly). The cut follows the shots'
+    narration spans when their words line up with the word timings, else the shots' share of the scene's
+    planned seconds; cuts fall midway between words. Returns None for a shot with nothing spoken over it.
+    """
+    for i, scene in enumerate(storyboard.scenes):
+        ids = [s.id for s in scene.shots]
+        if shot_id not in ids:
+            continue
+        if i >= len(narrations) or narrations[i].duration_s <= 0 or not Path(narrations[i].asset.path).is_file():
+            return None
+        narr, j = narrations[i], ids.index(shot_id)
+        if len(ids) == 1:
+            return Path(narr.asset.path)
+        t0, t1 = _span(scene.shots, j, narr)
+        if t1 - t0 < 0.2:
+            return None
+        from tools.media import run_ffmpeg
+
+        key = store.key("narration-slice", _file_hash(narr.asset.path), round(t0, 3), round(t1, 3))
+        out = store.path_for(key, ".wav")
+        if not out.is_file():
+            tmp = store.scratch(".wav")
+            run_ffmpeg(["-ss", f"{t0:.3f}", "-t", f"{t1 - t0:.3f}", "-i", narr.asset.path, "-vn", "-ac", "1",
+                        "-ar", "48000", "-c:a", "pcm_s16le", str(tmp)], what="narration slice")
+            tmp.replace(out)
+        return out
+    return None
+
+
+def _span(shots: list[Shot], j: int, narr: Narration) -> tuple[float, float]:
+    """Seconds [start, end) of shot ``j``'s words in ``narr``."""
+    counts = [len(s.narration.split()) for s in shots]
+    words = narr.words
+    if words and sum(counts) == len(words):
+        first = sum(counts[:j])
+        if counts[j] == 0:
+            return 0.0, 0.0
+        last = first + counts[j] - 1
+        t0 = 0.0 if first == 0 else (words[first - 1].end + words[first].start) / 2
+        t1 = narr.duration_s if last == len(words) - 1 else (words[last].end + words[last + 1].start) / 2
+        return t0, t1
+    total = sum(s.seconds for s in shots) or 1.0
+    before = sum(s.seconds for s in shots[:j])
+    t0, t1 = narr.duration_s * before / total, narr.duration_s * (before + shots[j].seconds) / total
+    if words:  # move each cut to the middle of the nearest pause between words
+        gaps = [(a.end + b.start) / 2 for a, b in zip(words, words[1:], strict=False)]
+        if gaps:
+            t0 = 0.0 if j == 0 else min(gaps, key=lambda g: abs(g - t0))
+            t1 = narr.duration_s if j == len(shots) - 1 else min(gaps, key=lambda g: abs(g - t1))
+    return t0, t1
 
 
 def cache_key(req: ClipRequest, gateway: str) -> str:
     """Hash of (model, gateway, normalised request, seed, input hashes)."""
+    params = {k: (_file_hash(v) if k in FILE_PARAMS and isinstance(v, str) else v) for k, v in req.params.items()}
     norm = {"prompt": " ".join(req.prompt.split()), "negative": " ".join(req.negative_prompt.split()),
             "seconds": round(req.seconds, 3), "aspect": req.aspect, "size": [req.width, req.height], "fps": req.fps,
             "mode": req.mode, "resolution": req.resolution, "gateway_model": req.gateway_model,
-            "params": req.params, "audio": req.audio}
+            "params": params, "audio": req.audio}
     return AssetStore.key("clip", req.model_id, gateway, norm, req.seed, _file_hash(req.image_path))
 
 
@@ -139,12 +241,15 @@ async def _attempt(model_id: str, gateway: str, req: ClipRequest, registry: Regi
         async with sem:
             provider = registry.provider_for(model_id, gateway, settings)
             try:
+                if req.params.get("_skip"):
+                    raise ProviderError(provider.name, "invalid", str(req.params["_skip"]))
                 provider.check_request(req)
                 await _emit(on_event, req.shot_id, "generating", 0.0, f"{model_id} via {gateway}"
                             + (f" (retry {attempt})" if attempt else ""))
                 dest = store.scratch(".mp4")
                 job = await _run_job(provider, req, dest, settings, on_event)
-                cost = float(job.data.get("cost_usd", req.seconds * registry.gateway_price(spec, gateway)))
+                billed = job.data.get("billed_s") or job.data.get("duration_s") or req.seconds
+                cost = float(job.data.get("cost_usd", float(billed) * registry.gateway_price(spec, gateway)))
                 return dest, cost, job
             except ProviderError as exc:
                 last = exc
@@ -158,14 +263,28 @@ async def _attempt(model_id: str, gateway: str, req: ClipRequest, registry: Regi
 
 async def generate_shot(shot: Shot, brief: Brief, registry: Registry, store: AssetStore, settings: Settings, *,
                         on_event: EventFn | None = None, aspect: str | None = None,
-                        continuity: ContinuitySheet | None = None) -> Asset:
-    """Make (or fetch from the cache) the clip for ``shot``, falling back down its route to ``motion``."""
+                        continuity: ContinuitySheet | None = None,
+                        narration_audio: NarrationFn | None = None) -> Asset:
+    """Make (or fetch from the cache) the clip for ``shot``, falling back down its route to ``motion``.
+
+    ``narration_audio(shot)`` is asked (once, only when an avatar model is tried) for the narration to lip-sync.
+    """
     route = shot.route or choose(shot, brief, registry, settings)
     chain = [route.model_id] + [m for m in route.fallbacks if m != route.model_id]
     if OFFLINE_MODEL in registry.models and OFFLINE_MODEL not in chain:
         chain.append(OFFLINE_MODEL)
     await _emit(on_event, shot.id, "queued", 0.0, f"{route.model_id} via {route.gateway or '?'}")
     reasons: list[str] = []
+    audio: list[str | Path | None] = []  # asked at most once
+
+    async def narration_for(spec: ModelSpec) -> str | Path | None:
+        if spec.kind != "avatar" or narration_audio is None:
+            return None
+        if not audio:
+            got = narration_audio(shot)
+            audio.append(await got if inspect.isawaitable(got) else got)
+        return audio[0]
+
     for i, model_id in enumerate(chain):
         if model_id not in registry.models:
             reasons.append(f"{model_id}: not in the registry")
@@ -179,7 +298,8 @@ async def generate_shot(shot: Shot, brief: Brief, registry: Registry, store: Ass
             reasons.append(f"{model_id}: {avail.reason}")
             continue
         req = build_request(shot, brief, registry, model_id, gateway, settings, aspect=aspect, continuity=continuity,
-                            clip_seconds=route.clip_seconds if i == 0 and route.clip_seconds else None)
+                            clip_seconds=route.clip_seconds if i == 0 and route.clip_seconds else None,
+                            audio_path=await narration_for(spec))
         key = cache_key(req, gateway)
         req.idempotency_key = key
         fell_back = i > 0
@@ -212,15 +332,16 @@ async def generate_shot(shot: Shot, brief: Brief, registry: Registry, store: Ass
 
 async def generate_all(shots: Iterable[Shot], brief: Brief, registry: Registry, store: AssetStore,
                        settings: Settings, *, on_event: EventFn | None = None, aspect: str | None = None,
-                       continuity: ContinuitySheet | None = None,
-                       max_parallel: int | None = None) -> dict[str, Asset]:
+                       continuity: ContinuitySheet | None = None, max_parallel: int | None = None,
+                       narration_audio: NarrationFn | None = None) -> dict[str, Asset]:
     """Generate every shot with bounded fan-out (``settings.max_parallel_shots``); ``{shot_id: Asset}``."""
     gate = asyncio.Semaphore(max_parallel or settings.max_parallel_shots)
 
     async def one(shot: Shot) -> tuple[str, Asset]:
         async with gate:
             return shot.id, await generate_shot(shot, brief, registry, store, settings, on_event=on_event,
-                                                aspect=aspect, continuity=continuity)
+                                                aspect=aspect, continuity=continuity,
+                                                narration_audio=narration_audio)
 
     results: list[tuple[str, Asset]] = await asyncio.gather(*(one(s) for s in shots))
     return dict(results)
