@@ -9,16 +9,22 @@ from pydantic import BaseModel, Field, model_validator
 
 from tools.production import Brief, Storyboard
 
-Action = Literal["approve", "edit", "model", "regenerate", "reject"]
+Action = Literal["approve", "edit", "model", "kind", "regenerate", "reject"]
+KIND_PHRASE = re.compile(
+    r"^(?:please\s+)?(?:make|set|mark|turn|change|use)\s+scene\s+#?(\d+)\s+(?:to\s+|into\s+|as\s+|a\s+|an\s+)*"
+    r"(stock(?: footage| photos?)?|b-?roll|real footage|footage|presenter|avatar|talking head|(?:ai[- ])?generated|ai)"
+    r"(?:\s+(?:scene|shot|footage|video))?\s*[.!]?$", re.IGNORECASE)
 
 
 class ReviewDecision(BaseModel):
-    """The reviewer's answer: approve | edit scene N | model for scene N | regenerate | reject with feedback."""
+    """The reviewer's answer: approve | edit scene N | model for scene N | kind of scene N (presenter / stock /
+    generated) | regenerate | reject with feedback."""
 
     action: Action
     scene: int | None = None  # the scene number shown in the review (Scene.index, 1-based)
     instruction: str = ""
     model_id: str = ""
+    kind: str = ""  # for action "kind": presenter | stock | generated
     feedback: str = ""
 
     @model_validator(mode="after")
@@ -29,12 +35,19 @@ class ReviewDecision(BaseModel):
             raise ValueError("'edit' needs an instruction, e.g. 'edit 2 make it a sunrise'")
         if self.action == "model" and not self.model_id.strip():
             raise ValueError("'model' needs a model id, e.g. 'model 2 motion'")
+        if self.action == "kind":
+            if self.scene is None:
+                raise ValueError("'kind' needs a scene number, e.g. 'kind 2 stock'")
+            from agent.scenes import scene_kind
+
+            self.kind = scene_kind(self.kind or "")
         return self
 
     @classmethod
     def parse(cls, text: str) -> ReviewDecision:
-        """Read a typed reply: ``approve``, ``edit 3 brighter``, ``model 2 veo-3``, ``regenerate``,
-        ``reject too slow``. Anything else is treated as rejection feedback for the director."""
+        """Read a typed reply: ``approve``, ``edit 3 brighter``, ``model 2 veo-3``, ``kind 2 stock`` (or "make
+        scene 2 stock footage"), ``regenerate``, ``reject too slow``. Anything else is treated as rejection
+        feedback for the director."""
         t = text.strip()
         low = t.lower().rstrip(".! ")
         if low in {"approve", "approved", "ok", "okay", "yes", "y", "lgtm", "go", "go ahead", "looks good"}:
@@ -47,6 +60,11 @@ class ReviewDecision(BaseModel):
             if verb == "edit":
                 return cls(action="edit", scene=n, instruction=rest)
             return cls(action="model", scene=n, model_id=rest.split()[0] if rest else "")
+        m = re.match(r"^kind\s+(?:scene\s+)?#?(\d+)\s*[:,-]?\s*(.*)$", t, re.IGNORECASE | re.DOTALL)
+        if m:
+            return cls(action="kind", scene=int(m.group(1)), kind=m.group(2).strip())
+        if m := KIND_PHRASE.match(t):
+            return cls(action="kind", scene=int(m.group(1)), kind=m.group(2))
         m = re.match(r"^(reject|no)\b[\s:,-]*(.*)$", t, re.IGNORECASE | re.DOTALL)
         if m:
             return cls(action="reject", feedback=m.group(2).strip())
@@ -55,6 +73,7 @@ class ReviewDecision(BaseModel):
 
 class ShotReview(BaseModel):
     id: str
+    kind: str = "generated"  # generated | stock | presenter
     visual_prompt: str
     seconds: float
     model_id: str = ""
@@ -78,6 +97,11 @@ class SceneReview(BaseModel):
         return ", ".join(dict.fromkeys(s.model_id for s in self.shots if s.model_id)) or "—"
 
     @property
+    def kind(self) -> str:
+        """presenter / stock / generated (or a mix, comma-separated)."""
+        return ", ".join(dict.fromkeys(s.kind for s in self.shots)) or "generated"
+
+    @property
     def visual_prompt(self) -> str:
         return self.shots[0].visual_prompt if self.shots else ""
 
@@ -94,7 +118,9 @@ class StoryboardReview(BaseModel):
     total_cost_usd: float
     budget_usd: float
     within_budget: bool
-    instructions: str = "approve | edit N <instruction> | model N <model_id> | regenerate | reject <feedback>"
+    notes: list[str] = Field(default_factory=list)  # the router's notes (downgrades, over-budget choices)
+    instructions: str = ("approve | edit N <instruction> | model N <model_id> | kind N presenter|stock|generated"
+                         " | regenerate | reject <feedback>")
 
     @classmethod
     def build(cls, brief: Brief, storyboard: Storyboard) -> StoryboardReview:
@@ -102,7 +128,7 @@ class StoryboardReview(BaseModel):
         scenes = []
         for scene in storyboard.scenes:
             shots = [ShotReview(
-                id=s.id, visual_prompt=s.visual_prompt, seconds=s.seconds,
+                id=s.id, kind=s.kind, visual_prompt=s.visual_prompt, seconds=s.seconds,
                 model_id=s.route.model_id if s.route else "", provider=s.route.provider if s.route else "",
                 reason=s.route.reason if s.route else "", est_cost_usd=s.route.est_cost_usd if s.route else 0.0,
                 fallbacks=list(s.route.fallbacks) if s.route else [],
@@ -114,13 +140,16 @@ class StoryboardReview(BaseModel):
         total = storyboard.estimated_cost_usd
         return cls(version=storyboard.version, title=storyboard.title or brief.title, aspects=list(brief.aspects),
                    scenes=scenes, total_seconds=storyboard.total_seconds, total_cost_usd=total,
-                   budget_usd=brief.budget_usd, within_budget=total <= brief.budget_usd + 1e-9)
+                   budget_usd=brief.budget_usd, within_budget=total <= brief.budget_usd + 1e-9,
+                   notes=[n for n in storyboard.notes if n.startswith("Router:")])
 
     def text(self) -> str:
         """A plain-text rendering for chat front ends without tables."""
         lines = [f"Storyboard v{self.version} — {self.title or 'untitled'} ({', '.join(self.aspects)})"]
         for s in self.scenes:
-            lines.append(f"{s.number}. [{s.seconds:.1f}s · {s.models} · ${s.est_cost_usd:.2f}] {s.narration}")
-        lines.append(f"Total {self.total_seconds:.1f}s, est. ${self.total_cost_usd:.2f} of ${self.budget_usd:.2f}")
+            kind = "" if s.kind == "generated" else f" · {s.kind}"
+            lines.append(f"{s.number}. [{s.seconds:.1f}s · {s.models}{kind} · ${s.est_cost_usd:.2f}] {s.narration}")
+        over = "" if self.within_budget else " — OVER BUDGET: approving will not produce it"
+        lines.append(f"Total {self.total_seconds:.1f}s, est. ${self.total_cost_usd:.2f} of ${self.budget_usd:.2f}{over}")
         lines.append(f"Reply: {self.instructions}")
         return "\n".join(lines)

@@ -8,12 +8,14 @@ storyboard version is approved and within budget; ``clone_voice`` is refused wit
 from __future__ import annotations
 
 import asyncio
+import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Annotated, Any
 
 from langchain_core.tools import BaseTool, InjectedToolArg, tool
 
+from agent import scenes
 from agent.state import Production
 from tools.production import MOODS, PREFERENCES, Brief, Consent, parse_aspects
 
@@ -23,6 +25,7 @@ PLATFORM_ASPECTS: dict[str, str] = {
     "instagram": "4:5", "instagram feed": "4:5", "facebook": "1:1",
 }
 MAX_DURATION_S = 600.0
+CONSENT_WORDS = re.compile(r"consent|permission|my own|right|authori[sz]|it'?s me|i am the person", re.I)
 
 
 @dataclass
@@ -187,24 +190,61 @@ async def plan_scenes(ctx: Ctx) -> str:
 
 @tool
 async def select_models(ctx: Ctx, scene: int | None = None, model_id: str | None = None,
-                        preference: str | None = None) -> str:
-    """Explain the model chosen for each shot, one line each. Optionally force model_id for one scene,
-    or re-route every shot with a preference (quality | balanced | cheap | fast)."""
+                        preference: str | None = None, reroute: bool = False) -> str:
+    """Explain the model chosen for each shot, one line each. Optionally force model_id for one scene
+    (kept even over budget: production is then refused until the budget fits), re-route every shot with a
+    preference (quality | balanced | cheap | fast), or reroute=true after the budget changed."""
     brief = ctx.brief()
     board = ctx.production.storyboard
     if board is None:
         raise ValueError("there is no storyboard yet; call plan_scenes first")
+    warning = ""
     if model_id:
         if scene is None:
             raise ValueError("give the scene number whose model should change")
-        _set_storyboard(ctx, await asyncio.to_thread(ctx.studio.change_model, brief, board, scene, model_id))
-    elif preference:
-        if preference not in PREFERENCES:
-            raise ValueError(f"preference must be one of {', '.join(PREFERENCES)}")
-        ctx.production.brief = brief = brief.model_copy(update={"preference": preference})
+        new, warning = await asyncio.to_thread(scenes.change_model, ctx.studio, brief, board, scene, model_id)
+        _set_storyboard(ctx, new)
+    elif preference or reroute:
+        if preference:
+            if preference not in PREFERENCES:
+                raise ValueError(f"preference must be one of {', '.join(PREFERENCES)}")
+            ctx.production.brief = brief = brief.model_copy(update={"preference": preference})
         routed = await asyncio.to_thread(ctx.studio.route, brief, board.model_copy(deep=True))
+        routed, notes = scenes.honour_pins(ctx.studio, brief, routed)
+        warning = " ".join(notes)
         _set_storyboard(ctx, routed.model_copy(update={"version": board.version + 1}))
-    return storyboard_summary(ctx) + _usable_models(ctx)
+    out = storyboard_summary(ctx) + _usable_models(ctx)
+    return out + (f"\nWarning: {warning}" if warning else "")
+
+
+@tool
+async def set_scene_kind(scene: int, kind: str, ctx: Ctx) -> str:
+    """Mark one scene as "presenter" (a person speaking the narration on screen), "stock" (royalty-free
+    footage or photos) or "generated" (a video model), and re-route it. The version goes up."""
+    brief = ctx.brief()
+    board = ctx.production.storyboard
+    if board is None:
+        raise ValueError("there is no storyboard yet; call plan_scenes first")
+    new, note = await asyncio.to_thread(scenes.set_scene_kind, ctx.studio, brief, board, scene, kind)
+    _set_storyboard(ctx, new)
+    return note + "\n" + storyboard_summary(ctx)
+
+
+@tool
+def set_presenter(path: str, consent: str, ctx: Ctx) -> str:
+    """Use the user's own photo or short video as an on-screen presenter (picture-in-picture while the
+    narration plays). consent: the user's own words affirming they are the person shown or have their
+    permission (required; never invent it)."""
+    from tools.presenter import require_consent, validate_upload
+
+    if len(consent.strip()) < 10 or not CONSENT_WORDS.search(consent):
+        return ("Refused: showing a person on screen needs their explicit consent — ask the user to confirm "
+                "they are the person in the upload or have permission to use their likeness.")
+    validate_upload(path)  # PresenterError (a ValueError) names what is wrong with the file
+    record = require_consent(Consent(text=consent.strip(), affirmed_by=ctx.user or ctx.production.origin))
+    ctx.production.brief = ctx.brief().model_copy(update={"presenter_path": str(Path(path).resolve()),
+                                                          "presenter_consent": record})
+    return f"Presenter set: {Path(path).name} appears picture-in-picture over the scenes while the narration plays."
 
 
 def _usable_models(ctx: DirectorContext) -> str:
@@ -237,8 +277,7 @@ def _voices(ctx: DirectorContext) -> list[str]:
 async def clone_voice(sample_path: str, name: str, consent: str, ctx: Ctx) -> str:
     """Clone a voice from an audio sample. consent: the user's own words affirming they have the right to
     use this voice (required; never invent it)."""
-    if len(consent.strip()) < 10 or not any(w in consent.lower() for w in ("consent", "permission", "my own",
-                                                                             "right", "authori")):
+    if len(consent.strip()) < 10 or not CONSENT_WORDS.search(consent):
         return ("Refused: cloning a voice needs the user's explicit consent — ask them to confirm they own the "
                 "voice or have permission to use it.")
     if not Path(sample_path).is_file():
@@ -284,5 +323,6 @@ def produce_video(ctx: Ctx) -> str:
     return f"Producing storyboard v{prod.storyboard.version}."
 
 
-DIRECTOR_TOOLS: list[BaseTool] = [read_source, update_brief, plan_scenes, select_models, select_voice,
-                                  clone_voice, select_music, submit_storyboard, produce_video]
+DIRECTOR_TOOLS: list[BaseTool] = [read_source, update_brief, plan_scenes, select_models, set_scene_kind,
+                                  select_voice, clone_voice, set_presenter, select_music, submit_storyboard,
+                                  produce_video]

@@ -24,6 +24,11 @@ HELP = ("I didn't understand that. I can change the length, format (vertical / s
 REJECTION = re.compile(r"^I reject storyboard v\d+:\s*(.*)$", re.DOTALL)
 CLONE = re.compile(r"\bclon(e|ing)\b|\bmy (own )?voice\b", re.I)
 CONSENT = re.compile(r"\b(consent|permission|my own voice|the right|authori[sz])", re.I)
+SCENE_KIND = re.compile(r"\b(stock(?:\s+(?:footage|photos?|images?))?|b-?roll|real footage|presenter|avatar|talking head|"
+                        r"(?:ai[- ])?generated)\b", re.I)
+SCENE_REF = re.compile(r"\bscenes?\s+#?(\d+)((?:\s*(?:,|and|&)\s*#?\d+)*)\b|\b(all|every|each)\s+scenes?\b", re.I)
+PRESENTER = re.compile(r"\b(presenter|on[- ]screen|on camera|picture[- ]in[- ]picture|pip|host|avatar|me in (?:it|the video)"
+                       r"|photo of me|video of me|my (?:face|photo|picture|video))\b", re.I)
 PRODUCE = re.compile(r"^\s*(retry|try again|produce( it)?|render( it)?|go ahead|make it now)\s*[.!]?\s*$", re.I)
 
 
@@ -79,6 +84,8 @@ def _after_user(messages: list[BaseMessage], text: str, n: int) -> AIMessage:
     rejected = REJECTION.match(text)
     if rejected:
         feedback = rejected.group(1).strip()
+        if kind := _scene_kind_calls(feedback, messages, n):
+            return kind
         req = parse_request(feedback)
         args = dict(req.patch) or ({"note": feedback} if feedback and feedback != "no reason given" else {})
         intro = "Understood — I'll revise the storyboard" + (f" ({feedback})." if feedback else ".")
@@ -87,6 +94,10 @@ def _after_user(messages: list[BaseMessage], text: str, n: int) -> AIMessage:
         return AIMessage(intro, tool_calls=[_call("update_brief", args, n)])
     if clone := _clone_call(text, n):
         return clone
+    if presenter := _presenter_call(text, n):
+        return presenter
+    if has_brief and (kind := _scene_kind_calls(text, messages, n)):
+        return kind
     if has_brief and PRODUCE.match(text):
         return AIMessage("Trying production again.", tool_calls=[_call("produce_video", {}, n)])
     if has_brief:
@@ -123,6 +134,45 @@ def _clone_call(text: str, n: int) -> AIMessage | None:
     return AIMessage("Checking the voice sample first.", tool_calls=[_call("clone_voice", args, n)])
 
 
+def _scene_kind_calls(text: str, messages: list[BaseMessage], n: int) -> AIMessage | None:
+    """"make scene 2 stock footage", "scenes 1 and 3 should be presenter", "use stock for all scenes"."""
+    kind_m, ref = SCENE_KIND.search(text), SCENE_REF.search(text)
+    if not kind_m or not ref or not _had_success(messages, "plan_scenes"):
+        return None
+    from agent.scenes import scene_kind
+
+    kind = scene_kind(re.sub(r"\s+(footage|photos?|images?)$", "", kind_m.group(1).lower()))
+    if ref.group(3):
+        count = _scene_count(messages)
+        numbers = list(range(1, count + 1))
+    else:
+        numbers = [int(ref.group(1)), *(int(x) for x in re.findall(r"\d+", ref.group(2) or ""))]
+    calls = [_call("set_scene_kind", {"scene": k, "kind": kind}, n * 100 + k) for k in dict.fromkeys(numbers)]
+    if not calls:
+        return None
+    where = "every scene" if ref.group(3) else "scene " + ", ".join(str(k) for k in numbers)
+    return AIMessage(f"Making {where} {kind}.", tool_calls=calls)
+
+
+def _scene_count(messages: list[BaseMessage]) -> int:
+    """Scenes in the latest storyboard summary observation."""
+    for m in reversed(messages):
+        if isinstance(m, ToolMessage) and (hit := re.search(r"Storyboard v\d+: (\d+) scenes", str(m.content))):
+            return int(hit.group(1))
+    return 0
+
+
+def _presenter_call(text: str, n: int) -> AIMessage | None:
+    """An attached photo / short video of the user to show on screen: pass on only their own consent words."""
+    req = parse_request(text)
+    if not req.pictures or not (PRESENTER.search(text) or CONSENT.search(text)):
+        return None
+    body = re.sub(r"\[attached:[^\]]*\]", " ", text)
+    consent = " ".join(s.strip() for s in re.split(r"(?<=[.!?])\s+", body) if CONSENT.search(s))
+    args = {"path": req.pictures[0], "consent": consent}
+    return AIMessage("Checking your presenter upload first.", tool_calls=[_call("set_presenter", args, n)])
+
+
 def _read_first(req: ParsedRequest, n: int) -> AIMessage:
     source = (req.urls or req.documents)[0]
     return AIMessage(_caveats(req, f"Reading {source} first."), tool_calls=[_call("read_source", {"url_or_path": source}, n)])
@@ -140,11 +190,25 @@ def _request_args(messages: list[BaseMessage]) -> dict[str, Any]:
     if not _had_success(messages, "update_brief"):
         title = next((m.group(1) for msg in reversed(messages) if isinstance(msg, ToolMessage)
                       and msg.name == "read_source" and (m := re.match(r"Read '(.+?)' \(", str(msg.content)))), "")
-        fallback = f"a short video about {title}" if title else "a short video about the source"
+        kind = req.kind_noun if req.kind_noun and req.kind_noun != "video" else "short video"
+        article = "an" if kind[0] in "aeiou" else "a"
+        fallback = f"{article} {kind} about {title}" if title else f"{article} {kind} about the source"
         args["goal"] = req.goal if req.goal and req.content_words >= 2 else fallback
     elif req.goal and req.content_words >= 3:
         args["goal"] = req.goal
     return args
+
+
+def _reroute_only(messages: list[BaseMessage]) -> bool:
+    """The last brief update changed only the budget / preference of an existing storyboard: re-route it
+    (keeping the user's forced models) instead of planning again."""
+    if not _had_success(messages, "plan_scenes"):
+        return False
+    call = next((m for m in reversed(messages) if isinstance(m, AIMessage) and m.tool_calls), None)
+    if call is None or [c["name"] for c in call.tool_calls] != ["update_brief"]:
+        return False
+    args = set(call.tool_calls[0]["args"])
+    return bool(args) and args <= {"budget_usd", "preference"}
 
 
 def _after_tools(messages: list[BaseMessage], n: int) -> AIMessage:
@@ -161,14 +225,25 @@ def _after_tools(messages: list[BaseMessage], n: int) -> AIMessage:
     obs = str(done.content)
     if done.name == "read_source":
         return AIMessage(obs, tool_calls=[_call("update_brief", _request_args(messages), n)])
-    if done.name in ("update_brief", "select_voice", "select_music", "clone_voice"):
+    if done.name == "update_brief" and _reroute_only(messages):
+        return AIMessage(f"{obs.removeprefix('Brief: ')}. Re-routing the storyboard for the new budget.",
+                         tool_calls=[_call("select_models", {"reroute": True}, n)])
+    if done.name == "set_scene_kind":
+        notes = [str(r.content).splitlines()[0] for r in results]
+        return AIMessage(" ".join(notes) + "\nSending the storyboard for your review.",
+                         tool_calls=[_call("submit_storyboard", {}, n)])
+    if done.name == "set_presenter" and _had_success(messages, "plan_scenes"):
+        return AIMessage(obs + " Sending the storyboard for your review.", tool_calls=[_call("submit_storyboard", {}, n)])
+    if done.name == "set_presenter" and not _had_success(messages, "update_brief"):
+        return AIMessage(obs + " Now tell me what the video is about.")
+    if done.name in ("update_brief", "select_voice", "select_music", "clone_voice", "set_presenter"):
         summary = obs.removeprefix("Brief: ")
         return AIMessage(f"Here's the brief: {summary}. Planning the scenes now.",
                          tool_calls=[_call("plan_scenes", {}, n)])
     if done.name == "plan_scenes":
         return AIMessage("", tool_calls=[_call("select_models", {}, n)])
     if done.name == "select_models":
-        choices = [ln for ln in obs.splitlines() if ln.startswith("Scene ")]
+        choices = [ln for ln in obs.splitlines() if ln.startswith(("Scene ", "Warning: "))]
         text = "Model choices:\n" + "\n".join(choices) if choices else obs
         return AIMessage(text + "\nSending the storyboard for your review.",
                          tool_calls=[_call("submit_storyboard", {}, n)])

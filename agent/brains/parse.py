@@ -13,18 +13,24 @@ ASPECT_WORDS = {"vertical": "9:16", "portrait": "9:16", "square": "1:1", "landsc
 PLATFORMS = {"tiktok": "9:16", "reels": "9:16", "shorts": "9:16", "stories": "9:16", "youtube": "16:9",
              "linkedin": "1:1", "instagram": "4:5", "facebook": "1:1"}
 MOOD_WORDS = {
-    "upbeat": ("upbeat", "energetic", "fun", "exciting", "lively", "cheerful", "happy", "punchy"),
-    "calm": ("calm", "relaxing", "peaceful", "cozy", "cosy", "gentle", "serene", "soothing", "warm"),
-    "dramatic": ("dramatic", "epic", "cinematic", "intense", "bold"),
-    "corporate": ("corporate", "professional", "business", "formal"),
-    "playful": ("playful", "whimsical", "quirky", "silly", "funny"),
-    "dark": ("dark", "moody", "mysterious", "spooky", "gritty"),
+    "upbeat": ("upbeat", "energetic", "fun", "exciting", "lively", "cheerful", "happy", "punchy", "livelier",
+               "happier", "peppier", "faster-paced", "more energy"),
+    "calm": ("calm", "calmer", "relaxing", "relaxed", "peaceful", "cozy", "cosy", "gentle", "gentler", "serene",
+             "soothing", "warm", "softer", "quieter", "mellow", "chill", "chiller", "slower", "less intense",
+             "less energetic", "tone it down"),
+    "dramatic": ("dramatic", "epic", "cinematic", "intense", "bold", "bolder", "more drama"),
+    "corporate": ("corporate", "professional", "business", "formal", "more serious"),
+    "playful": ("playful", "whimsical", "quirky", "silly", "funny", "funnier", "sillier", "lighter"),
+    "dark": ("dark", "darker", "moody", "moodier", "mysterious", "spooky", "gritty", "grittier"),
 }
 LANGUAGES = {"english": "en", "spanish": "es", "french": "fr", "german": "de", "italian": "it",
              "portuguese": "pt", "dutch": "nl", "polish": "pl", "japanese": "ja", "chinese": "zh",
              "korean": "ko", "hindi": "hi", "arabic": "ar", "russian": "ru", "turkish": "tr"}
 DOC_SUFFIXES = (".txt", ".md", ".markdown", ".html", ".htm", ".pdf", ".docx", ".rst")
 AUDIO_SUFFIXES = (".wav", ".mp3", ".m4a", ".flac", ".ogg")
+PICTURE_SUFFIXES = (".png", ".jpg", ".jpeg", ".webp", ".mp4", ".mov", ".webm", ".heic", ".avif")
+KIND_NOUNS = ("video", "teaser", "ad", "advert", "clip", "reel", "trailer", "explainer", "promo", "commercial",
+              "story", "announcement", "tutorial", "intro", "summary", "overview")
 FILLER = set(["a", "an", "the", "and", "or", "of", "for", "to", "in", "on", "with", "about", "me", "my", "our", "us", "we", "i", "you", "your", "it", "this", "that", "some", "please", "can", "could", "would", "make", "makes", "making", "create", "produce", "want", "need", "like", "video", "videos", "clip", "film", "short", "quick", "one", "just", "new", "do", "get", "give", "something"])
 SUBJECT = re.compile(r"\b(?:video|teaser|ad|advert|clip|reel|trailer|explainer|promo|commercial|story|"
                      r"announcement|tutorial|intro)\b.*?\b(?:for|about|on|of|showing)\s+(.+)", re.IGNORECASE)
@@ -39,6 +45,9 @@ class ParsedRequest:
     urls: list[str] = field(default_factory=list)
     documents: list[str] = field(default_factory=list)
     audio: list[str] = field(default_factory=list)
+    pictures: list[str] = field(default_factory=list)  # photos / short videos (a presenter upload)
+    kind_noun: str | None = None  # "explainer", "teaser"... when the user named one
+    mood_only_music: bool = False  # the mood words were about the music only ("calmer music")
     caveats: list[str] = field(default_factory=list)
     content_words: int = 0
 
@@ -102,6 +111,8 @@ def parse_request(text: str) -> ParsedRequest:
             req.audio.append(path)
         elif path.lower().endswith(DOC_SUFFIXES):
             req.documents.append(path)
+        elif path.lower().endswith(PICTURE_SUFFIXES):
+            req.pictures.append(path)
         else:
             req.caveats.append(f"I can't use the attached file {path.rsplit('/', 1)[-1]} "
                                "(I read text documents, web pages and audio voice samples).")
@@ -115,9 +126,14 @@ def parse_request(text: str) -> ParsedRequest:
     if aspects := _aspects(body, req.caveats):
         p["aspects"] = aspects
     for mood, words in MOOD_WORDS.items():
-        if any(re.search(rf"\b{w}\b", low) for w in words):
-            p["tone"] = mood
-            p["music_mood"] = mood
+        hit = next((m for w in words if (m := re.search(rf"\b{w}\b", low))), None)
+        if hit:
+            if re.match(r"\s+(?:music|soundtrack|song|track|background music)\b", low[hit.end():]):
+                req.mood_only_music = True
+                p["music_mood"] = mood
+            else:
+                p["tone"] = mood
+                p["music_mood"] = mood
             break
     if m := re.search(r"\$\s*(\d+(?:\.\d+)?)|(\d+(?:\.\d+)?)\s*(?:usd|dollars?|bucks)\b", low):
         p["budget_usd"] = float(m.group(1) or m.group(2))
@@ -133,12 +149,29 @@ def parse_request(text: str) -> ParsedRequest:
         p["captions"] = False
     if re.search(r"\b(post|publish|upload)\b.*\b(tiktok|youtube|instagram|facebook|linkedin)\b", low):
         req.caveats.append("I can't post to social networks; I'll give you the finished files to upload.")
+    if m := re.search(r"\b(" + "|".join(KIND_NOUNS) + r")s?\b", low):
+        req.kind_noun = m.group(1)
     words = [w for w in re.findall(r"[a-z']+", low) if w not in FILLER and len(w) > 2]
     recognised = {*ASPECT_WORDS, *PLATFORMS, *LANGUAGES, *(w for ws in MOOD_WORDS.values() for w in ws),
-                  "second", "seconds", "secs", "minute", "minutes", "teaser", "promo", "budget", "dollars",
-                  "music", "captions", "subtitles", "cheap", "quality", "long", "format"}
+                  *KIND_NOUNS, *SOURCE_WORDS, "second", "seconds", "secs", "minute", "minutes", "budget", "dollars",
+                  "music", "captions", "subtitles", "cheap", "quality", "long", "format", "more", "less", "bit",
+                  "little", "much", "way", "lot", "tone", "mood", "soundtrack", "song", "track", "background"}
     req.content_words = len([w for w in words if w not in recognised])
-    cleaned = _strip_format_words(body)
+    cleaned = _strip_source_words(_strip_format_words(body)) if (req.urls or req.documents) else _strip_format_words(body)
     if SUBJECT.search(cleaned) or req.content_words >= 2:
         req.goal = cleaned
     return req
+
+
+SOURCE_WORDS = ("from", "based", "using", "article", "page", "post", "blog", "link", "url", "file", "script",
+                "outline", "attached", "document", "this", "these", "following", "here")
+
+
+def _strip_source_words(text: str) -> str:
+    """A request that points at a source, without the pointing: "an explainer from this article about bees"
+    → "an explainer about bees"; nothing left of a subject → the text ends up without one."""
+    text = re.sub(r"\b(?:(?:based\s+)?(?:on|from|using|of)\s+)?(?:this|the|that|these|my|our|an?|the\s+following)?\s*"
+                  r"(?:article|page|post|blog(?:\s+post)?|link|url|file|script|outline|document)s?\b(?:\s*:)?",
+                  " ", text, flags=re.IGNORECASE)
+    text = re.sub(r"\b(?:based\s+on|from|using|at|of|about|on)\s*[:,.]?\s*$", " ", text.strip(), flags=re.IGNORECASE)
+    return re.sub(r"\s+", " ", text).strip(" .,:;!?")

@@ -10,6 +10,7 @@ from typing import Any
 from langchain_core.messages import AIMessage, HumanMessage
 from langgraph.types import interrupt
 
+from agent import scenes
 from agent.review import ReviewDecision, StoryboardReview
 from agent.state import DirectorState, Production
 
@@ -47,13 +48,20 @@ async def apply_decision(studio: Any, prod: Production, decision: ReviewDecision
         note = decision.feedback or "no reason given"
         return {"production": prod,
                 "messages": [HumanMessage(f"I reject storyboard v{board.version}: {note}")]}
+    note = ""
     try:
         if decision.action == "edit":
             new = await asyncio.to_thread(studio.edit_scene, brief, board, decision.scene, decision.instruction)
-            text = f"Scene {decision.scene} rewritten"
+            new, pins = await asyncio.to_thread(scenes.honour_pins, studio, brief, new)
+            text, note = f"Scene {decision.scene} rewritten", " ".join(pins)
         elif decision.action == "model":
-            new = await asyncio.to_thread(studio.change_model, brief, board, decision.scene, decision.model_id)
+            new, note = await asyncio.to_thread(scenes.change_model, studio, brief, board, decision.scene,
+                                                decision.model_id)
             text = f"Scene {decision.scene} now uses {decision.model_id}"
+        elif decision.action == "kind":
+            new, note = await asyncio.to_thread(scenes.set_scene_kind, studio, brief, board, decision.scene,
+                                                decision.kind)
+            text = f"Scene {decision.scene} is now a {decision.kind} scene"
         else:
             new = await asyncio.to_thread(studio.plan, brief, None)
             text = "Storyboard re-planned"
@@ -64,5 +72,11 @@ async def apply_decision(studio: Any, prod: Production, decision: ReviewDecision
         new = new.model_copy(update={"version": board.version + 1})
     prod.storyboard = new
     prod.status = "review_requested"
+    over = ""
+    if new.estimated_cost_usd > brief.budget_usd + 1e-9:
+        over = (f" That is over the ${brief.budget_usd:.2f} budget: approving it will be refused until the budget"
+                " is raised or a cheaper model is chosen.")
+    extra = f" {note}" if note and decision.action == "kind" else ""
     return {"production": prod, "messages": [AIMessage(
-        f"{text}: storyboard v{new.version}, estimate ${new.estimated_cost_usd:.2f}. Please review it again.")]}
+        f"{text}: storyboard v{new.version}, estimate ${new.estimated_cost_usd:.2f}.{over}{extra} "
+        "Please review it again.")]}

@@ -1,0 +1,109 @@
+"""Storyboard changes the director makes on the user's word: force a model for a scene (kept even when it
+does not fit the budget, so that production is then refused in plain words rather than the choice being
+silently undone) and mark a scene as presenter, stock or generated."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from tools.production import SHOT_KINDS, Brief, Storyboard
+
+KIND_WORDS = {
+    "stock": "stock", "stock footage": "stock", "footage": "stock", "b-roll": "stock", "broll": "stock",
+    "real footage": "stock", "photo": "stock", "photos": "stock",
+    "presenter": "presenter", "avatar": "presenter", "talking head": "presenter", "host": "presenter",
+    "me on camera": "presenter", "me": "presenter",
+    "generated": "generated", "ai": "generated", "ai generated": "generated", "ai-generated": "generated",
+    "generate": "generated",
+}
+UNLIMITED_USD = 1e9
+
+
+def scene_kind(word: str) -> str:
+    """``stock`` / ``presenter`` / ``generated`` from a word the user used; ValueError otherwise."""
+    key = " ".join(word.strip().lower().replace("_", " ").split())
+    kind = KIND_WORDS.get(key) or KIND_WORDS.get(key.removesuffix(" footage").removesuffix(" scene"))
+    if kind is None:
+        raise ValueError(f"unknown scene kind {word!r}; use one of {', '.join(SHOT_KINDS)}")
+    return kind
+
+
+def honour_pins(studio: Any, brief: Brief, board: Storyboard) -> tuple[Storyboard, list[str]]:
+    """Keep every model the user forced (``model_override``) even when the router downgraded it to fit the
+    budget. Returns the storyboard and one line per scene kept over budget (empty when nothing changed)."""
+    undone = {scene.index for scene in board.scenes for shot in scene.shots
+              if shot.model_override and shot.route is not None and shot.route.model_id != shot.model_override
+              and shot.route.downgraded}
+    if not undone or not hasattr(studio, "route"):
+        return board, []
+    free = studio.route(brief.model_copy(update={"budget_usd": UNLIMITED_USD}), board.model_copy(deep=True))
+    by_index = {s.index: s for s in free.scenes}
+    scenes, kept = [], []
+    for scene in board.scenes:
+        alt = by_index.get(scene.index)
+        if (scene.index in undone and alt is not None
+                and all(s.route is not None and s.route.model_id == s.model_override for s in alt.shots)):
+            alt = alt.model_copy(update={"thumbnail": scene.thumbnail})
+            for shot in alt.shots:
+                assert shot.route is not None
+                shot.route.reason = f"your choice, kept over the ${brief.budget_usd:.2f} budget; {shot.route.reason}"
+            scenes.append(alt)
+            kept.append(f"scene {scene.index} keeps {alt.shots[0].model_override}")
+        else:
+            scenes.append(scene)
+    if not kept:
+        return board, []
+    out = board.model_copy(update={"scenes": scenes})
+    total = out.estimated_cost_usd
+    note = (f"Router: {', '.join(kept)} as you asked, so the estimate ${total:.2f} is over the "
+            f"${brief.budget_usd:.2f} budget; production will be refused until the budget is raised or a "
+            "cheaper model is chosen.")
+    out.notes = [n for n in out.notes if not n.startswith("Router: estimated clip cost")] + [note]
+    return out, [note.removeprefix("Router: ")]
+
+
+def change_model(studio: Any, brief: Brief, board: Storyboard, scene: int, model_id: str) -> tuple[Storyboard, str]:
+    """Force ``model_id`` for one scene; the version goes up. Returns the storyboard and a budget warning."""
+    new = studio.change_model(brief, board, scene, model_id)
+    new, notes = honour_pins(studio, brief, new)
+    return new, " ".join(notes)
+
+
+def set_scene_kind(studio: Any, brief: Brief, board: Storyboard, scene: int, kind: str) -> tuple[Storyboard, str]:
+    """Mark every shot of one scene presenter / stock / generated and re-route it (a forced model on that
+    scene is dropped: the kind decides the source). Returns the storyboard and an honest note."""
+    kind = scene_kind(kind)
+    if not any(s.index == scene for s in board.scenes):
+        raise ValueError(f"there is no scene {scene}; scenes are 1–{len(board.scenes)}")
+    new = board.model_copy(deep=True)
+    for sc in new.scenes:
+        if sc.index == scene:
+            for shot in sc.shots:
+                shot.kind = kind  # type: ignore[assignment]
+                shot.model_override = None
+    new.version = board.version + 1
+    new = studio.route(brief, new)
+    if hasattr(studio, "thumbnails"):
+        new = studio.thumbnails(brief, new)
+    new, pins = honour_pins(studio, brief, new)
+    routed = next(s for s in new.scenes if s.index == scene).shots
+    models = ", ".join(dict.fromkeys(s.route.model_id for s in routed if s.route)) or "—"
+    note = f"Scene {scene} is now {kind} ({models})."
+    if kind != "generated" and not _specialist_used(studio, routed, kind):
+        source = "stock library (Pexels, Pixabay, Openverse)" if kind == "stock" else "avatar service"
+        note += f" No {source} is usable now, so it is made by {models} instead."
+    if kind == "presenter" and brief.presenter_path:
+        note += " Your own presenter upload appears picture-in-picture while the narration plays."
+    elif kind == "presenter":
+        note += " You can also upload a photo or short video of yourself (with consent) to appear on screen."
+    return new, " ".join([note, *pins])
+
+
+def _specialist_used(studio: Any, shots: list[Any], kind: str) -> bool:
+    """Whether the routed shots went to a stock / avatar model (as the kind asks)."""
+    wanted = {"stock": "stock", "presenter": "avatar"}[kind]
+    try:
+        kinds = {m["id"]: m.get("kind") for m in studio.models()}
+    except Exception:  # noqa: BLE001 - a studio without a registry: judge by the model id
+        kinds = {}
+    return all(s.route is not None and kinds.get(s.route.model_id, "") == wanted for s in shots)
