@@ -8,6 +8,7 @@ while a storyboard is pending to a review decision, and turns graph streams into
 from __future__ import annotations
 
 import asyncio
+import sqlite3
 from collections import OrderedDict
 from collections.abc import AsyncIterator, Iterable, Mapping
 from contextlib import asynccontextmanager
@@ -21,6 +22,7 @@ from langgraph.types import Command
 from pydantic import BaseModel, ValidationError
 
 from agent.checkpointer import open_checkpointer
+from agent.dedupe import SeenEvents
 from agent.events import (
     ErrorEvent,
     Event,
@@ -31,6 +33,7 @@ from agent.events import (
     ToolObservation,
     VideoEvent,
     error_event,
+    redact,
 )
 from agent.graph import build_graph
 from agent.review import ReviewDecision, StoryboardReview
@@ -40,6 +43,7 @@ from tools.settings import Settings, get_settings
 
 RECURSION_LIMIT = 80
 SEEN_EVENT_IDS = 2048
+SEEN_EVENTS_DB = "agent-events.sqlite"
 
 
 class ThreadInfo(BaseModel):
@@ -57,12 +61,18 @@ class ThreadInfo(BaseModel):
 class AgentService:
     """Async API over the director graph. Use ``async with AgentService.open() as svc:``."""
 
-    def __init__(self, graph: Any, checkpointer: Any, settings: Settings) -> None:
+    def __init__(self, graph: Any, checkpointer: Any, settings: Settings, studio: Any = None) -> None:
         self.graph = graph
         self.checkpointer = checkpointer
         self.settings = settings
+        self.studio = studio
         self._locks: dict[str, asyncio.Lock] = {}
         self._seen: OrderedDict[str, None] = OrderedDict()
+        self._seen_db: SeenEvents | None = None
+        try:
+            self._seen_db = SeenEvents(settings.home / SEEN_EVENTS_DB)
+        except (OSError, sqlite3.Error):  # read-only data dir: de-duplicate in this process only
+            self._seen_db = None
         self._meta: dict[str, dict[str, Any]] = {}
 
     @classmethod
@@ -76,7 +86,7 @@ class AgentService:
             studio = Studio(settings or get_settings())
         settings = settings or studio.settings
         async with open_checkpointer(settings) as saver:
-            yield cls(build_graph(saver, brain=brain, studio=studio), saver, settings)
+            yield cls(build_graph(saver, brain=brain, studio=studio), saver, settings, studio)
 
     # --- threads ------------------------------------------------------------------------------------
 
@@ -100,6 +110,11 @@ class AgentService:
         self._seen[event_id] = None
         while len(self._seen) > SEEN_EVENT_IDS:
             self._seen.popitem(last=False)
+        if self._seen_db is not None:
+            try:
+                return not self._seen_db.claim(event_id)
+            except sqlite3.Error:  # a locked or broken file: this process's memory still de-duplicates
+                return False
         return False
 
     # --- writing ------------------------------------------------------------------------------------
@@ -144,8 +159,11 @@ class AgentService:
             async for ev in self._run(inp, thread_id):
                 yield ev
 
-    async def resume(self, thread_id: str, decision: ReviewDecision) -> AsyncIterator[Event]:
-        """Answer the pending storyboard review."""
+    async def resume(self, thread_id: str, decision: ReviewDecision, *, event_id: str | None = None
+                     ) -> AsyncIterator[Event]:
+        """Answer the pending storyboard review. A repeated ``event_id`` (e.g. a double click) is ignored."""
+        if self._duplicate(event_id):
+            return
         async with self._lock(thread_id):
             snap = await self.graph.aget_state(self._config(thread_id))
             if not snap.interrupts:
@@ -199,6 +217,26 @@ class AgentService:
                                  qc_summary=prod.qc_summary, cost_usd=prod.cost.actual_usd)
 
     # --- reading ------------------------------------------------------------------------------------
+
+    async def voices(self) -> list[dict[str, Any]]:
+        """Narration voices for a picker: ``{"id", "name", "engine", "language", "available", "description"}``,
+        "auto" first. Listing never fails the caller: a studio error gives just the offline choices."""
+        out: list[dict[str, Any]] = [{"id": "auto", "name": "Automatic (best available)", "engine": "auto",
+                                      "language": "multi", "available": True, "description": ""}]
+        lister = getattr(self.studio, "list_voices", None)
+        if lister is None:
+            return out
+        try:
+            found = await asyncio.to_thread(lister)
+        except Exception:  # noqa: BLE001 - e.g. a voice service outage; the picker still works
+            return out
+        for v in found:
+            data = v.model_dump() if hasattr(v, "model_dump") else dict(v)
+            out.append({"id": str(data["id"]), "name": str(data.get("name") or data["id"]),
+                        "engine": str(data.get("engine", "")), "language": str(data.get("language", "")),
+                        "available": bool(data.get("available", True)),
+                        "description": redact(str(data.get("description", "")))})
+        return out
 
     async def pending(self, thread_id: str) -> StoryboardReview | None:
         """The storyboard awaiting review in this thread, if any."""
