@@ -3,7 +3,7 @@
 Everything goes through one :class:`agent.service.AgentService` per process (opened lazily on Gradio's event
 loop). Handlers are async generators that fold service events into a :class:`StudioView` and stream the
 components. Named API endpoints (``/send``, ``/approve``, ``/edit_scene``, ``/regenerate``, ``/change_model``,
-``/reject``, ``/threads``, ``/open_thread``, ``/new_video``) make every step scriptable with ``gradio_client``.
+``/set_kind``, ``/reject``, ``/threads``, ``/open_thread``, ``/new_video``) make every step scriptable with ``gradio_client``.
 """
 
 from __future__ import annotations
@@ -25,7 +25,7 @@ from pydantic import ValidationError  # noqa: E402
 from agent.events import Event, VideoEvent, error_event  # noqa: E402
 from agent.review import ReviewDecision, StoryboardReview  # noqa: E402
 from agent.service import AgentService  # noqa: E402
-from tools.production import FORMATS  # noqa: E402
+from tools.production import FORMATS, SHOT_KINDS  # noqa: E402
 from tools.settings import Settings, get_settings  # noqa: E402
 from ui.gradio_brief import (  # noqa: E402
     DEFAULT_CONSENT,
@@ -236,6 +236,29 @@ class StudioApp:
                                       model_id=model_id or ""):
             yield out
 
+    async def set_kind(self, scene: float | None, kind: str, view: StudioView) -> AsyncIterator[tuple[Any, ...]]:
+        """Mark one scene presenter / stock / generated (it is re-routed to a matching source)."""
+        n = int(scene) if scene else None
+        async for out in self._decide(view, f"◧ Scene {n}: {kind or '?'}", action="kind", scene=n, kind=kind or ""):
+            yield out
+
+    async def voices(self, current: str | None) -> Any:
+        """Fill the voice picker from the studio's voices (offline engines, ElevenLabs, consented clones)."""
+        try:
+            found = await (await self.services.get()).voices()
+        except Exception:  # noqa: BLE001 - the picker keeps its built-in choices
+            return gr.update()
+        choices = []
+        for v in found:
+            label = v["name"] if v["id"] == "auto" else f"{v['name']} ({v['id']})"
+            if not v["available"]:
+                label += " — not installed"
+            choices.append((label, v["id"]))
+        ids = {vid for _, vid in choices}
+        if current and current not in ids:
+            choices.append((current, current))
+        return gr.update(choices=choices, value=current or "auto")
+
     async def reject(self, feedback: str, view: StudioView) -> AsyncIterator[tuple[Any, ...]]:
         """Reject the storyboard with feedback for the director."""
         async for out in self._decide(view, f"✗ Rejected: {feedback or 'no reason given'}", action="reject",
@@ -376,6 +399,11 @@ class StudioApp:
                                                 allow_custom_value=True, scale=4)
                             change = gr.Button("Change model", scale=1, min_width=110)
                         with gr.Row(equal_height=True):
+                            kind = gr.Radio(list(SHOT_KINDS), value="generated", label="Kind of that scene",
+                                            info="generated (a video model), stock (royalty-free footage) or "
+                                                 "presenter (someone speaking on screen)", scale=4)
+                            set_kind = gr.Button("Set kind", scale=1, min_width=110)
+                        with gr.Row(equal_height=True):
                             feedback = gr.Textbox(label="Not right? Tell the director", scale=4,
                                                   placeholder="e.g. shorter, calmer, more about the menu")
                             reject = gr.Button("Reject", variant="stop", scale=1, min_width=110)
@@ -395,11 +423,13 @@ class StudioApp:
             edit.click(self.edit_scene, [scene_no, instruction, view], api_name="edit_scene", **common)
             regen.click(self.regenerate, [view], api_name="regenerate", **common)
             change.click(self.change_model, [scene_no, model, view], api_name="change_model", **common)
+            set_kind.click(self.set_kind, [scene_no, kind, view], api_name="set_kind", **common)
             reject.click(self.reject, [feedback, view], api_name="reject", **common)
             threads.input(self.open_thread, [threads, view], [*out, *panel], api_name="open_thread",
                           concurrency_id="director")
             new.click(self.new_video, [view], out, api_name="new_video").then(**listing)
             demo.load(**listing)
+            demo.load(self.voices, [voice], [voice], api_visibility="private")
         return demo
 
 

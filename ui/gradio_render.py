@@ -46,10 +46,11 @@ def _scene_card(scene: SceneReview) -> str:
         for sh in scene.shots
     )
     title = f" · {escape(scene.title)}" if scene.title else ""
+    kind = f' · <span class="rf-kind">{escape(scene.kind)}</span>' if scene.kind != "generated" else ""
     return (
         f'<div class="rf-card" data-scene="{scene.number}">{image}<div class="rf-card-body">'
         f'<div class="rf-card-head"><span class="rf-scene">Scene {scene.number}{title}</span>'
-        f'<span class="rf-meta">{scene.seconds:.1f} s · ${scene.est_cost_usd:.2f}</span></div>'
+        f'<span class="rf-meta">{scene.seconds:.1f} s · ${scene.est_cost_usd:.2f}{kind}</span></div>'
         f'<p class="rf-narration">“{escape(scene.narration)}”</p>'
         f'<p class="rf-visual"><b>Visual</b> {escape(scene.visual_prompt)}</p>{models}</div></div>'
     )

@@ -58,7 +58,7 @@ def storyboard_blocks(review: StoryboardReview, thread_id: str, *, thumbnails: M
     ]
     for s in review.scenes[:MAX_SCENES]:
         text = (f"*{s.number}. {s.title or 'Scene ' + str(s.number)}* · {s.seconds:.1f} s · "
-                f"`{s.models}` · ${s.est_cost_usd:.2f}\n{s.narration}")
+                f"`{s.models}`{'' if s.kind == 'generated' else ' · ' + s.kind} · ${s.est_cost_usd:.2f}\n{s.narration}")
         if s.visual_prompt:
             text += f"\n_{s.visual_prompt[:400]}_"
         section: Block = {"type": "section", "block_id": f"scene_{s.number}", "text": _mrkdwn(text)}
