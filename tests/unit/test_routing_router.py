@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 from hypothesis import HealthCheck, given
 from hypothesis import settings as hsettings
@@ -218,3 +220,33 @@ def test_forced_split_shot_counts_every_part(reg):
     out = route_storyboard(b, brief, reg, get_settings())
     check = budget_check(out, brief)
     assert [f.shot_id for f in check.forced] == ["s1.1a", "s1.1b"] and check.total_usd == pytest.approx(8.0)
+
+
+# --- presenter shots: the avatar model must be able to present what the user gave -------------------------
+
+
+def test_presenter_shots_route_by_the_users_upload(monkeypatch, tmp_path):
+    from PIL import Image
+
+    from tools.routing import route_storyboard as route
+
+    monkeypatch.setenv("HEYGEN_API_KEY", "k")
+    monkeypatch.setenv("DID_API_KEY", "k")
+    s = get_settings()
+    b = Storyboard(scenes=[Scene(index=1, narration="hi", shots=[
+        Shot(id="p1", kind="presenter", narration="hi", visual_prompt="a host talks", seconds=5)])])
+    reg = Registry.load(s)
+    none = route(b, Brief(goal="g", aspects=["9:16"], budget_usd=100), reg, s).shots[0].route
+    assert reg.get(none.model_id).kind != "avatar"  # nobody to present: no avatar_id, no upload
+    Image.new("RGB", (200, 200)).save(tmp_path / "me.png")
+    (tmp_path / "me.mp4").write_bytes(b"\x00\x00\x00\x18ftypisom" + b"\x00" * 32)
+    photo = route(b, Brief(goal="g", aspects=["9:16"], budget_usd=100, presenter_path=str(tmp_path / "me.png")),
+                  reg, s).shots[0].route
+    assert photo.model_id in ("heygen-avatar-iv", "did-talks")
+    video = route(b, Brief(goal="g", aspects=["9:16"], budget_usd=100, presenter_path=str(tmp_path / "me.mp4")),
+                  reg, s).shots[0].route
+    assert video.model_id == "heygen-lipsync"
+    Path(s.home).mkdir(parents=True, exist_ok=True)
+    (Path(s.home) / "models.toml").write_text('[models.heygen-avatar-iv.gateways.direct.params]\navatar_id = "a1"\n')
+    stock = route(b, Brief(goal="g", aspects=["9:16"], budget_usd=100), Registry.load(s), s).shots[0].route
+    assert stock.model_id == "heygen-avatar-iv"

@@ -31,6 +31,9 @@ GATEWAY_ORDER = ("local", "direct", "fal", "replicate", "comfyui")
 
 ModelKind = Literal["video", "stock", "avatar", "offline"]
 Mode = Literal["text-to-video", "image-to-video"]
+#: What an avatar model can present: a vendor ``avatar`` (needs ``params.avatar_id`` on a gateway),
+#: the user's ``image`` (photo) or ``video`` (lip-synced).
+PresenterInput = Literal["avatar", "image", "video"]
 
 
 class RegistryError(ValueError):
@@ -69,6 +72,7 @@ class ModelSpec(BaseModel):
     aspects: list[str] = Field(default_factory=lambda: ["16:9"])
     resolutions: list[str] = Field(default_factory=list)
     native_audio: bool = False
+    presenter_inputs: list[PresenterInput] = Field(default_factory=list)  # avatar models only
     price_per_s: float = 0.0
     price_source: str = ""
     latency_s: float = 120.0
@@ -130,6 +134,19 @@ class ModelSpec(BaseModel):
 
     def strength(self, trait: str) -> float:
         return self.strengths.get(trait, 0.5)
+
+    def presenter_issue(self, source: str | None) -> str | None:
+        """For an avatar model: None when it can present ``source`` ("image" / "video" = the user's upload,
+        None = no upload), else why not. A vendor avatar counts only with ``params.avatar_id`` configured."""
+        if self.kind != "avatar" or not self.presenter_inputs:
+            return None
+        if source in self.presenter_inputs:
+            return None
+        if "avatar" in self.presenter_inputs and any(gw.params.get("avatar_id") for gw in self.gateways.values()):
+            return None
+        wants = [{"avatar": "a configured avatar_id", "image": "your photo", "video": "your video"}[i]
+                 for i in self.presenter_inputs]
+        return f"needs {' or '.join(wants)}"
 
     def retired_reason(self, today: date | None = None) -> str | None:
         """Why the model can no longer be used, or None."""

@@ -12,6 +12,7 @@ split into parts (``s3.1`` → ``s3.1a``, ``s3.1b``); shorter ones are trimmed f
 from __future__ import annotations
 
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Literal
 
 from tools.clips.registry import Registry
@@ -97,10 +98,31 @@ class _Plan:
     downgraded_from: str | None = None
 
 
+VIDEO_SUFFIXES = (".mp4", ".mov", ".webm", ".m4v", ".mkv")
+
+
+def presenter_source(brief: Brief) -> str | None:
+    """``"image"`` / ``"video"`` for the user's presenter upload (by its first bytes, else its suffix), or None."""
+    if not brief.presenter_path:
+        return None
+    from tools.presenter import sniff
+
+    path = Path(brief.presenter_path)
+    try:
+        with path.open("rb") as fh:
+            mime = sniff(fh.read(32)) or ""
+    except OSError:
+        mime = ""
+    if mime:
+        return "video" if mime.startswith("video/") else "image"
+    return "video" if path.suffix.lower() in VIDEO_SUFFIXES else "image"
+
+
 def need_for(shot: Shot, brief: Brief) -> Need:
     """What ``shot`` requires, with traits inferred from its prompt when the planner gave none."""
     traits = tuple(shot.traits) or tuple(infer_traits(shot.visual_prompt))
-    return Need(shot.seconds, brief.aspects[0], traits, bool(shot.image_path), shot.kind)
+    presenter = presenter_source(brief) if shot.kind == "presenter" else None
+    return Need(shot.seconds, brief.aspects[0], traits, bool(shot.image_path), shot.kind, presenter)
 
 
 def _specialists(registry: Registry, settings: Settings) -> set[str]:
@@ -110,11 +132,18 @@ def _specialists(registry: Registry, settings: Settings) -> set[str]:
 
 def candidates(need: Need, brief: Brief, registry: Registry, settings: Settings,
                specialists: set[str] | None = None) -> list[Candidate]:
-    """Every registry model judged for ``need``, ranked (usable first)."""
+    """Every registry model judged for ``need``, ranked (usable first).
+
+    A stock or presenter shot goes to a stock / avatar model when one can take it (key present, and for a
+    presenter the right input); otherwise it is open to every model, the offline renderer included.
+    """
     specialists = _specialists(registry, settings) if specialists is None else specialists
     wanted = {"stock": "stock", "presenter": "avatar"}.get(need.kind)
-    return rank([evaluate(m, need, registry, settings, brief.preference, specialist_available=wanted in specialists)
-                 for m in registry.models.values()])
+    special = [evaluate(m, need, registry, settings, brief.preference)
+               for m in registry.models.values() if wanted and m.kind == wanted]
+    can = wanted in specialists and any(c.ok for c in special)
+    return rank(special + [evaluate(m, need, registry, settings, brief.preference, specialist_available=can)
+                           for m in registry.models.values() if not (wanted and m.kind == wanted)])
 
 
 def _plan(shot: Shot, brief: Brief, registry: Registry, settings: Settings, specialists: set[str]) -> _Plan:

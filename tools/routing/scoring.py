@@ -29,6 +29,7 @@ class Need:
     traits: tuple[str, ...] = ()
     image_to_video: bool = False
     kind: str = "generated"
+    presenter: str | None = None  # the user's presenter upload: "image", "video" or None
 
 
 @dataclass
@@ -81,6 +82,10 @@ def evaluate(model: ModelSpec, need: Need, registry: Registry, settings: Setting
     avail = registry.available(model, settings)
     if not avail.ok:
         c.why_not = avail.reason
+        return c
+    presenter_issue = model.presenter_issue(need.presenter)
+    if presenter_issue:
+        c.why_not = presenter_issue
         return c
     if need.image_to_video and "image-to-video" not in model.modes:
         c.why_not = "no image-to-video"
