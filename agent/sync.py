@@ -50,7 +50,9 @@ class ServiceHost:
         return self._service
 
     def start(self) -> ServiceHost:
-        """Start the loop thread and open the service on it."""
+        """Start the loop thread and open the service on it (a second call does nothing)."""
+        if self._service is not None:
+            return self
         self._thread.start()
         self._cm = self._opener()
         self._service = self._submit(self._cm.__aenter__()).result()

@@ -1,0 +1,225 @@
+"""The director's follow-ups: goals from an article's title, mood changes ("calmer"), scene kinds in chat and
+review, a presenter upload with consent, over-budget production refused in chat, re-routing after a budget
+change, voices for pickers, de-duplication across restarts and the synchronous service."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from fakes.agent_studio import FakeStudio
+from langchain_core.messages import HumanMessage, ToolMessage
+from PIL import Image
+
+from agent.brains.offline import OfflineDirector, decide
+from agent.brains.parse import parse_request
+from agent.review import ReviewDecision
+from agent.scenes import honour_pins, scene_kind
+from agent.service import AgentService
+from agent.sync import SyncAgentService
+from tools.production import Brief, RouteChoice, Scene, Shot, Storyboard
+
+
+async def run(stream: Any) -> list[Any]:
+    return [ev async for ev in stream]
+
+
+def of(events: list[Any], kind: str) -> list[Any]:
+    return [e for e in events if e.type == kind]
+
+
+def text(events: list[Any]) -> str:
+    return " ".join(e.text for e in events if e.type in ("message", "tool"))
+
+
+# --- reading requests ----------------------------------------------------------------------------------
+
+
+def test_url_request_has_no_junk_goal_and_the_goal_comes_from_the_article_title() -> None:
+    req = parse_request("make a 60 second landscape explainer from https://example.org/bees.html")
+    assert req.goal is None and req.kind_noun == "explainer" and req.patch["aspects"] == ["16:9"]
+    assert parse_request("an explainer about how bees make honey, from https://x.org/a").goal == \
+        "an explainer about how bees make honey"
+    first = HumanMessage("make a 60 second landscape explainer from https://example.org/bees.html")
+    call = decide([first])
+    assert call.tool_calls[0]["name"] == "read_source"
+    read = ToolMessage("Read 'How Bees Make Honey' (412 words, language en).", tool_call_id="x", name="read_source")
+    brief = decide([first, call, read]).tool_calls[0]
+    assert brief["name"] == "update_brief"
+    assert brief["args"] == {"duration_s": 60.0, "aspects": ["16:9"], "goal": "an explainer about How Bees Make Honey"}
+
+
+@pytest.mark.parametrize(("said", "patch"), [
+    ("calmer", {"tone": "calm", "music_mood": "calm"}),
+    ("make it calmer", {"tone": "calm", "music_mood": "calm"}),
+    ("a bit more upbeat please", {"tone": "upbeat", "music_mood": "upbeat"}),
+    ("calmer music", {"music_mood": "calm"}),
+    ("darker", {"tone": "dark", "music_mood": "dark"}),
+])
+def test_mood_follow_ups_are_understood(said: str, patch: dict[str, Any]) -> None:
+    req = parse_request(said)
+    assert req.patch == patch and req.goal is None
+
+
+def test_scene_kind_words() -> None:
+    assert scene_kind("stock footage") == "stock" and scene_kind("B-roll") == "stock"
+    assert scene_kind("talking head") == "presenter" and scene_kind("AI generated") == "generated"
+    with pytest.raises(ValueError, match="unknown scene kind"):
+        scene_kind("banana")
+    assert ReviewDecision.parse("make scene 2 stock footage") == ReviewDecision(action="kind", scene=2, kind="stock")
+    assert ReviewDecision.parse("kind 3 presenter") == ReviewDecision(action="kind", scene=3, kind="presenter")
+    with pytest.raises(ValueError, match="unknown scene kind"):
+        ReviewDecision.parse("kind 3 cartoon")
+
+
+# --- conversations through the service -------------------------------------------------------------------
+
+
+async def test_calmer_after_delivery_replans_with_a_calm_tone() -> None:
+    studio = FakeStudio()
+    async with AgentService.open(studio=studio, brain=OfflineDirector()) as svc:
+        tid = await svc.new_thread()
+        await run(svc.send(tid, "a 9 second teaser for a bakery, upbeat"))
+        await run(svc.send(tid, "approve"))
+        events = await run(svc.send(tid, "make it calmer"))
+        assert "didn't understand" not in text(events)
+        review = of(events, "storyboard")[0].review
+        assert review.version == 2
+        brief = (await svc.production(tid)).brief
+        assert brief.tone == "calm" and brief.music_mood == "calm" and "bakery" in brief.goal
+        events = await run(svc.send(tid, "calmer music please"))  # while pending: rejection feedback, understood
+        assert of(events, "storyboard")[0].review.version == 3
+
+
+async def test_over_budget_is_refused_in_chat_then_a_budget_raise_reroutes_without_replanning() -> None:
+    studio = FakeStudio(price_per_shot=2.0)
+    async with AgentService.open(studio=studio, brain=OfflineDirector()) as svc:
+        tid = await svc.new_thread()
+        events = await run(svc.send(tid, "a 9 second teaser for a bakery, $5 budget"))
+        review = of(events, "storyboard")[0].review
+        assert not review.within_budget and review.total_cost_usd == 6.0
+        assert "OVER BUDGET" in review.text()
+        events = await run(svc.send(tid, "approve"))
+        assert "Refused: the estimate $6.00 is over the budget $5.00" in text(events)
+        assert of(events, "video") == [] and studio.renders == {}
+        events = await run(svc.send(tid, "produce it"))
+        refused = [e for e in of(events, "tool") if e.name == "produce_video"]
+        assert refused and not refused[0].ok and "over the budget" in refused[0].text
+        assert "over the budget" in of(events, "message")[-1].text and studio.renders == {}
+        plans = studio.plans
+        events = await run(svc.send(tid, "raise the budget to $10"))
+        assert [e.name for e in of(events, "tool")] == ["update_brief", "select_models", "submit_storyboard"]
+        review = of(events, "storyboard")[0].review
+        assert review.within_budget and review.budget_usd == 10.0 and studio.plans == plans  # re-routed only
+        events = await run(svc.send(tid, "approve"))
+        assert of(events, "video") and dict(studio.renders) == {"s1": 1, "s2": 1, "s3": 1}
+
+
+async def test_scene_kind_in_review_and_in_chat() -> None:
+    studio = FakeStudio()
+    async with AgentService.open(studio=studio, brain=OfflineDirector()) as svc:
+        tid = await svc.new_thread()
+        await run(svc.send(tid, "a 9 second teaser for a bakery"))
+        events = await run(svc.send(tid, "make scene 2 stock footage"))  # typed review decision
+        review = of(events, "storyboard")[0].review
+        assert review.version == 2 and [s.kind for s in review.scenes] == ["generated", "stock", "generated"]
+        said = text(events)
+        assert "Scene 2 is now a stock scene" in said and "No stock library" in said  # honest: none usable here
+        events = await run(svc.resume(tid, ReviewDecision(action="kind", scene=9, kind="presenter")))
+        assert "there is no scene 9" in text(events) and of(events, "storyboard")[0].review.version == 2
+        await run(svc.send(tid, "approve"))
+        events = await run(svc.send(tid, "scenes 1 and 3 should be presenter"))  # after delivery: the tools
+        assert [e.name for e in of(events, "tool")] == ["set_scene_kind", "set_scene_kind", "submit_storyboard"]
+        review = of(events, "storyboard")[0].review
+        assert [s.kind for s in review.scenes] == ["presenter", "stock", "presenter"]
+
+
+async def test_presenter_upload_needs_consent_and_a_real_picture(tmp_path: Any) -> None:
+    photo = tmp_path / "me.png"
+    Image.new("RGB", (200, 240), (200, 120, 90)).save(photo)
+    junk = tmp_path / "me.jpg"
+    junk.write_bytes(b"not a picture at all")
+    async with AgentService.open(studio=FakeStudio(), brain=OfflineDirector()) as svc:
+        tid = await svc.new_thread(user="ana")
+        await run(svc.send(tid, "a 9 second teaser for a bakery"))
+        await run(svc.send(tid, "approve"))
+        events = await run(svc.send(tid, "put me on screen as the presenter", attachments=[str(photo)]))
+        tool = [e for e in of(events, "tool") if e.name == "set_presenter"][0]
+        assert not tool.ok and tool.text.startswith("Refused") and "consent" in tool.text
+        events = await run(svc.send(tid, "use this as presenter. I consent to showing my face in this video.",
+                                    attachments=[str(junk)]))
+        tool = [e for e in of(events, "tool") if e.name == "set_presenter"][0]
+        assert not tool.ok and "not an image or a video" in tool.text
+        events = await run(svc.send(tid, "use this as presenter. I consent to showing my face in this video.",
+                                    attachments=[str(photo)]))
+        assert [e.name for e in of(events, "tool")] == ["set_presenter", "submit_storyboard"]
+        brief = (await svc.production(tid)).brief
+        assert brief.presenter_path == str(photo.resolve())
+        assert brief.presenter_consent.affirmed_by == "ana" and "I consent" in brief.presenter_consent.text
+
+
+def test_honour_pins_keeps_a_downgraded_forced_model() -> None:
+    class Downgrading:
+        """Routes the forced model when the budget allows ($3 per shot), else downgrades to motion."""
+
+        def route(self, brief: Brief, board: Storyboard) -> Storyboard:
+            board = board.model_copy(deep=True)
+            for shot in board.shots:
+                fits = shot.model_override and brief.budget_usd >= 3
+                shot.route = RouteChoice(model_id=shot.model_override if fits else "motion", provider="x",
+                                         est_cost_usd=3.0 if fits else 0.0, downgraded=not fits,
+                                         reason="fits")
+            return board
+
+    brief = Brief(goal="g", budget_usd=1.0)
+    shots = [Shot(id="s1", visual_prompt="p", seconds=3, model_override="veo",
+                  route=RouteChoice(model_id="motion", provider="x", downgraded=True))]
+    board = Storyboard(scenes=[Scene(index=1, narration="n", shots=shots, thumbnail="t.png")])
+    out, notes = honour_pins(Downgrading(), brief, board)
+    assert out.shots[0].route.model_id == "veo" and out.scenes[0].thumbnail == "t.png"
+    assert out.estimated_cost_usd == 3.0 and "over the $1.00 budget" in notes[0]
+    assert "production will be refused" in out.notes[-1]
+    same, none = honour_pins(Downgrading(), brief, out)
+    assert none == [] and same is out
+
+
+# --- the service around the graph ------------------------------------------------------------------------
+
+
+async def test_voices_for_pickers() -> None:
+    class Voiced(FakeStudio):
+        def list_voices(self) -> list[dict[str, Any]]:
+            return [{"id": "piper", "name": "Joe", "engine": "piper", "available": True},
+                    {"id": "espeak", "name": "espeak-ng", "engine": "espeak", "available": False,
+                     "description": "install espeak-ng"}]
+
+    async with AgentService.open(studio=Voiced(), brain=OfflineDirector()) as svc:
+        voices = await svc.voices()
+    assert [v["id"] for v in voices] == ["auto", "piper", "espeak"] and voices[2]["available"] is False
+    async with AgentService.open(studio=FakeStudio(), brain=OfflineDirector()) as svc:
+        assert [v["id"] for v in await svc.voices()] == ["auto"]
+
+
+async def test_repeated_event_ids_are_ignored_after_a_restart() -> None:
+    studio = FakeStudio()
+    async with AgentService.open(studio=studio, brain=OfflineDirector()) as svc:
+        tid = await svc.new_thread()
+        assert of(await run(svc.send(tid, "a 9 second teaser for a bakery", event_id="Ev9")), "storyboard")
+    async with AgentService.open(studio=studio, brain=OfflineDirector()) as svc:  # a new process, same home
+        assert await run(svc.send(tid, "a 9 second teaser for a bakery", event_id="Ev9")) == []
+        assert of(await run(svc.resume(tid, ReviewDecision(action="approve"), event_id="Click1")), "video")
+        assert await run(svc.resume(tid, ReviewDecision(action="approve"), event_id="Click1")) == []
+        assert len([h for h in await svc.history(tid) if h["role"] == "user"]) == 1
+
+
+def test_sync_service_for_callers_that_are_not_async() -> None:
+    studio = FakeStudio()
+    with SyncAgentService.open(studio=studio, brain=OfflineDirector()) as svc:
+        tid = svc.new_thread(origin="script")
+        events = svc.send(tid, "a 9 second teaser for a bakery, square")
+        assert of(events, "storyboard") and svc.pending(tid).version == 1
+        events = svc.resume(tid, "approve")
+        assert of(events, "video")[0].outputs[0].aspect == "1:1"
+        assert svc.production(tid).status == "delivered" and svc.pending(tid) is None
+        assert svc.threads()[0].thread_id == tid and svc.history(tid)[0]["role"] == "user"
+        assert [v["id"] for v in svc.voices()] == ["auto"]
