@@ -1,7 +1,7 @@
 """`reelforge chat`: a terminal conversation with the director through :class:`agent.service.AgentService`.
 
-Storyboards are shown as a table; reply ``approve``, ``edit 3 ...``, ``model 2 ...``, ``regenerate`` or
-``reject ...``. When stdin is not a terminal, each line is one user turn (scriptable); it never approves
+Storyboards are shown as a table; reply ``approve``, ``edit 3 ...``, ``model 2 ...``, ``kind 2 stock``
+(presenter / stock / generated), ``regenerate`` or ``reject ...``. When stdin is not a terminal, each line is one user turn (scriptable); it never approves
 on its own. The output MP4 paths are printed at the end.
 """
 
@@ -31,6 +31,8 @@ def storyboard_table(review: StoryboardReview) -> Table:
         table.add_column(col, overflow="fold")
     for s in review.scenes:
         why = "; ".join(f"{sh.model_id}: {sh.reason}" for sh in s.shots if sh.model_id) or "—"
+        if s.kind != "generated":
+            why = f"({s.kind} scene) {why}"
         table.add_row(str(s.number), f"{s.seconds:.1f}", s.narration, s.visual_prompt, why,
                       f"{s.est_cost_usd:.2f}", s.thumbnail or "")
     return table
