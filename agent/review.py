@@ -21,7 +21,8 @@ class ReviewDecision(BaseModel):
     generated) | regenerate | reject with feedback."""
 
     action: Action
-    scene: int | None = None  # the scene number shown in the review (Scene.index, 1-based)
+    scene: int | None = None  # the scene number shown in the review (Scene.index, 1-based); with
+    # "regenerate": only that scene gets a fresh take (new seed), otherwise the whole plan is redone
     instruction: str = ""
     model_id: str = ""
     kind: str = ""  # for action "kind": presenter | stock | generated
@@ -54,6 +55,9 @@ class ReviewDecision(BaseModel):
             return cls(action="approve")
         if low in {"regenerate", "regen", "replan", "re-plan", "again"}:
             return cls(action="regenerate")
+        m = re.match(r"^(?:regenerate|regen|redo|re-?roll)\s+(?:scene\s+)?#?(\d+)$", low)
+        if m:
+            return cls(action="regenerate", scene=int(m.group(1)))
         m = re.match(r"^(edit|model)\s+(?:scene\s+)?#?(\d+)\s*[:,-]?\s*(.*)$", t, re.IGNORECASE | re.DOTALL)
         if m:
             verb, n, rest = m.group(1).lower(), int(m.group(2)), m.group(3).strip()
@@ -120,7 +124,7 @@ class StoryboardReview(BaseModel):
     within_budget: bool
     notes: list[str] = Field(default_factory=list)  # the router's notes (downgrades, over-budget choices)
     instructions: str = ("approve | edit N <instruction> | model N <model_id> | kind N presenter|stock|generated"
-                         " | regenerate | reject <feedback>")
+                         " | regenerate [N] | reject <feedback>")
 
     @classmethod
     def build(cls, brief: Brief, storyboard: Storyboard) -> StoryboardReview:

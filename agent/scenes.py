@@ -107,3 +107,19 @@ def _specialist_used(studio: Any, shots: list[Any], kind: str) -> bool:
     except Exception:  # noqa: BLE001 - a studio without a registry: judge by the model id
         kinds = {}
     return all(s.route is not None and kinds.get(s.route.model_id, "") == wanted for s in shots)
+
+
+def regenerate_scene(studio: Any, brief: Brief, board: Storyboard, scene: int) -> Storyboard:
+    """A fresh take of one scene: same narration and prompts, new seeds, so its shots (and keyframe) are made
+    again; the other scenes keep their cache keys. The version goes up."""
+    if not any(s.index == scene for s in board.scenes):
+        raise ValueError(f"there is no scene {scene}; scenes are 1–{len(board.scenes)}")
+    new = board.model_copy(deep=True)
+    new.version = board.version + 1
+    for sc in new.scenes:
+        if sc.index == scene:
+            for i, shot in enumerate(sc.shots):
+                shot.seed = (shot.seed + 7919 * new.version + i) % 2**31
+    if hasattr(studio, "thumbnails"):
+        new = studio.thumbnails(brief, new)
+    return new

@@ -3,7 +3,7 @@
 Everything goes through one :class:`agent.service.AgentService` per process (opened lazily on Gradio's event
 loop). Handlers are async generators that fold service events into a :class:`StudioView` and stream the
 components. Named API endpoints (``/send``, ``/approve``, ``/edit_scene``, ``/regenerate``, ``/change_model``,
-``/set_kind``, ``/reject``, ``/threads``, ``/open_thread``, ``/new_video``) make every step scriptable with ``gradio_client``.
+``/regenerate_scene``, ``/set_kind``, ``/reject``, ``/threads``, ``/open_thread``, ``/new_video``) make every step scriptable with ``gradio_client``.
 """
 
 from __future__ import annotations
@@ -228,6 +228,16 @@ class StudioApp:
         async for out in self._decide(view, "↻ Regenerate the storyboard", action="regenerate"):
             yield out
 
+    async def regenerate_scene(self, scene: float | None, view: StudioView) -> AsyncIterator[tuple[Any, ...]]:
+        """A fresh take of one scene (new seed; the other scenes are kept)."""
+        n = int(scene) if scene else None
+        if n is None:
+            view.say("assistant", "⚠ Give the number of the scene to regenerate.")
+            yield self.outputs(view)
+            return
+        async for out in self._decide(view, f"↻ Regenerate scene {n}", action="regenerate", scene=n):
+            yield out
+
     async def change_model(self, scene: float | None, model_id: str, view: StudioView
                            ) -> AsyncIterator[tuple[Any, ...]]:
         """Force a model for one scene."""
@@ -394,6 +404,7 @@ class StudioApp:
                             instruction = gr.Textbox(label="Change this scene", scale=4,
                                                      placeholder="e.g. make it a sunrise over the harbour")
                             edit = gr.Button("Edit scene", scale=1, min_width=110)
+                            regen_scene = gr.Button("Regenerate scene", scale=1, min_width=110)
                         with gr.Row(equal_height=True):
                             model = gr.Dropdown(["motion"], value="motion", label="Model for that scene",
                                                 allow_custom_value=True, scale=4)
@@ -407,7 +418,7 @@ class StudioApp:
                             feedback = gr.Textbox(label="Not right? Tell the director", scale=4,
                                                   placeholder="e.g. shorter, calmer, more about the menu")
                             reject = gr.Button("Reject", variant="stop", scale=1, min_width=110)
-                            regen = gr.Button("Regenerate", scale=1, min_width=110)
+                            regen = gr.Button("Regenerate all", scale=1, min_width=110)
 
             out = [view, chatbot, storyboard, review_panel, model, progress, progress_panel, result_panel,
                    *players, files, qc]
@@ -422,6 +433,7 @@ class StudioApp:
             approve.click(self.approve, [view], api_name="approve", **common).then(**listing)
             edit.click(self.edit_scene, [scene_no, instruction, view], api_name="edit_scene", **common)
             regen.click(self.regenerate, [view], api_name="regenerate", **common)
+            regen_scene.click(self.regenerate_scene, [scene_no, view], api_name="regenerate_scene", **common)
             change.click(self.change_model, [scene_no, model, view], api_name="change_model", **common)
             set_kind.click(self.set_kind, [scene_no, kind, view], api_name="set_kind", **common)
             reject.click(self.reject, [feedback, view], api_name="reject", **common)

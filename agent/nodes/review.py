@@ -62,6 +62,9 @@ async def apply_decision(studio: Any, prod: Production, decision: ReviewDecision
             new, note = await asyncio.to_thread(scenes.set_scene_kind, studio, brief, board, decision.scene,
                                                 decision.kind)
             text = f"Scene {decision.scene} is now a {decision.kind} scene"
+        elif decision.scene is not None:
+            new = await asyncio.to_thread(scenes.regenerate_scene, studio, brief, board, decision.scene)
+            text = f"Scene {decision.scene} will be made again (a fresh take)"
         else:
             new = await asyncio.to_thread(studio.plan, brief, None)
             text = "Storyboard re-planned"

@@ -94,7 +94,7 @@ class FakeStudio:
         emit = on_event or (lambda _e: None)
         clips: dict[str, Asset] = {}
         for shot in storyboard.shots:
-            key = stable_hash(shot.visual_prompt, shot.seconds, shot.route.model_id if shot.route else "")
+            key = stable_hash(shot.visual_prompt, shot.seconds, shot.route.model_id if shot.route else "", shot.seed)
             path = self.settings.store_dir / f"{key}.mp4"
             if not path.is_file():
                 emit(ProgressEvent(stage="clips", shot_id=shot.id, status="generating", percent=0))

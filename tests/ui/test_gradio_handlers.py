@@ -1,0 +1,79 @@
+"""The studio's handlers without a server: the voice picker filled from the service, and the review controls
+for a scene's kind and a fresh take of one scene, driven through the same AgentService as the app."""
+
+from __future__ import annotations
+
+from contextlib import AsyncExitStack
+from typing import Any
+
+from fakes.agent_studio import FakeStudio
+
+from agent.brains.offline import OfflineDirector
+from agent.service import AgentService
+from ui.gradio_app import StudioApp
+from ui.gradio_session import StudioView
+
+
+class Voiced(FakeStudio):
+    def list_voices(self) -> list[dict[str, Any]]:
+        return [{"id": "piper", "name": "Joe (US English, Piper)", "engine": "piper", "available": True},
+                {"id": "espeak", "name": "espeak-ng", "engine": "espeak", "available": False}]
+
+
+class Holder:
+    """Stands in for ServiceHolder: one service over the fake studio."""
+
+    def __init__(self, studio: Any) -> None:
+        self.studio = studio
+        self.stack = AsyncExitStack()
+        self.svc: AgentService | None = None
+
+    async def get(self) -> AgentService:
+        if self.svc is None:
+            self.svc = await self.stack.enter_async_context(AgentService.open(studio=self.studio,
+                                                                              brain=OfflineDirector()))
+        return self.svc
+
+
+async def last(gen: Any) -> tuple[Any, ...]:
+    outs = [out async for out in gen]
+    return outs[-1] if outs else ()
+
+
+async def test_voice_picker_lists_the_studio_voices() -> None:
+    app = StudioApp()
+    app.services = Holder(Voiced())  # type: ignore[assignment]
+    try:
+        update = await app.voices("elevenlabs:abc")
+        assert update["choices"][0] == ("Automatic (best available)", "auto")
+        assert ("Joe (US English, Piper) (piper)", "piper") in update["choices"]
+        assert ("espeak-ng (espeak) — not installed", "espeak") in update["choices"]
+        assert update["choices"][-1] == ("elevenlabs:abc", "elevenlabs:abc") and update["value"] == "elevenlabs:abc"
+    finally:
+        await app.services.stack.aclose()  # type: ignore[attr-defined]
+
+
+async def test_review_controls_set_a_scene_kind_and_regenerate_one_scene() -> None:
+    studio = FakeStudio()
+    app = StudioApp()
+    app.services = Holder(studio)  # type: ignore[assignment]
+    view = StudioView()
+    try:
+        await last(app.send({"text": "a 9 second teaser for a bakery", "files": []}, ["9:16"], 9, 5.0,
+                            "balanced", "auto", "auto", None, False, "", view, None))
+        assert view.review is not None and view.review.version == 1
+        await last(app.set_kind(2, "stock", view))
+        assert view.review.version == 2 and [s.kind for s in view.review.scenes] == ["generated", "stock", "generated"]
+        board = app.outputs(view)[2]
+        assert "stock" in board and ">v2<" in board
+        await last(app.regenerate_scene(None, view))
+        assert "number of the scene" in str(view.chat[-1])
+        await last(app.regenerate_scene(3, view))
+        assert view.review.version == 3
+        await last(app.approve(view))
+        assert view.video is not None and dict(studio.renders) == {"s1": 1, "s2": 1, "s3": 1}
+        prod = await (await app.services.get()).production(view.thread_id)
+        seeds = [s.seed for s in prod.storyboard.shots]
+        assert seeds[0] == seeds[1] == 0 and seeds[2] != 0  # only scene 3 got a fresh take
+    finally:
+        await app.services.stack.aclose()  # type: ignore[attr-defined]
