@@ -29,6 +29,15 @@ from tools.settings import Settings, get_settings
 _STATUS = {"IN_QUEUE": JobStatus.QUEUED, "IN_PROGRESS": JobStatus.RUNNING}
 
 
+def _detail_item(d: Any) -> str:
+    """One validation item as ``type field: msg`` (the field is the last ``loc`` part)."""
+    if not isinstance(d, dict):
+        return str(d)
+    loc = d.get("loc") if isinstance(d.get("loc"), list) else []
+    where = f" {loc[-1]}" if loc and loc[-1] != "body" else ""
+    return f"{d.get('type', '')}{where}: {d.get('msg', '')}"
+
+
 class FalProvider(HttpProvider):
     """Any fal.ai-hosted video model (Kling, Hailuo, Veo, Seedance, Luma, Pika, Wan, LTX)."""
 
@@ -49,8 +58,7 @@ class FalProvider(HttpProvider):
         except (ValueError, AttributeError):
             detail = None
         if isinstance(detail, list):
-            detail = "; ".join(f"{d.get('type', '')}: {d.get('msg', '')}" if isinstance(d, dict) else str(d)
-                               for d in detail)[:400]
+            detail = "; ".join(_detail_item(d) for d in detail)[:400]
         return default_error(self.name, resp, str(detail) if detail else None)
 
     def headers(self) -> dict[str, str]:
@@ -62,11 +70,15 @@ class FalProvider(HttpProvider):
         if not req.gateway_model:
             raise ProviderError(self.name, "invalid", f"no fal model id for {req.model_id or req.shot_id}")
         self.check_request(req)
-        body = await self.json("POST", f"/{req.gateway_model.strip('/')}", json=build_input(req, self.name))
+        return await self.enqueue(req.gateway_model, build_input(req, self.name))
+
+    async def enqueue(self, model: str, payload: dict[str, Any]) -> Job:
+        """``POST queue.fal.run/<model>`` with the model input; the job keeps the returned status/response URLs."""
+        body = await self.json("POST", f"/{model.strip('/')}", json=payload)
         if not isinstance(body, dict) or not body.get("request_id"):
             raise ProviderError(self.name, "provider", "submit answer has no request_id")
         rid = str(body["request_id"])
-        owner_app = "/".join(req.gateway_model.strip("/").split("/")[:2])
+        owner_app = "/".join(model.strip("/").split("/")[:2])
         data = {
             "status_url": body.get("status_url") or self.url(f"/{owner_app}/requests/{rid}/status"),
             "response_url": body.get("response_url") or self.url(f"/{owner_app}/requests/{rid}"),
