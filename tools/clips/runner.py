@@ -281,8 +281,14 @@ async def generate_shot(shot: Shot, brief: Brief, registry: Registry, store: Ass
         if spec.kind != "avatar" or narration_audio is None:
             return None
         if not audio:
-            got = narration_audio(shot)
-            audio.append(await got if inspect.isawaitable(got) else got)
+            from tools.media import MediaError
+
+            try:
+                got = narration_audio(shot)
+                audio.append(await got if inspect.isawaitable(got) else got)
+            except (MediaError, OSError) as exc:  # no audio: the avatar speaks the words with its own voice
+                reasons.append(f"narration audio unavailable ({type(exc).__name__})")
+                audio.append(None)
         return audio[0]
 
     for i, model_id in enumerate(chain):
