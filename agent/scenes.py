@@ -88,7 +88,7 @@ def set_scene_kind(studio: Any, brief: Brief, board: Storyboard, scene: int, kin
     new, pins = honour_pins(studio, brief, new)
     routed = next(s for s in new.scenes if s.index == scene).shots
     models = ", ".join(dict.fromkeys(s.route.model_id for s in routed if s.route)) or "—"
-    note = f"Scene {scene} is now {kind} ({models})."
+    note = f"Scene {scene} is now a {kind} scene ({models})."
     if kind != "generated" and not _specialist_used(studio, routed, kind):
         source = "stock library (Pexels, Pixabay, Openverse)" if kind == "stock" else "avatar service"
         note += f" No {source} is usable now, so it is made by {models} instead."
@@ -123,3 +123,35 @@ def regenerate_scene(studio: Any, brief: Brief, board: Storyboard, scene: int) -
     if hasattr(studio, "thumbnails"):
         new = studio.thumbnails(brief, new)
     return new
+
+
+def remember(choices: dict[str, dict[str, str]], scene: int, **choice: str) -> None:
+    """Record what the user chose for a scene (kind or model), so a re-plan keeps it. A kind drops the model."""
+    entry = choices.setdefault(str(scene), {})
+    if "kind" in choice:
+        entry.pop("model", None)
+    entry.update(choice)
+
+
+def reapply(studio: Any, brief: Brief, board: Storyboard, choices: dict[str, dict[str, str]]
+            ) -> tuple[Storyboard, list[str]]:
+    """After a re-plan: give scenes the kinds and models the user chose before (where the scene still
+    exists) and re-route. Returns the storyboard and one line per kept choice."""
+    if not choices or not hasattr(studio, "route"):
+        return board, []
+    new = board.model_copy(deep=True)
+    kept: list[str] = []
+    for sc in new.scenes:
+        choice = choices.get(str(sc.index))
+        if not choice:
+            continue
+        for shot in sc.shots:
+            if choice.get("kind"):
+                shot.kind = choice["kind"]  # type: ignore[assignment]
+            if choice.get("model"):
+                shot.model_override = choice["model"]
+        kept.append(f"scene {sc.index}: " + ", ".join(v for v in (choice.get("kind"), choice.get("model")) if v))
+    if not kept:
+        return board, []
+    routed, pins = honour_pins(studio, brief, studio.route(brief, new))
+    return routed, [f"kept your choices ({'; '.join(kept)})", *pins]

@@ -47,6 +47,7 @@ class Production(BaseModel):
     manifest_path: str | None = None
     qc_summary: str = ""
     cost: Cost = Field(default_factory=Cost)
+    scene_choices: dict[str, dict[str, str]] = Field(default_factory=dict)  # "2": {"kind": "stock", "model": ...}
     feedback: str = ""  # the last rejection's feedback
     error: str = ""
 

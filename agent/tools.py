@@ -184,8 +184,9 @@ async def plan_scenes(ctx: Ctx) -> str:
     """Plan scenes and shots for the current brief and pick a model for every shot (with thumbnails)."""
     brief = ctx.brief()
     board = await asyncio.to_thread(ctx.studio.plan, brief, _source_doc(ctx))
+    board, kept = await asyncio.to_thread(scenes.reapply, ctx.studio, brief, board, ctx.production.scene_choices)
     _set_storyboard(ctx, board)
-    return storyboard_summary(ctx)
+    return storyboard_summary(ctx) + "".join(f"\nNote: {k}" for k in kept)
 
 
 @tool
@@ -204,6 +205,7 @@ async def select_models(ctx: Ctx, scene: int | None = None, model_id: str | None
             raise ValueError("give the scene number whose model should change")
         new, warning = await asyncio.to_thread(scenes.change_model, ctx.studio, brief, board, scene, model_id)
         _set_storyboard(ctx, new)
+        scenes.remember(ctx.production.scene_choices, scene, model=model_id)
     elif preference or reroute:
         if preference:
             if preference not in PREFERENCES:
@@ -227,6 +229,7 @@ async def set_scene_kind(scene: int, kind: str, ctx: Ctx) -> str:
         raise ValueError("there is no storyboard yet; call plan_scenes first")
     new, note = await asyncio.to_thread(scenes.set_scene_kind, ctx.studio, brief, board, scene, kind)
     _set_storyboard(ctx, new)
+    scenes.remember(ctx.production.scene_choices, scene, kind=scenes.scene_kind(kind))
     return note + "\n" + storyboard_summary(ctx)
 
 

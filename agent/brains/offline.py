@@ -241,7 +241,9 @@ def _after_tools(messages: list[BaseMessage], n: int) -> AIMessage:
         return AIMessage(f"Here's the brief: {summary}. Planning the scenes now.",
                          tool_calls=[_call("plan_scenes", {}, n)])
     if done.name == "plan_scenes":
-        return AIMessage("", tool_calls=[_call("select_models", {}, n)])
+        notes = " ".join(ln.removeprefix("Note: ").capitalize() + "." for ln in obs.splitlines()
+                         if ln.startswith("Note: "))
+        return AIMessage(notes, tool_calls=[_call("select_models", {}, n)])
     if done.name == "select_models":
         choices = [ln for ln in obs.splitlines() if ln.startswith(("Scene ", "Warning: "))]
         text = "Model choices:\n" + "\n".join(choices) if choices else obs

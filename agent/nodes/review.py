@@ -58,16 +58,19 @@ async def apply_decision(studio: Any, prod: Production, decision: ReviewDecision
             new, note = await asyncio.to_thread(scenes.change_model, studio, brief, board, decision.scene,
                                                 decision.model_id)
             text = f"Scene {decision.scene} now uses {decision.model_id}"
+            scenes.remember(prod.scene_choices, decision.scene, model=decision.model_id)
         elif decision.action == "kind":
             new, note = await asyncio.to_thread(scenes.set_scene_kind, studio, brief, board, decision.scene,
                                                 decision.kind)
-            text = f"Scene {decision.scene} is now a {decision.kind} scene"
+            text, note = note.rstrip("."), ""
+            scenes.remember(prod.scene_choices, decision.scene, kind=decision.kind)
         elif decision.scene is not None:
             new = await asyncio.to_thread(scenes.regenerate_scene, studio, brief, board, decision.scene)
             text = f"Scene {decision.scene} will be made again (a fresh take)"
         else:
             new = await asyncio.to_thread(studio.plan, brief, None)
-            text = "Storyboard re-planned"
+            new, kept = await asyncio.to_thread(scenes.reapply, studio, brief, new, prod.scene_choices)
+            text = "Storyboard re-planned" + (f" ({'; '.join(kept)})" if kept else "")
     except (ValueError, KeyError) as exc:
         prod.status = "review_requested"
         return {"production": prod, "messages": [AIMessage(f"I couldn't do that: {exc}. The storyboard is unchanged.")]}
@@ -79,7 +82,6 @@ async def apply_decision(studio: Any, prod: Production, decision: ReviewDecision
     if new.estimated_cost_usd > brief.budget_usd + 1e-9:
         over = (f" That is over the ${brief.budget_usd:.2f} budget: approving it will be refused until the budget"
                 " is raised or a cheaper model is chosen.")
-    extra = f" {note}" if note and decision.action == "kind" else ""
     return {"production": prod, "messages": [AIMessage(
-        f"{text}: storyboard v{new.version}, estimate ${new.estimated_cost_usd:.2f}.{over}{extra} "
+        f"{text}: storyboard v{new.version}, estimate ${new.estimated_cost_usd:.2f}.{over} "
         "Please review it again.")]}

@@ -132,6 +132,11 @@ async def test_scene_kind_in_review_and_in_chat() -> None:
         assert [e.name for e in of(events, "tool")] == ["set_scene_kind", "set_scene_kind", "submit_storyboard"]
         review = of(events, "storyboard")[0].review
         assert [s.kind for s in review.scenes] == ["presenter", "stock", "presenter"]
+        events = await run(svc.send(tid, "reject calmer please"))  # a re-plan keeps the user's scene kinds
+        assert "Kept your choices (scene 1: presenter; scene 2: stock; scene 3: presenter)" in text(events)
+        review = of(events, "storyboard")[0].review
+        assert [s.kind for s in review.scenes] == ["presenter", "stock", "presenter"]
+        assert (await svc.production(tid)).brief.tone == "calm"
 
 
 async def test_presenter_upload_needs_consent_and_a_real_picture(tmp_path: Any) -> None:

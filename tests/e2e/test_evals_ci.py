@@ -17,7 +17,7 @@ def test_every_bundled_scenario_loads_and_the_ci_subset_is_small() -> None:
     every = load_scenarios()
     ci = load_scenarios(tags=["ci"])
     assert len(every) >= 20
-    assert 6 <= len(ci) <= 10
+    assert 6 <= len(ci) <= 12  # the subset stays well under 5 minutes (most never produce a video)
     assert all(s.turns for s in every)
 
 
