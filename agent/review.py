@@ -75,6 +75,27 @@ class ReviewDecision(BaseModel):
         return cls(action="reject", feedback=t)
 
 
+SCENE_KIND_ONLY = re.compile(
+    r"^(?:please\s+)?(?:(?:make|set|turn|change|use)\s+(?:it|this|this scene)?\s*(?:to|into|as|a|an)?\s*)?"
+    r"(stock(?: footage| photos?)?|b-?roll|real footage|presenter|avatar|talking head|(?:ai[- ])?generated)"
+    r"(?:\s+(?:scene|shot|footage|video))?\s*(?:please)?[.!]?$", re.IGNORECASE)
+FRESH_TAKE = re.compile(r"^(?:please\s+)?(?:regenerate(?: it)?|re-?roll|redo(?: it)?|(?:a |another )?(?:fresh|new|different) "
+                        r"(?:take|version|shot)|try (?:it )?again)\s*(?:please)?[.!]?$", re.IGNORECASE)
+
+
+def scene_decision(scene: int, text: str) -> ReviewDecision:
+    """What a change request for one scene means (e.g. from a form with a scene picker and a text box):
+    a kind ("stock footage", "presenter"), a fresh take ("regenerate"), a model ("model veo-3-1") or an edit."""
+    t = text.strip()
+    if m := SCENE_KIND_ONLY.match(t):
+        return ReviewDecision(action="kind", scene=scene, kind=m.group(1))
+    if FRESH_TAKE.match(t):
+        return ReviewDecision(action="regenerate", scene=scene)
+    if m := re.match(r"^(?:use\s+)?(?:the\s+)?model\s+([\w.:/-]+)\s*$", t, re.IGNORECASE):
+        return ReviewDecision(action="model", scene=scene, model_id=m.group(1))
+    return ReviewDecision(action="edit", scene=scene, instruction=t)
+
+
 class ShotReview(BaseModel):
     id: str
     kind: str = "generated"  # generated | stock | presenter

@@ -20,7 +20,7 @@ from typing import Any
 from slack_bolt import Ack, App, BoltContext, BoltRequest
 from slack_sdk import WebClient
 
-from agent.review import ReviewDecision
+from agent.review import ReviewDecision, scene_decision
 from tools.settings import Settings
 from ui.slack_blocks import APPROVE, CHANGES, CHANGES_MODAL, changes_modal, modal_answer, read_value
 from ui.slack_bridge import SlackBridge
@@ -130,8 +130,7 @@ class SlackBot:
         scene, text = modal_answer(view["state"]["values"])
         if not text:
             return
-        decision = (ReviewDecision(action="edit", scene=scene, instruction=text) if scene
-                    else ReviewDecision(action="reject", feedback=text))
+        decision = scene_decision(scene, text) if scene else ReviewDecision(action="reject", feedback=text)
         place = SlackPlace(meta["team"], meta["channel"], meta["thread_ts"])
         self.bridge.decide(place, body["user"]["id"], decision, int(meta["v"]), message_ts=meta["message_ts"])
 

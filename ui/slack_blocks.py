@@ -81,7 +81,8 @@ def storyboard_blocks(review: StoryboardReview, thread_id: str, *, thumbnails: M
         {"type": "button", "action_id": CHANGES, "text": _plain("Request changes"), "value": value},
     ]})
     blocks.append({"type": "context", "elements": [_mrkdwn(
-        "Or reply in this thread: `approve`, `edit 3 make it a drone shot`, `model 2 <model>`, `regenerate`, "
+        "Or reply in this thread: `approve`, `edit 3 make it a drone shot`, `model 2 <model>`, "
+        "`make scene 2 stock footage` (or presenter / generated), `regenerate 2`, `regenerate`, "
         "`reject <what to change>`")]})
     return blocks
 
@@ -100,7 +101,8 @@ def changes_modal(value: str, private_metadata: str) -> Block:
                 "initial_option": options[1] if len(options) > 1 else options[0]}},
             {"type": "input", "block_id": INSTRUCTION_INPUT[0], "label": _plain("What should change?"),
              "element": {"type": "plain_text_input", "action_id": INSTRUCTION_INPUT[1], "multiline": True,
-                         "placeholder": _plain("e.g. make it a drone shot at sunrise")}},
+                         "placeholder": _plain("e.g. make it a drone shot at sunrise · stock footage · "
+                                               "presenter · regenerate · model veo-3-1")}},
         ],
     }
 

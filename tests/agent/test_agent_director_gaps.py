@@ -13,7 +13,7 @@ from PIL import Image
 
 from agent.brains.offline import OfflineDirector, decide
 from agent.brains.parse import parse_request
-from agent.review import ReviewDecision
+from agent.review import ReviewDecision, scene_decision
 from agent.scenes import honour_pins, scene_kind
 from agent.service import AgentService
 from agent.sync import SyncAgentService
@@ -70,6 +70,12 @@ def test_scene_kind_words() -> None:
     assert ReviewDecision.parse("kind 3 presenter") == ReviewDecision(action="kind", scene=3, kind="presenter")
     with pytest.raises(ValueError, match="unknown scene kind"):
         ReviewDecision.parse("kind 3 cartoon")
+    assert ReviewDecision.parse("regenerate 2") == ReviewDecision(action="regenerate", scene=2)
+    # a change request for one scene (Slack's modal): kind, fresh take, model or an edit
+    assert scene_decision(2, "stock footage") == ReviewDecision(action="kind", scene=2, kind="stock")
+    assert scene_decision(2, "a fresh take") == ReviewDecision(action="regenerate", scene=2)
+    assert scene_decision(2, "model veo-3-1") == ReviewDecision(action="model", scene=2, model_id="veo-3-1")
+    assert scene_decision(2, "make it a drone shot").action == "edit"
 
 
 # --- conversations through the service -------------------------------------------------------------------
