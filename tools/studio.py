@@ -175,10 +175,15 @@ class Studio:
         voice_task = asyncio.ensure_future(asyncio.to_thread(self._narrate, brief, storyboard, emit))
 
         async def narration_audio(shot: Any) -> Any:  # an avatar presenter lip-syncs its scene's narration
-            from tools.clips.runner import shot_narration
+            from tools.clips.runner import presenter_windows, shot_narration
 
             narrations = await asyncio.shield(voice_task)
-            return await asyncio.to_thread(shot_narration, storyboard, narrations, shot.id, self.store)
+            target = None if brief.source_kind == "script" else brief.duration_s  # as in assemble()
+            windows = presenter_windows(storyboard, narrations, brief, fps=self.settings.fps, target_s=target)
+            if shot.id not in windows:
+                return None
+            return await asyncio.to_thread(shot_narration, storyboard, narrations, shot.id, self.store,
+                                           window=windows[shot.id])
 
         clips_task = generate_all(storyboard.shots, brief, self.registry, self.store, self.settings,
                                   on_event=clip_event, aspect=brief.aspects[0], narration_audio=narration_audio)

@@ -19,7 +19,7 @@ from PIL import Image
 from tools.clips.did import DIDProvider
 from tools.clips.heygen import HeyGenProvider
 from tools.clips.registry import Registry
-from tools.clips.runner import generate_shot, shot_narration
+from tools.clips.runner import generate_shot, presenter_windows, shot_narration
 from tools.media import probe, run_ffmpeg
 from tools.production import (
     Asset,
@@ -206,4 +206,31 @@ async def test_studio_produce_hands_its_narration_to_the_avatar(board, heygen_en
     clip = assets.clips["s1.1"]
     assert clip.provenance.model == "heygen-avatar-iv" and not clip.provenance.fell_back
     upload = next(r for r in heygen_env.requests if r.path == "/v3/assets")
-    assert Path(assets.narrations[0].asset.path).read_bytes() in upload.body
+    brief = Brief(goal="bees", aspects=["9:16"], music_mood="none")
+    window = presenter_windows(one, assets.narrations, brief, fps=get_settings().fps, target_s=brief.duration_s)
+    lead, t0, t1 = window["s1.1"]
+    assert lead > 0 and t0 == 0  # the voice starts after the scene's first frame: the avatar waits as long
+    sent = shot_narration(one, assets.narrations, "s1.1", studio.store, window=window["s1.1"])
+    assert sent.read_bytes() in upload.body
+    assert probe(sent).duration_s == pytest.approx(lead + t1 - t0, abs=0.06)
+
+
+def test_presenter_windows_match_where_assembly_puts_the_voice(board):
+    from tools.assembly import build_timeline
+
+    sb, narrs = board
+    brief = Brief(goal="bees", aspects=["9:16"])
+    for target in (None, 20.0):
+        win = presenter_windows(sb, narrs, brief, fps=30, target_s=target)
+        assert set(win) == {"s1.1", "s2.2"}
+        clips = {s.id: Asset(key=s.id, kind="clip", path=f"{s.id}.mp4", provenance=Provenance(source="t", model="t"))
+                 for s in sb.shots}
+        tl = build_timeline(sb, clips, narrs, None, brief, fps=30, target_s=target)
+        clip = {c.shot_id: c for c in tl.clips}
+        for sid, placed in (("s1.1", tl.narration[0]), ("s2.2", tl.narration[1])):
+            lead, t0, t1 = win[sid]
+            # the clip's first spoken sample is the narration at t0, heard at clip start + lead
+            assert clip[sid].start + lead == pytest.approx(placed.start + t0, abs=1e-3)
+            assert t1 == pytest.approx(min(placed.duration, clip[sid].start + clip[sid].duration - placed.start),
+                                       abs=1e-3)
+        assert win["s2.2"][0] == 0 and win["s2.2"][1] > 0  # the second shot joins mid-scene: no silence, a cut

@@ -127,13 +127,49 @@ def _avatar_params(shot: Shot, brief: Brief, params: dict[str, Any], image_path:
     return image_path, params
 
 
+def presenter_windows(storyboard: Storyboard, narrations: list[Narration], brief: Brief, *, fps: int,
+                      target_s: float | None) -> dict[str, tuple[float, float, float]]:
+    """For each presenter shot, what the viewer hears while it is on screen, as assembly will place it:
+    ``(lead_s, start_s, end_s)`` = seconds of silence before the voice starts in the clip, then the span of
+    its scene's narration file that plays over the rest of the clip.
+
+    Assembly starts a scene's narration a paced pause after the scene's first frame, shares the scene
+    among its shots by planned length and starts a clip early for a crossfade; an avatar clip made from
+    this window moves its lips exactly with the voice. ``target_s`` as given to ``build_timeline``.
+    """
+    from tools.assembly import build_timeline
+
+    dummy = {s.id: Asset(key=f"lead-{s.id}", kind="clip", path=f"{s.id}.mp4",
+                         provenance=Provenance(source="plan", model="plan")) for s in storyboard.shots}
+    timeline = build_timeline(storyboard, dummy, narrations, None, brief, fps=fps, target_s=target_s)
+    clips = {c.shot_id: c for c in timeline.clips}
+    placed = iter(timeline.narration)
+    out: dict[str, tuple[float, float, float]] = {}
+    for i, scene in enumerate(storyboard.scenes):
+        narr = narrations[i] if i < len(narrations) and narrations[i].duration_s > 0 else None
+        if narr is None:
+            continue
+        voice_at = next(placed).start
+        for shot in scene.shots:
+            if shot.kind != "presenter":
+                continue
+            clip = clips[shot.id]
+            start = max(0.0, clip.start - voice_at)
+            end = min(narr.duration_s, clip.start + clip.duration - voice_at)
+            if end - start >= 0.2:
+                out[shot.id] = (round(max(0.0, voice_at - clip.start), 3), round(start, 3), round(end, 3))
+    return out
+
+
 def shot_narration(storyboard: Storyboard, narrations: list[Narration], shot_id: str,
-                   store: AssetStore) -> Path | None:
+                   store: AssetStore, *, window: tuple[float, float, float] | None = None) -> Path | None:
     """The part of its scene's narration spoken over ``shot_id`` (the whole file for a one-shot scene).
 
     ``narrations[i]`` belongs to ``storyboard.scenes[i]`` (as for assembly). The cut follows the shots'
     narration spans when their words line up with the word timings, else the shots' share of the scene's
-    planned seconds; cuts fall midway between words. Returns None for a shot with nothing spoken over it.
+    planned seconds; cuts fall midway between words. With ``window`` = ``(lead_s, start_s, end_s)`` from
+    :func:`presenter_windows` it is exactly what plays over the shot, after ``lead_s`` of silence.
+    Returns None for a shot with nothing spoken over it.
     """
     for i, scene in enumerate(storyboard.scenes):
         ids = [s.id for s in scene.shots]
@@ -142,18 +178,23 @@ def shot_narration(storyboard: Storyboard, narrations: list[Narration], shot_id:
         if i >= len(narrations) or narrations[i].duration_s <= 0 or not Path(narrations[i].asset.path).is_file():
             return None
         narr, j = narrations[i], ids.index(shot_id)
-        if len(ids) == 1:
+        lead = 0.0
+        if window is not None:
+            lead, t0, t1 = round(max(0.0, window[0]), 3), max(0.0, window[1]), min(narr.duration_s, window[2])
+        elif len(ids) == 1:
             return Path(narr.asset.path)
-        t0, t1 = _span(scene.shots, j, narr)
+        else:
+            t0, t1 = _span(scene.shots, j, narr)
         if t1 - t0 < 0.2:
             return None
         from tools.media import run_ffmpeg
 
-        key = store.key("narration-slice", _file_hash(narr.asset.path), round(t0, 3), round(t1, 3))
+        key = store.key("narration-slice", _file_hash(narr.asset.path), round(t0, 3), round(t1, 3), lead)
         out = store.path_for(key, ".wav")
         if not out.is_file():
             tmp = store.scratch(".wav")
-            run_ffmpeg(["-ss", f"{t0:.3f}", "-t", f"{t1 - t0:.3f}", "-i", narr.asset.path, "-vn", "-ac", "1",
+            delay = ["-af", f"adelay={round(lead * 1000)}:all=1"] if lead >= 0.001 else []
+            run_ffmpeg(["-ss", f"{t0:.3f}", "-t", f"{t1 - t0:.3f}", "-i", narr.asset.path, "-vn", *delay, "-ac", "1",
                         "-ar", "48000", "-c:a", "pcm_s16le", str(tmp)], what="narration slice")
             tmp.replace(out)
         return out
