@@ -250,3 +250,31 @@ def test_presenter_shots_route_by_the_users_upload(monkeypatch, tmp_path):
     (Path(s.home) / "models.toml").write_text('[models.heygen-avatar-iv.gateways.direct.params]\navatar_id = "a1"\n')
     stock = route(b, Brief(goal="g", aspects=["9:16"], budget_usd=100), Registry.load(s), s).shots[0].route
     assert stock.model_id == "heygen-avatar-iv"
+
+
+@hsettings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(case=case_st, pins=st.lists(st.sampled_from([None, "premium", "mid", "budget"]), min_size=6, max_size=6))
+def test_router_properties_with_forced_models(case, pins, monkeypatch):
+    from tools.routing import budget_check
+
+    shots, budget, pref, aspect, keys = case
+    monkeypatch.setenv("KEY_A", "x")
+    s = get_settings()
+    reg = Registry.from_dict(RAW)
+    brief = Brief(goal="g", budget_usd=budget, preference=pref, aspects=[aspect])
+    sb = _case_board(shots)
+    for shot, pin in zip(sb.shots, pins, strict=False):
+        shot.model_override = pin
+    out = route_storyboard(sb, brief, reg, s)
+    for shot in out.shots:  # a usable forced model is always kept
+        pin = shot.model_override
+        if pin and reg.get(pin).supports_aspect(aspect):
+            assert shot.route.model_id == pin and not shot.route.downgraded
+    check = budget_check(out, brief)
+    assert check.total_usd == pytest.approx(out.estimated_cost_usd)
+    if check.over:  # only forced models can be why, and every other shot is already free
+        assert check.forced_over and any(n.startswith("Router: over budget:") for n in out.notes)
+        assert all(sh.route.est_cost_usd == 0 for sh in out.shots if not sh.model_override)
+    else:
+        assert not any(n.startswith("Router: over budget:") for n in out.notes)
+    assert route_storyboard(sb, brief, reg, s).model_dump() == out.model_dump()
