@@ -91,7 +91,7 @@ def _after_user(messages: list[BaseMessage], text: str, n: int) -> AIMessage:
         intro = "Understood — I'll revise the storyboard" + (f" ({feedback})." if feedback else ".")
         if not args:
             return AIMessage(intro, tool_calls=[_call("plan_scenes", {}, n)])
-        return AIMessage(intro, tool_calls=[_call("update_brief", args, n)])
+        return AIMessage(intro, tool_calls=_brief_calls(args, n))
     if clone := _clone_call(text, n):
         return clone
     if presenter := _presenter_call(text, n):
@@ -108,7 +108,7 @@ def _after_user(messages: list[BaseMessage], text: str, n: int) -> AIMessage:
         if req.urls or req.documents:
             return _read_first(req, n)
         if args:
-            return AIMessage(_caveats(req, "Updating the brief."), tool_calls=[_call("update_brief", args, n)])
+            return AIMessage(_caveats(req, "Updating the brief."), tool_calls=_brief_calls(args, n))
         return AIMessage(_caveats(req, HELP) if req.caveats else HELP)
     joined = ". ".join(_humans_since_brief(messages))
     req = parse_request(joined)
@@ -132,6 +132,17 @@ def _clone_call(text: str, n: int) -> AIMessage | None:
     consent = " ".join(s.strip() for s in re.split(r"(?<=[.!?])\s+", body) if CONSENT.search(s))
     args = {"sample_path": req.audio[0], "name": "my voice", "consent": consent}
     return AIMessage("Checking the voice sample first.", tool_calls=[_call("clone_voice", args, n)])
+
+
+def _brief_calls(args: dict[str, Any], n: int) -> list[dict[str, Any]]:
+    """An existing brief's changes: a voice goes through select_voice (checked against the voices usable
+    now), the rest through update_brief."""
+    args = dict(args)
+    voice = args.pop("voice", None)
+    calls = [_call("update_brief", args, n)] if args else []
+    if voice:
+        calls.append(_call("select_voice", {"voice": voice}, n + 1))
+    return calls
 
 
 def _scene_kind_calls(text: str, messages: list[BaseMessage], n: int) -> AIMessage | None:
@@ -211,6 +222,17 @@ def _reroute_only(messages: list[BaseMessage]) -> bool:
     return bool(args) and args <= {"budget_usd", "preference"}
 
 
+def _sound_only(messages: list[BaseMessage]) -> bool:
+    """The last changes touched only the voice, music or captions of an existing storyboard: no re-plan."""
+    if not _had_success(messages, "plan_scenes"):
+        return False
+    call = next((m for m in reversed(messages) if isinstance(m, AIMessage) and m.tool_calls), None)
+    if call is None or not {c["name"] for c in call.tool_calls} <= {"update_brief", "select_voice", "select_music"}:
+        return False
+    args = {k for c in call.tool_calls if c["name"] == "update_brief" for k in c["args"]}
+    return args <= {"voice", "music_mood", "captions"}
+
+
 def _after_tools(messages: list[BaseMessage], n: int) -> AIMessage:
     results: list[ToolMessage] = []
     for m in reversed(messages):
@@ -225,6 +247,10 @@ def _after_tools(messages: list[BaseMessage], n: int) -> AIMessage:
     obs = str(done.content)
     if done.name == "read_source":
         return AIMessage(obs, tool_calls=[_call("update_brief", _request_args(messages), n)])
+    if done.name in ("update_brief", "select_voice", "select_music") and _sound_only(messages):
+        summary = " ".join(str(r.content).removeprefix("Brief: ") for r in results if r.name != "update_brief")
+        return AIMessage((summary + " " if summary else "") + "The scenes stay as they are; sending the storyboard "
+                         "for your review.", tool_calls=[_call("submit_storyboard", {}, n)])
     if done.name == "update_brief" and _reroute_only(messages):
         return AIMessage(f"{obs.removeprefix('Brief: ')}. Re-routing the storyboard for the new budget.",
                          tool_calls=[_call("select_models", {"reroute": True}, n)])

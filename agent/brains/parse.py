@@ -143,6 +143,11 @@ def parse_request(text: str) -> ParsedRequest:
         p["preference"] = "cheap"
     elif re.search(r"\b(best|high|highest|top|premium)[- ]quality\b|\bpremium\b", low):
         p["preference"] = "quality"
+    if m := (re.search(r"\b(elevenlabs:[\w-]+)", body, re.IGNORECASE)
+             or re.search(r"\b(piper|espeak(?:-ng)?|automatic|auto)\s+(?:voice|narrator|narration)\b", low)
+             or re.search(r"\b(?:voice|narrator)\s*(?:to|:|=|is)?\s*(piper|espeak(?:-ng)?|auto)\b", low)):
+        voice = m.group(1)
+        p["voice"] = {"espeak-ng": "espeak", "automatic": "auto"}.get(voice.lower(), voice)
     if re.search(r"\b(no|without)\s+music\b", low):
         p["music_mood"] = "none"
     if re.search(r"\b(no|without)\s+(captions|subtitles)\b", low):
@@ -151,11 +156,12 @@ def parse_request(text: str) -> ParsedRequest:
         req.caveats.append("I can't post to social networks; I'll give you the finished files to upload.")
     if m := re.search(r"\b(" + "|".join(KIND_NOUNS) + r")s?\b", low):
         req.kind_noun = m.group(1)
-    words = [w for w in re.findall(r"[a-z']+", low) if w not in FILLER and len(w) > 2]
+    words = [w for w in re.findall(r"[a-z']+", re.sub(r"elevenlabs:[\w-]+", " ", low)) if w not in FILLER and len(w) > 2]
     recognised = {*ASPECT_WORDS, *PLATFORMS, *LANGUAGES, *(w for ws in MOOD_WORDS.values() for w in ws),
                   *KIND_NOUNS, *SOURCE_WORDS, "second", "seconds", "secs", "minute", "minutes", "budget", "dollars",
                   "music", "captions", "subtitles", "cheap", "quality", "long", "format", "more", "less", "bit",
-                  "little", "much", "way", "lot", "tone", "mood", "soundtrack", "song", "track", "background"}
+                  "little", "much", "way", "lot", "tone", "mood", "soundtrack", "song", "track", "background", "voice",
+                  "narrator", "narration", "narrate", "narrated", "piper", "espeak", "automatic", "auto", "elevenlabs", "use"}
     req.content_words = len([w for w in words if w not in recognised])
     cleaned = _strip_source_words(_strip_format_words(body)) if (req.urls or req.documents) else _strip_format_words(body)
     if SUBJECT.search(cleaned) or req.content_words >= 2:

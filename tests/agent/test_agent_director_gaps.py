@@ -93,8 +93,32 @@ async def test_calmer_after_delivery_replans_with_a_calm_tone() -> None:
         assert review.version == 2
         brief = (await svc.production(tid)).brief
         assert brief.tone == "calm" and brief.music_mood == "calm" and "bakery" in brief.goal
+        plans = studio.plans
         events = await run(svc.send(tid, "calmer music please"))  # while pending: rejection feedback, understood
-        assert of(events, "storyboard")[0].review.version == 3
+        assert of(events, "storyboard")[0].review.version == 2 and studio.plans == plans  # sound only: no re-plan
+        brief = (await svc.production(tid)).brief
+        assert brief.music_mood == "calm" and brief.tone == "calm"
+
+
+async def test_voice_follow_up_is_checked_against_the_voices_and_keeps_the_scenes() -> None:
+    class Voiced(FakeStudio):
+        def list_voices(self) -> list[dict[str, Any]]:
+            return [{"id": "piper", "name": "Joe"}, {"id": "espeak", "name": "espeak-ng"}]
+
+    studio = Voiced()
+    async with AgentService.open(studio=studio, brain=OfflineDirector()) as svc:
+        tid = await svc.new_thread()
+        await run(svc.send(tid, "a 9 second teaser for a bakery"))
+        await run(svc.send(tid, "approve"))
+        plans = studio.plans
+        events = await run(svc.send(tid, "use the espeak voice"))
+        assert [e.name for e in of(events, "tool")] == ["select_voice", "submit_storyboard"]
+        assert of(events, "storyboard")[0].review.version == 1 and studio.plans == plans
+        assert (await svc.production(tid)).brief.voice == "espeak"
+        events = await run(svc.send(tid, "reject narrate with elevenlabs:nope"))
+        tool = [e for e in of(events, "tool") if e.name == "select_voice"][0]
+        assert not tool.ok and "unknown voice 'elevenlabs:nope'" in tool.text
+        assert "I couldn't do that" in of(events, "message")[-1].text
 
 
 async def test_over_budget_is_refused_in_chat_then_a_budget_raise_reroutes_without_replanning() -> None:
