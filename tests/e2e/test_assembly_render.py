@@ -194,3 +194,38 @@ def test_ducking_lowers_music_under_speech_and_loudness_is_measured(media, tmp_p
     report = run_qc(out, expected_duration=4.0, width=SMALL[0], height=SMALL[1])
     checks = {c.name: c for c in report.checks}
     assert checks["loudness"].passed and checks["true_peak"].passed, report.summary()
+
+
+def test_a_long_timeline_renders_in_chunks_that_match_the_single_pass(media, tmp_path):
+    from tools.assembly.graph import plan_chunks
+
+    kinds = ["p720", "p1080", "still", "p720", "p1080", "still"]
+    trans = [0.0, 0.2, 0.2, 0.0, 0.2, 0.2, 0.0]  # into each clip (a cut at 0 and 3 s), on the 30 fps grid
+    clips = []
+    for k, kind in enumerate(kinds):
+        start, end = k - trans[k] / 2, k + 1 + trans[k + 1] / 2
+        clips.append(TimelineClip(shot_id=f"c{k}", path=media[kind], start=round(start, 4),
+                                  duration=round(end - start, 4), is_image=kind == "still",
+                                  transition="crossfade" if trans[k] else "cut", transition_s=trans[k]))
+    words = [WordTiming(word=f"w{i}", start=0.1 + 0.5 * i, end=0.4 + 0.5 * i) for i in range(11)]
+    tl = Timeline(duration_s=6.0, clips=clips, narration=[AudioPlacement(path=media["voice"], start=0.5, duration=1.2)],
+                  music=AudioPlacement(path=media["music"], start=0.0, duration=6.0), words=words, caption_preset="box")
+    chunks = plan_chunks(tl, 3)
+    assert len(chunks) >= 2 and chunks[0].start_frame == 0 and chunks[-1].end_frame == 180
+    assert all(a.end_frame == b.start_frame and a.last == b.first for a, b in zip(chunks, chunks[1:], strict=False))
+    assert all(c.last - c.first + 1 <= 3 for c in chunks[:-1])
+    seen: list[float] = []
+    render_one(tl, *SMALL, tmp_path / "chunked.mp4", encode=EncodeSettings(preset="ultrafast", crf=18),
+               levels=MixLevels(), max_clips=3, on_fraction=seen.append)
+    render_one(tl, *SMALL, tmp_path / "single.mp4", encode=EncodeSettings(preset="ultrafast", crf=18),
+               levels=MixLevels(), max_clips=99)
+    assert seen == sorted(seen) and seen[-1] > 0.9
+    with av.open(str(tmp_path / "chunked.mp4")) as c:
+        frames = sum(1 for _ in c.decode(video=0))
+    assert frames == 180
+    info = probe(tmp_path / "chunked.mp4")
+    assert abs(info.duration_s - 6.0) <= 1 / 30 + 0.025 and info.audio_codec == "aac"
+    for t in (0.5, 1.0, 1.95, 2.5, 3.0, 4.0, 5.5):  # same picture (clips, transitions, captions) at every time
+        a = np.asarray(grab_frame(tmp_path / "chunked.mp4", t)).astype(int)
+        b = np.asarray(grab_frame(tmp_path / "single.mp4", t)).astype(int)
+        assert np.abs(a - b).mean() < 4, t

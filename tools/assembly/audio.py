@@ -19,7 +19,8 @@ from tools.production import Timeline
 
 TARGET_LUFS = -14.0
 MAX_TRUE_PEAK = -1.0
-LIMIT_DB = -2.0  # sample-peak ceiling of the limiter; leaves room for inter-sample and AAC overshoot
+LIMIT_DB = -2.0  # first sample-peak ceiling of the limiter; lowered when inter-sample peaks still poke out
+CODEC_HEADROOM_DB = 0.5  # true-peak room kept for the AAC encoder's overshoot
 MUSIC_DB = -15.0  # music bed under the voice before ducking
 CLIP_AUDIO_DB = -8.0
 RATE = 48000
@@ -116,7 +117,8 @@ def build_mix(tl: Timeline, input_for: InputFor, levels: MixLevels = MixLevels()
     return out.filter("atrim", duration=f"{total:.6f}")
 
 
-def _audio_input(path: str, index: int, role: str):
+def audio_input(path: str, index: int, role: str):
+    """An audio-only input for :func:`build_mix` (no video decoded)."""
     opts: dict = {"vn": None, "protocol_whitelist": "file", "thread_queue_size": 64 + index}
     if role == "music":
         opts["stream_loop"] = -1
@@ -125,25 +127,36 @@ def _audio_input(path: str, index: int, role: str):
 
 def measure_mix(tl: Timeline, levels: MixLevels = MixLevels()) -> Loudness:
     """Render only the audio mix (no video decode) and measure it with ebur128."""
-    stream = build_mix(tl, _audio_input, levels).filter("ebur128", peak="true", framelog="quiet")
+    stream = build_mix(tl, audio_input, levels).filter("ebur128", peak="true", framelog="quiet")
     args = ffmpeg.output(stream, "-", format="null").get_args()
     log = run_ffmpeg(["-loglevel", "info", *args], what="audio loudness measurement")
     return parse_ebur128(log)
 
 
 def plan_levels(tl: Timeline, *, target: float = TARGET_LUFS, max_tp: float = MAX_TRUE_PEAK) -> MixLevels:
-    """Measure the mix and choose gain (and limiter) so the output lands on ``target`` LUFS, TP ≤ ``max_tp``."""
+    """Measure the mix and choose gain (and limiter) so the output lands on ``target`` LUFS, TP ≤ ``max_tp``.
+
+    The limited mix is measured again: a limiter takes a little loudness away (topped up by gain) and a
+    sample-peak limiter lets inter-sample peaks through (its ceiling is lowered by the measured excess).
+    ``CODEC_HEADROOM_DB`` is kept free for the AAC encoder's own overshoot.
+    """
     first = measure_mix(tl)
     if not math.isfinite(first.integrated):
         return MixLevels(measured=first)  # silence: nothing to normalise
+    ceiling = max_tp - CODEC_HEADROOM_DB
     gain = target - first.integrated
-    limit = 10 ** (LIMIT_DB / 20) if first.true_peak + gain > max_tp - 0.5 else None
-    levels = MixLevels(gain_db=gain, limit=limit, measured=first)
-    for _ in range(2):  # a limiter takes a little loudness away: measure the corrected mix and top up
-        if limit is None:
-            break
+    if first.true_peak + gain <= ceiling:
+        return MixLevels(gain_db=gain, measured=first)
+    limit_db = min(LIMIT_DB, ceiling)
+    levels = MixLevels(gain_db=gain, limit=10 ** (limit_db / 20), measured=first)
+    for _ in range(3):
         check = measure_mix(tl, levels)
-        if abs(check.integrated - target) <= 0.3:
-            break
-        levels = MixLevels(gain_db=levels.gain_db + target - check.integrated, limit=limit, measured=check)
+        loud_ok = abs(check.integrated - target) <= 0.3
+        peak_ok = check.true_peak <= ceiling
+        if loud_ok and peak_ok:
+            return MixLevels(gain_db=levels.gain_db, limit=levels.limit, measured=check)
+        if not peak_ok:
+            limit_db -= check.true_peak - ceiling + 0.1
+        gain = levels.gain_db + (target - check.integrated if not loud_ok else 0.0)
+        levels = MixLevels(gain_db=gain, limit=10 ** (limit_db / 20), measured=check)
     return levels

@@ -12,7 +12,7 @@ from pathlib import Path
 import ffmpeg
 from PIL import Image, ImageDraw
 
-from tools.assembly.audio import MixLevels, build_mix
+from tools.assembly.audio import MixLevels, audio_input, build_mix
 from tools.assembly.formats import cover_crop, even, fit_size, reframe_mode
 from tools.assembly.timeline import fit_clip
 from tools.assets import FONTS_DIR
@@ -132,30 +132,53 @@ def _overlay(inputs: _Inputs, base, ov: Overlay, tl: Timeline, width: int, heigh
     return ffmpeg.overlay(base, v, x=x, y=y, eof_action="pass", format="yuv420")
 
 
-def build_command(tl: Timeline, width: int, height: int, out: Path, *, ass_path: Path | None,
-                  levels: MixLevels, encode: EncodeSettings, work_dir: Path) -> list[str]:
-    """The complete ffmpeg argument list (without the binary) for one output format."""
-    if not tl.clips:
-        raise ValueError("the timeline has no clips")
-    fps = tl.fps
-    inputs = _Inputs()
-    infos = {c.path: probe(c.path) for c in tl.clips}
-    streams = [_clip_stream(inputs, k, c, infos[c.path], width, height, fps) for k, c in enumerate(tl.clips)]
-    video = streams[0]
-    for k in range(1, len(streams)):
+def _joined(inputs: _Inputs, tl: Timeline, infos: dict[str, MediaInfo], width: int, height: int,
+            first: int, last: int):
+    """Clips ``first..last`` normalised and joined by their transitions; frame 0 is ``tl.clips[first].start``."""
+    base = tl.clips[first].start
+    video = None
+    for k in range(first, last + 1):
         c = tl.clips[k]
-        if c.transition == "cut" or c.transition_s <= 0:
-            video = ffmpeg.concat(video, streams[k], v=1, a=0)
+        stream = _clip_stream(inputs, k, c, infos[c.path], width, height, tl.fps)
+        if video is None:
+            video = stream
+        elif c.transition == "cut" or c.transition_s <= 0:
+            video = ffmpeg.concat(video, stream, v=1, a=0)
         else:
             name = XFADE.get(c.transition)
             if name is None:
                 raise ValueError(f"unknown transition {c.transition!r} on shot {c.shot_id}")
-            video = ffmpeg.filter([video, streams[k]], "xfade", transition=name,
-                                  duration=f"{c.transition_s:.4f}", offset=f"{c.start:.4f}")
+            video = ffmpeg.filter([video, stream], "xfade", transition=name,
+                                  duration=f"{c.transition_s:.4f}", offset=f"{c.start - base:.4f}")
+    return video
+
+
+def _dress(video, inputs: _Inputs, tl: Timeline, width: int, height: int, ass_path: Path | None, work_dir: Path):
+    """Picture-in-picture overlays and burned-in captions on a stream whose timestamps are programme time."""
     for j, ov in enumerate(tl.overlays):
         video = _overlay(inputs, video, ov, tl, width, height, work_dir, j)
     if ass_path is not None:
         video = video.filter("subtitles", filename=str(ass_path), fontsdir=str(FONTS_DIR))
+    return video
+
+
+def _x264(encode: EncodeSettings, fps: int) -> dict:
+    return {"vcodec": "libx264", "preset": encode.preset, "crf": encode.crf, "pix_fmt": "yuv420p", "r": fps}
+
+
+def _aac(encode: EncodeSettings) -> dict:
+    return {"acodec": "aac", "audio_bitrate": encode.audio_bitrate, "ar": 48000, "ac": 2}
+
+
+def build_command(tl: Timeline, width: int, height: int, out: Path, *, ass_path: Path | None,
+                  levels: MixLevels, encode: EncodeSettings, work_dir: Path) -> list[str]:
+    """The complete ffmpeg argument list (without the binary) for one output format, in one pass."""
+    if not tl.clips:
+        raise ValueError("the timeline has no clips")
+    inputs = _Inputs()
+    infos = {c.path: probe(c.path) for c in tl.clips}
+    video = _dress(_joined(inputs, tl, infos, width, height, 0, len(tl.clips) - 1), inputs, tl, width, height,
+                   ass_path, work_dir)
 
     def input_for(path: str, index: int, role: str):
         if role == "clip":
@@ -163,8 +186,71 @@ def build_command(tl: Timeline, width: int, height: int, out: Path, *, ass_path:
         return inputs.new(path, stream_loop=-1) if role == "music" else inputs.new(path)
 
     audio = build_mix(tl, input_for, levels)
-    output = ffmpeg.output(
-        video, audio, str(out), vcodec="libx264", preset=encode.preset, crf=encode.crf, pix_fmt="yuv420p",
-        r=fps, acodec="aac", audio_bitrate=encode.audio_bitrate, ar=48000, ac=2, movflags="+faststart",
-        t=f"{tl.duration_s:.6f}", **{"map_metadata": -1})
+    output = ffmpeg.output(video, audio, str(out), **_x264(encode, tl.fps), **_aac(encode), movflags="+faststart",
+                           t=f"{tl.duration_s:.6f}", **{"map_metadata": -1})
+    return output.global_args("-progress", "pipe:1", "-nostats").get_args()
+
+
+@dataclass(frozen=True)
+class Chunk:
+    """A run of the programme rendered on its own: clips ``first..last``, frames ``[start_frame, end_frame)``."""
+
+    first: int
+    last: int
+    start_frame: int
+    end_frame: int
+
+
+def plan_chunks(tl: Timeline, max_clips: int) -> list[Chunk]:
+    """Split the timeline where one clip is alone on screen, so no chunk holds more than ``max_clips`` clips.
+
+    A clip at a boundary belongs to both neighbouring chunks (each renders its own part of it), so every
+    transition is rendered whole inside one chunk and each frame is encoded exactly once.
+    """
+    fps, n = tl.fps, len(tl.clips)
+    total = round(tl.duration_s * fps)
+    chunks: list[Chunk] = []
+    first, start = 0, 0
+    while n - first > max_clips:
+        cut = None
+        for b in range(first + max_clips - 1, first, -1):  # the latest clip with a solo span to cut in
+            solo_from = round((tl.clips[b].start + tl.clips[b].transition_s) * fps)
+            solo_to = round(tl.clips[b + 1].start * fps)
+            if solo_to - solo_from >= 2 and solo_from > start:
+                cut = (b, (solo_from + solo_to) // 2)
+                break
+        if cut is None:
+            break  # nowhere clean to cut: render the rest in one piece
+        b, frame = cut
+        chunks.append(Chunk(first, b, start, frame))
+        first, start = b, frame
+    chunks.append(Chunk(first, n - 1, start, total))
+    return chunks
+
+
+def build_chunk_command(tl: Timeline, chunk: Chunk, width: int, height: int, out: Path, *,
+                        ass_path: Path | None, encode: EncodeSettings, work_dir: Path) -> list[str]:
+    """ffmpeg arguments for one chunk's video only (same encoder settings as the single pass)."""
+    fps = tl.fps
+    inputs = _Inputs()
+    infos = {tl.clips[k].path: probe(tl.clips[k].path) for k in range(chunk.first, chunk.last + 1)}
+    base = tl.clips[chunk.first].start
+    video = _joined(inputs, tl, infos, width, height, chunk.first, chunk.last)
+    video = video.filter("setpts", expr=f"PTS+{base:.6f}/TB")  # programme time, for captions and overlays
+    half = 0.5 / fps
+    video = video.filter("trim", start=f"{chunk.start_frame / fps - half:.6f}",
+                         end=f"{chunk.end_frame / fps - half:.6f}")
+    video = _dress(video, inputs, tl, width, height, ass_path, work_dir).filter("setpts", expr="PTS-STARTPTS")
+    output = ffmpeg.output(video, str(out), **_x264(encode, fps), an=None, format="mpegts",
+                           **{"frames:v": chunk.end_frame - chunk.start_frame, "map_metadata": -1})
+    return output.global_args("-progress", "pipe:1", "-nostats").get_args()
+
+
+def build_join_command(tl: Timeline, chunk_list: Path, out: Path, *, levels: MixLevels,
+                       encode: EncodeSettings) -> list[str]:
+    """ffmpeg arguments that join the encoded chunks (stream copy) and add the mixed, encoded audio."""
+    video = ffmpeg.input(str(chunk_list), f="concat", safe=0, protocol_whitelist="file")
+    audio = build_mix(tl, audio_input, levels)
+    output = ffmpeg.output(video.video, audio, str(out), vcodec="copy", **_aac(encode), movflags="+faststart",
+                           t=f"{tl.duration_s:.6f}", **{"map_metadata": -1})
     return output.global_args("-progress", "pipe:1", "-nostats").get_args()

@@ -13,12 +13,19 @@ from pathlib import Path
 from tools.assembly.audio import MixLevels, plan_levels
 from tools.assembly.captions import write_ass
 from tools.assembly.formats import format_size, output_path
-from tools.assembly.graph import EncodeSettings, build_command
+from tools.assembly.graph import (
+    EncodeSettings,
+    build_chunk_command,
+    build_command,
+    build_join_command,
+    plan_chunks,
+)
 from tools.media import MediaError, ffmpeg_exe
 from tools.production import OutputFile, Timeline
 from tools.settings import Settings
 
 Progress = Callable[[str, float], None]
+CHUNK_CLIPS = 12  # clips one ffmpeg run may open (each 1080p input costs ~50-90 MB while open)
 
 
 @dataclass
@@ -61,18 +68,48 @@ def run_with_progress(args: list[str], duration_s: float, *, what: str,
 
 
 def render_one(timeline: Timeline, width: int, height: int, target: Path, *, encode: EncodeSettings,
-               levels: MixLevels, on_fraction: Callable[[float], None] | None = None) -> RenderStats:
-    """Render one ``width × height`` file in one ffmpeg run; captions go to ``target`` with suffix ``.ass``."""
+               levels: MixLevels, on_fraction: Callable[[float], None] | None = None,
+               max_clips: int = CHUNK_CLIPS) -> RenderStats:
+    """Render one ``width × height`` file; captions go to ``target`` with suffix ``.ass``.
+
+    Up to ``max_clips`` clips render in one ffmpeg run. A longer timeline renders in chunks cut where a
+    single clip is on screen (each frame still encoded once), then the chunks are joined by stream copy
+    with the audio: ffmpeg opens every input of a run up front, so this keeps memory flat for long videos.
+    """
     ass = None
     if timeline.captions and timeline.words:
         ass = write_ass(timeline.words, width, height, timeline.caption_preset, target.with_suffix(".ass"),
                         end_s=timeline.duration_s)
+    chunks = plan_chunks(timeline, max_clips)
     with tempfile.TemporaryDirectory(prefix="reelforge-assembly-") as tmp:
-        args = build_command(timeline, width, height, target, ass_path=ass, levels=levels, encode=encode,
-                             work_dir=Path(tmp))
-        wall, peak = run_with_progress(args, timeline.duration_s, what=f"assembly of {width}x{height}",
-                                       on_fraction=on_fraction)
-    return RenderStats(aspect=f"{width}x{height}", wall_s=wall, peak_rss_mb=peak)
+        work = Path(tmp)
+        if len(chunks) == 1:
+            args = build_command(timeline, width, height, target, ass_path=ass, levels=levels, encode=encode,
+                                 work_dir=work)
+            wall, peak = run_with_progress(args, timeline.duration_s, what=f"assembly of {width}x{height}",
+                                           on_fraction=on_fraction)
+            return RenderStats(aspect=f"{width}x{height}", wall_s=wall, peak_rss_mb=peak)
+        wall, peak, listing = 0.0, 0.0, []
+        total_frames = max(1, chunks[-1].end_frame)
+        for i, chunk in enumerate(chunks):
+            part = work / f"chunk{i:03d}.ts"
+            seconds = (chunk.end_frame - chunk.start_frame) / timeline.fps
+
+            def report(f: float, chunk=chunk) -> None:
+                if on_fraction:  # the join is quick: chunks take the first 97 % of the bar
+                    done = chunk.start_frame + f * (chunk.end_frame - chunk.start_frame)
+                    on_fraction(0.97 * done / total_frames)
+
+            args = build_chunk_command(timeline, chunk, width, height, part, ass_path=ass, encode=encode,
+                                       work_dir=work)
+            w, p = run_with_progress(args, seconds, what=f"assembly of {width}x{height} (part {i + 1})",
+                                     on_fraction=report)
+            wall, peak = wall + w, max(peak, p)
+            listing += [f"file '{part.name}'", f"duration {seconds:.6f}"]
+        (work / "chunks.txt").write_text("\n".join(listing) + "\n")
+        args = build_join_command(timeline, work / "chunks.txt", target, levels=levels, encode=encode)
+        w, p = run_with_progress(args, timeline.duration_s, what=f"joining {width}x{height}")
+    return RenderStats(aspect=f"{width}x{height}", wall_s=wall + w, peak_rss_mb=max(peak, p))
 
 
 def assemble(timeline: Timeline, aspects: list[str], out_dir: str | Path, slug: str, *, settings: Settings,
