@@ -43,13 +43,24 @@ def _voice_files() -> tuple[Path, Path]:
     return data / f"{VOICE_NAME}.onnx", data / f"{VOICE_NAME}.onnx.json"
 
 
+_patched: dict[Path, tuple[Path, Path]] = {}  # source model -> its patched copy, made once per process
+
+
 def aligned_voice(settings: Settings) -> tuple[Path, Path]:
-    """The voice patched to output phoneme durations, made once under ``REELFORGE_HOME/voices/piper``."""
+    """The voice patched to output phoneme durations, made once under ``REELFORGE_HOME/voices/piper``.
+
+    The patched copy is remembered for the process, so a second data directory (each test has its own) reuses
+    it and its warm worker instead of patching and loading the voice again.
+    """
     model, config = _voice_files()
+    known = _patched.get(model)
+    if known is not None and known[0].is_file() and known[1].is_file():
+        return known
     cache = settings.home / "voices" / "piper"
     out = cache / f"{VOICE_NAME}.aligned.onnx"
     out_cfg = out.with_name(out.name + ".json")
     if out.is_file() and out_cfg.is_file():
+        _patched[model] = (out, out_cfg)
         return out, out_cfg
     cache.mkdir(parents=True, exist_ok=True)
     tmp = out.with_name(out.name + ".part")
@@ -60,6 +71,7 @@ def aligned_voice(settings: Settings) -> tuple[Path, Path]:
                          kind="unavailable")
     shutil.copyfile(config, out_cfg)
     tmp.replace(out)
+    _patched[model] = (out, out_cfg)
     return out, out_cfg
 
 
