@@ -278,3 +278,16 @@ def test_router_properties_with_forced_models(case, pins, monkeypatch):
     else:
         assert not any(n.startswith("Router: over budget:") for n in out.notes)
     assert route_storyboard(sb, brief, reg, s).model_dump() == out.model_dump()
+
+
+def test_step_billing_is_in_the_estimate(monkeypatch, tmp_path):
+    from PIL import Image
+
+    monkeypatch.setenv("DID_API_KEY", "k")
+    Image.new("RGB", (200, 200)).save(tmp_path / "me.png")
+    s = get_settings()
+    b = Storyboard(scenes=[Scene(index=1, narration="hi", shots=[
+        Shot(id="p1", kind="presenter", narration="hi", visual_prompt="a host talks", seconds=5)])])
+    brief = Brief(goal="g", aspects=["9:16"], budget_usd=100, presenter_path=str(tmp_path / "me.png"))
+    r = route_storyboard(b, brief, Registry.load(s), s).shots[0].route
+    assert r.model_id == "did-talks" and r.est_cost_usd == pytest.approx(15 * 0.05)  # D-ID bills 15-s steps

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import importlib
 import inspect
+import math
 import os
 import tomllib
 from collections.abc import Callable
@@ -74,6 +75,7 @@ class ModelSpec(BaseModel):
     native_audio: bool = False
     presenter_inputs: list[PresenterInput] = Field(default_factory=list)  # avatar models only
     price_per_s: float = 0.0
+    billing_step_s: float = 0.0  # billed in whole steps of this many seconds (D-ID: 15); 0 = per second
     price_source: str = ""
     latency_s: float = 120.0
     concurrency: int = 2
@@ -128,6 +130,12 @@ class ModelSpec(BaseModel):
             return round(min(hi, max(lo, seconds)), 3)
         covering = [d for d in sorted(self.durations) if d >= seconds - 1e-6]
         return covering[0] if covering else max(self.durations)
+
+    def billed_seconds(self, seconds: float) -> float:
+        """The seconds a clip of ``seconds`` is billed for (rounded up to ``billing_step_s``)."""
+        if self.billing_step_s <= 0:
+            return seconds
+        return math.ceil(seconds / self.billing_step_s - 1e-9) * self.billing_step_s
 
     def supports_aspect(self, aspect: str) -> bool:
         return "any" in self.aspects or aspect in self.aspects

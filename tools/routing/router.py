@@ -259,7 +259,8 @@ def route_storyboard(storyboard: Storyboard, brief: Brief, registry: Registry, s
         shots: list[Shot] = []
         for shot in scene.shots:
             p = by_id[shot.id]
-            shots += _split(shot, _choice(p, brief, motion_known), p.chosen.parts, p.chosen.price_per_s)
+            shots += _split(shot, _choice(p, brief, motion_known), p.chosen.parts,
+                            p.chosen.cost / max(p.chosen.parts * p.chosen.clip_seconds, 1e-9))
         scenes.append(scene.model_copy(update={"shots": shots}))
     total = round(sum(p.chosen.cost for p in plans), 4)
     notes = [n for n in storyboard.notes if not n.startswith(NOTE_PREFIX)]

@@ -99,7 +99,7 @@ def evaluate(model: ModelSpec, need: Need, registry: Registry, settings: Setting
     c.ok, c.gateway, c.price_per_s = True, avail.gateway, avail.price_per_s
     c.parts = max(1, math.ceil(need.seconds / model.max_clip_s - 1e-9))
     c.clip_seconds = model.clip_length(need.seconds / c.parts)
-    c.cost = round(c.parts * c.clip_seconds * c.price_per_s, 4)
+    c.cost = round(c.parts * model.billed_seconds(c.clip_seconds) * c.price_per_s, 4)
     if c.parts > 1:
         c.notes.append(f"split into {c.parts} clips of {c.clip_seconds:g} s")
     elif c.clip_seconds > need.seconds + 1e-6:
