@@ -228,7 +228,7 @@ class Studio:
         from tools.assembly import assemble, build_timeline, write_captions
         from tools.assembly.audio import plan_levels
         from tools.assembly.handoff import write_handoff
-        from tools.assembly.qc import run_qc
+        from tools.assembly.qc import planned_static_spans, run_qc
 
         emit = on_event or (lambda _e: None)
         out = Path(out_dir)
@@ -251,7 +251,8 @@ class Studio:
         for output in outputs:
             emit(ProgressEvent(stage="qc", status="running", percent=0, message=output.aspect))
             output.qc = run_qc(output.path, expected_duration=timeline.duration_s, width=output.width,
-                               height=output.height, words=timeline.words if brief.captions else None)
+                               height=output.height, words=timeline.words if brief.captions else None,
+                               static_spans=planned_static_spans(timeline), fps=timeline.fps)
         sidecars.update(write_handoff(timeline, storyboard, out, slug))
         extras = []
         if brief.presenter_path:
