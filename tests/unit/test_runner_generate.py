@@ -132,6 +132,32 @@ async def test_generate_all_respects_the_model_concurrency(setup):
     assert sorted(out) == [f"s{i}" for i in range(6)] and log["peak"]["a"] == 2
 
 
+async def test_a_gateway_account_limit_is_shared_by_its_models(tmp_path):
+    raw = {m: spec(0.1, concurrency=4) for m in ("a", "b")}
+    for m in raw:
+        raw[m]["gateways"]["g"]["concurrency"] = 3
+    reg = Registry.from_dict({**raw, "motion": spec(0.0, kind="offline")})
+    log: dict = {}
+    running = {"now": 0, "peak": 0}
+
+    class Counting(Scripted):
+        async def submit(self, req):
+            running["now"] += 1
+            running["peak"] = max(running["peak"], running["now"])
+            return await super().submit(req)
+
+        async def aclose(self):
+            running["now"] -= 1
+            await super().aclose()
+
+    for m in ("a", "b"):
+        reg.use(m, "g", lambda m=m: Counting(m, "ok", log))
+    shots = [shot(i) for i in range(4)] + [shot(i).model_copy(update={"id": f"b{i}", "route": shot(i).route.model_copy(
+        update={"model_id": "b"})}) for i in range(4)]
+    await generate_all(shots, BRIEF, reg, AssetStore(tmp_path / "store"), get_settings())
+    assert running["peak"] == 3  # 4 + 4 allowed per model, 3 for the account
+
+
 async def test_unrouted_shot_is_routed_and_real_motion_renders(tmp_path):
     s = get_settings()
     reg = Registry.load(s)

@@ -51,6 +51,8 @@ class Gateway(BaseModel):
     params: dict[str, Any] = Field(default_factory=dict)
     price_per_s: float | None = None  # overrides the model's price on this gateway
     base_url_env: str = ""  # env var with a base-URL override; default REELFORGE_<GATEWAY>_BASE_URL
+    concurrency: int | None = Field(default=None, ge=1)  # account-wide jobs at once, shared by every model
+    #                                                     on this gateway with this adapter (model limit still applies)
 
     @field_validator("adapter")
     @classmethod

@@ -17,6 +17,7 @@ for the slice of a scene's narration under one shot) and the runner puts it in
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import hashlib
 import inspect
 import time
@@ -277,9 +278,12 @@ async def _attempt(model_id: str, gateway: str, req: ClipRequest, registry: Regi
     """Run one model (retrying a transient job failure once); return the downloaded file, its cost, the job."""
     spec = registry.get(model_id)
     sem = _semaphore(f"{gateway}:{model_id}", spec.concurrency)
+    gw = spec.gateways.get(gateway)
+    # An account-wide limit shared by every model on this gateway (e.g. fal's concurrent requests).
+    shared = _semaphore(f"account:{gateway}:{gw.adapter}", gw.concurrency) if gw and gw.concurrency else None
     last: ProviderError | None = None
     for attempt in range(1 + JOB_RETRIES):
-        async with sem:
+        async with sem, (shared or contextlib.nullcontext()):
             provider = registry.provider_for(model_id, gateway, settings)
             try:
                 if req.params.get("_skip"):
