@@ -245,8 +245,11 @@ def set_presenter(path: str, consent: str, ctx: Ctx) -> str:
                 "they are the person in the upload or have permission to use their likeness.")
     validate_upload(path)  # PresenterError (a ValueError) names what is wrong with the file
     record = require_consent(Consent(text=consent.strip(), affirmed_by=ctx.user or ctx.production.origin))
-    ctx.production.brief = ctx.brief().model_copy(update={"presenter_path": str(Path(path).resolve()),
-                                                          "presenter_consent": record})
+    chosen = {"presenter_path": str(Path(path).resolve()), "presenter_consent": record}
+    if ctx.production.brief is None:  # applied when the brief is created
+        ctx.production.brief_defaults.update({**chosen, "presenter_consent": record.model_dump(mode="json")})
+    else:
+        ctx.production.brief = ctx.production.brief.model_copy(update=chosen)
     return f"Presenter set: {Path(path).name} appears picture-in-picture over the scenes while the narration plays."
 
 

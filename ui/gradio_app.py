@@ -31,10 +31,13 @@ from ui.gradio_brief import (  # noqa: E402
     DEFAULT_CONSENT,
     MUSIC_CHOICES,
     PREFERENCE_CHOICES,
+    PRESENTER_CONSENT,
+    PRESENTER_SUFFIXES,
     VOICE_CHOICES,
     InputError,
     changed,
     message_parts,
+    presenter_upload,
     settings_patch,
     voice_sample,
 )
@@ -159,11 +162,16 @@ class StudioApp:
 
     async def send(self, message: Any, aspects: list[str], duration: float, budget: float, preference: str,
                    voice: str, music: str, sample: str | None, consent_ok: bool, consent_text: str,
-                   view: StudioView, request: gr.Request) -> AsyncIterator[tuple[Any, ...]]:
-        """A chat turn: text, attached script/outline files, an optional voice sample, and changed settings."""
+                   view: StudioView, request: gr.Request, presenter: str | None = None,
+                   presenter_ok: bool = False, presenter_text: str = "") -> AsyncIterator[tuple[Any, ...]]:
+        """A chat turn: text, attached script/outline files, an optional voice sample or presenter picture (each
+        with consent), and changed settings."""
         text, files = message_parts(message)
         try:
             extra, consent_line = voice_sample(sample, consent_ok, consent_text)
+            pictures, presenter_line = presenter_upload(presenter, presenter_ok, presenter_text)
+            extra += pictures
+            consent_line = " ".join(p for p in (consent_line, presenter_line) if p)
         except InputError as exc:
             view.say("assistant", f"⚠ {exc}")
             yield (*self.outputs(view), gr.update())
@@ -378,6 +386,13 @@ class StudioApp:
                         consent_ok = gr.Checkbox(label="I have the right to clone this voice")
                         consent_text = gr.Textbox(DEFAULT_CONSENT, label="Consent statement (stored with the voice)",
                                                   lines=2)
+                    with gr.Accordion("Show yourself on screen (presenter)", open=False):
+                        presenter = gr.File(label="Your photo or short video (picture-in-picture while the "
+                                                  "narration plays)", file_types=list(PRESENTER_SUFFIXES),
+                                            type="filepath")
+                        presenter_ok = gr.Checkbox(label="I am the person shown, or I have their permission")
+                        presenter_text = gr.Textbox(PRESENTER_CONSENT, lines=2,
+                                                    label="Consent statement (stored with the video)")
                     with gr.Accordion("Your videos", open=False):
                         threads = gr.Dropdown(label="Past threads (chat, CLI and Slack)", choices=[],
                                               interactive=True, allow_custom_value=True)
@@ -428,7 +443,8 @@ class StudioApp:
             common = dict(outputs=out, concurrency_id="director")
 
             refresh.click(self.threads, [view], [threads], api_name="threads")  # first: keeps the bare name
-            box.submit(self.send, [box, *panel, sample, consent_ok, consent_text, view], [*out, box],
+            box.submit(self.send, [box, *panel, sample, consent_ok, consent_text, view, presenter, presenter_ok,
+                                   presenter_text], [*out, box],
                        api_name="send", concurrency_id="director").then(**listing).then(**syncing)
             approve.click(self.approve, [view], api_name="approve", **common).then(**listing)
             edit.click(self.edit_scene, [scene_no, instruction, view], api_name="edit_scene", **common)

@@ -16,6 +16,9 @@ PREFERENCE_CHOICES = list(PREFERENCES)
 VOICE_CHOICES = ["auto"]
 AUDIO_SUFFIXES = (".wav", ".mp3", ".m4a", ".flac", ".ogg")
 DEFAULT_CONSENT = "I confirm this is my own voice, or I have the speaker's permission to clone it for this video."
+PRESENTER_SUFFIXES = (".png", ".jpg", ".jpeg", ".webp", ".mp4", ".mov", ".webm")
+PRESENTER_CONSENT = ("I confirm I am the person in this photo or video, or I have their permission to show them "
+                     "on screen in this video.")
 
 
 class InputError(ValueError):
@@ -72,3 +75,17 @@ def voice_sample(sample: str | None, consent_given: bool, consent_text: str) -> 
         raise InputError("To clone a voice, tick the consent box and say in your own words that you have the "
                          "right to use this voice.")
     return [sample], f"Please clone the voice in the attached sample to narrate this video. Consent: {statement}"
+
+
+def presenter_upload(upload: str | None, consent_given: bool, consent_text: str) -> tuple[list[str], str]:
+    """A photo / short video of the user as an attachment plus a consent sentence for the director (the
+    agent's set_presenter checks the file); refused here without consent or when it is not a picture."""
+    if not upload:
+        return [], ""
+    if Path(upload).suffix.lower() not in PRESENTER_SUFFIXES:
+        raise InputError(f"The presenter must be a photo or a short video ({', '.join(PRESENTER_SUFFIXES)}).")
+    statement = (consent_text or "").strip()
+    if not consent_given or len(statement) < 10:
+        raise InputError("To appear on screen, tick the consent box and say in your own words that you are the "
+                         "person shown or have their permission.")
+    return [upload], f"Please use the attached picture as the on-screen presenter. Consent: {statement}"

@@ -95,6 +95,8 @@ def _after_user(messages: list[BaseMessage], text: str, n: int) -> AIMessage:
     if clone := _clone_call(text, n):
         return clone
     if presenter := _presenter_call(text, n):
+        if not has_brief and (req := parse_request(_without_presenter_talk(text))).goal:
+            presenter.tool_calls.append(_call("update_brief", {**req.patch, "goal": req.goal}, n + 1))
         return presenter
     if has_brief and (kind := _scene_kind_calls(text, messages, n)):
         return kind
@@ -182,6 +184,13 @@ def _presenter_call(text: str, n: int) -> AIMessage | None:
     consent = " ".join(s.strip() for s in re.split(r"(?<=[.!?])\s+", body) if CONSENT.search(s))
     args = {"path": req.pictures[0], "consent": consent}
     return AIMessage("Checking your presenter upload first.", tool_calls=[_call("set_presenter", args, n)])
+
+
+def _without_presenter_talk(text: str) -> str:
+    """The request without the sentences about the presenter upload and its consent."""
+    body = re.sub(r"\[attached:[^\]]*\]", " ", text)
+    return " ".join(s for s in re.split(r"(?<=[.!?])\s+|\n+", body)
+                    if s.strip() and not PRESENTER.search(s) and not CONSENT.search(s))
 
 
 def _read_first(req: ParsedRequest, n: int) -> AIMessage:

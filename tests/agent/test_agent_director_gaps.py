@@ -258,3 +258,19 @@ def test_sync_service_for_callers_that_are_not_async() -> None:
         assert svc.production(tid).status == "delivered" and svc.pending(tid) is None
         assert svc.threads()[0].thread_id == tid and svc.history(tid)[0]["role"] == "user"
         assert [v["id"] for v in svc.voices()] == ["auto"]
+
+
+async def test_presenter_upload_on_the_first_turn_with_the_request(tmp_path: Any) -> None:
+    photo = tmp_path / "me.webp"
+    Image.new("RGB", (160, 160), (20, 90, 200)).save(photo)
+    studio = FakeStudio()
+    async with AgentService.open(studio=studio, brain=OfflineDirector()) as svc:
+        tid = await svc.new_thread(user="ana")
+        said = ("a 9 second teaser for a bakery, square\nPlease use the attached picture as the on-screen "
+                "presenter. Consent: I confirm I am the person in this photo.")
+        events = await run(svc.send(tid, said, attachments=[str(photo)]))
+        assert [e.name for e in of(events, "tool")][:3] == ["set_presenter", "update_brief", "plan_scenes"]
+        assert of(events, "storyboard")
+        brief = (await svc.production(tid)).brief
+        assert brief.goal == "a teaser for a bakery" and brief.aspects == ["1:1"]
+        assert brief.presenter_path == str(photo.resolve()) and brief.presenter_consent.affirmed_by == "ana"

@@ -6,11 +6,14 @@ from __future__ import annotations
 from contextlib import AsyncExitStack
 from typing import Any
 
+import pytest
 from fakes.agent_studio import FakeStudio
+from PIL import Image
 
 from agent.brains.offline import OfflineDirector
 from agent.service import AgentService
 from ui.gradio_app import StudioApp
+from ui.gradio_brief import PRESENTER_CONSENT, InputError, presenter_upload
 from ui.gradio_session import StudioView
 
 
@@ -75,5 +78,26 @@ async def test_review_controls_set_a_scene_kind_and_regenerate_one_scene() -> No
         prod = await (await app.services.get()).production(view.thread_id)
         seeds = [s.seed for s in prod.storyboard.shots]
         assert seeds[0] == seeds[1] == 0 and seeds[2] != 0  # only scene 3 got a fresh take
+    finally:
+        await app.services.stack.aclose()  # type: ignore[attr-defined]
+
+
+async def test_presenter_upload_needs_consent_and_reaches_the_brief(tmp_path: Any) -> None:
+    photo = tmp_path / "me.png"
+    Image.new("RGB", (200, 200), (10, 160, 90)).save(photo)
+    assert presenter_upload(None, False, "") == ([], "")
+    with pytest.raises(InputError, match="photo or a short video"):
+        presenter_upload(str(tmp_path / "me.txt"), True, PRESENTER_CONSENT)
+    with pytest.raises(InputError, match="consent box"):
+        presenter_upload(str(photo), False, PRESENTER_CONSENT)
+    app = StudioApp()
+    app.services = Holder(FakeStudio())  # type: ignore[assignment]
+    view = StudioView()
+    try:
+        await last(app.send({"text": "a 9 second teaser for a bakery", "files": []}, ["9:16"], 9, 5.0, "balanced",
+                            "auto", "auto", None, False, "", view, None, str(photo), True, PRESENTER_CONSENT))
+        assert view.review is not None
+        brief = (await (await app.services.get()).production(view.thread_id)).brief
+        assert brief.presenter_path == str(photo.resolve()) and "I am the person" in brief.presenter_consent.text
     finally:
         await app.services.stack.aclose()  # type: ignore[attr-defined]
