@@ -194,3 +194,39 @@ def test_chat_model_only_when_configured(monkeypatch):
     model = chat_model(Settings(llm_model="llama3.1"))
     assert model is not None and model.model_name == "llama3.1"
     assert chat_model(Settings(brain="offline")) is None
+
+
+@pytest.mark.parametrize(("goal", "topic"), [
+    ("A 60-second explainer on how honeybees make honey", "how honeybees make honey"),
+    ("30s ad for my bakery's sourdough", "our bakery's sourdough"),
+    ("why the sky is blue for kids", "why the sky is blue"),
+    ("make a 30 second video about how bees make honey for kids", "how bees make honey"),
+    ("Explain photosynthesis in 45 seconds", "photosynthesis"),
+    ("a 3 minute documentary about the history of the Roman Empire", "the history of the Roman Empire"),
+    ("product demo for our CRM app", "our CRM app"),
+    ("A 15s teaser for our summer sale", "our summer sale"),
+    ("video: 5 tips for better sleep", "5 tips for better sleep"),
+    ("I want a 1 minute reel about coffee brewing methods", "coffee brewing methods"),
+    ("Please make me a quick explainer video on compound interest for teenagers", "compound interest"),
+    ("a video for kids about dinosaurs", "dinosaurs"),
+    ("Make a 2-minute video on the benefits of meditation, with a presenter", "the benefits of meditation"),
+    ("Why cats purr", "why cats purr"),
+])
+def test_topic_of_varied_prompts(goal, topic):
+    from tools.planning.drafts import topic_of
+
+    assert topic_of(goal) == topic
+
+
+def test_offline_prompt_plan_reads_as_english():
+    from tools.planning.drafts import topic_terms
+
+    assert topic_terms("how do vaccines work") == ["vaccines"]  # never "work" as a noun
+    assert topic_terms("our bakery's sourdough") == ["bakery", "sourdough"]
+    board = plan_storyboard(Brief(goal="A 60-second explainer on how honeybees make honey", duration_s=60))
+    assert board.title == "How honeybees make honey"
+    assert "a quick look at how honeybees make honey" in board.narration
+    assert "explainer" not in board.narration.lower() or "short explainers" in board.narration.lower()
+    assert "60" not in board.narration and "second" not in board.title.lower()
+    ad = plan_storyboard(Brief(goal="30s ad for my bakery's sourdough", duration_s=30))
+    assert ad.title == "Our bakery's sourdough" and " my " not in f" {ad.narration} "

@@ -40,22 +40,83 @@ class DraftPlan:
     setting: str = ""
 
 
-_FRAMING = re.compile(
-    r"^\s*(?:please\s+)?(?:(?:make|create|produce|generate|do|write|build)\s+(?:me\s+|us\s+)?)?(?:an?\s+)?"
-    r"(?:\d+[\s-]*(?:s|sec|secs|second|seconds|min|mins|minute|minutes)\s+(?:long\s+)?)?"
-    r"(?:short\s+|quick\s+|vertical\s+|fun\s+|simple\s+)*(?:video|explainer|reel|clip|short|tiktok|story)?\s*"
-    r"(?:about|on|explaining|that explains|of|for)?\s*", re.I)
-_AUDIENCE = re.compile(r"\s+for\s+(kids|children|beginners|students|teens|developers|managers|[\w ]{2,25}?)\s*$", re.I)
+_DURATION = re.compile(
+    r"(?:\b(?:in|of|under|about|around|max(?:imum)?)\s+)?\b\d+(?:\.\d+)?\s*-?\s*"
+    r"(?:s|sec|secs|seconds?|m|mins?|minutes?)\b(?:\s+long)?", re.I)
+_REQUEST = re.compile(
+    r"^\s*(?:(?:please|hey|hi)\b[\s,]*)*(?:(?:can|could|would|will)\s+you\s+)?(?:please\s+)?"
+    r"(?:(?:i|we)\s+(?:want|need|would like|'d like|would love)\s+(?:you\s+to\s+)?)?(?:to\s+)?"
+    r"(?:(?:make|create|produce|generate|do|write|build|put together|give)\s+(?:me\s+|us\s+)?)?", re.I)
+_FORMAT_WORDS = (r"video|explainer|reel|clip|short|tiktok|story|ad|advert|advertisement|commercial|promo|teaser|"
+                 r"trailer|documentary|doc|tutorial|demo|walkthrough|presentation|overview|intro|introduction|piece|"
+                 r"spot|film|animation|montage|recap|summary|breakdown|guide")
+_FORMAT = re.compile(
+    r"^(?:an?\s+|the\s+|one\s+)?(?:(?:short|quick|brief|vertical|horizontal|square|fun|simple|animated|little|"
+    r"punchy|engaging|cinematic|social|instagram|youtube|tiktok|product|promotional|educational|explainer|"
+    r"marketing|kid-friendly|\s)+)?(?:" + _FORMAT_WORDS + r")s?\b\s*(?:[:\-–—]\s*)?"
+    r"(?:(?:about|on|explaining|that\s+explains|which\s+explains|showing|that\s+shows|introducing|covering|"
+    r"of|for|to\s+(?:explain|show|introduce|promote)|regarding)\b\s*)?", re.I)
+_VERB = re.compile(r"^(?:explain(?:ing)?|show(?:ing)?|introduce|introducing|describe|teach(?:\s+(?:me|us|kids|"
+                   r"children|people))?|tell\s+(?:me|us|people|viewers)\s+about|promote|advertise|sell)\b\s*",
+                   re.I)
+_AUDIENCE_NOUNS = (
+    r"(?:(?:young|new|busy|curious|small|first[\s-]time|non-technical|technical|high[\s-]school|middle[\s-]school|"
+    r"college|elementary|primary[\s-]school|complete|total|absolute|our|my|the)\s+)*(?:kids|children|beginners|"
+    r"students|teens|teenagers|developers|engineers|managers|parents|seniors|adults|everyone|investors|customers|"
+    r"marketers|founders|nurses|doctors|teachers|employees|newcomers|novices|non-experts|pupils|learners|followers|"
+    r"viewers|a\s+general\s+audience|general\s+audiences?|(?:a\s+)?(?:\d+|five|six|seven|eight|nine|ten)[\s-]year"
+    r"[\s-]olds?)\b")
+_AUDIENCE = re.compile(r"[\s,]+(?:for|to|aimed\s+at|targeting|targeted\s+at)\s+" + _AUDIENCE_NOUNS, re.I)
+_LEAD_AUDIENCE = re.compile(r"^(?:(?:for|to)\s+)?" + _AUDIENCE_NOUNS + r"\s+(?:about|on|explaining|showing)\s+", re.I)
 _PRESENTER = re.compile(r"\b(presenter|avatar|talking head|host(?:ed)?|spokesperson|on-camera)\b", re.I)
+_OWNER = {"my": "our", "mine": "ours", "myself": "ourselves", "i'm": "we're", "i am": "we are"}
 
 
 def topic_of(goal: str) -> str:
-    """The topic phrase of a request like "make a 30 second video about how bees make honey for kids"."""
+    """The topic phrase of a request, ready to follow a preposition in a template sentence.
+
+    "make a 30 second video about how bees make honey for kids" → "how bees make honey";
+    "30s ad for my bakery's sourdough" → "our bakery's sourdough" (the narrator speaks for the brand);
+    "Explain photosynthesis in 45 seconds" → "photosynthesis".
+    """
     text = re.sub(r"\s+", " ", goal).strip().rstrip(".!?")
-    text = _PRESENTER.sub("", re.sub(r"\b(?:with|using)\s+an?\s+(?:presenter|avatar|host)\b", "", text, flags=re.I))
-    topic = _FRAMING.sub("", text, count=1).strip()
-    topic = _AUDIENCE.sub("", topic).strip(" ,;:")
-    return topic or text or "this topic"
+    text = re.sub(r"[,;]?\s*\b(?:with|using|featuring|hosted\s+by)\s+an?\s+(?:ai\s+)?(?:presenter|avatar|host|"
+                  r"spokesperson|talking\s+head)\b", "", text, flags=re.I)
+    text = _PRESENTER.sub("", text)
+    text = _DURATION.sub(" ", text)
+    topic = re.sub(r"\s+", " ", text).strip(" ,;:-")
+    for _ in range(3):  # "please make me a quick 30s explainer video on ..." peels in a few passes
+        before = topic
+        topic = _REQUEST.sub("", topic, count=1).strip(" ,;:-")
+        topic = _FORMAT.sub("", topic, count=1).strip(" ,;:-")
+        topic = _VERB.sub("", topic, count=1).strip(" ,;:-")
+        if topic == before:
+            break
+    topic = _AUDIENCE.sub("", topic).strip(" ,;:-")
+    topic = _LEAD_AUDIENCE.sub("", topic).strip(" ,;:-")  # "for kids about dinosaurs"
+    topic = re.sub(r"\b(?:my|mine|myself|i'm|i am)\b", lambda m: _OWNER[m.group(0).lower()], topic, flags=re.I)
+    topic = re.sub(r"\s+", " ", topic).strip()
+    if not topic or not any(c.isalnum() for c in topic):
+        topic = re.sub(r"\s+", " ", text).strip(" ,;:-")
+    if topic and not topic[:2].isupper() and topic.split(" ", 1)[0].lower() in _LOWER_FIRST:
+        topic = topic[0].lower() + topic[1:]  # "Why cats purr" follows a preposition as "why cats purr"
+    return topic or "this topic"
+
+
+_AUX = {"to", "do", "does", "did", "can", "could", "will", "would", "should", "might", "must"}
+
+
+def topic_terms(topic: str, n: int = 4) -> list[str]:
+    """Key words of the topic that can stand alone as nouns ("vaccines", not the verb in "how do vaccines work")."""
+    toks = [t.lower() for t in re.findall(r"[\w'’-]+", topic)]
+    verbs = {b for a, b in zip(toks, toks[1:], strict=False) if a == "to"}  # "how to fold ..."
+    if len(toks) > 2 and toks[0] in ("how", "why", "when", "where") and toks[1] in _AUX - {"to"}:
+        verbs.add(toks[-1])  # "how do vaccines work" → "work" is the verb
+    return [w for w in keywords(topic, n + len(verbs)) if w not in verbs][:n]
+
+
+_LOWER_FIRST = {"how", "why", "what", "when", "where", "who", "which", "the", "a", "an", "our", "your", "their",
+                "its", "this", "these", "those", "some", "ten", "five", "three", "top", "best"}
 
 
 def wants_presenter(brief: Brief) -> bool:
@@ -74,7 +135,7 @@ def _beats_for(duration_s: float) -> tuple[str, ...]:
 def prompt_drafts(brief: Brief) -> DraftPlan:
     """A hook, 3–6 beats (per chapter for long videos) and a call to action, restating the topic."""
     topic = topic_of(brief.goal)
-    terms = [w for w in keywords(topic, 4)] or [topic]
+    terms = topic_terms(topic) or [topic]
     target = target_words(brief.duration_s, brief.language)
     roles = _beats_for(brief.duration_s)
     per_chapter = sum(word_count(s) for r in roles for s in T.BEATS[r][2]) * 0.9

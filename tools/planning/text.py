@@ -16,7 +16,7 @@ them their what which who whom this that these those am would could might must s
 make makes made video videos explain explainer about short long minute minutes second seconds clip reel tiktok
 youtube shorts create want need like get got one two three s t
 many much every still yet even ever never always often really quite rather today people thing things way ways
-says said say new old first last next year years time times"""
+says said say new old first last next year years time times without within"""
 STOPWORDS = set(_STOPWORD_TEXT.split())
 
 _INJECTION = re.compile(
@@ -55,8 +55,12 @@ def word_count(text: str) -> int:
 
 def content_words(text: str) -> list[str]:
     """Lower-cased words that carry meaning (no stop words, no short tokens)."""
-    return [w.lower().strip("'’-") for w in words(text) if len(w) > 2 and w.lower() not in STOPWORDS
-            and not w.isdigit()]
+    out = []
+    for w in words(text):
+        w = re.sub(r"['’]s$", "", w.lower()).strip("'’-")  # "bakery's" → "bakery"
+        if len(w) > 2 and w not in STOPWORDS and not w.isdigit():
+            out.append(w)
+    return out
 
 
 def keywords(text: str, n: int = 6) -> list[str]:
