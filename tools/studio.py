@@ -193,20 +193,25 @@ class Studio:
         return ProductionAssets(clips=clips, narrations=narrations, music=music)
 
     def _narrate(self, brief: Brief, storyboard: Storyboard, emit: EventSink) -> list[Narration]:
-        from tools.voice import synthesize
+        from tools.voice import narrate_scenes
 
         scenes = storyboard.scenes
-        out: list[Narration] = []
-        for i, scene in enumerate(scenes):
+
+        def progress(i: int, _text: str) -> None:
             emit(ProgressEvent(stage="voice", status="generating", percent=100 * i / len(scenes),
-                               message=f"narrating scene {scene.index}"))
-            out.append(synthesize(
-                scene.narration, voice=brief.voice, language=brief.language, settings=self.settings,
-                store=self.store, prev_text=scenes[i - 1].narration if i else None,
-                next_text=scenes[i + 1].narration if i + 1 < len(scenes) else None,
-                allow_fallback=brief.allow_voice_fallback,
-            ))
-        emit(ProgressEvent(stage="voice", status="done", percent=100, message="narration ready"))
+                               message=f"narrating scene {scenes[i].index}"))
+
+        notices: list[str] = []
+
+        def fell_back(message: str) -> None:  # the user is told at once, not only in the manifest
+            notices.append(message)
+            emit(ProgressEvent(stage="voice", status="fell_back", percent=0, message=message))
+
+        out = narrate_scenes([s.narration for s in scenes], voice=brief.voice, language=brief.language,
+                             settings=self.settings, store=self.store, allow_fallback=brief.allow_voice_fallback,
+                             preference=brief.preference, on_progress=progress, on_fallback=fell_back)
+        emit(ProgressEvent(stage="voice", status="fell_back" if notices else "done", percent=100,
+                           message=notices[0] if notices else "narration ready"))
         return out
 
     def _music(self, brief: Brief, seconds: float, emit: EventSink) -> Asset | None:
@@ -216,7 +221,7 @@ class Studio:
             return None
         emit(ProgressEvent(stage="music", status="generating", percent=0, message=f"music: {brief.music_mood}"))
         track = select_music(brief.music_mood, seconds, settings=self.settings, store=self.store,
-                             seed=int(stable_hash(brief.goal)[:6], 16))
+                             seed=int(stable_hash(brief.goal)[:6], 16), commercial=brief.commercial)
         emit(ProgressEvent(stage="music", status="done", percent=100, message=track.provenance.model or "music"))
         return track
 

@@ -1,4 +1,4 @@
-"""`reelforge voice list|clone|delete` and `reelforge music list`."""
+"""`reelforge voice list|clone|delete|align` and `reelforge music list`."""
 
 from __future__ import annotations
 
@@ -18,7 +18,7 @@ from tools.voice import VoiceError, clone_voice, delete_clone, list_clones, list
 
 console = Console(stderr=True)
 out = Console()
-voice_app = typer.Typer(help="Narration voices: list, clone (with consent), delete.", no_args_is_help=True)
+voice_app = typer.Typer(help="Narration voices: list, clone (with consent), delete, align.", no_args_is_help=True)
 music_app = typer.Typer(help="Background music: your library and the built-in generator.", no_args_is_help=True)
 
 
@@ -28,10 +28,12 @@ def _fail(message: str) -> typer.Exit:
 
 
 @voice_app.command("list")
-def voice_list(as_json: Annotated[bool, typer.Option("--json", help="Machine-readable output.")] = False) -> None:
+def voice_list(as_json: Annotated[bool, typer.Option("--json", help="Machine-readable output.")] = False,
+               search: Annotated[str | None, typer.Option("--search", help="Only voices whose name, labels or "
+                                                         "description contain this.")] = None) -> None:
     """Offline voices, ElevenLabs voices (when ELEVENLABS_API_KEY is set) and your cloned voices."""
     settings = get_settings()
-    voices = list_voices(settings)
+    voices = list_voices(settings, search)
     clones = {c.voice_id: c for c in list_clones(settings)}
     if as_json:
         out.print_json(json.dumps([v.model_dump() | {"consent": clones[v.id.split(":", 1)[-1]].consent.model_dump()
@@ -45,7 +47,7 @@ def voice_list(as_json: Annotated[bool, typer.Option("--json", help="Machine-rea
         table.add_row(v.id, v.name, v.engine, v.category, "yes" if v.available else "no", note)
     shown = {v.id for v in voices}
     for c in clones.values():
-        if c.id not in shown:
+        if c.id not in shown and (not search or search.lower() in c.name.lower()):
             table.add_row(c.id, c.name, c.engine, "cloned", "?", f"consent by {c.consent.affirmed_by}")
     out.print(table)
 
@@ -79,6 +81,33 @@ def voice_delete(voice_id: Annotated[str, typer.Argument(help="The cloned voice 
     except VoiceError as exc:
         raise _fail(str(exc)) from None
     out.print(f"deleted cloned voice {voice.name} ({voice.id})")
+
+
+@voice_app.command("align")
+def voice_align(
+    audio: Annotated[Path, typer.Argument(help="A narration recording without timestamps (wav/mp3/m4a/ogg...).")],
+    text: Annotated[str, typer.Argument(help="What is said in it: the text itself, or a .txt/.md file.")],
+    language: Annotated[str, typer.Option("--language", help="Language of the speech (ISO 639-1).")] = "en",
+    as_json: Annotated[bool, typer.Option("--json", help="Machine-readable output.")] = False,
+) -> None:
+    """Word timings for an uploaded narration, aligned offline against a reference voice (for captions)."""
+    from tools.voice import align_words
+
+    source = Path(text)
+    words_text = source.read_text() if source.suffix.lower() in (".txt", ".md") and source.is_file() else text
+    if not audio.is_file():
+        raise _fail(f"{audio}: no such file")
+    try:
+        words = align_words(audio, words_text, language=language, settings=get_settings())
+    except VoiceError as exc:
+        raise _fail(str(exc)) from None
+    if as_json:
+        out.print_json(json.dumps([w.model_dump() for w in words]))
+        return
+    table = Table("word", "start", "end", title=f"{audio.name}: {len(words)} words (estimated, ±0.1 s)")
+    for w in words:
+        table.add_row(w.word, f"{w.start:.2f}", f"{w.end:.2f}")
+    out.print(table)
 
 
 @music_app.command("list")

@@ -8,7 +8,15 @@ from fakes.server import serve
 
 from tools.settings import get_settings
 from tools.store import AssetStore
-from tools.voice import VoiceError, eleven, espeak_engine, list_voices, piper_engine, synthesize
+from tools.voice import (
+    VoiceError,
+    eleven,
+    espeak_engine,
+    list_voices,
+    narrate_scenes,
+    piper_engine,
+    synthesize,
+)
 from tools.voice.base import wav_duration
 
 OFFLINE = piper_engine.available() or espeak_engine.available()
@@ -111,3 +119,38 @@ def test_elevenlabs_unreachable_server_is_a_clear_error(monkeypatch):
     monkeypatch.setattr(eleven, "RETRY", eleven.RetryPolicy(attempts=2, base_s=0.01, cap_s=0.02))
     with pytest.raises(VoiceError, match="cannot reach ElevenLabs"):
         synthesize("Hi.", voice="elevenlabs", allow_fallback=False)
+
+
+@pytest.mark.skipif(not OFFLINE, reason="no offline voice installed")
+def test_elevenlabs_failing_mid_video_tells_the_user_and_keeps_one_voice(el):
+    app, settings, store = el
+    app.state["errors"] = [None, fake.quota_error()]  # scene 1 narrated, then the credits run out
+    told: list[str] = []
+    scenes = ["The tide comes in.", "The tide goes out.", "And then it turns again."]
+    out = narrate_scenes(scenes, voice="elevenlabs", settings=settings, store=store, on_fallback=told.append)
+    assert len(tts_requests(app)) == 2  # scene 3 never tried ElevenLabs again
+    assert [n.asset.provenance.source for n in out] == [out[0].asset.provenance.source] * 3
+    assert all(n.asset.provenance.fell_back and "quota exceeded" in n.asset.provenance.fallback_reason for n in out)
+    assert out[0].asset.provenance.source in ("piper", "espeak")  # scene 1 re-spoken offline: one voice
+    [message] = told
+    assert "scene 2" in message and "quota exceeded" in message and "re-spoken" in message
+    assert fake.KEY not in message
+
+
+def test_elevenlabs_failing_mid_video_without_permission_stops(el):
+    app, settings, store = el
+    app.state["errors"] = [None, fake.quota_error()]
+    with pytest.raises(VoiceError, match="quota exceeded.*fallback is off"):
+        narrate_scenes(["One scene.", "Two scenes."], voice="elevenlabs", settings=settings, store=store,
+                       allow_fallback=False)
+    assert len(tts_requests(app)) == 2
+
+
+def test_elevenlabs_voice_search(el):
+    app, settings, _ = el
+    assert [v.name for v in list_voices(settings, "george") if v.engine == "elevenlabs"] == ["George"]
+    assert [v for v in list_voices(settings, "british")][0].name == "George"  # labels are searched too
+    assert not [v for v in list_voices(settings, "nobody-by-that-name")]
+    searches = [r for r in app.requests if r.path == "/v2/voices"]
+    assert searches[0].query["search"] == "george"
+    assert {v.id for v in list_voices(settings, "piper")} == {"piper"}  # offline voices matched locally

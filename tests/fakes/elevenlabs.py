@@ -1,7 +1,8 @@
 """A loopback fake of the ElevenLabs API (routes per research §1.7), driven by the real ``elevenlabs`` SDK.
 
 Speech is a real PCM tone, 60 ms per character (silent on spaces), with character timings from the
-same clock. ``app.state["errors"]`` is a queue of ``(status, body[, headers])`` answered before routing.
+same clock. ``app.state["errors"]`` is a queue of ``(status, body[, headers])`` answered before routing
+(``None`` in the queue lets one request through).
 """
 
 from __future__ import annotations
@@ -52,7 +53,9 @@ def make_app() -> FakeApp:
             app.requests.append(req)
             body = {"detail": {"status": "invalid_api_key", "message": "Invalid API key"}}
             return 401, json.dumps(body).encode(), {"Content-Type": "application/json"}
-        if app.state["errors"]:
+        if app.state["errors"] and app.state["errors"][0] is None:
+            app.state["errors"].pop(0)
+        elif app.state["errors"]:
             app.requests.append(req)
             err = app.state["errors"].pop(0)
             return err[0], json.dumps(err[1]).encode(), {"Content-Type": "application/json", **(err[2] if len(err) > 2 else {})}
@@ -82,7 +85,8 @@ def make_app() -> FakeApp:
 
     @app.route("GET", "/v2/voices")
     def search(req: Req) -> tuple:
-        voices = list(app.state["voices"].values())
+        needle = (req.query.get("search") or "").lower()
+        voices = [v for v in app.state["voices"].values() if needle in json.dumps(v).lower()]
         return 200, {"voices": voices, "has_more": False, "total_count": len(voices), "next_page_token": None}
 
     @app.route("GET", "/v1/voices")

@@ -3,8 +3,8 @@
 from tools.voice.align import align_words
 from tools.voice.base import ClonedVoice, VoiceError, VoiceInfo
 from tools.voice.clone import clone_voice, delete_clone, list_clones
-from tools.voice.synth import list_voices, synthesize
+from tools.voice.synth import list_voices, narrate_scenes, synthesize
 from tools.voice.text import normalize_text
 
 __all__ = ["ClonedVoice", "VoiceError", "VoiceInfo", "align_words", "clone_voice", "delete_clone", "list_clones",
-           "list_voices", "normalize_text", "synthesize"]
+           "list_voices", "narrate_scenes", "normalize_text", "synthesize"]

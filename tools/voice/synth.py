@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -83,6 +84,45 @@ def synthesize(text: str, *, voice: str = "auto", language: str = "en", settings
                         fell_back_reason=f"ElevenLabs failed: {exc}")
 
 
+def narrate_scenes(texts: list[str], *, voice: str = "auto", language: str = "en", settings: Settings | None = None,
+                   store: AssetStore | None = None, allow_fallback: bool = True, preference: str | None = None,
+                   on_progress: Callable[[int, str], None] | None = None,
+                   on_fallback: Callable[[str], None] | None = None) -> list[Narration]:
+    """Narrate every scene of a video in one voice, each with its neighbours' text for prosody continuity.
+
+    When ElevenLabs fails part-way (quota, key, outage) and ``allow_fallback``, ``on_fallback`` is told why, the
+    offline voice takes over, and the scenes already narrated are re-spoken offline too, so the video never
+    switches voice half-way (offline speech is free; paid ElevenLabs audio stays cached for a retry). Without
+    ``allow_fallback`` the VoiceError propagates and nothing is narrated.
+    """
+    settings = settings or get_settings()
+    store = store or AssetStore(settings.store_dir)
+    out: list[Narration] = []
+    reason: str | None = None
+    for i, text in enumerate(texts):
+        if on_progress:
+            on_progress(i, text)
+        if reason is not None:  # already fell back: the rest of the video speaks offline, no more failing calls
+            out.append(_fallback(text, language, settings, store, reason))
+            continue
+        n = synthesize(text, voice=voice, language=language, settings=settings, store=store,
+                       prev_text=texts[i - 1] if i else None, next_text=texts[i + 1] if i + 1 < len(texts) else None,
+                       allow_fallback=allow_fallback, preference=preference)
+        if n.asset.provenance.fell_back:
+            reason = n.asset.provenance.fallback_reason or "ElevenLabs failed"
+            if on_fallback:
+                on_fallback(f"narration of scene {i + 1} fell back to the offline voice: {reason}"
+                            + (f"; scenes 1–{i} are re-spoken offline so the voice stays the same" if i else ""))
+            out = [_fallback(t, language, settings, store, reason) for t in texts[:i]]
+            out.append(n)
+    return out
+
+
+def _fallback(text: str, language: str, settings: Settings, store: AssetStore, reason: str) -> Narration:
+    spoken = normalize_text(text, language)
+    return _offline(spoken, offline_choice(language), language, settings, store, fell_back_reason=reason)
+
+
 def _cached(store: AssetStore, key: str, text: str) -> Narration | None:
     asset = store.get(key)
     words_file = store.path_for(key, ".words.json")
@@ -140,8 +180,12 @@ def _elevenlabs(text: str, choice: VoiceChoice, language: str, settings: Setting
     return _record(store, key, text, wav, duration, words, prov)
 
 
-def list_voices(settings: Settings | None = None) -> list[VoiceInfo]:
-    """Offline voices (marked unavailable when not installed) plus the ElevenLabs account's voices."""
+def list_voices(settings: Settings | None = None, search: str | None = None) -> list[VoiceInfo]:
+    """Offline voices (marked unavailable when not installed) plus the ElevenLabs account's voices.
+
+    ``search`` filters by name / description / labels: ElevenLabs searches the account server-side
+    (``voices.search``), the offline voices are matched here.
+    """
     settings = settings or get_settings()
     out = [
         VoiceInfo(id="piper", name="Joe (US English, Piper)", engine="piper", licence=piper_engine.LICENCE,
@@ -151,9 +195,12 @@ def list_voices(settings: Settings | None = None) -> list[VoiceInfo]:
                   licence=espeak_engine.LICENCE, available=espeak_engine.available(),
                   description="" if espeak_engine.available() else espeak_engine.INSTALL_HINT),
     ]
+    if search:
+        needle = search.lower()
+        out = [v for v in out if needle in f"{v.id} {v.name} {v.description} {v.language}".lower()]
     if eleven.configured(settings):
         try:
-            out += eleven.list_voices(settings)
+            out += eleven.list_voices(settings, search)
         except VoiceError as exc:
             out.append(VoiceInfo(id="elevenlabs", name="ElevenLabs", engine="elevenlabs", category="premade",
                                  available=False, description=str(exc)))
