@@ -291,3 +291,21 @@ def test_step_billing_is_in_the_estimate(monkeypatch, tmp_path):
     brief = Brief(goal="g", aspects=["9:16"], budget_usd=100, presenter_path=str(tmp_path / "me.png"))
     r = route_storyboard(b, brief, Registry.load(s), s).shots[0].route
     assert r.model_id == "did-talks" and r.est_cost_usd == pytest.approx(15 * 0.05)  # D-ID bills 15-s steps
+
+
+def test_stock_stands_in_for_generation_only_when_the_budget_is_too_small(monkeypatch):
+    raw = {**RAW, "stocky": model("stock", 0.0, kind="stock", env=(), durations=(), duration_range=[1, 30],
+                                  strengths={"real_place": 0.9, "b_roll": 0.8})}
+    r = Registry.from_dict(raw)
+    monkeypatch.setenv("KEY_A", "x")
+    s = get_settings()
+    place = board(5, traits=("nature", "real_place"))
+    rich = route_storyboard(place, Brief(goal="g", budget_usd=100, preference="quality", aspects=["16:9"]), r, s)
+    assert rich.shots[0].route.model_id == "premium" and "stocky" not in rich.shots[0].route.fallbacks
+    poor = route_storyboard(place, Brief(goal="g", budget_usd=0, preference="quality", aspects=["16:9"]), r, s)
+    route = poor.shots[0].route
+    assert route.model_id == "stocky" and route.downgraded
+    assert "downgraded from premium" in route.reason and "stock footage suits this shot" in route.reason
+    assert route.fallbacks == ["motion"]
+    action = route_storyboard(board(5), Brief(goal="g", budget_usd=0, aspects=["16:9"]), r, s)
+    assert action.shots[0].route.model_id == "motion"  # a kickflip is not stock material

@@ -11,13 +11,13 @@ split into parts (``s3.1`` → ``s3.1a``, ``s3.1b``); shorter ones are trimmed f
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Literal
 
 from tools.clips.registry import Registry
 from tools.production import Brief, RouteChoice, Shot, Storyboard
-from tools.routing.scoring import Candidate, Need, evaluate, rank, reason
+from tools.routing.scoring import STOCK_SUITED, Candidate, Need, evaluate, rank, reason
 from tools.routing.traits import infer_traits
 from tools.settings import Settings
 
@@ -142,8 +142,18 @@ def candidates(need: Need, brief: Brief, registry: Registry, settings: Settings,
     special = [evaluate(m, need, registry, settings, brief.preference)
                for m in registry.models.values() if wanted and m.kind == wanted]
     can = wanted in specialists and any(c.ok for c in special)
-    return rank(special + [evaluate(m, need, registry, settings, brief.preference, specialist_available=can)
-                           for m in registry.models.values() if not (wanted and m.kind == wanted)])
+    out = special + [evaluate(m, need, registry, settings, brief.preference, specialist_available=can)
+                     for m in registry.models.values() if not (wanted and m.kind == wanted)]
+    if need.kind == "generated" and STOCK_SUITED & set(need.traits):
+        as_stock = replace(need, kind="stock")
+        for i, c in enumerate(out):
+            if c.model.kind == "stock":
+                alt = evaluate(c.model, as_stock, registry, settings, brief.preference)
+                if alt.ok:
+                    alt.budget_only = True
+                    alt.notes.append("stock footage suits this shot and costs less than generating it")
+                    out[i] = alt
+    return rank(out)
 
 
 def _plan(shot: Shot, brief: Brief, registry: Registry, settings: Settings, specialists: set[str]) -> _Plan:
@@ -166,8 +176,9 @@ def _plan(shot: Shot, brief: Brief, registry: Registry, settings: Settings, spec
 
 
 def _cheaper(plan: _Plan) -> Candidate | None:
-    """The best-scoring option strictly cheaper than the current one."""
-    return next((c for c in plan.options if c.cost < plan.chosen.cost - 1e-9), None)
+    """The best-scoring option strictly cheaper than the current one (stock stand-ins included)."""
+    cheaper = [c for c in plan.options if c.cost < plan.chosen.cost - 1e-9]
+    return max(cheaper, key=lambda c: c.score) if cheaper else None
 
 
 def _enforce_budget(plans: list[_Plan], budget: float) -> list[str]:
@@ -200,7 +211,8 @@ def _refill(plans: list[_Plan], budget: float) -> None:
 
 def _choice(plan: _Plan, brief: Brief, motion_known: bool) -> RouteChoice:
     c = plan.chosen
-    others = [o.id for o in plan.options if o.id not in (c.id, OFFLINE_MODEL) and o.cost <= c.cost + 1e-9]
+    others = [o.id for o in plan.options if o.id not in (c.id, OFFLINE_MODEL) and o.cost <= c.cost + 1e-9
+              and (c.budget_only or not o.budget_only)]
     fallbacks = others[:MAX_FALLBACKS] + ([OFFLINE_MODEL] if motion_known and c.id != OFFLINE_MODEL else [])
     why = reason(c, plan.need, brief.preference)
     downgraded = bool(plan.downgraded_from and plan.downgraded_from != c.id)

@@ -18,6 +18,8 @@ WEIGHTS: dict[str, tuple[float, float, float]] = {
 PRICE_SCALE = 0.5  # USD/s that counts as "expensive"
 LATENCY_SCALE = 600.0  # seconds that count as "slow"
 SHOT_KIND_MODELS = {"stock": "stock", "presenter": "avatar"}
+#: Traits for which stock footage can stand in for a generated shot when the budget is too small.
+STOCK_SUITED = frozenset({"real_place", "b_roll", "nature", "aerial", "product"})
 
 
 @dataclass(frozen=True)
@@ -47,6 +49,7 @@ class Candidate:
     fit: float = 0.0
     score: float = -math.inf
     notes: list[str] = field(default_factory=list)
+    budget_only: bool = False  # stock standing in for a generated shot: only when the budget needs it
 
     @property
     def id(self) -> str:
@@ -111,8 +114,8 @@ def evaluate(model: ModelSpec, need: Need, registry: Registry, settings: Setting
 
 
 def rank(cands: list[Candidate]) -> list[Candidate]:
-    """Usable first by score (then cheaper, then id); unusable after, by id. Deterministic."""
-    return sorted(cands, key=lambda c: (not c.ok, -c.score if c.ok else 0.0, c.cost, c.id))
+    """Usable first by score (then cheaper, then id), budget-only stand-ins after them; unusable last, by id."""
+    return sorted(cands, key=lambda c: (not c.ok, c.budget_only, -c.score if c.ok else 0.0, c.cost, c.id))
 
 
 def reason(c: Candidate, need: Need, preference: str) -> str:
