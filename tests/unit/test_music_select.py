@@ -89,3 +89,22 @@ def test_library_sidecar_metadata_is_read_and_preferred(env, monkeypatch, tmp_pa
     assert asset.provenance.source == "library" and asset.provenance.licence == "CC-BY-4.0"
     assert asset.provenance.attribution == '"Sunrise" by Kim (CC-BY-4.0)'
     assert abs(len(load_stereo(asset.path)) / RATE - 7.0) <= 0.05  # looped at bar boundaries
+
+
+def test_selection_ranks_by_mood_energy_and_tempo():
+    from tools.music import Track
+    from tools.music.select import targets
+
+    def lib(title, **kw):
+        return Track(id=f"library:{title}", source="library", title=title, path=f"/m/{title}.mp3", duration_s=200, **kw)
+
+    slow = lib("slow", moods=["calm"], energy=0.2, bpm=76)
+    fast = lib("fast", moods=["calm"], energy=0.9, bpm=140)
+    tracks = [fast, slow, *procedural_tracks()]
+    assert targets("calm") == (0.2, 76.0) and targets("upbeat", energy=0.5) == (0.5, 118.0)
+    assert choose(tracks, "calm", 60, **dict(zip(("energy", "bpm"), targets("calm"), strict=True))).id == slow.id
+    assert choose(tracks, "calm", 60, energy=0.9, bpm=140).id == fast.id
+    untagged = lib("untagged", moods=["calm"])  # the user's own calm track without energy/tempo tags...
+    assert choose([untagged, *procedural_tracks()], "calm", 60, energy=0.2, bpm=76).id == untagged.id
+    wrong = lib("wrong", moods=["calm"], energy=1.0, bpm=170)  # ...but not one whose tags say it does not fit
+    assert choose([wrong, *procedural_tracks()], "calm", 60, energy=0.2, bpm=76).id == "procedural:calm"

@@ -10,6 +10,7 @@ from tools.music.library import Track, list_library, procedural_tracks
 from tools.production import MOODS, Asset, Provenance, stable_hash
 from tools.settings import Settings, get_settings
 from tools.store import AssetStore
+from tools.voice.base import VoiceError
 
 DEFAULT_MOOD = "corporate"  # "auto": neutral, works under most narration
 ALIASES = {"happy": "upbeat", "energetic": "upbeat", "inspiring": "upbeat", "epic": "dramatic",
@@ -29,19 +30,30 @@ def normalise_mood(mood: str | None) -> str:
 
 
 def score(track: Track, mood: str, duration_s: float, energy: float | None, bpm: float | None) -> float:
-    """Higher is better: mood match dominates, then energy, tempo and length fit."""
+    """Higher is better: mood match dominates, then energy, tempo and length fit.
+
+    A track without an energy or tempo tag gets an average fit for it (not zero), and the user's own music gets
+    a bonus that beats the generator unless its tags say it clearly does not fit.
+    """
     s = 3.0 if mood in track.moods else (1.0 if any(ALIASES.get(m) == mood for m in track.moods) else 0.0)
-    if energy is not None and track.energy is not None:
-        s += 1.5 * (1 - min(1.0, abs(track.energy - energy)))
-    if bpm and track.bpm:
-        s += 1.0 * max(0.0, 1 - abs(track.bpm - bpm) / 40)
+    if energy is not None:
+        s += 1.5 * ((1 - min(1.0, abs(track.energy - energy))) if track.energy is not None else 0.6)
+    if bpm:
+        s += 1.0 * (max(0.0, 1 - abs(track.bpm - bpm) / 40) if track.bpm else 0.6)
     if track.loopable or not track.duration_s or track.duration_s >= duration_s:
         s += 0.5
     else:  # a short track is looped, which is fine but less natural
         s += 0.25 + 0.25 * track.duration_s / duration_s
     if track.source == "library":
-        s += 0.5  # the user's own music first when it fits as well
+        s += 1.5  # the user's own music first when it fits about as well
     return s
+
+
+def targets(mood: str, energy: float | None = None, bpm: float | None = None) -> tuple[float, float]:
+    """The energy (0..1) and tempo to look for: given values, else the mood's own (calm ≈ 0.2 at 76 BPM,
+    upbeat ≈ 0.85 at 118 BPM, ...), so library tracks are ranked by energy and tempo even from a mood alone."""
+    style = procedural.STYLES[normalise_mood(mood)]
+    return (style.energy if energy is None else float(energy)), float(bpm or style.bpm)
 
 
 def candidates(settings: Settings, *, commercial: bool = True) -> list[Track]:
@@ -64,7 +76,9 @@ def select_music(mood: str, duration_s: float, *, settings: Settings | None = No
     """A music bed exactly ``duration_s`` long (± 50 ms), loudness-normalised, with licence and attribution.
 
     Sources: the user's library (``REELFORGE_MUSIC_DIR``), the procedural generator (always available) and,
-    with ``allow_paid`` and ``ELEVENLABS_API_KEY``, ElevenLabs Music when no library track matches the mood.
+    with ``allow_paid`` and ``ELEVENLABS_API_KEY``, ElevenLabs Music when no library track matches the mood
+    (if it fails, the generator's bed is used and its provenance says ``fell_back`` with the reason).
+    ``energy`` / ``bpm`` default to the mood's (:func:`targets`). Same inputs, same track: deterministic.
     """
     if duration_s <= 0:
         raise ValueError(f"music duration must be positive, got {duration_s}")
@@ -72,6 +86,7 @@ def select_music(mood: str, duration_s: float, *, settings: Settings | None = No
     store = store or AssetStore(settings.store_dir)
     m = normalise_mood(mood)
     tracks = candidates(settings, commercial=commercial)
+    energy, bpm = targets(m, energy, bpm)
     track = choose(tracks, m, duration_s, seed=seed, energy=energy, bpm=bpm)
     if allow_paid and track.source == "procedural" and settings.secret("ELEVENLABS_API_KEY"):
         track = Track(id=f"elevenlabs:{m}:{seed}", source="elevenlabs", title=f"ElevenLabs {m} music",
@@ -82,7 +97,16 @@ def select_music(mood: str, duration_s: float, *, settings: Settings | None = No
     hit = store.get(key)
     if hit is not None:
         return hit
-    audio, tempo = _source_audio(track, m, duration_s, seed, energy, bpm, settings, store)
+    try:
+        audio, tempo = _source_audio(track, m, duration_s, seed, energy, bpm, settings, store)
+    except VoiceError as exc:  # ElevenLabs Music failed: the generator's bed instead, and the asset says why
+        if track.source != "elevenlabs":
+            raise
+        bed = select_music(m, duration_s, settings=settings, store=store, seed=seed, energy=energy, bpm=bpm,
+                           commercial=commercial, allow_paid=False)
+        reason = f"ElevenLabs Music failed: {exc}"
+        return bed.model_copy(update={"provenance": bed.provenance.model_copy(
+            update={"fell_back": True, "fallback_reason": reason})})
     fitted = fit_length(audio, duration_s, bpm=tempo)
     out = write_stereo(store.scratch(".wav"), fitted)
     out = write_stereo(out, normalise(out, fitted))
