@@ -5,12 +5,13 @@ from __future__ import annotations
 import json
 
 import numpy as np
+import pytest
 from fakes import elevenlabs as fake
 from fakes.server import serve
 from typer.testing import CliRunner
 
 from tools.settings import get_settings
-from tools.voice import list_clones
+from tools.voice import espeak_engine, list_clones, synthesize
 from tools.voice.base import write_wav
 from ui.cli import app
 
@@ -46,3 +47,24 @@ def test_cli_music_list_json_has_every_mood():
     assert result.exit_code == 0
     assert {m for t in json.loads(result.output) for m in t["moods"]} >= {"upbeat", "calm", "dramatic", "corporate",
                                                                           "playful", "dark"}
+
+
+def test_cli_voice_list_search_filters_offline_voices():
+    result = runner.invoke(app, ["voice", "list", "--json", "--search", "espeak"])
+    assert result.exit_code == 0, result.output
+    assert [v["id"] for v in json.loads(result.output)] == ["espeak"]
+
+
+@pytest.mark.skipif(not espeak_engine.available(), reason="espeak-ng is not installed")
+def test_cli_voice_align_gives_word_timings_for_an_upload(tmp_path):
+    upload = synthesize("The harbour wakes at dawn. Boats rock gently.", voice="espeak")
+    text = tmp_path / "said.txt"
+    text.write_text("The harbour wakes at dawn. Boats rock gently.")
+    result = runner.invoke(app, ["voice", "align", upload.asset.path, str(text), "--json"])
+    assert result.exit_code == 0, result.output
+    words = json.loads(result.output)
+    assert [w["word"] for w in words] == ["The", "harbour", "wakes", "at", "dawn.", "Boats", "rock", "gently."]
+    assert all(a["start"] <= b["start"] for a, b in zip(words, words[1:], strict=False))
+    truth = {w.word: w.start for w in upload.words}
+    assert abs(words[5]["start"] - truth["Boats"]) < 0.25  # espeak speech aligned against the reference voice
+    assert runner.invoke(app, ["voice", "align", str(tmp_path / "none.wav"), "hi"]).exit_code == 2
