@@ -75,11 +75,16 @@ def plan_cmd(prompt: Annotated[str | None, typer.Argument(help="what the video i
         raise _fail(str(exc)) from None
     source = None
     if script or outline:
-        source = _read(str(script or outline))
-        if outline:
-            from tools.ingest import source_from_text
+        from tools.ingest import source_from_text
 
-            source = source_from_text(source.text, "outline", title=source.title)
+        source = _read(str(script or outline))
+        kind = "outline" if outline else "script"  # the flag says what the file is, whatever it looks like
+        if source.kind != kind:
+            try:
+                source = source_from_text(source.text, kind, title=source.title).model_copy(
+                    update={"path": source.path})
+            except IngestError as exc:
+                raise _fail(str(exc)) from None
     elif url:
         source = _read(url)
     goal = prompt or (source.title if source else "")
