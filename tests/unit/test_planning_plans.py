@@ -230,3 +230,22 @@ def test_offline_prompt_plan_reads_as_english():
     assert "60" not in board.narration and "second" not in board.title.lower()
     ad = plan_storyboard(Brief(goal="30s ad for my bakery's sourdough", duration_s=30))
     assert ad.title == "Our bakery's sourdough" and " my " not in f" {ad.narration} "
+
+
+def test_llm_article_plan_adds_no_figures_or_names(article):
+    real = sentences(article.text)[:2]
+    visual = LLMVisual(subject="reed beds at the water's edge", motion="swaying", lighting="soft morning light",
+                       camera="slow push-in", style="documentary")
+    scenes = [LLMScene(title="Grounded", narration=" ".join(real), visual=visual, source_sentences=real),
+              LLMScene(title="Invented figure", narration="Since then 97 percent of the birds have returned.",
+                       visual=visual, source_sentences=[real[1]]),
+              LLMScene(title="Invented expert", narration="Professor Quillfeather calls it a miracle.",
+                       visual=visual, source_sentences=["A sentence that is not in the article at all."])]
+    seconds = (word_count(" ".join(real)) + word_count(real[1])) * 60 / wpm("en")  # what survives fits exactly
+    board = plan_storyboard(Brief(goal="summarise", duration_s=seconds), article,
+                            llm=_llm(LLMPlan(title="Wetlands", scenes=scenes)))
+    said = board.narration
+    assert "97" not in said and "Quillfeather" not in said
+    assert [s.narration for s in board.scenes] == [" ".join(real), real[1]]
+    assert any("97" in n and "cited sentences instead" in n for n in board.notes)
+    assert any("Quillfeather" in n and "dropped" in n for n in board.notes)

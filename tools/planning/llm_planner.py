@@ -96,13 +96,40 @@ def llm_plan(brief: Brief, source: SourceDoc | None, llm: Any) -> DraftPlan:
         if known and len(cited) < len(s.source_sentences):
             notes.append(f"scene {s.title!r}: dropped {len(s.source_sentences) - len(cited)} cited sentence(s) "
                          "not found in the article")
-        drafts.append(SceneDraft(title=s.title, narration=s.narration.strip(), source_sentences=cited,
+        narration = s.narration.strip()
+        if source is not None and source.kind == "article":
+            unsupported = unsupported_facts(narration, source.text)
+            if unsupported:  # the model added a figure or a name the article does not contain
+                narration = " ".join(cited)
+                notes.append(f"scene {s.title!r}: {', '.join(unsupported[:5])} not in the article, so the scene "
+                             + ("reads its cited sentences instead" if narration else "was dropped"))
+        drafts.append(SceneDraft(title=s.title, narration=narration, source_sentences=cited,
                                  importance=s.importance, spec=s.visual.model_dump(),
                                  kind=s.kind if (s.kind != "presenter" or presenter_ok) else None,
                                  on_screen_text=s.on_screen_text, presenter=s.kind == "presenter" and presenter_ok))
     notes += _fit_sections(drafts, target, "model's narration")
     return DraftPlan(title=plan.title or brief.title, drafts=[d for d in drafts if d.narration], notes=notes,
                      setting=source.title if source else "")
+
+
+_FIGURE = re.compile(r"\d[\d,.]*\d|\d")
+_NAME = re.compile(r"(?<![.!?]\s)(?<!^)\b[A-Z][\w'’-]*[a-z][\w'’-]*")  # a capitalised word inside a sentence
+
+
+def unsupported_facts(narration: str, source_text: str) -> list[str]:
+    """Figures and names in ``narration`` that the source never mentions (a cheap check that nothing was added).
+
+    Figures compare digits only ("2,400" = "2400"); a name counts as found when the source has it in any case.
+    """
+    digits = {re.sub(r"[,.]", "", f) for f in _FIGURE.findall(source_text)}
+    lower = source_text.lower()
+    out = [f for f in _FIGURE.findall(narration) if re.sub(r"[,.]", "", f.rstrip(".,")) not in digits]
+    for sentence in re.split(r"(?<=[.!?])\s+", narration):
+        for name in _NAME.findall(sentence.strip()):
+            stem = re.sub(r"['’]s$", "", name)
+            if stem.lower() not in lower and stem not in out:
+                out.append(stem)
+    return out
 
 
 def llm_expand_outline(brief: Brief, source: SourceDoc, llm: Any) -> list[str]:
