@@ -57,9 +57,11 @@ class Candidate:
 
 
 def trait_fit(model: ModelSpec, traits: tuple[str, ...]) -> float:
-    """Mean strength over the shot's traits (or over all the model's strengths when it has none)."""
+    """Strength over the shot's traits, most important first (weights 1, 1/3, 1/5…: a fast-action shot with a
+    touch of graphics wants a motion model first), or over all the model's strengths when it has none."""
     if traits:
-        return sum(model.strength(t) for t in traits) / len(traits)
+        weights = [1 / (1 + 2 * i) for i in range(len(traits))]
+        return sum(w * model.strength(t) for w, t in zip(weights, traits, strict=True)) / sum(weights)
     vals = list(model.strengths.values())
     return sum(vals) / len(vals) if vals else 0.5
 
