@@ -74,7 +74,10 @@ def storyboard_html(review: StoryboardReview | None, pending: bool = True) -> st
         f'<span class="{cls}">{budget}</span></div></div>'
     )
     cards = "".join(_scene_card(s) for s in review.scenes)
-    return f'<div class="rf-board">{head}<div class="rf-cards">{cards}</div></div>'
+    notes = "".join(f"<li>{escape(n.removeprefix('Router: '))}</li>" for n in review.notes
+                    if "estimated clip cost" not in n)
+    notes = f'<ul class="rf-notes">{notes}</ul>' if notes else ""
+    return f'<div class="rf-board">{head}{notes}<div class="rf-cards">{cards}</div></div>'
 
 
 def progress_html(rows: list[dict[str, object]]) -> str:

@@ -38,6 +38,7 @@ CSS = """
   margin-right:6px; }
 .rf-state.rf-approved { background:#dcfce7; color:#166534; }
 .rf-total { font-size:13px; opacity:.85; }
+.rf-notes { margin:6px 0 10px 18px; font-size:12.5px; opacity:.85; }
 .rf-ok { color:#15803d; font-weight:600; } .rf-bad { color:#b91c1c; font-weight:600; }
 .rf-cards { display:grid; grid-template-columns:repeat(auto-fill,minmax(230px,1fr)); gap:14px; }
 .rf-card { border:1px solid var(--border-color-primary); border-radius:14px; overflow:hidden;

@@ -72,6 +72,9 @@ def storyboard_blocks(review: StoryboardReview, thread_id: str, *, thumbnails: M
     if not review.within_budget:
         total += " · :warning: *over budget*"
     blocks += [{"type": "divider"}, {"type": "section", "text": _mrkdwn(total)}]
+    notes = [n.removeprefix("Router: ") for n in review.notes if "estimated clip cost" not in n]
+    if notes:
+        blocks.append({"type": "context", "elements": [_mrkdwn(n[:2900]) for n in notes[:5]]})
     if decided:
         blocks.append({"type": "context", "elements": [_mrkdwn(decided)]})
         return blocks

@@ -101,3 +101,22 @@ async def test_presenter_upload_needs_consent_and_reaches_the_brief(tmp_path: An
         assert brief.presenter_path == str(photo.resolve()) and "I am the person" in brief.presenter_consent.text
     finally:
         await app.services.stack.aclose()  # type: ignore[attr-defined]
+
+
+def test_router_notes_show_on_the_storyboard_in_the_studio_and_in_slack() -> None:
+    from agent.review import SceneReview, ShotReview, StoryboardReview
+    from ui.gradio_render import storyboard_html
+    from ui.slack_blocks import storyboard_blocks
+
+    shot = ShotReview(id="s01-1", kind="stock", visual_prompt="a <harbour>", seconds=3, model_id="veo-3-1")
+    scene = SceneReview(number=1, narration="n", seconds=3, est_cost_usd=2.4, shots=[shot])
+    review = StoryboardReview(version=2, scenes=[scene], total_seconds=3, total_cost_usd=2.4, budget_usd=0.5,
+                              within_budget=False, notes=["Router: over budget because of veo-3-1 <you chose>",
+                                                          "Router: estimated clip cost $2.40 for 1 shot(s)."])
+    html = storyboard_html(review)
+    assert "over budget because of veo-3-1 &lt;you chose&gt;" in html and "estimated clip cost" not in html
+    assert 'class="rf-kind">stock' in html
+    blocks = storyboard_blocks(review, "slack-T-C-1")
+    texts = [e.get("text", "") for b in blocks for e in b.get("elements", []) if isinstance(e, dict)]
+    assert any("over budget because of veo-3-1" in t for t in texts)
+    assert any("· stock ·" in b.get("text", {}).get("text", "") for b in blocks if b["type"] == "section")
