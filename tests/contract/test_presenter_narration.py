@@ -167,7 +167,8 @@ async def test_user_photo_needs_consent_then_becomes_the_presenter(board, heygen
     consent = Consent(text="I am the person in this photo and agree to its use", affirmed_by="me")
     asset = await generate_shot(sb.shots[0], brief.model_copy(update={"presenter_consent": consent}), reg, store,
                                 get_settings(), narration_audio=lambda s: shot_narration(sb, narrs, s.id, store))
-    assert not asset.provenance.fell_back
+    assert not asset.provenance.fell_back and asset.provenance.consent == consent  # recorded with the clip
+    assert "likeness" in asset.provenance.licence
     create = next(r for r in heygen_env.requests if r.path == "/v3/videos").json()
     assert create["type"] == "image" and create["audio_asset_id"].startswith("asset_")
     bad = brief.model_copy(update={"presenter_path": str(media / "notes.txt"), "presenter_consent": consent})

@@ -371,6 +371,10 @@ async def generate_shot(shot: Shot, brief: Brief, registry: Registry, store: Ass
         prov = {"source": gateway if gateway not in ("direct", "local") else spec.family, "model": model_id,
                 "prompt": req.prompt, **extra, "cost_usd": round(cost, 4), "fell_back": fell_back,
                 "fallback_reason": "; ".join(reasons) if fell_back else None}
+        if spec.kind == "avatar" and brief.presenter_consent and brief.presenter_path and (
+                req.params.get("video_path") or (req.image_path and req.image_path != shot.image_path)):
+            prov["consent"] = brief.presenter_consent  # the user's likeness was used: keep their affirmation
+            prov.setdefault("licence", "generated from a user-provided likeness (consent recorded)")
         asset = Asset(key=key, kind="clip", path=str(path), **_probe_fields(path),
                       provenance=Provenance.model_validate(prov))
         stored = store.put(asset, path)
