@@ -154,3 +154,17 @@ def test_elevenlabs_voice_search(el):
     searches = [r for r in app.requests if r.path == "/v2/voices"]
     assert searches[0].query["search"] == "george"
     assert {v.id for v in list_voices(settings, "piper")} == {"piper"}  # offline voices matched locally
+
+
+def test_narrate_scenes_passes_neighbours_and_keeps_every_scene(el):
+    app, settings, store = el
+    scenes = ["First scene.", "Second scene.", "Third scene."]
+    progress: list[int] = []
+    out = narrate_scenes(scenes, voice="elevenlabs", settings=settings, store=store, preference="cheap",
+                         on_progress=lambda i, _t: progress.append(i))
+    assert [n.text for n in out] == scenes and progress == [0, 1, 2]
+    assert all(n.asset.provenance.source == "elevenlabs" and not n.asset.provenance.fell_back for n in out)
+    bodies = [r.json() for r in tts_requests(app)]
+    assert [b.get("previous_text") for b in bodies] == [None, "First scene.", "Second scene."]
+    assert [b.get("next_text") for b in bodies] == ["Second scene.", "Third scene.", None]
+    assert {b["model_id"] for b in bodies} == {eleven.CHEAP_MODEL}

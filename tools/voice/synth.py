@@ -10,8 +10,8 @@ from pathlib import Path
 from tools.production import Asset, Narration, Provenance, WordTiming
 from tools.settings import Settings, get_settings
 from tools.store import AssetStore
-from tools.voice import eleven, espeak_engine, piper_engine
-from tools.voice.base import VoiceError, VoiceInfo
+from tools.voice import eleven, espeak_engine, openai_tts, piper_engine
+from tools.voice.base import VoiceError, VoiceInfo, load_mono, write_wav
 from tools.voice.clone import find_clone
 from tools.voice.text import normalize_text
 
@@ -37,13 +37,16 @@ def resolve(voice: str, settings: Settings, language: str = "en") -> VoiceChoice
         return offline_choice(language)
     if v == "elevenlabs" or v.startswith("elevenlabs:"):
         return VoiceChoice("elevenlabs", v.partition(":")[2] or DEFAULT_ELEVENLABS_VOICE)
+    if v == "openai" or v.startswith("openai:"):
+        return VoiceChoice("openai", v.partition(":")[2] or openai_tts.DEFAULT_VOICE)
     if v == "piper":
         return VoiceChoice("piper", piper_engine.VOICE_NAME)
     if v == "espeak":
         return VoiceChoice("espeak", espeak_engine.voice_for(language))
     if v == "offline":
         return offline_choice(language)
-    raise VoiceError(f"unknown voice {voice!r}: use auto, piper, espeak or elevenlabs:<voice_id>", kind="invalid")
+    raise VoiceError(f"unknown voice {voice!r}: use auto, piper, espeak, elevenlabs:<voice_id> or openai:<voice>",
+                     kind="invalid")
 
 
 def offline_choice(language: str = "en") -> VoiceChoice:
@@ -63,8 +66,9 @@ def synthesize(text: str, *, voice: str = "auto", language: str = "en", settings
     """Narrate ``text``; word timings are relative to the file start and end within its duration.
 
     ``voice``: ``auto`` (ElevenLabs when ``ELEVENLABS_API_KEY`` is set, else Piper, else espeak-ng),
-    ``elevenlabs:<voice_id>``, ``piper`` or ``espeak``. When ElevenLabs fails and ``allow_fallback`` the
-    offline voice speaks instead and the provenance says so; otherwise the VoiceError is raised.
+    ``elevenlabs:<voice_id>``, ``openai:<voice>`` (timings aligned offline), ``piper`` or ``espeak``. When a
+    paid voice fails and ``allow_fallback`` the offline voice speaks instead and the provenance says so;
+    otherwise the VoiceError is raised.
     """
     settings = settings or get_settings()
     store = store or AssetStore(settings.store_dir)
@@ -72,16 +76,19 @@ def synthesize(text: str, *, voice: str = "auto", language: str = "en", settings
     if not spoken.strip():
         raise VoiceError("nothing to say: the narration text is empty", kind="invalid")
     choice = resolve(voice, settings, language)
-    if choice.engine != "elevenlabs":
+    if choice.engine not in ("elevenlabs", "openai"):
         return _offline(spoken, choice, language, settings, store)
     try:
+        if choice.engine == "openai":
+            return _openai(spoken, choice, language, settings, store, preference)
         return _elevenlabs(spoken, choice, language, settings, store, prev_text, next_text, preference)
     except VoiceError as exc:
         if not allow_fallback:
             raise VoiceError(f"{exc} (voice fallback is off for this video, so nothing was narrated)",
                              kind=exc.kind, status_code=exc.status_code) from exc
+        vendor = "OpenAI speech" if choice.engine == "openai" else "ElevenLabs"
         return _offline(spoken, offline_choice(language), language, settings, store,
-                        fell_back_reason=f"ElevenLabs failed: {exc}")
+                        fell_back_reason=f"{vendor} failed: {exc}")
 
 
 def narrate_scenes(texts: list[str], *, voice: str = "auto", language: str = "en", settings: Settings | None = None,
@@ -114,7 +121,7 @@ def narrate_scenes(texts: list[str], *, voice: str = "auto", language: str = "en
                 on_fallback(f"narration of scene {i + 1} fell back to the offline voice: {reason}"
                             + (f"; scenes 1–{i} are re-spoken offline so the voice stays the same" if i else ""))
             out = [_fallback(t, language, settings, store, reason) for t in texts[:i]]
-            out.append(n)
+        out.append(n)
     return out
 
 
@@ -180,6 +187,30 @@ def _elevenlabs(text: str, choice: VoiceChoice, language: str, settings: Setting
     return _record(store, key, text, wav, duration, words, prov)
 
 
+def _openai(text: str, choice: VoiceChoice, language: str, settings: Settings, store: AssetStore,
+            preference: str | None) -> Narration:
+    """OpenAI speech (audio only); word timings from the offline aligner (MFCC + DTW, ~10–45 ms)."""
+    from tools.voice.align import align_words
+
+    model = openai_tts.model_for(preference or settings.default_preference)
+    key = store.key("voice", "openai", choice.voice_id, model, language, text)
+    hit = _cached(store, key, text)
+    if hit is not None:
+        return hit
+    raw = openai_tts.speak(text, choice.voice_id, store.scratch(".wav"), settings, model=model)
+    try:
+        audio = load_mono(raw, 24000)  # re-written: a streamed WAV header may carry no real length
+    finally:
+        raw.unlink(missing_ok=True)
+    if audio.size == 0:
+        raise VoiceError("OpenAI returned audio without samples", kind="provider")
+    wav = write_wav(store.scratch(".wav"), audio, 24000)
+    words = align_words(wav, text, language=language, settings=settings)
+    prov = Provenance(source="openai-tts", model=f"{model}/{choice.voice_id}", prompt=text,
+                      cost_usd=round(len(text) / 1000 * openai_tts.PRICE_PER_1K[model], 4), licence=openai_tts.LICENCE)
+    return _record(store, key, text, wav, audio.size / 24000, words, prov)
+
+
 def list_voices(settings: Settings | None = None, search: str | None = None) -> list[VoiceInfo]:
     """Offline voices (marked unavailable when not installed) plus the ElevenLabs account's voices.
 
@@ -198,6 +229,11 @@ def list_voices(settings: Settings | None = None, search: str | None = None) -> 
     if search:
         needle = search.lower()
         out = [v for v in out if needle in f"{v.id} {v.name} {v.description} {v.language}".lower()]
+    if openai_tts.configured(settings):
+        out += [VoiceInfo(id=f"openai:{v}", name=f"{v.title()} (OpenAI)", engine="openai", language="multi",
+                          category="premade", licence=openai_tts.LICENCE,
+                          description="word timings aligned offline") for v in openai_tts.VOICES
+                if not search or search.lower() in f"openai {v}"]
     if eleven.configured(settings):
         try:
             out += eleven.list_voices(settings, search)
