@@ -14,6 +14,8 @@ under the 100 ms the captions need. Long recordings use a coarser frame rate (at
 
 from __future__ import annotations
 
+import os
+import tempfile
 from pathlib import Path
 
 import numpy as np
@@ -136,7 +138,9 @@ def align_words(audio_path: str | Path, text: str, *, language: str = "en",
         raise VoiceError(f"{Path(audio_path).name}: no speech found to align", kind="invalid")
     scratch = settings.home / "tmp"
     scratch.mkdir(parents=True, exist_ok=True)
-    ref_path = scratch / f"align-ref-{id(words)}.wav"
+    fd, name = tempfile.mkstemp(prefix="align-ref-", suffix=".wav", dir=scratch)  # safe for concurrent calls
+    os.close(fd)
+    ref_path = Path(name)
     try:
         ref = reference_words(" ".join(words), ref_path, settings, language)
         ref_audio = load_mono(ref_path, RATE)

@@ -32,9 +32,9 @@ class VoiceError(RuntimeError):
 class VoiceInfo(BaseModel):
     """A voice that :func:`tools.voice.synthesize` accepts as ``voice=<id>``."""
 
-    id: str  # "piper", "espeak", "elevenlabs:<voice_id>"
+    id: str  # "piper", "espeak", "elevenlabs:<voice_id>", "openai:<voice>"
     name: str
-    engine: str  # piper | espeak | elevenlabs
+    engine: str  # piper | espeak | elevenlabs | openai
     language: str = "en"
     category: str = "offline"  # offline | premade | cloned | generated | professional
     description: str = ""
