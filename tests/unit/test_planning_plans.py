@@ -211,6 +211,8 @@ def test_chat_model_only_when_configured(monkeypatch):
     ("a video for kids about dinosaurs", "dinosaurs"),
     ("Make a 2-minute video on the benefits of meditation, with a presenter", "the benefits of meditation"),
     ("Why cats purr", "why cats purr"),
+    ("a video about 80s music", "80s music"),  # a decade, not a length
+    ("explain tides in 30s", "tides"),
 ])
 def test_topic_of_varied_prompts(goal, topic):
     from tools.planning.drafts import topic_of

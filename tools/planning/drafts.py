@@ -42,7 +42,12 @@ class DraftPlan:
 
 _DURATION = re.compile(
     r"(?:\b(?:in|of|under|about|around|max(?:imum)?)\s+)?\b\d+(?:\.\d+)?\s*-?\s*"
-    r"(?:s|sec|secs|seconds?|m|mins?|minutes?)\b(?:\s+long)?", re.I)
+    r"(?:sec|secs|seconds?|mins?|minutes?)\b(?:\s+long)?", re.I)
+# "30s" / "2m" only where it is clearly a length (not "the 1960s"): at the start, after in/under, or before a format
+_SHORT_DURATION = re.compile(
+    r"^\d{1,3}\s*[sm]\b|\b(?:in|under)\s+\d{1,3}\s*[sm]\b|\b\d{1,3}\s*-?\s*[sm]\b(?=\s+(?:long\s+)?(?:[\w-]+\s+)?"
+    r"(?:video|explainer|reel|clip|short|tiktok|story|ad|advert|commercial|promo|teaser|trailer|documentary|"
+    r"tutorial|demo|spot|film)s?\b)", re.I)
 _REQUEST = re.compile(
     r"^\s*(?:(?:please|hey|hi)\b[\s,]*)*(?:(?:can|could|would|will)\s+you\s+)?(?:please\s+)?"
     r"(?:(?:i|we)\s+(?:want|need|would like|'d like|would love)\s+(?:you\s+to\s+)?)?(?:to\s+)?"
@@ -83,7 +88,7 @@ def topic_of(goal: str) -> str:
     text = re.sub(r"[,;]?\s*\b(?:with|using|featuring|hosted\s+by)\s+an?\s+(?:ai\s+)?(?:presenter|avatar|host|"
                   r"spokesperson|talking\s+head)\b", "", text, flags=re.I)
     text = _PRESENTER.sub("", text)
-    text = _DURATION.sub(" ", text)
+    text = _SHORT_DURATION.sub(" ", _DURATION.sub(" ", text))
     topic = re.sub(r"\s+", " ", text).strip(" ,;:-")
     for _ in range(3):  # "please make me a quick 30s explainer video on ..." peels in a few passes
         before = topic
