@@ -188,3 +188,19 @@ def presenter_overlay(upload_path: str | Path, consent: Consent | None, aspect: 
     d_corner, d_shape, d_scale = PLACEMENT[aspect]
     return Overlay(path=asset.path, is_image=asset.kind == "image", shape=shape or d_shape,
                    corner=corner or d_corner, scale=scale or d_scale, start=start, duration=duration)
+
+
+def overlay_spans(timeline_clips: list, total_s: float, skip: set[str], *, min_s: float = 0.5) -> list[tuple[float, float]]:
+    """``(start, duration)`` spans of the timeline not covered by the clips in ``skip`` (e.g. shots where an
+    avatar already presents full-frame), so the picture-in-picture presenter never doubles them.
+    Spans shorter than ``min_s`` are dropped. With nothing to skip: one span over the whole timeline."""
+    covered = sorted((c.start, c.start + c.duration) for c in timeline_clips if c.shot_id in skip)
+    spans: list[tuple[float, float]] = []
+    cursor = 0.0
+    for a, b in covered:
+        if a - cursor >= min_s:
+            spans.append((round(cursor, 4), round(a - cursor, 4)))
+        cursor = max(cursor, b)
+    if total_s - cursor >= min_s:
+        spans.append((round(cursor, 4), round(total_s - cursor, 4)))
+    return spans

@@ -250,7 +250,7 @@ class Studio:
         levels = plan_levels(timeline)  # the mix is measured once and shared by every format
         outputs = []
         for aspect in brief.aspects:
-            outputs += assemble(self._with_presenter(brief, timeline, aspect), [aspect], out, slug,
+            outputs += assemble(self._with_presenter(brief, timeline, aspect, self._avatar_shots(assets)), [aspect], out, slug,
                                 settings=self.settings, on_progress=progress, levels=levels)
         sidecars = write_captions(timeline.words, out, slug) if timeline.words else {}
         for output in outputs:
@@ -274,15 +274,26 @@ class Studio:
         emit(ProgressEvent(stage="done", status="done", percent=100, message=str(out / "manifest.json")))
         return manifest
 
-    def _with_presenter(self, brief: Brief, timeline: Any, aspect: str) -> Any:
-        """The timeline with the user's presenter picture-in-picture, placed for ``aspect`` (or unchanged)."""
+    def _avatar_shots(self, assets: ProductionAssets) -> set[str]:
+        """Shots an avatar presents full-frame (no picture-in-picture presenter over them)."""
+        models = self.registry.models
+        return {sid for sid, a in assets.clips.items()
+                if a.provenance.model in models and models[a.provenance.model].kind == "avatar"}
+
+    def _with_presenter(self, brief: Brief, timeline: Any, aspect: str, skip: set[str] | None = None) -> Any:
+        """The timeline with the user's presenter picture-in-picture, placed for ``aspect`` (or unchanged),
+        except over the ``skip`` shots (an avatar already presents there)."""
         if not brief.presenter_path:
             return timeline
-        from tools.presenter import presenter_overlay
+        from tools.presenter import overlay_spans, presenter_overlay
 
         overlay = presenter_overlay(brief.presenter_path, brief.presenter_consent, aspect, store=self.store,
                                     settings=self.settings)
-        return timeline.model_copy(update={"overlays": [*timeline.overlays, overlay]})
+        if not skip:
+            return timeline.model_copy(update={"overlays": [*timeline.overlays, overlay]})
+        spans = overlay_spans(timeline.clips, timeline.duration_s, skip)
+        parts = [overlay.model_copy(update={"start": a, "duration": d}) for a, d in spans]
+        return timeline.model_copy(update={"overlays": [*timeline.overlays, *parts]})
 
     @staticmethod
     def _manifest(brief: Brief, storyboard: Storyboard, assets: ProductionAssets, outputs: list,

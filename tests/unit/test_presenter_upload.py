@@ -98,3 +98,15 @@ def test_presenter_overlay_defaults_per_format(media, isolated_home):
     assert (square.corner, square.shape) == ("bottom-left", "rect")
     with pytest.raises(PresenterError, match="unknown aspect"):
         presenter_overlay(media["photo"], CONSENT, "3:2", store=store)
+
+
+def test_overlay_spans_leave_out_shots_an_avatar_presents():
+    from tools.presenter import overlay_spans
+    from tools.production import TimelineClip
+
+    clips = [TimelineClip(shot_id=s, path=f"{s}.mp4", start=a, duration=d)
+             for s, a, d in (("s1", 0, 3.2), ("s2", 3.0, 4.2), ("s3", 7.0, 3.0))]
+    assert overlay_spans(clips, 10.0, set()) == [(0.0, 10.0)]
+    assert overlay_spans(clips, 10.0, {"s2"}) == [(0.0, 3.0), (7.2, 2.8)]
+    assert overlay_spans(clips, 10.0, {"s1", "s2", "s3"}) == []
+    assert overlay_spans(clips, 10.0, {"s3"}) == [(0.0, 7.0)]
