@@ -167,3 +167,30 @@ async def test_unrouted_shot_is_routed_and_real_motion_renders(tmp_path):
     info = probe(asset.path)
     assert asset.provenance.model == "motion" and info.has_video and (info.width, info.height) == (1080, 1080)
     assert 0.9 <= info.duration_s <= 1.2 and asset.provenance.cost_usd == 0
+
+
+async def test_a_crash_mid_job_resumes_that_job_and_never_pays_twice(setup):
+    reg, log, behaviours, store = setup
+    behaviours["a"] = "hang"
+    task = asyncio.create_task(generate_shot(shot(), BRIEF, reg, store, get_settings()))
+    while not log.get("submits"):
+        await asyncio.sleep(0.01)
+    await asyncio.sleep(0.05)
+    task.cancel()  # the process dies while the provider is still rendering
+    with pytest.raises(asyncio.CancelledError):
+        await task
+    journal = list((store.root / "jobs").glob("*.json"))
+    assert len(journal) == 1 and "a-job" in journal[0].read_text()
+    behaviours["a"] = "ok"
+    asset = await generate_shot(shot(), BRIEF, reg, store, get_settings())
+    assert [m for m, _ in log["submits"]] == ["a"]  # resumed by polling, not submitted again
+    assert asset.provenance.model == "a" and not asset.provenance.fell_back
+    assert not list((store.root / "jobs").glob("*.json"))  # done: nothing left to resume
+
+
+async def test_a_timed_out_job_is_resumed_on_the_retry_not_resubmitted(setup, monkeypatch):
+    reg, log, behaviours, store = setup
+    behaviours["a"] = "hang"
+    monkeypatch.setenv("REELFORGE_PROVIDER_TIMEOUT_S", "0.1")
+    await generate_shot(shot(), BRIEF, reg, store, get_settings())
+    assert [m for m, _ in log["submits"]].count("a") == 1

@@ -20,6 +20,7 @@ import asyncio
 import contextlib
 import hashlib
 import inspect
+import json
 import time
 import weakref
 from collections.abc import Awaitable, Callable, Iterable
@@ -235,11 +236,66 @@ def cache_key(req: ClipRequest, gateway: str) -> str:
     return AssetStore.key("clip", req.model_id, gateway, norm, req.seed, _file_hash(req.image_path))
 
 
+def _journal_path(store: AssetStore, key: str) -> Path:
+    return store.root / "jobs" / f"{key}.json"
+
+
+def _journal_read(path: Path | None, provider: ClipProvider) -> Job | None:
+    """The job a previous run submitted for this cache key (still paid for, maybe still running), if any."""
+    if path is None or not path.is_file():
+        return None
+    try:
+        rec = json.loads(path.read_text())
+        if rec.get("provider") != provider.name or not rec.get("id"):
+            return None
+        return Job(id=str(rec["id"]), provider=provider.name, status=JobStatus.RUNNING,
+                   result_url=rec.get("result_url"), data=dict(rec.get("data") or {}))
+    except (OSError, ValueError, TypeError, AttributeError):
+        return None
+
+
+def _journal_write(path: Path | None, job: Job) -> None:
+    if path is None:
+        return
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = path.with_suffix(".tmp")
+        tmp.write_text(json.dumps({"provider": job.provider, "id": job.id, "result_url": job.result_url,
+                                   "data": job.data}))
+        tmp.replace(path)
+    except (OSError, TypeError, ValueError):  # unserialisable adapter data: no resume, no harm
+        path.with_suffix(".tmp").unlink(missing_ok=True)
+
+
 async def _run_job(provider: ClipProvider, req: ClipRequest, dest: Path, settings: Settings,
-                   on_event: EventFn | None) -> Job:
-    """Submit, poll with backoff under the overall deadline, download. Raises ProviderError."""
+                   on_event: EventFn | None, journal: Path | None = None) -> Job:
+    """Submit (or resume the job a crashed or timed-out run left at the provider: never pay twice), poll with
+    backoff under the overall deadline, download. Raises ProviderError."""
     deadline = time.monotonic() + settings.provider_timeout_s
-    job = await provider.submit(req)
+    job = _journal_read(journal, provider)
+    if job is not None:
+        await _emit(on_event, req.shot_id, "generating", None, f"resuming job {job.id}")
+        try:
+            job = await provider.poll(job)
+        except ProviderError as exc:
+            if exc.kind not in ("expired", "invalid", "provider"):
+                raise
+            job = None  # the provider no longer knows it: start afresh
+            if journal is not None:
+                journal.unlink(missing_ok=True)
+    if job is None:
+        job = await provider.submit(req)
+        _journal_write(journal, job)
+    try:
+        return await _finish_job(provider, job, req, dest, settings, on_event, deadline)
+    except ProviderError as exc:
+        if exc.kind != "timeout" and journal is not None:  # a timed-out job may still finish: keep it
+            journal.unlink(missing_ok=True)
+        raise
+
+
+async def _finish_job(provider: ClipProvider, job: Job, req: ClipRequest, dest: Path, settings: Settings,
+                      on_event: EventFn | None, deadline: float) -> Job:
     delay = max(0.01, provider.poll_interval_s)
     last_status = None
     while not job.status.done:
@@ -292,7 +348,8 @@ async def _attempt(model_id: str, gateway: str, req: ClipRequest, registry: Regi
                 await _emit(on_event, req.shot_id, "generating", 0.0, f"{model_id} via {gateway}"
                             + (f" (retry {attempt})" if attempt else ""))
                 dest = store.scratch(".mp4")
-                job = await _run_job(provider, req, dest, settings, on_event)
+                job = await _run_job(provider, req, dest, settings, on_event,
+                                     _journal_path(store, req.idempotency_key) if req.idempotency_key else None)
                 billed = job.data.get("billed_s") or job.data.get("duration_s") or spec.billed_seconds(req.seconds)
                 cost = float(job.data.get("cost_usd", float(billed) * registry.gateway_price(spec, gateway)))
                 return dest, cost, job
@@ -378,6 +435,7 @@ async def generate_shot(shot: Shot, brief: Brief, registry: Registry, store: Ass
         asset = Asset(key=key, kind="clip", path=str(path), **_probe_fields(path),
                       provenance=Provenance.model_validate(prov))
         stored = store.put(asset, path)
+        _journal_path(store, key).unlink(missing_ok=True)  # the clip is safe: nothing left to resume
         if Path(path) != Path(stored.path):
             Path(path).unlink(missing_ok=True)
         await _emit(on_event, shot.id, "done", 100.0, f"{model_id}" + (" (fell back)" if fell_back else ""))
