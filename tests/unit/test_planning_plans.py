@@ -251,3 +251,21 @@ def test_llm_article_plan_adds_no_figures_or_names(article):
     assert [s.narration for s in board.scenes] == [" ".join(real), real[1]]
     assert any("97" in n and "cited sentences instead" in n for n in board.notes)
     assert any("Quillfeather" in n and "dropped" in n for n in board.notes)
+
+
+def test_llm_expands_an_outline_into_narration():
+    from tools.planning.llm_planner import LLMOutline
+
+    outline = source_from_text("- why sleep matters\n  - memory\n- how much you need\n- tips for better sleep\n")
+    paragraphs = ["Sleep is when the brain files away what you learned today, so memory depends on it.",
+                  "Most adults need seven to nine hours, and teenagers need a little more.",
+                  "Keep a regular bedtime, dim the lights and put the phone away an hour before sleep."]
+    seconds = sum(word_count(p) for p in paragraphs) * 60 / wpm("en")
+    board = plan_storyboard(Brief(goal="sleep", duration_s=seconds), outline,
+                            llm=_llm(LLMOutline(narrations=paragraphs)))
+    assert [s.narration for s in board.scenes] == paragraphs
+    assert board.scenes[0].source_sentences == ["why sleep matters", "memory"]  # the bullets it expands
+    assert not any("only rephrased" in n or "failed" in n for n in board.notes)
+    short = plan_storyboard(Brief(goal="sleep", duration_s=seconds), outline,
+                            llm=_llm(LLMOutline(narrations=paragraphs[:2])))  # wrong count: offline fallback
+    assert short.scenes[0].narration == "First, why sleep matters. Memory." and "failed" in short.notes[0]
