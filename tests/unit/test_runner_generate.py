@@ -194,3 +194,14 @@ async def test_a_timed_out_job_is_resumed_on_the_retry_not_resubmitted(setup, mo
     monkeypatch.setenv("REELFORGE_PROVIDER_TIMEOUT_S", "0.1")
     await generate_shot(shot(), BRIEF, reg, store, get_settings())
     assert [m for m, _ in log["submits"]].count("a") == 1
+
+
+async def test_a_cached_fallback_clip_tells_this_runs_story(setup):
+    reg, log, behaviours, store = setup
+    behaviours["a"] = "refuse"
+    first = await generate_shot(shot(), BRIEF, reg, store, get_settings())
+    assert first.provenance.model == "b" and first.provenance.fell_back and "a: refused" in first.provenance.fallback_reason
+    direct = shot().model_copy(update={"route": shot().route.model_copy(update={"model_id": "b", "fallbacks": []})})
+    again = await generate_shot(direct, BRIEF, reg, store, get_settings())  # b is now the first choice
+    assert again.key == first.key and not again.provenance.fell_back and again.provenance.fallback_reason is None
+    assert [m for m, _ in log["submits"]].count("b") == 1  # from the cache, not made again

@@ -414,7 +414,9 @@ async def generate_shot(shot: Shot, brief: Brief, registry: Registry, store: Ass
         cached = store.get(key)
         if cached is not None:
             await _emit(on_event, shot.id, "done", 100.0, f"cached {model_id}")
-            return cached
+            # the clip is the same; whether it is a fallback, and why, is this run's story
+            return cached.model_copy(update={"provenance": cached.provenance.model_copy(update={
+                "fell_back": fell_back, "fallback_reason": "; ".join(reasons) if fell_back else None})})
         try:
             path, cost, job = await _attempt(model_id, gateway, req, registry, store, settings, on_event)
         except RegistryError as exc:
