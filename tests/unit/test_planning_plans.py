@@ -232,6 +232,7 @@ def test_offline_prompt_plan_reads_as_english():
     assert "60" not in board.narration and "second" not in board.title.lower()
     ad = plan_storyboard(Brief(goal="30s ad for my bakery's sourdough", duration_s=30))
     assert ad.title == "Our bakery's sourdough" and " my " not in f" {ad.narration} "
+    assert "Come and see our bakery's sourdough for yourself." in ad.narration and "explainers" not in ad.narration
 
 
 def test_llm_article_plan_adds_no_figures_or_names(article):

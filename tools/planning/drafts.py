@@ -124,6 +124,15 @@ _LOWER_FIRST = {"how", "why", "what", "when", "where", "who", "which", "the", "a
                 "its", "this", "these", "those", "some", "ten", "five", "three", "top", "best"}
 
 
+_PROMO = re.compile(r"\b(?:ad|ads|advert|advertisement|commercial|promo|promotional|teaser|trailer|sale|launch|"
+                    r"announcement|product\s+demo)\b", re.I)
+
+
+def is_promo(goal: str) -> bool:
+    """An ad, promo, teaser or launch: it closes with an invitation, not "follow for more explainers"."""
+    return bool(_PROMO.search(goal))
+
+
 def wants_presenter(brief: Brief) -> bool:
     return bool(_PRESENTER.search(" ".join([brief.goal, brief.style, *brief.notes])))
 
@@ -185,7 +194,8 @@ def prompt_drafts(brief: Brief) -> DraftPlan:
             title, visual, pool = T.BEATS[role]
             fmt = {"topic": focus, "term": terms[(c + k) % len(terms)]}
             add_scene(title, visual, pool, fmt, 2 + c * len(roles) + k, chapter, round(0.9 - 0.05 * k, 2))
-    add_scene("Call to action", "a closing image of {topic}, hopeful mood", T.CTA[:2], base, 1, None, 0.9, presenter)
+    cta = T.PROMO_CTA if is_promo(brief.goal) else T.CTA[:2]
+    add_scene("Call to action", "a closing image of {topic}, hopeful mood", cta, base, 1, None, 0.9, presenter)
     cands.sort()
     chosen = set(choose_to_fit([(s, t) for _, s, t in cands], target, requires=requires))
     for s in sorted(chosen):

@@ -20,6 +20,11 @@ CTA = (
     "Save this video and share it with someone curious about {topic}.",
     "And that's the short story of {topic}.",
 )
+# Ads, promos and teasers close with an invitation (no claims about the product: the planner knows none).
+PROMO_CTA = (
+    "Come and see {topic} for yourself.",
+    "Find out more about {topic} today.",
+)
 # role name → (scene title, visual idea for the subject, sentences)
 BEATS: dict[str, tuple[str, str, tuple[str, ...]]] = {
     "what": ("What it is", "a clear view of {term}", (
