@@ -202,7 +202,7 @@ def prompt_drafts(brief: Brief) -> DraftPlan:
         idx, text = sent_of[s]
         drafts[idx].narration = f"{drafts[idx].narration} {text}".strip()
     kept = [d for d in drafts if d.narration]
-    notes = ["offline planner: no language model configured, so the script only restates and structures the topic "
+    notes = ["offline planner: without a language model the script only restates and structures the topic "
              f"\"{topic}\"; give a script, an outline or an article URL (or connect an LLM) for real content"]
     return DraftPlan(title=topic[0].upper() + topic[1:], drafts=kept, notes=notes, setting="")
 
