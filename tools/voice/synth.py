@@ -97,10 +97,10 @@ def narrate_scenes(texts: list[str], *, voice: str = "auto", language: str = "en
                    on_fallback: Callable[[str], None] | None = None) -> list[Narration]:
     """Narrate every scene of a video in one voice, each with its neighbours' text for prosody continuity.
 
-    When ElevenLabs fails part-way (quota, key, outage) and ``allow_fallback``, ``on_fallback`` is told why, the
-    offline voice takes over, and the scenes already narrated are re-spoken offline too, so the video never
-    switches voice half-way (offline speech is free; paid ElevenLabs audio stays cached for a retry). Without
-    ``allow_fallback`` the VoiceError propagates and nothing is narrated.
+    When a paid voice (ElevenLabs, OpenAI) fails part-way (quota, key, outage) and ``allow_fallback``,
+    ``on_fallback`` is told why, the offline voice takes over, and the scenes already narrated are re-spoken
+    offline too, so the video never switches voice half-way (offline speech is free; the paid audio stays cached
+    for a retry). Without ``allow_fallback`` the VoiceError propagates and nothing is narrated.
     """
     settings = settings or get_settings()
     store = store or AssetStore(settings.store_dir)
@@ -116,7 +116,7 @@ def narrate_scenes(texts: list[str], *, voice: str = "auto", language: str = "en
                        prev_text=texts[i - 1] if i else None, next_text=texts[i + 1] if i + 1 < len(texts) else None,
                        allow_fallback=allow_fallback, preference=preference)
         if n.asset.provenance.fell_back:
-            reason = n.asset.provenance.fallback_reason or "ElevenLabs failed"
+            reason = n.asset.provenance.fallback_reason or "the voice service failed"
             if on_fallback:
                 on_fallback(f"narration of scene {i + 1} fell back to the offline voice: {reason}"
                             + (f"; scenes 1–{i} are re-spoken offline so the voice stays the same" if i else ""))
@@ -205,7 +205,11 @@ def _openai(text: str, choice: VoiceChoice, language: str, settings: Settings, s
     if audio.size == 0:
         raise VoiceError("OpenAI returned audio without samples", kind="provider")
     wav = write_wav(store.scratch(".wav"), audio, 24000)
-    words = align_words(wav, text, language=language, settings=settings)
+    try:
+        words = align_words(wav, text, language=language, settings=settings)
+    except VoiceError:
+        wav.unlink(missing_ok=True)
+        raise
     prov = Provenance(source="openai-tts", model=f"{model}/{choice.voice_id}", prompt=text,
                       cost_usd=round(len(text) / 1000 * openai_tts.PRICE_PER_1K[model], 4), licence=openai_tts.LICENCE)
     return _record(store, key, text, wav, audio.size / 24000, words, prov)
