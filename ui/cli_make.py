@@ -133,7 +133,7 @@ def make(
     script: Annotated[Path | None, typer.Option("--script", help="A script file: one paragraph or heading per scene.")] = None,
     duration: Annotated[float, typer.Option("--duration", help="Target length in seconds.")] = 30.0,
     aspect: Annotated[str, typer.Option("--aspect", help="Comma-separated: 9:16,16:9,1:1,4:5.")] = "9:16",
-    voice: Annotated[str, typer.Option("--voice", help="auto, piper, espeak, or elevenlabs:<voice_id>.")] = "auto",
+    voice: Annotated[str, typer.Option("--voice", help="auto, piper, espeak, elevenlabs:<voice_id> or openai:<voice> (see `reelforge voice list`).")] = "auto",
     music: Annotated[str, typer.Option("--music", help="auto, upbeat, calm, dramatic, corporate, playful, dark, none.")] = "auto",
     budget: Annotated[float | None, typer.Option("--budget", help="Spending cap in USD for paid models.")] = None,
     presenter: Annotated[Path | None, typer.Option("--presenter", help="Your photo or short video, shown "
