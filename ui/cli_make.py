@@ -193,12 +193,7 @@ def doctor() -> None:
     else:
         table.add_row("offline voice", "[red]missing", "run `make demo` (installs Piper) or `apt-get install espeak-ng`")
     table.add_row("captions font", "[green]ok" if CAPTION_FONT.is_file() else "[red]missing", str(CAPTION_FONT))
-    if settings.secret("OPENAI_API_KEY") or settings.secret("OPENAI_BASE_URL"):
-        base = settings.secret("OPENAI_BASE_URL") or "https://api.openai.com/v1"
-        table.add_row("brain", "[green]llm", f"{settings.llm_model} at {base}")
-    else:
-        table.add_row("brain", "[yellow]offline", "rule-based director; set OPENAI_API_KEY (and OPENAI_BASE_URL for "
-                                                  "Ollama / vLLM / LM Studio / OpenRouter) for an LLM")
+    table.add_row("brain", *_brain_row(settings))
     voice_key = "ELEVENLABS_API_KEY"
     table.add_row("ElevenLabs", "[green]key set" if settings.secret(voice_key) else "[dim]no key",
                   "" if settings.secret(voice_key) else f"set {voice_key} for premium voices and cloning")
@@ -208,6 +203,24 @@ def doctor() -> None:
                       ", ".join(sorted(families)))
     table.add_row("data directory", "[green]ok", str(settings.home))
     out_console.print(table)
+
+
+def _brain_row(settings) -> tuple[str, str]:
+    """The director doctor reports: the one ``REELFORGE_BRAIN`` and the configured keys select."""
+    from agent.brains import llm_configured
+
+    choice = settings.brain.lower()
+    base = settings.secret("OPENAI_BASE_URL") or "https://api.openai.com/v1"
+    if choice not in ("auto", "llm", "offline"):
+        return "[red]invalid", f"REELFORGE_BRAIN must be auto, llm or offline, not {settings.brain!r}"
+    if choice == "llm" and not llm_configured(settings):
+        return "[red]llm, no key", "REELFORGE_BRAIN=llm but neither OPENAI_API_KEY nor OPENAI_BASE_URL is set"
+    if choice == "llm" or (choice == "auto" and llm_configured(settings)):
+        return "[green]llm", f"{settings.llm_model} at {base}"
+    if choice == "offline":
+        return "[yellow]offline", "rule-based director (REELFORGE_BRAIN=offline)"
+    return "[yellow]offline", ("rule-based director; set OPENAI_API_KEY (and OPENAI_BASE_URL for Ollama / vLLM / "
+                               "LM Studio / OpenRouter) for an LLM")
 
 
 def _provider_keys(settings) -> dict[tuple[str, ...], set[str]]:

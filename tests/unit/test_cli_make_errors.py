@@ -58,3 +58,22 @@ def test_presenter_upload_must_be_media(tmp_path):
     result = runner.invoke(app, ["make", "bees", "--presenter", str(bogus), "--consent", "It is me, I consent"])
     assert result.exit_code == 2
     assert "Traceback" not in result.output and result.output.strip()
+
+
+@pytest.mark.parametrize(
+    ("env", "needle"),
+    [
+        ({}, "offline"),
+        ({"OPENAI_API_KEY": "sk-test-doctor"}, "llm"),
+        ({"OPENAI_API_KEY": "sk-test-doctor", "REELFORGE_BRAIN": "offline"}, "REELFORGE_BRAIN=offline"),
+        ({"REELFORGE_BRAIN": "llm"}, "neither OPENAI_API_KEY"),
+    ],
+)
+def test_doctor_reports_the_brain_the_agent_will_use(monkeypatch, env, needle):
+    for name, value in env.items():
+        monkeypatch.setenv(name, value)
+    result = runner.invoke(app, ["doctor"], env={"COLUMNS": "200"})
+    assert result.exit_code == 0, result.output
+    row = next(line for line in result.output.splitlines() if "brain" in line)
+    assert needle in row, row
+    assert "sk-test-doctor" not in result.output
