@@ -250,7 +250,8 @@ class Studio:
         levels = plan_levels(timeline)  # the mix is measured once and shared by every format
         outputs = []
         for aspect in brief.aspects:
-            outputs += assemble(self._with_presenter(brief, timeline, aspect, self._avatar_shots(assets)), [aspect], out, slug,
+            outputs += assemble(self._with_presenter(brief, timeline, aspect, self._avatar_shots(assets),
+                                                   only=self._presenter_shots(storyboard)), [aspect], out, slug,
                                 settings=self.settings, on_progress=progress, levels=levels)
         sidecars = write_captions(timeline.words, out, slug) if timeline.words else {}
         for output in outputs:
@@ -280,18 +281,35 @@ class Studio:
         return {sid for sid, a in assets.clips.items()
                 if a.provenance.model in models and models[a.provenance.model].kind == "avatar"}
 
-    def _with_presenter(self, brief: Brief, timeline: Any, aspect: str, skip: set[str] | None = None) -> Any:
-        """The timeline with the user's presenter picture-in-picture, placed for ``aspect`` (or unchanged),
-        except over the ``skip`` shots (an avatar already presents there)."""
+    @staticmethod
+    def _presenter_shots(storyboard: Storyboard) -> set[str]:
+        """Shots the storyboard gives to the presenter (empty: the presenter accompanies the whole video)."""
+        return {s.id for s in storyboard.shots if s.kind == "presenter"}
+
+    def _with_presenter(self, brief: Brief, timeline: Any, aspect: str, skip: set[str] | None = None,
+                        only: set[str] | None = None) -> Any:
+        """The timeline with the user's presenter picture-in-picture, placed for ``aspect`` (or unchanged).
+
+        Over the ``only`` shots when some are given (presenter scenes no avatar service made), else over the
+        whole video; never over the ``skip`` shots (an avatar already presents there full-frame).
+        """
         if not brief.presenter_path:
             return timeline
         from tools.presenter import overlay_spans, presenter_overlay
 
         overlay = presenter_overlay(brief.presenter_path, brief.presenter_consent, aspect, store=self.store,
                                     settings=self.settings)
-        if not skip:
+        skip = skip or set()
+        if only:
+            wanted = only - skip
+            if not wanted:
+                return timeline
+            others = {c.shot_id for c in timeline.clips if c.shot_id not in wanted}
+            spans = overlay_spans(timeline.clips, timeline.duration_s, others)
+        elif skip:
+            spans = overlay_spans(timeline.clips, timeline.duration_s, skip)
+        else:
             return timeline.model_copy(update={"overlays": [*timeline.overlays, overlay]})
-        spans = overlay_spans(timeline.clips, timeline.duration_s, skip)
         parts = [overlay.model_copy(update={"start": a, "duration": d}) for a, d in spans]
         return timeline.model_copy(update={"overlays": [*timeline.overlays, *parts]})
 

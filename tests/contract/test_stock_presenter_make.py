@@ -53,6 +53,10 @@ async def test_stock_and_presenter_scenes_end_in_a_credited_manifest(isolated_ho
         assert studio._avatar_shots(studio_assets(manifest)) == {"s2.1"}
         pip = studio._with_presenter(brief, tl, "16:9", {"s2.1"}).overlays
         assert [(o.start, o.duration) for o in pip] == [(0.0, 2.4)]  # PiP over the stock scene, not the avatar
+        # no avatar service made the presenter scene: the PiP shows over that scene only
+        pip = studio._with_presenter(brief, tl, "16:9", set(), only={"s2.1"}).overlays
+        assert [(o.start, o.duration) for o in pip] == [(2.6, 2.4)]
+        assert studio._with_presenter(brief, tl, "16:9", {"s2.1"}, only={"s2.1"}).overlays == []
     by_model = {a.provenance.model: a.provenance for a in manifest.assets if a.kind == "clip"}
     assert not any(p.fell_back for p in by_model.values()), [(p.model, p.fallback_reason) for p in by_model.values()]
     stock = next(p for p in by_model.values() if p.source == "openverse")
