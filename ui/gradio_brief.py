@@ -64,28 +64,34 @@ def message_parts(message: Any) -> tuple[str, list[str]]:
     return text, files
 
 
-def voice_sample(sample: str | None, consent_given: bool, consent_text: str) -> tuple[list[str], str]:
-    """The voice sample as an attachment plus a consent sentence for the director; refused without consent."""
-    if not sample:
+def _consented_upload(upload: str | None, suffixes: tuple[str, ...], consent_given: bool,
+                      consent_text: str, *, wrong_type: str, no_consent: str, request: str) -> tuple[list[str], str]:
+    """An upload as an attachment plus ``request`` with the user's consent words; refused without consent."""
+    if not upload:
         return [], ""
-    if Path(sample).suffix.lower() not in AUDIO_SUFFIXES:
-        raise InputError(f"The voice sample must be an audio file ({', '.join(AUDIO_SUFFIXES)}).")
+    if Path(upload).suffix.lower() not in suffixes:
+        raise InputError(f"{wrong_type} ({', '.join(suffixes)}).")
     statement = (consent_text or "").strip()
     if not consent_given or len(statement) < 10:
-        raise InputError("To clone a voice, tick the consent box and say in your own words that you have the "
-                         "right to use this voice.")
-    return [sample], f"Please clone the voice in the attached sample to narrate this video. Consent: {statement}"
+        raise InputError(no_consent)
+    return [upload], f"{request} Consent: {statement}"
+
+
+def voice_sample(sample: str | None, consent_given: bool, consent_text: str) -> tuple[list[str], str]:
+    """The voice sample as an attachment plus a consent sentence for the director; refused without consent."""
+    return _consented_upload(
+        sample, AUDIO_SUFFIXES, consent_given, consent_text, wrong_type="The voice sample must be an audio file",
+        no_consent="To clone a voice, tick the consent box and say in your own words that you have the right to "
+                   "use this voice.",
+        request="Please clone the voice in the attached sample to narrate this video.")
 
 
 def presenter_upload(upload: str | None, consent_given: bool, consent_text: str) -> tuple[list[str], str]:
     """A photo / short video of the user as an attachment plus a consent sentence for the director (the
     agent's set_presenter checks the file); refused here without consent or when it is not a picture."""
-    if not upload:
-        return [], ""
-    if Path(upload).suffix.lower() not in PRESENTER_SUFFIXES:
-        raise InputError(f"The presenter must be a photo or a short video ({', '.join(PRESENTER_SUFFIXES)}).")
-    statement = (consent_text or "").strip()
-    if not consent_given or len(statement) < 10:
-        raise InputError("To appear on screen, tick the consent box and say in your own words that you are the "
-                         "person shown or have their permission.")
-    return [upload], f"Please use the attached picture as the on-screen presenter. Consent: {statement}"
+    return _consented_upload(
+        upload, PRESENTER_SUFFIXES, consent_given, consent_text,
+        wrong_type="The presenter must be a photo or a short video",
+        no_consent="To appear on screen, tick the consent box and say in your own words that you are the person "
+                   "shown or have their permission.",
+        request="Please use the attached picture as the on-screen presenter.")

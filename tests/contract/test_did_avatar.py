@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import pytest
+from fakes.avatar_media import avatar_inputs
 from fakes.did import make_app
 from fakes.server import serve
-from PIL import Image
 
 from tools.clips.base import ClipRequest, JobStatus, ProviderError, RetryPolicy
 from tools.clips.did import DIDProvider, billed_seconds
-from tools.media import probe, run_ffmpeg
+from tools.media import probe
 
 KEY = "user@example.com:secretpass"
 
@@ -22,9 +22,7 @@ def fake():
 
 @pytest.fixture(scope="module")
 def inputs(tmp_path_factory):
-    d = tmp_path_factory.mktemp("did")
-    run_ffmpeg(["-f", "lavfi", "-i", "sine=f=220:d=1", "-ar", "16000", str(d / "narration.wav")], what="audio")
-    Image.new("RGB", (256, 256), (90, 140, 200)).save(d / "me.png")
+    d = avatar_inputs(tmp_path_factory.mktemp("did"), narration_s=1, video=False)
     (d / "celebrity.png").write_bytes((d / "me.png").read_bytes() + b"CELEBRITY")
     return d
 

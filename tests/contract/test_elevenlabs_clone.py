@@ -5,12 +5,11 @@ from __future__ import annotations
 import numpy as np
 import pytest
 from fakes import elevenlabs as fake
-from fakes.server import serve
 
 from tools.production import Consent
 from tools.settings import get_settings
 from tools.store import AssetStore
-from tools.voice import VoiceError, clone_voice, delete_clone, eleven, list_clones, synthesize
+from tools.voice import VoiceError, clone_voice, delete_clone, list_clones, synthesize
 from tools.voice.base import write_wav
 
 CONSENT = Consent(text="I have the right to clone this voice: it is my own.", affirmed_by="Ada Lovelace")
@@ -23,10 +22,7 @@ def speech_like(path, seconds: float, rate: int = 8000, freq: float = 180.0):
 
 @pytest.fixture()
 def el(monkeypatch, tmp_path):
-    with serve(fake.make_app()) as app:
-        monkeypatch.setenv("ELEVENLABS_API_KEY", fake.KEY)
-        monkeypatch.setenv("REELFORGE_ELEVENLABS_BASE_URL", app.base_url)
-        monkeypatch.setattr(eleven, "RETRY", eleven.RetryPolicy(attempts=2, base_s=0.01, cap_s=0.02))
+    with fake.running(monkeypatch, attempts=2) as app:
         yield app, get_settings()
 
 

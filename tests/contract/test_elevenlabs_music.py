@@ -4,21 +4,16 @@ from __future__ import annotations
 
 import pytest
 from fakes import elevenlabs as fake
-from fakes.server import serve
 
 from tools.media import probe
 from tools.music import select_music
 from tools.settings import get_settings
 from tools.store import AssetStore
-from tools.voice import eleven
 
 
 @pytest.fixture()
 def el(monkeypatch):
-    with serve(fake.make_app()) as app:
-        monkeypatch.setenv("ELEVENLABS_API_KEY", fake.KEY)
-        monkeypatch.setenv("REELFORGE_ELEVENLABS_BASE_URL", app.base_url)
-        monkeypatch.setattr(eleven, "RETRY", eleven.RetryPolicy(attempts=2, base_s=0.01, cap_s=0.02))
+    with fake.running(monkeypatch, attempts=2) as app:
         settings = get_settings()
         yield app, settings, AssetStore(settings.store_dir)
 

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import pytest
 from fakes import elevenlabs as fake
-from fakes.server import serve
 
 from tools.settings import get_settings
 from tools.store import AssetStore
@@ -24,10 +23,7 @@ OFFLINE = piper_engine.available() or espeak_engine.available()
 
 @pytest.fixture()
 def el(monkeypatch):
-    with serve(fake.make_app()) as app:
-        monkeypatch.setenv("ELEVENLABS_API_KEY", fake.KEY)
-        monkeypatch.setenv("REELFORGE_ELEVENLABS_BASE_URL", app.base_url)
-        monkeypatch.setattr(eleven, "RETRY", eleven.RetryPolicy(attempts=3, base_s=0.01, cap_s=0.05))
+    with fake.running(monkeypatch) as app:
         settings = get_settings()
         yield app, settings, AssetStore(settings.store_dir)
 

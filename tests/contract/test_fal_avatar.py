@@ -7,16 +7,15 @@ from __future__ import annotations
 import httpx
 import pytest
 from fakes import fal
+from fakes.avatar_media import avatar_inputs
 from fakes.fal_avatar import make_app
 from fakes.server import serve
 from fakes.video_vendors import VIDEO, inject
-from PIL import Image
 
 from tools.clips.base import ClipRequest, JobStatus, ProviderError, RetryPolicy
 from tools.clips.fal_avatar import FalAvatarProvider
 from tools.clips.registry import Registry
 from tools.clips.runner import generate_shot
-from tools.media import run_ffmpeg
 from tools.production import Brief, Consent, RouteChoice, Shot
 from tools.settings import get_settings
 from tools.store import AssetStore
@@ -30,12 +29,7 @@ def server():
 
 @pytest.fixture(scope="module")
 def media(tmp_path_factory):
-    d = tmp_path_factory.mktemp("falavatar")
-    run_ffmpeg(["-f", "lavfi", "-i", "sine=f=220:d=1.5", "-ar", "16000", str(d / "narration.wav")], what="audio")
-    Image.new("RGB", (256, 256), (90, 140, 200)).save(d / "me.png")
-    run_ffmpeg(["-f", "lavfi", "-i", "testsrc2=s=160x160:r=10:d=1", "-c:v", "libx264", "-preset", "ultrafast",
-                "-pix_fmt", "yuv420p", str(d / "me.mp4")], what="clip")
-    return d
+    return avatar_inputs(tmp_path_factory.mktemp("falavatar"))
 
 
 @pytest.fixture

@@ -5,13 +5,13 @@ from __future__ import annotations
 import itertools
 
 import pytest
+from fakes.avatar_media import avatar_inputs
 from fakes.heygen import make_app
 from fakes.server import serve
-from PIL import Image
 
 from tools.clips.base import ClipRequest, JobStatus, ProviderError, RetryPolicy
 from tools.clips.heygen import HeyGenProvider
-from tools.media import probe, run_ffmpeg
+from tools.media import probe
 
 KEY = "heygen-test-key"
 
@@ -24,12 +24,7 @@ def fake():
 
 @pytest.fixture(scope="module")
 def inputs(tmp_path_factory):
-    d = tmp_path_factory.mktemp("heygen")
-    run_ffmpeg(["-f", "lavfi", "-i", "sine=f=220:d=1.5", "-ar", "16000", str(d / "narration.wav")], what="audio")
-    Image.new("RGB", (256, 256), (90, 140, 200)).save(d / "me.png")
-    run_ffmpeg(["-f", "lavfi", "-i", "testsrc2=s=160x160:r=10:d=1", "-c:v", "libx264", "-preset", "ultrafast",
-                "-pix_fmt", "yuv420p", str(d / "me.mp4")], what="clip")
-    return d
+    return avatar_inputs(tmp_path_factory.mktemp("heygen"))
 
 
 @pytest.fixture

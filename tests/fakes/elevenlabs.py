@@ -13,8 +13,10 @@ import math
 import re
 import struct
 import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
 
-from fakes.server import FakeApp, Req
+from fakes.server import FakeApp, Req, serve
 
 CHAR_S = 0.06
 RATE = 24000
@@ -143,3 +145,15 @@ def wav_tone(seconds: float, rate: int = 44100, freq: float = 330.0) -> bytes:
     header = b"RIFF" + struct.pack("<I", 36 + len(data)) + b"WAVEfmt " + struct.pack("<IHHIIHH", 16, 1, 1, rate,
                                                                                     rate * 2, 2, 16)
     return header + b"data" + struct.pack("<I", len(data)) + data
+
+
+@contextmanager
+def running(monkeypatch, *, attempts: int = 3) -> Iterator[FakeApp]:
+    """The fake on loopback with reelforge pointed at it (key, base URL) and quick retries."""
+    from tools.voice import eleven
+
+    with serve(make_app()) as app:
+        monkeypatch.setenv("ELEVENLABS_API_KEY", KEY)
+        monkeypatch.setenv("REELFORGE_ELEVENLABS_BASE_URL", app.base_url)
+        monkeypatch.setattr(eleven, "RETRY", eleven.RetryPolicy(attempts=attempts, base_s=0.01, cap_s=0.05))
+        yield app
