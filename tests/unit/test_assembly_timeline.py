@@ -123,3 +123,20 @@ def test_pacing_adds_at_most_a_few_seconds_per_scene_and_only_shrinks_pauses(boa
     assert natural.duration_s - 2 * 0.25 - 0.04 < short.duration_s < natural.duration_s  # pauses trimmed only
     ends = [p.start + p.duration for p in short.narration]
     assert ends[0] <= short.narration[1].start  # narration never overlaps
+
+
+def test_bigger_sources_render_fewer_clips_per_ffmpeg_run(monkeypatch):
+    from types import SimpleNamespace
+
+    from tools.assembly import render
+    from tools.production import Timeline, TimelineClip
+
+    sizes = {"hd.mp4": (1920, 1080), "uhd.mp4": (3840, 2160), "still.png": (8000, 8000)}
+    monkeypatch.setattr(render, "probe", lambda p: SimpleNamespace(width=sizes[p][0], height=sizes[p][1]))
+
+    def timeline(*paths):
+        return Timeline(duration_s=3, clips=[TimelineClip(shot_id=str(i), path=p, start=i, duration=1,
+                                                          is_image=p.endswith(".png")) for i, p in enumerate(paths)])
+
+    assert render._clips_per_run(timeline("hd.mp4", "still.png"), 12) == 12  # stills are not decoded streams
+    assert render._clips_per_run(timeline("hd.mp4", "uhd.mp4"), 12) == 3

@@ -20,12 +20,13 @@ from tools.assembly.graph import (
     build_join_command,
     plan_chunks,
 )
-from tools.media import MediaError, ffmpeg_exe
+from tools.media import MediaError, ffmpeg_exe, probe
 from tools.production import OutputFile, Timeline
 from tools.settings import Settings
 
 Progress = Callable[[str, float], None]
-CHUNK_CLIPS = 12  # clips one ffmpeg run may open (each 1080p input costs ~50-90 MB while open)
+CHUNK_CLIPS = 12  # 1080p clips one ffmpeg run may open (each costs ~50-90 MB while open: ~1.1 GB at 12)
+FULL_HD_PIXELS = 1920 * 1080
 
 
 @dataclass
@@ -67,6 +68,15 @@ def run_with_progress(args: list[str], duration_s: float, *, what: str,
     return wall, peak
 
 
+def _clips_per_run(timeline: Timeline, max_clips: int) -> int:
+    """``max_clips`` for 1080p sources, proportionally fewer when the largest source is bigger (4K stock)."""
+    pixels = max((info.width * info.height for info in (probe(c.path) for c in timeline.clips if not c.is_image)),
+                 default=0)
+    if pixels <= FULL_HD_PIXELS:
+        return max_clips
+    return max(2, int(max_clips * FULL_HD_PIXELS / pixels))
+
+
 def render_one(timeline: Timeline, width: int, height: int, target: Path, *, encode: EncodeSettings,
                levels: MixLevels, on_fraction: Callable[[float], None] | None = None,
                max_clips: int = CHUNK_CLIPS) -> RenderStats:
@@ -80,7 +90,7 @@ def render_one(timeline: Timeline, width: int, height: int, target: Path, *, enc
     if timeline.captions and timeline.words:
         ass = write_ass(timeline.words, width, height, timeline.caption_preset, target.with_suffix(".ass"),
                         end_s=timeline.duration_s)
-    chunks = plan_chunks(timeline, max_clips)
+    chunks = plan_chunks(timeline, _clips_per_run(timeline, max_clips))
     with tempfile.TemporaryDirectory(prefix="reelforge-assembly-") as tmp:
         work = Path(tmp)
         if len(chunks) == 1:
