@@ -7,6 +7,7 @@ from __future__ import annotations
 from typing import Any
 
 from tools.production import SHOT_KINDS, Brief, Storyboard
+from tools.routing import budget_check
 
 KIND_WORDS = {
     "stock": "stock", "stock footage": "stock", "footage": "stock", "b-roll": "stock", "broll": "stock",
@@ -16,7 +17,6 @@ KIND_WORDS = {
     "generated": "generated", "ai": "generated", "ai generated": "generated", "ai-generated": "generated",
     "generate": "generated",
 }
-UNLIMITED_USD = 1e9
 
 
 def scene_kind(word: str) -> str:
@@ -28,45 +28,19 @@ def scene_kind(word: str) -> str:
     return kind
 
 
-def honour_pins(studio: Any, brief: Brief, board: Storyboard) -> tuple[Storyboard, list[str]]:
-    """Keep every model the user forced (``model_override``) even when the router downgraded it to fit the
-    budget. Returns the storyboard and one line per scene kept over budget (empty when nothing changed)."""
-    undone = {scene.index for scene in board.scenes for shot in scene.shots
-              if shot.model_override and shot.route is not None and shot.route.model_id != shot.model_override
-              and shot.route.downgraded}
-    if not undone or not hasattr(studio, "route"):
-        return board, []
-    free = studio.route(brief.model_copy(update={"budget_usd": UNLIMITED_USD}), board.model_copy(deep=True))
-    by_index = {s.index: s for s in free.scenes}
-    scenes, kept = [], []
-    for scene in board.scenes:
-        alt = by_index.get(scene.index)
-        if (scene.index in undone and alt is not None
-                and all(s.route is not None and s.route.model_id == s.model_override for s in alt.shots)):
-            alt = alt.model_copy(update={"thumbnail": scene.thumbnail})
-            for shot in alt.shots:
-                assert shot.route is not None
-                shot.route.reason = f"your choice, kept over the ${brief.budget_usd:.2f} budget; {shot.route.reason}"
-            scenes.append(alt)
-            kept.append(f"scene {scene.index} keeps {alt.shots[0].model_override}")
-        else:
-            scenes.append(scene)
-    if not kept:
-        return board, []
-    out = board.model_copy(update={"scenes": scenes})
-    total = out.estimated_cost_usd
-    note = (f"Router: {', '.join(kept)} as you asked, so the estimate ${total:.2f} is over the "
-            f"${brief.budget_usd:.2f} budget; production will be refused until the budget is raised or a "
-            "cheaper model is chosen.")
-    out.notes = [n for n in out.notes if not n.startswith("Router: estimated clip cost")] + [note]
-    return out, [note.removeprefix("Router: ")]
+def budget_notes(brief: Brief, board: Storyboard) -> list[str]:
+    """One line when models the user forced put the routed ``board`` over the budget (the router keeps
+    them rather than silently swapping them, and production is refused until the budget or model changes)."""
+    check = budget_check(board, brief)
+    if not (check.over and check.forced):
+        return []
+    return [f"{check.message()}; production will be refused until then."]
 
 
 def change_model(studio: Any, brief: Brief, board: Storyboard, scene: int, model_id: str) -> tuple[Storyboard, str]:
     """Force ``model_id`` for one scene; the version goes up. Returns the storyboard and a budget warning."""
     new = studio.change_model(brief, board, scene, model_id)
-    new, notes = honour_pins(studio, brief, new)
-    return new, " ".join(notes)
+    return new, " ".join(budget_notes(brief, new))
 
 
 def set_scene_kind(studio: Any, brief: Brief, board: Storyboard, scene: int, kind: str) -> tuple[Storyboard, str]:
@@ -85,7 +59,7 @@ def set_scene_kind(studio: Any, brief: Brief, board: Storyboard, scene: int, kin
     new = studio.route(brief, new)
     if hasattr(studio, "thumbnails"):
         new = studio.thumbnails(brief, new)
-    new, pins = honour_pins(studio, brief, new)
+    pins = budget_notes(brief, new)
     routed = next(s for s in new.scenes if s.index == scene).shots
     models = ", ".join(dict.fromkeys(s.route.model_id for s in routed if s.route)) or "—"
     note = f"Scene {scene} is now a {kind} scene ({models})."
@@ -153,5 +127,5 @@ def reapply(studio: Any, brief: Brief, board: Storyboard, choices: dict[str, dic
         kept.append(f"scene {sc.index}: " + ", ".join(v for v in (choice.get("kind"), choice.get("model")) if v))
     if not kept:
         return board, []
-    routed, pins = honour_pins(studio, brief, studio.route(brief, new))
-    return routed, [f"kept your choices ({'; '.join(kept)})", *pins]
+    routed = studio.route(brief, new)
+    return routed, [f"kept your choices ({'; '.join(kept)})", *budget_notes(brief, routed)]

@@ -52,8 +52,7 @@ async def apply_decision(studio: Any, prod: Production, decision: ReviewDecision
     try:
         if decision.action == "edit":
             new = await asyncio.to_thread(studio.edit_scene, brief, board, decision.scene, decision.instruction)
-            new, pins = await asyncio.to_thread(scenes.honour_pins, studio, brief, new)
-            text, note = f"Scene {decision.scene} rewritten", " ".join(pins)
+            text, note = f"Scene {decision.scene} rewritten", " ".join(scenes.budget_notes(brief, new))
         elif decision.action == "model":
             new, note = await asyncio.to_thread(scenes.change_model, studio, brief, board, decision.scene,
                                                 decision.model_id)

@@ -14,7 +14,7 @@ from PIL import Image
 from agent.brains.offline import OfflineDirector, decide
 from agent.brains.parse import parse_request
 from agent.review import ReviewDecision, scene_decision
-from agent.scenes import honour_pins, scene_kind
+from agent.scenes import budget_notes, scene_kind
 from agent.service import AgentService
 from agent.sync import SyncAgentService
 from tools.production import Brief, RouteChoice, Scene, Shot, Storyboard
@@ -193,29 +193,18 @@ async def test_presenter_upload_needs_consent_and_a_real_picture(tmp_path: Any) 
         assert brief.presenter_consent.affirmed_by == "ana" and "I consent" in brief.presenter_consent.text
 
 
-def test_honour_pins_keeps_a_downgraded_forced_model() -> None:
-    class Downgrading:
-        """Routes the forced model when the budget allows ($3 per shot), else downgrades to motion."""
-
-        def route(self, brief: Brief, board: Storyboard) -> Storyboard:
-            board = board.model_copy(deep=True)
-            for shot in board.shots:
-                fits = shot.model_override and brief.budget_usd >= 3
-                shot.route = RouteChoice(model_id=shot.model_override if fits else "motion", provider="x",
-                                         est_cost_usd=3.0 if fits else 0.0, downgraded=not fits,
-                                         reason="fits")
-            return board
-
+def test_budget_notes_name_a_forced_model_that_breaks_the_budget() -> None:
     brief = Brief(goal="g", budget_usd=1.0)
-    shots = [Shot(id="s1", visual_prompt="p", seconds=3, model_override="veo",
-                  route=RouteChoice(model_id="motion", provider="x", downgraded=True))]
-    board = Storyboard(scenes=[Scene(index=1, narration="n", shots=shots, thumbnail="t.png")])
-    out, notes = honour_pins(Downgrading(), brief, board)
-    assert out.shots[0].route.model_id == "veo" and out.scenes[0].thumbnail == "t.png"
-    assert out.estimated_cost_usd == 3.0 and "over the $1.00 budget" in notes[0]
-    assert "production will be refused" in out.notes[-1]
-    same, none = honour_pins(Downgrading(), brief, out)
-    assert none == [] and same is out
+
+    def board(model: str, cost: float, forced: str | None) -> Storyboard:
+        shot = Shot(id="s1", visual_prompt="p", seconds=3, model_override=forced,
+                    route=RouteChoice(model_id=model, provider="x", est_cost_usd=cost))
+        return Storyboard(scenes=[Scene(index=1, narration="n", shots=[shot])])
+
+    [note] = budget_notes(brief, board("veo", 3.0, "veo"))
+    assert "over the $1.00 budget" in note and "veo" in note and "production will be refused" in note
+    assert budget_notes(brief, board("veo", 0.5, "veo")) == []  # within budget
+    assert budget_notes(brief, board("kling", 3.0, None)) == []  # over, but not by the user's choice
 
 
 # --- the service around the graph ------------------------------------------------------------------------
