@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import sqlite3
 import time
+from contextlib import closing
 from pathlib import Path
 
 KEEP_S = 7 * 24 * 3600  # long past any platform's retry window
@@ -17,7 +18,7 @@ class SeenEvents:
         self.path = Path(path)
         self.keep_s = keep_s
         self.path.parent.mkdir(parents=True, exist_ok=True)
-        with self._connect() as db:
+        with closing(self._connect()) as db:
             db.execute("CREATE TABLE IF NOT EXISTS seen_events (id TEXT PRIMARY KEY, at REAL NOT NULL)")
 
     def _connect(self) -> sqlite3.Connection:

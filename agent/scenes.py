@@ -4,6 +4,7 @@ silently undone) and mark a scene as presenter, stock or generated."""
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from tools.production import SHOT_KINDS, Brief, Storyboard
@@ -22,7 +23,8 @@ KIND_WORDS = {
 def scene_kind(word: str) -> str:
     """``stock`` / ``presenter`` / ``generated`` from a word the user used; ValueError otherwise."""
     key = " ".join(word.strip().lower().replace("_", " ").split())
-    kind = KIND_WORDS.get(key) or KIND_WORDS.get(key.removesuffix(" footage").removesuffix(" scene"))
+    bare = re.sub(r"\s+(footage|scene|shots?|photos?|images?|pictures?|clips?|video)$", "", key)
+    kind = KIND_WORDS.get(key) or KIND_WORDS.get(bare)
     if kind is None:
         raise ValueError(f"unknown scene kind {word!r}; use one of {', '.join(SHOT_KINDS)}")
     return kind

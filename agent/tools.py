@@ -25,7 +25,14 @@ PLATFORM_ASPECTS: dict[str, str] = {
     "instagram": "4:5", "instagram feed": "4:5", "facebook": "1:1",
 }
 MAX_DURATION_S = 600.0
-CONSENT_WORDS = re.compile(r"consent|permission|my own|right|authori[sz]|it'?s me|i am the person", re.I)
+CONSENT_WORDS = re.compile(r"\b(consent|permission|my own|rights?|authori[sz]\w*|it'?s me|i am the person)\b", re.I)
+CONSENT_DENIED = re.compile(r"\b(not|no|don'?t|do not|doesn'?t|haven'?t|never|without)\b", re.I)
+
+
+def affirms_consent(statement: str) -> bool:
+    """True for a plain affirmation ("I consent", "it's my own voice"), not for "I don't have permission"."""
+    text = statement.strip()
+    return len(text) >= 10 and bool(CONSENT_WORDS.search(text)) and not CONSENT_DENIED.search(text)
 
 
 @dataclass
@@ -239,7 +246,7 @@ def set_presenter(path: str, consent: str, ctx: Ctx) -> str:
     permission (required; never invent it)."""
     from tools.presenter import require_consent, validate_upload
 
-    if len(consent.strip()) < 10 or not CONSENT_WORDS.search(consent):
+    if not affirms_consent(consent):
         return ("Refused: showing a person on screen needs their explicit consent — ask the user to confirm "
                 "they are the person in the upload or have permission to use their likeness.")
     validate_upload(path)  # PresenterError (a ValueError) names what is wrong with the file
@@ -282,7 +289,7 @@ def _voices(ctx: DirectorContext) -> list[str]:
 async def clone_voice(sample_path: str, name: str, consent: str, ctx: Ctx) -> str:
     """Clone a voice from an audio sample. consent: the user's own words affirming they have the right to
     use this voice (required; never invent it)."""
-    if len(consent.strip()) < 10 or not CONSENT_WORDS.search(consent):
+    if not affirms_consent(consent):
         return ("Refused: cloning a voice needs the user's explicit consent — ask them to confirm they own the "
                 "voice or have permission to use it.")
     if not Path(sample_path).is_file():

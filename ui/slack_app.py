@@ -116,9 +116,15 @@ class SlackBot:
 
     @staticmethod
     def check_changes(ack: Ack, view: dict[str, Any]) -> None:
-        _, text = modal_answer(view["state"]["values"])
+        scene, text = modal_answer(view["state"]["values"])
         if not text:
             ack(response_action="errors", errors={"instruction": "Say what should change."})
+            return
+        try:
+            if scene:
+                scene_decision(scene, text)
+        except ValueError as exc:  # shown in the modal, so the request is never lost after the ack
+            ack(response_action="errors", errors={"instruction": str(exc)[:150]})
             return
         ack()
 
@@ -130,8 +136,12 @@ class SlackBot:
         scene, text = modal_answer(view["state"]["values"])
         if not text:
             return
-        decision = scene_decision(scene, text) if scene else ReviewDecision(action="reject", feedback=text)
         place = SlackPlace(meta["team"], meta["channel"], meta["thread_ts"])
+        try:
+            decision = scene_decision(scene, text) if scene else ReviewDecision(action="reject", feedback=text)
+        except ValueError as exc:
+            self.bridge.say(place, f"I couldn't apply that change: {exc}")
+            return
         self.bridge.decide(place, body["user"]["id"], decision, int(meta["v"]), message_ts=meta["message_ts"])
 
 

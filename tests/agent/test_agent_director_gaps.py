@@ -64,6 +64,7 @@ def test_mood_follow_ups_are_understood(said: str, patch: dict[str, Any]) -> Non
 def test_scene_kind_words() -> None:
     assert scene_kind("stock footage") == "stock" and scene_kind("B-roll") == "stock"
     assert scene_kind("talking head") == "presenter" and scene_kind("AI generated") == "generated"
+    assert scene_kind("stock photos") == "stock" and scene_kind("presenter scene") == "presenter"
     with pytest.raises(ValueError, match="unknown scene kind"):
         scene_kind("banana")
     assert ReviewDecision.parse("make scene 2 stock footage") == ReviewDecision(action="kind", scene=2, kind="stock")
@@ -263,3 +264,12 @@ async def test_presenter_upload_on_the_first_turn_with_the_request(tmp_path: Any
         brief = (await svc.production(tid)).brief
         assert brief.goal == "a teaser for a bakery" and brief.aspects == ["1:1"]
         assert brief.presenter_path == str(photo.resolve()) and brief.presenter_consent.affirmed_by == "ana"
+
+
+def test_consent_must_be_affirmed_not_merely_mentioned() -> None:
+    from agent.tools import affirms_consent
+
+    assert affirms_consent("I consent to cloning my voice") and affirms_consent("I am the person in this photo")
+    assert not affirms_consent("I don't have permission to use it")
+    assert not affirms_consent("a bright and alright copyright day")  # words inside words do not count
+    assert not affirms_consent("consent")  # too short to be a statement
