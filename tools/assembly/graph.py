@@ -240,7 +240,10 @@ def build_chunk_command(tl: Timeline, chunk: Chunk, width: int, height: int, out
     half = 0.5 / fps
     video = video.filter("trim", start=f"{chunk.start_frame / fps - half:.6f}",
                          end=f"{chunk.end_frame / fps - half:.6f}")
-    video = _dress(video, inputs, tl, width, height, ass_path, work_dir).filter("setpts", expr="PTS-STARTPTS")
+    t0, t1 = chunk.start_frame / fps, chunk.end_frame / fps
+    seen = [ov for ov in tl.overlays if ov.start < t1 and (ov.duration is None or ov.start + ov.duration > t0)]
+    video = _dress(video, inputs, tl.model_copy(update={"overlays": seen}), width, height, ass_path, work_dir)
+    video = video.filter("setpts", expr="PTS-STARTPTS")
     output = ffmpeg.output(video, str(out), **_x264(encode, fps), an=None, format="mpegts",
                            **{"frames:v": chunk.end_frame - chunk.start_frame, "map_metadata": -1})
     return output.global_args("-progress", "pipe:1", "-nostats").get_args()

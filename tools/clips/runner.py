@@ -350,7 +350,7 @@ async def _attempt(model_id: str, gateway: str, req: ClipRequest, registry: Regi
                 dest = store.scratch(".mp4")
                 job = await _run_job(provider, req, dest, settings, on_event,
                                      _journal_path(store, req.idempotency_key) if req.idempotency_key else None)
-                billed = job.data.get("billed_s") or job.data.get("duration_s") or spec.billed_seconds(req.seconds)
+                billed = job.data.get("billed_s") or spec.billed_seconds(float(job.data.get("duration_s") or req.seconds))
                 cost = float(job.data.get("cost_usd", float(billed) * registry.gateway_price(spec, gateway)))
                 return dest, cost, job
             except ProviderError as exc:

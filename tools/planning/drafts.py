@@ -124,8 +124,8 @@ _LOWER_FIRST = {"how", "why", "what", "when", "where", "who", "which", "the", "a
                 "its", "this", "these", "those", "some", "ten", "five", "three", "top", "best"}
 
 
-_PROMO = re.compile(r"\b(?:ad|ads|advert|advertisement|commercial|promo|promotional|teaser|trailer|sale|launch|"
-                    r"announcement|product\s+demo)\b", re.I)
+_PROMO = re.compile(r"\b(?:ad|ads|advert|advertisement|commercial|promo|promotional|teaser|trailer|announcement|"
+                    r"product\s+demo|(?:launch|sale)\s+(?:video|ad|clip|reel|post|spot))\b", re.I)
 
 
 def is_promo(goal: str) -> bool:
