@@ -8,6 +8,7 @@ from typing import Literal
 from pydantic import BaseModel, Field, model_validator
 
 from tools.production import Brief, Storyboard
+from tools.routing import budget_check
 
 Action = Literal["approve", "edit", "model", "kind", "regenerate", "reject"]
 KIND_PHRASE = re.compile(
@@ -165,7 +166,7 @@ class StoryboardReview(BaseModel):
         total = storyboard.estimated_cost_usd
         return cls(version=storyboard.version, title=storyboard.title or brief.title, aspects=list(brief.aspects),
                    scenes=scenes, total_seconds=storyboard.total_seconds, total_cost_usd=total,
-                   budget_usd=brief.budget_usd, within_budget=total <= brief.budget_usd + 1e-9,
+                   budget_usd=brief.budget_usd, within_budget=not budget_check(storyboard, brief).over,
                    notes=[n for n in storyboard.notes if n.startswith("Router:")])
 
     def text(self) -> str:

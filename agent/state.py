@@ -14,6 +14,7 @@ from pydantic import BaseModel, Field
 from typing_extensions import TypedDict
 
 from tools.production import Brief, Cost, OutputFile, ProductionAssets, Storyboard
+from tools.routing import budget_check
 
 Status = Literal[
     "briefing",  # talking about the brief
@@ -75,9 +76,9 @@ class Production(BaseModel):
                         "Submit it for review and wait for the user's approval.")
             return (f"Refused: storyboard v{version} has not been approved (v{self.approved_version} was). "
                     "Submit the new version for review.")
-        estimate = self.storyboard.estimated_cost_usd
-        if estimate > self.brief.budget_usd + 1e-9:
-            return (f"Refused: the estimate ${estimate:.2f} is over the budget ${self.brief.budget_usd:.2f}. "
+        check = budget_check(self.storyboard, self.brief)
+        if check.over:
+            return (f"Refused: the estimate ${check.total_usd:.2f} is over the budget ${self.brief.budget_usd:.2f}. "
                     "Raise the budget, choose cheaper models, or shorten the video.")
         return None
 

@@ -13,6 +13,7 @@ from langgraph.types import interrupt
 from agent import scenes
 from agent.review import ReviewDecision, StoryboardReview
 from agent.state import DirectorState, Production
+from tools.routing import budget_check
 
 
 def make_review(studio: Any) -> Callable[[DirectorState], Awaitable[dict[str, Any]]]:
@@ -78,7 +79,7 @@ async def apply_decision(studio: Any, prod: Production, decision: ReviewDecision
     prod.storyboard = new
     prod.status = "review_requested"
     over = ""
-    if new.estimated_cost_usd > brief.budget_usd + 1e-9:
+    if budget_check(new, brief).over:
         over = (f" That is over the ${brief.budget_usd:.2f} budget: approving it will be refused until the budget"
                 " is raised or a cheaper model is chosen.")
     return {"production": prod, "messages": [AIMessage(
