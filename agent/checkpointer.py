@@ -14,8 +14,8 @@ from langgraph.checkpoint.base import BaseCheckpointSaver
 from langgraph.checkpoint.serde.jsonplus import JsonPlusSerializer
 from pydantic import BaseModel
 
-from agent.state import Production
-from tools.settings import Settings
+from reelforge.agent.state import Production
+from reelforge.tools.settings import Settings
 
 POSTGRES_HINT = ("REELFORGE_DATABASE_URL points at PostgreSQL but the driver is not installed: "
                  "pip install 'reelforge[postgres]'")

@@ -8,8 +8,8 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, Field, TypeAdapter
 
-from agent.review import StoryboardReview
-from tools.production import OutputFile
+from reelforge.agent.review import StoryboardReview
+from reelforge.tools.production import OutputFile
 
 
 class MessageDelta(BaseModel):

@@ -8,26 +8,32 @@ from langchain_core.language_models import BaseChatModel
 from langgraph.graph import END, START, StateGraph
 from langgraph.graph.state import CompiledStateGraph
 
-from agent.nodes.assemble import make_assemble
-from agent.nodes.converse import make_converse
-from agent.nodes.deliver import deliver
-from agent.nodes.produce import make_produce
-from agent.nodes.review import make_review
-from agent.nodes.routes import after_assemble, after_converse, after_produce, after_review, after_tools
-from agent.nodes.tools import make_tools_node
-from agent.state import DirectorState
-from agent.tools import DIRECTOR_TOOLS
+from reelforge.agent.nodes.assemble import make_assemble
+from reelforge.agent.nodes.converse import make_converse
+from reelforge.agent.nodes.deliver import deliver
+from reelforge.agent.nodes.produce import make_produce
+from reelforge.agent.nodes.review import make_review
+from reelforge.agent.nodes.routes import (
+    after_assemble,
+    after_converse,
+    after_produce,
+    after_review,
+    after_tools,
+)
+from reelforge.agent.nodes.call_tools import make_tools_node
+from reelforge.agent.state import DirectorState
+from reelforge.agent.director_tools import DIRECTOR_TOOLS
 
 
 def build_graph(checkpointer: Any = None, *, brain: BaseChatModel | None = None, studio: Any = None
                 ) -> CompiledStateGraph:
     """Compile the director graph. Defaults: the brain from settings and a real :class:`tools.studio.Studio`."""
     if studio is None:
-        from tools.studio import Studio
+        from reelforge.tools.studio import Studio
 
         studio = Studio()
     if brain is None:
-        from agent.brains import make_brain
+        from reelforge.agent.brains import make_brain
 
         brain = make_brain(studio.settings)
     g = StateGraph(DirectorState)

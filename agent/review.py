@@ -7,8 +7,8 @@ from typing import Literal
 
 from pydantic import BaseModel, Field, model_validator
 
-from tools.production import Brief, Storyboard
-from tools.routing import budget_check
+from reelforge.tools.production import Brief, Storyboard
+from reelforge.tools.routing import budget_check
 
 Action = Literal["approve", "edit", "model", "kind", "regenerate", "reject"]
 KIND_PHRASE = re.compile(
@@ -40,7 +40,7 @@ class ReviewDecision(BaseModel):
         if self.action == "kind":
             if self.scene is None:
                 raise ValueError("'kind' needs a scene number, e.g. 'kind 2 stock'")
-            from agent.scenes import scene_kind
+            from reelforge.agent.scenes import scene_kind
 
             self.kind = scene_kind(self.kind or "")
         return self

@@ -7,8 +7,8 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from tools.production import SHOT_KINDS, Brief, Storyboard
-from tools.routing import budget_check
+from reelforge.tools.production import SHOT_KINDS, Brief, Storyboard
+from reelforge.tools.routing import budget_check
 
 KIND_WORDS = {
     "stock": "stock", "stock footage": "stock", "footage": "stock", "b-roll": "stock", "broll": "stock",

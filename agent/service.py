@@ -21,9 +21,9 @@ from langgraph.errors import GraphRecursionError
 from langgraph.types import Command
 from pydantic import BaseModel, ValidationError
 
-from agent.checkpointer import open_checkpointer
-from agent.dedupe import SeenEvents
-from agent.events import (
+from reelforge.agent.checkpointer import open_checkpointer
+from reelforge.agent.dedupe import SeenEvents
+from reelforge.agent.events import (
     ErrorEvent,
     Event,
     Message,
@@ -35,11 +35,11 @@ from agent.events import (
     error_event,
     redact,
 )
-from agent.graph import build_graph
-from agent.review import ReviewDecision, StoryboardReview
-from agent.state import Production
-from tools.production import Brief, parse_aspects
-from tools.settings import Settings, get_settings
+from reelforge.agent.graph import build_graph
+from reelforge.agent.review import ReviewDecision, StoryboardReview
+from reelforge.agent.state import Production
+from reelforge.tools.production import Brief, parse_aspects
+from reelforge.tools.settings import Settings, get_settings
 
 RECURSION_LIMIT = 80
 SEEN_EVENT_IDS = 2048
@@ -81,7 +81,7 @@ class AgentService:
                    studio: Any = None) -> AsyncIterator[AgentService]:
         """Open the checkpointer and compile the graph (offline brain and real Studio by default)."""
         if studio is None:
-            from tools.studio import Studio
+            from reelforge.tools.studio import Studio
 
             studio = Studio(settings or get_settings())
         settings = settings or studio.settings

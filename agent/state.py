@@ -13,8 +13,8 @@ from langgraph.graph.message import add_messages
 from pydantic import BaseModel, Field
 from typing_extensions import TypedDict
 
-from tools.production import Brief, Cost, OutputFile, ProductionAssets, Storyboard
-from tools.routing import budget_check
+from reelforge.tools.production import Brief, Cost, OutputFile, ProductionAssets, Storyboard
+from reelforge.tools.routing import budget_check
 
 Status = Literal[
     "briefing",  # talking about the brief

@@ -16,11 +16,11 @@ from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
 from contextlib import AbstractAsyncContextManager
 from typing import Any, TypeVar
 
-from agent.events import Event
-from agent.review import ReviewDecision, StoryboardReview
-from agent.service import AgentService, ThreadInfo
-from agent.state import Production
-from tools.settings import Settings
+from reelforge.agent.events import Event
+from reelforge.agent.review import ReviewDecision, StoryboardReview
+from reelforge.agent.service import AgentService, ThreadInfo
+from reelforge.agent.state import Production
+from reelforge.tools.settings import Settings
 
 T = TypeVar("T")
 _DONE = object()

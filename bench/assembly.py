@@ -20,13 +20,13 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from tools.assembly.handoff import grab_frame  # noqa: E402,F401  (keeps the import path honest)
-from tools.assembly.qc import run_qc  # noqa: E402
-from tools.assembly.render import LAST_STATS, assemble, run_with_progress  # noqa: E402
-from tools.assets import CAPTION_FONT  # noqa: E402
-from tools.media import run_ffmpeg  # noqa: E402
-from tools.production import AudioPlacement, Timeline, TimelineClip, WordTiming  # noqa: E402
-from tools.settings import get_settings  # noqa: E402
+from reelforge.tools.assembly.handoff import grab_frame  # noqa: E402,F401  (keeps the import path honest)
+from reelforge.tools.assembly.qc import run_qc  # noqa: E402
+from reelforge.tools.assembly.render import LAST_STATS, assemble, run_with_progress  # noqa: E402
+from reelforge.tools.assets import CAPTION_FONT  # noqa: E402
+from reelforge.tools.media import run_ffmpeg  # noqa: E402
+from reelforge.tools.production import AudioPlacement, Timeline, TimelineClip, WordTiming  # noqa: E402
+from reelforge.tools.settings import get_settings  # noqa: E402
 
 CLIP_S, XFADE_S, SLOT_S = 6.5, 0.5, 6.0
 SOURCES = ["testsrc2=s=1920x1080:r=30", "cellauto=s=1920x1080:r=30:rule=110",

@@ -16,12 +16,12 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from tools.clips.base import ClipProvider, ClipRequest, Job, JobStatus  # noqa: E402
-from tools.clips.registry import Registry  # noqa: E402
-from tools.clips.runner import generate_all  # noqa: E402
-from tools.production import Brief, RouteChoice, Shot  # noqa: E402
-from tools.settings import Settings  # noqa: E402
-from tools.store import AssetStore  # noqa: E402
+from reelforge.tools.clips.base import ClipProvider, ClipRequest, Job, JobStatus  # noqa: E402
+from reelforge.tools.clips.registry import Registry  # noqa: E402
+from reelforge.tools.clips.runner import generate_all  # noqa: E402
+from reelforge.tools.production import Brief, RouteChoice, Shot  # noqa: E402
+from reelforge.tools.settings import Settings  # noqa: E402
+from reelforge.tools.store import AssetStore  # noqa: E402
 
 SHOTS, LATENCY_S, CONCURRENCY = 24, 3.0, 8
 

@@ -8,7 +8,7 @@ import itertools
 import json
 from typing import Any
 
-from evals.loopback import Handler
+from reelforge.evals.loopback import Handler
 
 REFUSAL = {"detail": [{"loc": ["body", "prompt"], "type": "content_policy_violation",
                        "msg": "The content could not be processed because it was flagged by a content checker."}]}

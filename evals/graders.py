@@ -11,9 +11,9 @@ from typing import Any
 
 from pydantic import BaseModel
 
-from evals.scenario import CORE_QC, Expect, QCExpect, RouteExpect, ToolsExpect
-from evals.transcript import TurnRecord
-from tools.production import Manifest, Shot, Storyboard
+from reelforge.evals.scenario import CORE_QC, Expect, QCExpect, RouteExpect, ToolsExpect
+from reelforge.evals.transcript import TurnRecord
+from reelforge.tools.production import Manifest, Shot, Storyboard
 
 EPS = 1e-6
 
@@ -121,8 +121,8 @@ def _selected(board: Storyboard, exp: RouteExpect) -> list[Shot]:
 
 
 def _strength(model_id: str, trait: str) -> float:
-    from tools.clips.registry import Registry
-    from tools.settings import get_settings
+    from reelforge.tools.clips.registry import Registry
+    from reelforge.tools.settings import get_settings
 
     registry = Registry.load(get_settings())
     return float(registry.get(model_id).strengths.get(trait, 0.0)) if model_id in registry.models else 0.0
@@ -229,7 +229,7 @@ def _manifest(record: TurnRecord) -> Manifest | None:
 
 
 def grade_qc(exp: QCExpect, record: TurnRecord, at: str) -> Iterator[Check]:
-    from tools.media import MediaError, probe
+    from reelforge.tools.media import MediaError, probe
 
     outputs = record.production.outputs if record.production else []
     if not outputs:

@@ -7,7 +7,7 @@ import json
 import re
 from typing import Any
 
-from evals.graders import Check
+from reelforge.evals.graders import Check
 
 JUDGE_PROMPT = """You grade a conversation between a user and a video-making assistant ("director").
 Rubric:
@@ -30,8 +30,8 @@ Write the user's next message only (when a storyboard awaits review, reply 'appr
 
 def configured_llm() -> Any:
     """The configured chat model (ignoring REELFORGE_BRAIN), or None."""
-    from tools.llm import chat_model
-    from tools.settings import get_settings
+    from reelforge.tools.llm import chat_model
+    from reelforge.tools.settings import get_settings
 
     settings = get_settings()
     return chat_model(settings.model_copy(update={"brain": "llm"}))

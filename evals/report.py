@@ -7,7 +7,7 @@ from pathlib import Path
 
 from rich.table import Table
 
-from evals.result import ScenarioResult
+from reelforge.evals.result import ScenarioResult
 
 
 def write_results(results: list[ScenarioResult], report_dir: Path, *, brain: str) -> Path:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pydantic import BaseModel, Field
 
-from evals.graders import Check
+from reelforge.evals.graders import Check
 
 
 class ScenarioResult(BaseModel):

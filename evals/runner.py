@@ -13,9 +13,9 @@ import tempfile
 from collections.abc import Callable
 from pathlib import Path
 
-from evals.llm_roles import configured_llm, judge
-from evals.result import ScenarioResult
-from evals.scenario import Scenario
+from reelforge.evals.llm_roles import configured_llm, judge
+from reelforge.evals.result import ScenarioResult
+from reelforge.evals.scenario import Scenario
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
 _SCRUB = re.compile(r"KEY|TOKEN|SECRET|PASSWORD|CREDENTIAL|_BASE_URL$|^REELFORGE_|^GOOGLE_CLOUD|^SLACK_|^LANGSMITH|"
@@ -45,7 +45,7 @@ async def run_one(scenario: Scenario, brain: str, report_dir: Path, work_root: P
     work.mkdir(parents=True)
     out = work / "result.json"
     proc = await asyncio.create_subprocess_exec(
-        sys.executable, "-m", "evals.worker", scenario.path, "--work", str(work), "--report", str(report_dir),
+        sys.executable, "-m", "reelforge.evals.worker", scenario.path, "--work", str(work), "--report", str(report_dir),
         "--brain", brain, "--out", str(out), cwd=work, env=scenario_env(scenario, work / "home", brain),
         stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.STDOUT)
     try:

@@ -18,15 +18,15 @@ from contextlib import AsyncExitStack, ExitStack
 from pathlib import Path
 from typing import Any
 
-from agent.review import ReviewDecision
-from agent.service import AgentService
-from evals.fake_provider import fal_fake
-from evals.graders import grade, nothing_before_approval
-from evals.llm_roles import configured_llm, next_user_turn
-from evals.loopback import closed_port, serve, static_handler
-from evals.result import ScenarioResult
-from evals.scenario import FIXTURES_DIR, Scenario, Turn
-from evals.transcript import Transcript, TurnRecord
+from reelforge.agent.review import ReviewDecision
+from reelforge.agent.service import AgentService
+from reelforge.evals.fake_provider import fal_fake
+from reelforge.evals.graders import grade, nothing_before_approval
+from reelforge.evals.llm_roles import configured_llm, next_user_turn
+from reelforge.evals.loopback import closed_port, serve, static_handler
+from reelforge.evals.result import ScenarioResult
+from reelforge.evals.scenario import FIXTURES_DIR, Scenario, Turn
+from reelforge.evals.transcript import Transcript, TurnRecord
 
 FAKE_FAL_KEY = "eval-fake-fal-key"
 

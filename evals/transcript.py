@@ -6,9 +6,9 @@ from typing import Any
 
 from pydantic import BaseModel, Field
 
-from agent.events import Event
-from agent.review import StoryboardReview
-from agent.state import Production
+from reelforge.agent.events import Event
+from reelforge.agent.review import StoryboardReview
+from reelforge.agent.state import Production
 
 PRODUCTION_STAGES = ("clips", "voice", "music", "assemble", "qc", "done")
 

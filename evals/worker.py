@@ -11,8 +11,8 @@ import argparse
 import asyncio
 from pathlib import Path
 
-from evals.scenario import Scenario
-from evals.session import run_here
+from reelforge.evals.scenario import Scenario
+from reelforge.evals.session import run_here
 
 
 def main(argv: list[str] | None = None) -> int:

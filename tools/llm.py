@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from tools.settings import Settings
+from reelforge.tools.settings import Settings
 
 if TYPE_CHECKING:
     from langchain_core.language_models import BaseChatModel

@@ -15,9 +15,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
 
-from tools.production import FORMATS, Asset, Consent, Overlay, Provenance
-from tools.settings import Settings, get_settings
-from tools.store import AssetStore
+from reelforge.tools.production import FORMATS, Asset, Consent, Overlay, Provenance
+from reelforge.tools.settings import Settings, get_settings
+from reelforge.tools.store import AssetStore
 
 MAX_IMAGE_BYTES = 15 * 1024 * 1024
 MAX_VIDEO_BYTES = 100 * 1024 * 1024

@@ -8,7 +8,7 @@ import shutil
 import tempfile
 from pathlib import Path
 
-from tools.production import Asset, stable_hash
+from reelforge.tools.production import Asset, stable_hash
 
 
 class AssetStore:

@@ -14,7 +14,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from tools.production import (
+from reelforge.tools.production import (
     FORMATS,
     Asset,
     Brief,
@@ -26,8 +26,8 @@ from tools.production import (
     Storyboard,
     stable_hash,
 )
-from tools.settings import Settings, get_settings
-from tools.store import AssetStore
+from reelforge.tools.settings import Settings, get_settings
+from reelforge.tools.store import AssetStore
 
 EventSink = Callable[[ProgressEvent], None]
 
@@ -56,7 +56,7 @@ class Studio:
     def registry(self) -> Any:
         """The model registry (bundled TOML files plus the user's override file)."""
         if self._registry is None:
-            from tools.clips.registry import Registry
+            from reelforge.tools.clips.registry import Registry
 
             self._registry = Registry.load(self.settings)
         return self._registry
@@ -65,7 +65,7 @@ class Studio:
     def llm(self) -> Any:
         """The configured chat model for planning, or None offline."""
         if not self._llm_loaded:
-            from tools.llm import chat_model
+            from reelforge.tools.llm import chat_model
 
             self._llm = chat_model(self.settings)
             self._llm_loaded = True
@@ -75,26 +75,26 @@ class Studio:
 
     def read(self, url_or_path: str) -> Any:
         """Read an article URL or a script / outline file into a SourceDoc."""
-        from tools.ingest import read_source
+        from reelforge.tools.ingest import read_source
 
         return read_source(url_or_path, self.settings)
 
     def plan(self, brief: Brief, source: Any = None) -> Storyboard:
         """Plan scenes and shots for the brief, route every shot, and draw keyframe thumbnails."""
-        from tools.planning import plan_storyboard
+        from reelforge.tools.planning import plan_storyboard
 
         storyboard = plan_storyboard(brief, source, llm=self.llm)
         return self.thumbnails(brief, self.route(brief, storyboard))
 
     def route(self, brief: Brief, storyboard: Storyboard) -> Storyboard:
         """Pick a model per shot within the budget (see tools.routing)."""
-        from tools.routing import route_storyboard
+        from reelforge.tools.routing import route_storyboard
 
         return route_storyboard(storyboard, brief, self.registry, self.settings)
 
     def edit_scene(self, brief: Brief, storyboard: Storyboard, scene_index: int, instruction: str) -> Storyboard:
         """Re-plan one scene from an instruction; the version goes up and the scene is re-routed."""
-        from tools.planning import edit_scene
+        from reelforge.tools.planning import edit_scene
 
         self._check_scene(storyboard, scene_index)
         edited = edit_scene(brief, storyboard, scene_index, instruction, llm=self.llm)
@@ -121,7 +121,7 @@ class Studio:
 
     def thumbnails(self, brief: Brief, storyboard: Storyboard) -> Storyboard:
         """Give each scene a keyframe thumbnail (first frame of the offline rendering), cached by content."""
-        from tools.clips.motion import keyframe
+        from reelforge.tools.clips.motion import keyframe
 
         w, h = FORMATS[brief.aspects[0]]
         scale = 360 / max(w, h)
@@ -150,13 +150,13 @@ class Studio:
 
     def list_voices(self) -> list[Any]:
         """Voices usable now: offline engines, ElevenLabs voices when a key is set, and consented clones."""
-        from tools.voice import list_voices
+        from reelforge.tools.voice import list_voices
 
         return list_voices(self.settings)
 
     def clone_voice(self, samples: list[str], *, name: str, consent: Any) -> Any:
         """Clone a voice (ElevenLabs IVC); refused without consent or with bad samples."""
-        from tools.voice import clone_voice
+        from reelforge.tools.voice import clone_voice
 
         return clone_voice(name, samples, consent=consent, settings=self.settings)
 
@@ -165,7 +165,7 @@ class Studio:
     async def produce(self, brief: Brief, storyboard: Storyboard, *, on_event: EventSink | None = None
                       ) -> ProductionAssets:
         """Clips, narration and music, concurrently; cached so unchanged shots are never made twice."""
-        from tools.clips.runner import generate_all
+        from reelforge.tools.clips.runner import generate_all
 
         emit = on_event or (lambda _e: None)
 
@@ -175,7 +175,7 @@ class Studio:
         voice_task = asyncio.ensure_future(asyncio.to_thread(self._narrate, brief, storyboard, emit))
 
         async def narration_audio(shot: Any) -> Any:  # an avatar presenter lip-syncs its scene's narration
-            from tools.clips.runner import presenter_windows, shot_narration
+            from reelforge.tools.clips.runner import presenter_windows, shot_narration
 
             narrations = await asyncio.shield(voice_task)
             target = None if brief.source_kind == "script" else brief.duration_s  # as in assemble()
@@ -193,7 +193,7 @@ class Studio:
         return ProductionAssets(clips=clips, narrations=narrations, music=music)
 
     def _narrate(self, brief: Brief, storyboard: Storyboard, emit: EventSink) -> list[Narration]:
-        from tools.voice import narrate_scenes
+        from reelforge.tools.voice import narrate_scenes
 
         scenes = storyboard.scenes
 
@@ -215,7 +215,7 @@ class Studio:
         return out
 
     def _music(self, brief: Brief, seconds: float, emit: EventSink) -> Asset | None:
-        from tools.music import select_music
+        from reelforge.tools.music import select_music
 
         if brief.music_mood in ("none", "off"):
             return None
@@ -230,10 +230,10 @@ class Studio:
     def assemble(self, brief: Brief, storyboard: Storyboard, assets: ProductionAssets, out_dir: str | Path,
                  *, on_event: EventSink | None = None) -> Manifest:
         """Assemble every aspect ratio, write captions, hand-off files and the manifest; run QC on each file."""
-        from tools.assembly import assemble, build_timeline, write_captions
-        from tools.assembly.audio import plan_levels
-        from tools.assembly.handoff import write_handoff
-        from tools.assembly.qc import planned_static_spans, run_qc
+        from reelforge.tools.assembly import assemble, build_timeline, write_captions
+        from reelforge.tools.assembly.audio import plan_levels
+        from reelforge.tools.assembly.handoff import write_handoff
+        from reelforge.tools.assembly.qc import planned_static_spans, run_qc
 
         emit = on_event or (lambda _e: None)
         out = Path(out_dir)
@@ -262,7 +262,7 @@ class Studio:
         sidecars.update(write_handoff(timeline, storyboard, out, slug))
         extras = []
         if brief.presenter_path:
-            from tools.presenter import presenter_asset
+            from reelforge.tools.presenter import presenter_asset
 
             extras.append(presenter_asset(brief.presenter_path, brief.presenter_consent, store=self.store,
                                           settings=self.settings))
@@ -295,7 +295,7 @@ class Studio:
         """
         if not brief.presenter_path:
             return timeline
-        from tools.presenter import overlay_spans, presenter_overlay
+        from reelforge.tools.presenter import overlay_spans, presenter_overlay
 
         overlay = presenter_overlay(brief.presenter_path, brief.presenter_consent, aspect, store=self.store,
                                     settings=self.settings)
@@ -323,7 +323,7 @@ class Studio:
             voice_usd=round(sum(n.asset.provenance.cost_usd for n in assets.narrations), 4),
             music_usd=assets.music.provenance.cost_usd if assets.music else 0.0,
         )
-        from tools.stock import credits_for
+        from reelforge.tools.stock import credits_for
 
         all_assets = assets.all_assets + extra_assets
         notes = [f"shot {k} fell back to {a.provenance.source}: {a.provenance.fallback_reason}"

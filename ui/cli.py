@@ -16,14 +16,14 @@ app = typer.Typer(
 
 # Each module defines ``register(app: typer.Typer) -> None``.
 COMMAND_MODULES = (
-    "ui.cli_make",  # make, demo, doctor
-    "ui.cli_models",  # models
-    "ui.cli_ingest",  # read, plan
-    "ui.cli_voice",  # voice ..., music ...
-    "ui.cli_chat",  # chat
-    "ui.cli_ui",  # ui
-    "ui.cli_slack",  # slack
-    "ui.cli_eval",  # eval
+    "reelforge.ui.cli_make",  # make, demo, doctor
+    "reelforge.ui.cli_models",  # models
+    "reelforge.ui.cli_ingest",  # read, plan
+    "reelforge.ui.cli_voice",  # voice ..., music ...
+    "reelforge.ui.cli_chat",  # chat
+    "reelforge.ui.cli_ui",  # ui
+    "reelforge.ui.cli_slack",  # slack
+    "reelforge.ui.cli_eval",  # eval
 )
 
 

@@ -15,8 +15,8 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-from agent.events import Event
-from agent.review import StoryboardReview
+from reelforge.agent.events import Event
+from reelforge.agent.review import StoryboardReview
 
 EXIT_WORDS = {"quit", "exit", "bye", ":q"}
 
@@ -81,7 +81,7 @@ def _read_line(interactive: bool, console: Console) -> str | None:
 
 async def chat(thread: str | None, console: Console, *, brain: Any = None, studio: Any = None) -> int:
     """Run the conversation loop; returns a process exit code."""
-    from agent.service import AgentService
+    from reelforge.agent.service import AgentService
 
     interactive = sys.stdin.isatty()
     printer = Printer(console)

@@ -25,15 +25,15 @@ def register(app: typer.Typer) -> None:
         judge: bool = typer.Option(True, "--judge/--no-judge", help="Judge rubrics when an LLM is configured."),
     ) -> None:
         """Drive the director through scripted conversations and check what it did; exit 1 on any failure."""
-        from evals.report import summary_table, write_markdown, write_results
-        from evals.runner import run_scenarios
-        from evals.scenario import load_scenarios
+        from reelforge.evals.report import summary_table, write_markdown, write_results
+        from reelforge.evals.runner import run_scenarios
+        from reelforge.evals.scenario import load_scenarios
 
         console = Console(soft_wrap=True)
         if brain not in ("auto", "offline", "llm"):
             raise typer.BadParameter("--brain must be auto, offline or llm")
         if brain == "auto":
-            from evals.llm_roles import configured_llm
+            from reelforge.evals.llm_roles import configured_llm
 
             brain = "llm" if configured_llm() is not None else "offline"
         chosen = load_scenarios(scenarios or None, tag or None)

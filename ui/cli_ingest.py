@@ -10,9 +10,9 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-from tools.ingest import IngestError, SourceDoc, read_source
-from tools.production import Brief, Storyboard, parse_aspects
-from tools.settings import get_settings
+from reelforge.tools.ingest import IngestError, SourceDoc, read_source
+from reelforge.tools.production import Brief, Storyboard, parse_aspects
+from reelforge.tools.settings import get_settings
 
 console = Console()
 
@@ -75,7 +75,7 @@ def plan_cmd(prompt: Annotated[str | None, typer.Argument(help="what the video i
         raise _fail(str(exc)) from None
     source = None
     if script or outline:
-        from tools.ingest import source_from_text
+        from reelforge.tools.ingest import source_from_text
 
         source = _read(str(script or outline))
         kind = "outline" if outline else "script"  # the flag says what the file is, whatever it looks like
@@ -91,8 +91,8 @@ def plan_cmd(prompt: Annotated[str | None, typer.Argument(help="what the video i
     brief = Brief(goal=goal or "video", title=source.title if source else "", duration_s=duration, aspects=aspects,
                   source_kind=source.kind if source else "prompt", source_url=source.url if source else None,
                   language=source.language if source else "en")
-    from tools.llm import chat_model
-    from tools.planning import plan_storyboard
+    from reelforge.tools.llm import chat_model
+    from reelforge.tools.planning import plan_storyboard
 
     try:
         board = plan_storyboard(brief, source, llm=chat_model(get_settings()))

@@ -16,8 +16,8 @@ from rich.console import Console
 from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from tools.production import Brief, Consent, Manifest, ProgressEvent, parse_aspects
-from tools.settings import get_settings
+from reelforge.tools.production import Brief, Consent, Manifest, ProgressEvent, parse_aspects
+from reelforge.tools.settings import get_settings
 
 console = Console(stderr=True)
 out_console = Console()
@@ -71,7 +71,7 @@ def build_brief(prompt: str, *, script: Path | None, duration: float, aspect: st
 
 def with_presenter(brief: Brief, path: Path, consent: str) -> Brief:
     """Attach a validated, consented presenter upload to the brief (exit 2 with the reason otherwise)."""
-    from tools.presenter import PresenterError, validate_upload
+    from reelforge.tools.presenter import PresenterError, validate_upload
 
     if not consent.strip():
         raise fail("--presenter needs --consent \"I have the right to use this likeness\"")
@@ -85,7 +85,7 @@ def with_presenter(brief: Brief, path: Path, consent: str) -> Brief:
 
 def run_make(brief: Brief, out_dir: Path) -> Manifest:
     """Run the whole offline-capable path with progress bars; returns the manifest."""
-    from tools.studio import Studio
+    from reelforge.tools.studio import Studio
 
     studio = Studio()
     columns = (TextColumn("[bold]{task.description:<10}"), BarColumn(), TextColumn("{task.percentage:>3.0f}%"),
@@ -173,8 +173,8 @@ def demo(out: Annotated[Path, typer.Option("-o", "--out")] = Path("reelforge-out
 
 def doctor() -> None:
     """Show which ffmpeg, voice, fonts, brain and provider keys reelforge found, and how to fix what is missing."""
-    from tools.assets import CAPTION_FONT
-    from tools.media import MediaError, ffmpeg_exe, ffmpeg_origin
+    from reelforge.tools.assets import CAPTION_FONT
+    from reelforge.tools.media import MediaError, ffmpeg_exe, ffmpeg_origin
 
     settings = get_settings()
     table = Table("component", "status", "details / fix", show_lines=False)
@@ -207,7 +207,7 @@ def doctor() -> None:
 
 def _brain_row(settings) -> tuple[str, str]:
     """The director doctor reports: the one ``REELFORGE_BRAIN`` and the configured keys select."""
-    from agent.brains import llm_configured
+    from reelforge.agent.brains import llm_configured
 
     choice = settings.brain.lower()
     base = settings.secret("OPENAI_BASE_URL") or "https://api.openai.com/v1"
@@ -225,7 +225,7 @@ def _brain_row(settings) -> tuple[str, str]:
 
 def _provider_keys(settings) -> dict[tuple[str, ...], set[str]]:
     try:
-        from tools.clips.registry import Registry
+        from reelforge.tools.clips.registry import Registry
 
         registry = Registry.load(settings)
     except Exception:  # noqa: BLE001 - doctor must still print the rest

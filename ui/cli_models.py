@@ -9,10 +9,10 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-from tools.clips.registry import Registry, RegistryError
-from tools.production import FORMATS, PREFERENCES
-from tools.routing import explain
-from tools.settings import get_settings
+from reelforge.tools.clips.registry import Registry, RegistryError
+from reelforge.tools.production import FORMATS, PREFERENCES
+from reelforge.tools.routing import explain
+from reelforge.tools.settings import get_settings
 
 
 def models_json(registry: Registry) -> list[dict[str, Any]]:

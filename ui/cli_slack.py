@@ -6,7 +6,7 @@ import logging
 
 import typer
 
-from tools.settings import Settings, get_settings
+from reelforge.tools.settings import Settings, get_settings
 
 
 def missing_credentials(settings: Settings, *, http: bool) -> list[str]:
@@ -19,9 +19,9 @@ def run_slack(*, http: bool, port: int, host: str) -> None:
     """Open the agent service and serve Slack until interrupted."""
     from slack_sdk import WebClient
 
-    from agent.service import AgentService
-    from ui.slack_app import build_app, serve_http, serve_socket_mode
-    from ui.slack_host import ServiceHost
+    from reelforge.agent.service import AgentService
+    from reelforge.ui.slack_app import build_app, serve_http, serve_socket_mode
+    from reelforge.ui.slack_host import ServiceHost
 
     settings = get_settings()
     with ServiceHost(lambda: AgentService.open(settings)) as svc_host:
@@ -58,7 +58,7 @@ def register(app: typer.Typer) -> None:
         except KeyboardInterrupt:
             pass
         except Exception as exc:  # noqa: BLE001 - one plain line, never a traceback
-            from agent.events import error_event
+            from reelforge.agent.events import error_event
 
             typer.echo(f"error: {error_event(exc, 'starting the Slack bot').message}", err=True)
             raise typer.Exit(1) from None

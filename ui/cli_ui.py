@@ -15,7 +15,7 @@ def register(app: typer.Typer) -> None:
     ) -> None:
         """Open the studio in your browser: chat, storyboard approval, live progress, players and downloads.
         Set REELFORGE_UI_USERS="alice:pw,bob:pw2" to require a login."""
-        from ui.gradio_app import launch
+        from reelforge.ui.gradio_app import launch
 
         try:
             print(f"reelforge studio on http://{host}:{port}  (Ctrl+C to stop)", flush=True)

@@ -10,11 +10,11 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-from tools.music import list_library, procedural_tracks
-from tools.music.library import music_dir
-from tools.production import Consent
-from tools.settings import get_settings
-from tools.voice import VoiceError, clone_voice, delete_clone, list_clones, list_voices
+from reelforge.tools.music import list_library, procedural_tracks
+from reelforge.tools.music.library import music_dir
+from reelforge.tools.production import Consent
+from reelforge.tools.settings import get_settings
+from reelforge.tools.voice import VoiceError, clone_voice, delete_clone, list_clones, list_voices
 
 console = Console(stderr=True)
 out = Console()
@@ -91,7 +91,7 @@ def voice_align(
     as_json: Annotated[bool, typer.Option("--json", help="Machine-readable output.")] = False,
 ) -> None:
     """Word timings for an uploaded narration, aligned offline against a reference voice (for captions)."""
-    from tools.voice import align_words
+    from reelforge.tools.voice import align_words
 
     source = Path(text)
     words_text = source.read_text() if source.suffix.lower() in (".txt", ".md") and source.is_file() else text

@@ -22,12 +22,12 @@ os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
 import gradio as gr  # noqa: E402
 from pydantic import ValidationError  # noqa: E402
 
-from agent.events import Event, VideoEvent, error_event  # noqa: E402
-from agent.review import ReviewDecision, StoryboardReview  # noqa: E402
-from agent.service import AgentService  # noqa: E402
-from tools.production import FORMATS, SHOT_KINDS  # noqa: E402
-from tools.settings import Settings, get_settings  # noqa: E402
-from ui.gradio_brief import (  # noqa: E402
+from reelforge.agent.events import Event, VideoEvent, error_event  # noqa: E402
+from reelforge.agent.review import ReviewDecision, StoryboardReview  # noqa: E402
+from reelforge.agent.service import AgentService  # noqa: E402
+from reelforge.tools.production import FORMATS, SHOT_KINDS  # noqa: E402
+from reelforge.tools.settings import Settings, get_settings  # noqa: E402
+from reelforge.ui.gradio_brief import (  # noqa: E402
     DEFAULT_CONSENT,
     MUSIC_CHOICES,
     PREFERENCE_CHOICES,
@@ -41,9 +41,9 @@ from ui.gradio_brief import (  # noqa: E402
     settings_patch,
     voice_sample,
 )
-from ui.gradio_render import delivery_markdown, progress_html, storyboard_html  # noqa: E402
-from ui.gradio_session import StudioView  # noqa: E402
-from ui.gradio_theme import CSS, HEADER, theme  # noqa: E402
+from reelforge.ui.gradio_render import delivery_markdown, progress_html, storyboard_html  # noqa: E402
+from reelforge.ui.gradio_session import StudioView  # noqa: E402
+from reelforge.ui.gradio_theme import CSS, HEADER, theme  # noqa: E402
 
 DOC_TYPES = [".txt", ".md", ".markdown", ".html", ".htm", ".pdf", ".docx", ".rst"]
 PLACEHOLDER = ("Describe your video — e.g. “a 20 second teaser for our coffee shop, upbeat” — paste an article "

@@ -9,7 +9,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from tools.production import MOODS, PREFERENCES
+from reelforge.tools.production import MOODS, PREFERENCES
 
 MUSIC_CHOICES = ["auto", "none", *MOODS]
 PREFERENCE_CHOICES = list(PREFERENCES)

@@ -9,8 +9,8 @@ import base64
 from html import escape
 from pathlib import Path
 
-from agent.events import VideoEvent
-from agent.review import SceneReview, StoryboardReview
+from reelforge.agent.events import VideoEvent
+from reelforge.agent.review import SceneReview, StoryboardReview
 
 STATUS_LABELS = {
     "queued": ("Queued", "queued"),

@@ -10,8 +10,8 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
-from agent.events import Event, VideoEvent
-from agent.review import StoryboardReview
+from reelforge.agent.events import Event, VideoEvent
+from reelforge.agent.review import StoryboardReview
 
 MODELS_LINE = re.compile(r"^Models usable now:\s*(.+?)\.?$", re.MULTILINE)
 STAGE_NAMES = {"voice": "Narration", "music": "Music", "assemble": "Assembly", "qc": "Quality check",

@@ -20,13 +20,13 @@ from typing import Any
 from slack_bolt import Ack, App, BoltContext, BoltRequest
 from slack_sdk import WebClient
 
-from agent.review import ReviewDecision, scene_decision
-from tools.settings import Settings
-from ui.slack_blocks import APPROVE, CHANGES, CHANGES_MODAL, changes_modal, modal_answer, read_value
-from ui.slack_bridge import SlackBridge
-from ui.slack_host import ServiceHost
-from ui.slack_progress import MIN_INTERVAL_S
-from ui.slack_routing import Access, SlackPlace, mentions, strip_mentions
+from reelforge.agent.review import ReviewDecision, scene_decision
+from reelforge.tools.settings import Settings
+from reelforge.ui.slack_blocks import APPROVE, CHANGES, CHANGES_MODAL, changes_modal, modal_answer, read_value
+from reelforge.ui.slack_bridge import SlackBridge
+from reelforge.ui.slack_host import ServiceHost
+from reelforge.ui.slack_progress import MIN_INTERVAL_S
+from reelforge.ui.slack_routing import Access, SlackPlace, mentions, strip_mentions
 
 log = logging.getLogger(__name__)
 

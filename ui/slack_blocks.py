@@ -6,7 +6,7 @@ import json
 from collections.abc import Mapping
 from typing import Any
 
-from agent.review import StoryboardReview
+from reelforge.agent.review import StoryboardReview
 
 APPROVE = "storyboard_approve"
 CHANGES = "storyboard_changes"

@@ -11,13 +11,13 @@ from typing import Any
 
 from slack_sdk.errors import SlackApiError
 
-from agent.events import Event, error_event
-from agent.review import ReviewDecision, StoryboardReview
-from agent.service import AgentService
-from ui.slack_blocks import storyboard_blocks, storyboard_fallback
-from ui.slack_host import ServiceHost
-from ui.slack_progress import MIN_INTERVAL_S, StatusMessage
-from ui.slack_routing import SlackPlace
+from reelforge.agent.events import Event, error_event
+from reelforge.agent.review import ReviewDecision, StoryboardReview
+from reelforge.agent.service import AgentService
+from reelforge.ui.slack_blocks import storyboard_blocks, storyboard_fallback
+from reelforge.ui.slack_host import ServiceHost
+from reelforge.ui.slack_progress import MIN_INTERVAL_S, StatusMessage
+from reelforge.ui.slack_routing import SlackPlace
 
 log = logging.getLogger(__name__)
 

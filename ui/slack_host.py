@@ -1,5 +1,5 @@
 """The Slack bot's service host: :class:`agent.sync.ServiceHost` (one AgentService on a loop thread)."""
 
-from agent.sync import ServiceHost, SyncAgentService
+from reelforge.agent.sync import ServiceHost, SyncAgentService
 
 __all__ = ["ServiceHost", "SyncAgentService"]

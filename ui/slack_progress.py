@@ -6,7 +6,7 @@ import time
 from collections.abc import Callable
 from typing import Any
 
-from agent.events import Progress
+from reelforge.agent.events import Progress
 
 MIN_INTERVAL_S = 1.0  # chat.update is rate-limited (Tier 3); one edit a second is safe
 MAX_LINES = 12

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from langchain_core.language_models import BaseChatModel
 
-from tools.settings import Settings
+from reelforge.tools.settings import Settings
 
 
 def llm_configured(settings: Settings) -> bool:
@@ -18,9 +18,9 @@ def make_brain(settings: Settings) -> BaseChatModel:
     if choice not in ("auto", "llm", "offline"):
         raise ValueError(f"REELFORGE_BRAIN must be auto, llm or offline, not {settings.brain!r}")
     if choice == "llm" or (choice == "auto" and llm_configured(settings)):
-        from agent.brains.llm import llm_brain
+        from reelforge.agent.brains.llm import llm_brain
 
         return llm_brain(settings)
-    from agent.brains.offline import OfflineDirector
+    from reelforge.agent.brains.offline import OfflineDirector
 
     return OfflineDirector()

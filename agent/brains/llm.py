@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from langchain_core.language_models import BaseChatModel
 
-from tools.settings import Settings
+from reelforge.tools.settings import Settings
 
 
 def llm_brain(settings: Settings) -> BaseChatModel:

@@ -15,7 +15,7 @@ from langchain_core.language_models import BaseChatModel
 from langchain_core.messages import AIMessage, BaseMessage, HumanMessage, ToolMessage
 from langchain_core.outputs import ChatGeneration, ChatResult
 
-from agent.brains.parse import ParsedRequest, parse_request
+from reelforge.agent.brains.parse import ParsedRequest, parse_request
 
 QUESTION = ("What is the video about? For example: \"a 20 second teaser for a coffee shop, vertical\". "
             "Unless you say otherwise I'll make it 30 s, vertical 9:16, with a $5 budget.")
@@ -152,7 +152,7 @@ def _scene_kind_calls(text: str, messages: list[BaseMessage], n: int) -> AIMessa
     kind_m, ref = SCENE_KIND.search(text), SCENE_REF.search(text)
     if not kind_m or not ref or not _had_success(messages, "plan_scenes"):
         return None
-    from agent.scenes import scene_kind
+    from reelforge.agent.scenes import scene_kind
 
     kind = scene_kind(re.sub(r"\s+(footage|photos?|images?)$", "", kind_m.group(1).lower()))
     if ref.group(3):

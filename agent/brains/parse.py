@@ -6,7 +6,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
-from tools.production import FORMATS
+from reelforge.tools.production import FORMATS
 
 ASPECT_WORDS = {"vertical": "9:16", "portrait": "9:16", "square": "1:1", "landscape": "16:9",
                 "horizontal": "16:9", "widescreen": "16:9"}

@@ -11,9 +11,9 @@ from typing import Any
 from langchain_core.messages import AIMessage
 from langchain_core.runnables import RunnableConfig
 
-from agent.events import redact
-from agent.nodes.produce import progress_sink
-from agent.state import DirectorState, Production
+from reelforge.agent.events import redact
+from reelforge.agent.nodes.produce import progress_sink
+from reelforge.agent.state import DirectorState, Production
 
 
 def output_dir(outputs_root: Path, thread_id: str, version: int) -> Path:

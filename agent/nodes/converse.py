@@ -10,9 +10,9 @@ from langchain_core.messages import SystemMessage
 from langchain_core.runnables import RunnableConfig
 from langchain_core.tools import BaseTool
 
-from agent.state import DirectorState, Production
-from agent.tools import brief_summary
-from prompts import load_prompt
+from reelforge.agent.state import DirectorState, Production
+from reelforge.agent.director_tools import brief_summary
+from reelforge.prompts import load_prompt
 
 
 def state_note(prod: Production) -> str:

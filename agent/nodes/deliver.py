@@ -6,7 +6,7 @@ from typing import Any
 
 from langchain_core.messages import AIMessage
 
-from agent.state import DirectorState
+from reelforge.agent.state import DirectorState
 
 
 def deliver(state: DirectorState) -> dict[str, Any]:

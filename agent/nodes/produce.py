@@ -11,8 +11,8 @@ from typing import Any
 from langchain_core.messages import AIMessage
 from langgraph.config import get_stream_writer
 
-from agent.events import redact
-from agent.state import DirectorState, Production
+from reelforge.agent.events import redact
+from reelforge.agent.state import DirectorState, Production
 
 
 def progress_sink(stage_default: str = "clips") -> Callable[[Any], None]:

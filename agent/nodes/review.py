@@ -10,10 +10,10 @@ from typing import Any
 from langchain_core.messages import AIMessage, HumanMessage
 from langgraph.types import interrupt
 
-from agent import scenes
-from agent.review import ReviewDecision, StoryboardReview
-from agent.state import DirectorState, Production
-from tools.routing import budget_check
+from reelforge.agent import scenes
+from reelforge.agent.review import ReviewDecision, StoryboardReview
+from reelforge.agent.state import DirectorState, Production
+from reelforge.tools.routing import budget_check
 
 
 def make_review(studio: Any) -> Callable[[DirectorState], Awaitable[dict[str, Any]]]:

@@ -7,7 +7,7 @@ from typing import Literal
 from langchain_core.messages import AIMessage
 from langgraph.graph import END
 
-from agent.state import DirectorState
+from reelforge.agent.state import DirectorState
 
 
 def after_converse(state: DirectorState) -> Literal["tools", "__end__"]:

@@ -8,9 +8,9 @@ import sys
 
 from fakes.agent_studio import FakeStudio
 
-from agent.brains.offline import OfflineDirector
-from agent.review import ReviewDecision
-from agent.service import AgentService
+from reelforge.agent.brains.offline import OfflineDirector
+from reelforge.agent.review import ReviewDecision
+from reelforge.agent.service import AgentService
 
 
 async def main(phase: str, thread_id: str) -> None:

@@ -12,8 +12,8 @@ import pytest
 from fakes.agent_studio import FakeStudio
 from rich.console import Console
 
-from agent.brains.offline import OfflineDirector
-from ui.cli_chat import chat
+from reelforge.agent.brains.offline import OfflineDirector
+from reelforge.ui.cli_chat import chat
 
 
 async def _chat(monkeypatch, lines: str) -> tuple[str, FakeStudio]:
@@ -34,7 +34,7 @@ async def test_piped_chat_approves_only_when_told(monkeypatch) -> None:
 
 def _real_planning() -> bool:
     try:
-        from tools.planning import plan_storyboard  # noqa: F401
+        from reelforge.tools.planning import plan_storyboard  # noqa: F401
     except ImportError:
         return False
     return True
@@ -43,10 +43,10 @@ def _real_planning() -> bool:
 @pytest.mark.slow
 @pytest.mark.skipif(not _real_planning(), reason="tools.planning is not in this checkout yet")
 def test_reelforge_chat_pipe_makes_playable_vertical_mp4(isolated_home: Path) -> None:
-    from tools.media import probe
+    from reelforge.tools.media import probe
 
     env = {**os.environ, "REELFORGE_BRAIN": "offline", "REELFORGE_DEFAULT_ASPECTS": "9:16"}
-    out = subprocess.run([sys.executable, "-m", "ui.cli", "chat"], input="a 6 second teaser for a coffee shop, "
+    out = subprocess.run([sys.executable, "-m", "reelforge", "chat"], input="a 6 second teaser for a coffee shop, "
                          "vertical\napprove\n", capture_output=True, text=True, env=env, timeout=400)
     assert out.returncode == 0, out.stderr[-3000:]
     path = out.stdout.strip().splitlines()[-1]

@@ -11,13 +11,13 @@ from fakes.agent_studio import FakeStudio
 from langchain_core.messages import HumanMessage, ToolMessage
 from PIL import Image
 
-from agent.brains.offline import OfflineDirector, decide
-from agent.brains.parse import parse_request
-from agent.review import ReviewDecision, scene_decision
-from agent.scenes import budget_notes, scene_kind
-from agent.service import AgentService
-from agent.sync import SyncAgentService
-from tools.production import Brief, RouteChoice, Scene, Shot, Storyboard
+from reelforge.agent.brains.offline import OfflineDirector, decide
+from reelforge.agent.brains.parse import parse_request
+from reelforge.agent.review import ReviewDecision, scene_decision
+from reelforge.agent.scenes import budget_notes, scene_kind
+from reelforge.agent.service import AgentService
+from reelforge.agent.sync import SyncAgentService
+from reelforge.tools.production import Brief, RouteChoice, Scene, Shot, Storyboard
 
 
 async def run(stream: Any) -> list[Any]:
@@ -267,7 +267,7 @@ async def test_presenter_upload_on_the_first_turn_with_the_request(tmp_path: Any
 
 
 def test_consent_must_be_affirmed_not_merely_mentioned() -> None:
-    from agent.tools import affirms_consent
+    from reelforge.agent.director_tools import affirms_consent
 
     assert affirms_consent("I consent to cloning my voice") and affirms_consent("I am the person in this photo")
     assert not affirms_consent("I don't have permission to use it")

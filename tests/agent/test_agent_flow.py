@@ -9,8 +9,8 @@ from fakes.agent_studio import FakeStudio
 from langchain_core.language_models.fake_chat_models import GenericFakeChatModel
 from langchain_core.messages import AIMessage
 
-from agent.review import ReviewDecision
-from agent.service import AgentService
+from reelforge.agent.review import ReviewDecision
+from reelforge.agent.service import AgentService
 
 
 class ScriptedChatModel(GenericFakeChatModel):

@@ -6,10 +6,10 @@ from fakes.agent_studio import FakeStudio
 from fakes.openai_compat import openai_app
 from fakes.server import serve
 
-from agent.brains import make_brain
-from agent.review import ReviewDecision
-from agent.service import AgentService
-from tools.settings import get_settings
+from reelforge.agent.brains import make_brain
+from reelforge.agent.review import ReviewDecision
+from reelforge.agent.service import AgentService
+from reelforge.tools.settings import get_settings
 
 
 async def test_llm_brain_completes_conversation_and_retries_malformed_arguments(monkeypatch) -> None:

@@ -7,10 +7,10 @@ import pytest
 from fakes.agent_studio import FakeStudio
 from langchain_core.messages import HumanMessage
 
-from agent.brains.offline import QUESTION, OfflineDirector, decide
-from agent.brains.parse import parse_request
-from agent.review import ReviewDecision
-from agent.service import AgentService
+from reelforge.agent.brains.offline import QUESTION, OfflineDirector, decide
+from reelforge.agent.brains.parse import parse_request
+from reelforge.agent.review import ReviewDecision
+from reelforge.agent.service import AgentService
 
 
 def test_parse_request_reads_length_format_platform_mood_budget_language() -> None:

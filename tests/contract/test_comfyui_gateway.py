@@ -8,8 +8,8 @@ from fakes import comfyui as fake
 from fakes.server import serve
 from fakes.video_vendors import MALFORMED, VIDEO, inject, request, run_job
 
-from tools.clips.base import JobStatus, ProviderError, RetryPolicy
-from tools.clips.comfyui import ComfyUIProvider, fill, frame_plan, load_workflow
+from reelforge.tools.clips.base import JobStatus, ProviderError, RetryPolicy
+from reelforge.tools.clips.comfyui import ComfyUIProvider, fill, frame_plan, load_workflow
 
 
 @pytest.fixture(scope="module")

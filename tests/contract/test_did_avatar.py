@@ -7,9 +7,9 @@ from fakes.avatar_media import avatar_inputs
 from fakes.did import make_app
 from fakes.server import serve
 
-from tools.clips.base import ClipRequest, JobStatus, ProviderError, RetryPolicy
-from tools.clips.did import DIDProvider, billed_seconds
-from tools.media import probe
+from reelforge.tools.clips.base import ClipRequest, JobStatus, ProviderError, RetryPolicy
+from reelforge.tools.clips.did import DIDProvider, billed_seconds
+from reelforge.tools.media import probe
 
 KEY = "user@example.com:secretpass"
 

@@ -5,10 +5,10 @@ from __future__ import annotations
 import pytest
 from fakes import elevenlabs as fake
 
-from tools.media import probe
-from tools.music import select_music
-from tools.settings import get_settings
-from tools.store import AssetStore
+from reelforge.tools.media import probe
+from reelforge.tools.music import select_music
+from reelforge.tools.settings import get_settings
+from reelforge.tools.store import AssetStore
 
 
 @pytest.fixture()

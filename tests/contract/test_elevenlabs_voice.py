@@ -5,9 +5,9 @@ from __future__ import annotations
 import pytest
 from fakes import elevenlabs as fake
 
-from tools.settings import get_settings
-from tools.store import AssetStore
-from tools.voice import (
+from reelforge.tools.settings import get_settings
+from reelforge.tools.store import AssetStore
+from reelforge.tools.voice import (
     VoiceError,
     eleven,
     espeak_engine,
@@ -16,7 +16,7 @@ from tools.voice import (
     piper_engine,
     synthesize,
 )
-from tools.voice.base import wav_duration
+from reelforge.tools.voice.base import wav_duration
 
 OFFLINE = piper_engine.available() or espeak_engine.available()
 

@@ -12,13 +12,13 @@ from fakes.fal_avatar import make_app
 from fakes.server import serve
 from fakes.video_vendors import VIDEO, inject
 
-from tools.clips.base import ClipRequest, JobStatus, ProviderError, RetryPolicy
-from tools.clips.fal_avatar import FalAvatarProvider
-from tools.clips.registry import Registry
-from tools.clips.runner import generate_shot
-from tools.production import Brief, Consent, RouteChoice, Shot
-from tools.settings import get_settings
-from tools.store import AssetStore
+from reelforge.tools.clips.base import ClipRequest, JobStatus, ProviderError, RetryPolicy
+from reelforge.tools.clips.fal_avatar import FalAvatarProvider
+from reelforge.tools.clips.registry import Registry
+from reelforge.tools.clips.runner import generate_shot
+from reelforge.tools.production import Brief, Consent, RouteChoice, Shot
+from reelforge.tools.settings import get_settings
+from reelforge.tools.store import AssetStore
 
 
 @pytest.fixture(scope="module")

@@ -8,8 +8,8 @@ from fakes import fal as fake
 from fakes.server import serve
 from fakes.video_vendors import MALFORMED, VIDEO, inject, request, run_job
 
-from tools.clips.base import JobStatus, ProviderError, RetryPolicy
-from tools.clips.fal import FalProvider
+from reelforge.tools.clips.base import JobStatus, ProviderError, RetryPolicy
+from reelforge.tools.clips.fal import FalProvider
 
 MODEL = "fal-ai/kling-video/v2.5-turbo/pro/text-to-video"
 

@@ -9,13 +9,13 @@ from fakes import fal as fake
 from fakes.server import serve
 from fakes.video_vendors import VIDEO
 
-from tools.clips.fal import FalProvider
-from tools.clips.registry import Registry
-from tools.clips.runner import generate_shot
-from tools.media import probe
-from tools.production import Brief, RouteChoice, Shot
-from tools.settings import get_settings
-from tools.store import AssetStore
+from reelforge.tools.clips.fal import FalProvider
+from reelforge.tools.clips.registry import Registry
+from reelforge.tools.clips.runner import generate_shot
+from reelforge.tools.media import probe
+from reelforge.tools.production import Brief, RouteChoice, Shot
+from reelforge.tools.settings import get_settings
+from reelforge.tools.store import AssetStore
 
 
 @pytest.fixture

@@ -9,9 +9,9 @@ from fakes.avatar_media import avatar_inputs
 from fakes.heygen import make_app
 from fakes.server import serve
 
-from tools.clips.base import ClipRequest, JobStatus, ProviderError, RetryPolicy
-from tools.clips.heygen import HeyGenProvider
-from tools.media import probe
+from reelforge.tools.clips.base import ClipRequest, JobStatus, ProviderError, RetryPolicy
+from reelforge.tools.clips.heygen import HeyGenProvider
+from reelforge.tools.media import probe
 
 KEY = "heygen-test-key"
 

@@ -12,8 +12,8 @@ from fakes.server import serve
 from fakes.video_vendors import MALFORMED, VIDEO, inject, request, run_job
 from PIL import Image
 
-from tools.clips.base import JobStatus, ProviderError, RetryPolicy
-from tools.clips.kling import KlingProvider, kling_token
+from reelforge.tools.clips.base import JobStatus, ProviderError, RetryPolicy
+from reelforge.tools.clips.kling import KlingProvider, kling_token
 
 
 @pytest.fixture(scope="module")

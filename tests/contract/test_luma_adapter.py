@@ -10,8 +10,8 @@ from fakes.vendor_cases import VendorCases
 from fakes.video_vendors import request, run_job
 from lumaai import AsyncLumaAI
 
-from tools.clips.base import JobStatus, ProviderError, RetryPolicy
-from tools.clips.luma import LumaProvider
+from reelforge.tools.clips.base import JobStatus, ProviderError, RetryPolicy
+from reelforge.tools.clips.luma import LumaProvider
 
 
 @pytest.fixture(scope="module")

@@ -11,8 +11,8 @@ from fakes.server import serve
 from fakes.vendor_cases import VendorCases
 from fakes.video_vendors import inject, request, run_job
 
-from tools.clips.base import JobStatus, ProviderError, RetryPolicy
-from tools.clips.minimax import MiniMaxProvider
+from reelforge.tools.clips.base import JobStatus, ProviderError, RetryPolicy
+from reelforge.tools.clips.minimax import MiniMaxProvider
 
 
 @pytest.fixture(scope="module")

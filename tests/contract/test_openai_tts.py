@@ -7,10 +7,10 @@ import pytest
 from fakes import openai_tts as fake
 from fakes.server import serve
 
-from tools.settings import get_settings
-from tools.store import AssetStore
-from tools.voice import VoiceError, espeak_engine, list_voices, openai_tts, piper_engine, synthesize
-from tools.voice.base import wav_duration
+from reelforge.tools.settings import get_settings
+from reelforge.tools.store import AssetStore
+from reelforge.tools.voice import VoiceError, espeak_engine, list_voices, openai_tts, piper_engine, synthesize
+from reelforge.tools.voice.base import wav_duration
 
 pytestmark = pytest.mark.skipif(not (espeak_engine.available() and piper_engine.available()),
                                 reason="the fake speaks with espeak-ng; the aligner's reference is Piper")

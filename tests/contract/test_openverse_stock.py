@@ -7,14 +7,14 @@ from fakes.openverse import make_app
 from fakes.server import serve
 from fakes.stock_media import CATALOGUE
 
-from tools.clips.base import ClipRequest, ProviderError, RetryPolicy
-from tools.clips.openverse import OpenverseProvider, licence_name
-from tools.media import probe
-from tools.production import Asset, Provenance
-from tools.stock.licence import credits_for
-from tools.stock.provider import fetch_stock
-from tools.stock.ratelimit import TokenBucket
-from tools.store import AssetStore
+from reelforge.tools.clips.base import ClipRequest, ProviderError, RetryPolicy
+from reelforge.tools.clips.openverse import OpenverseProvider, licence_name
+from reelforge.tools.media import probe
+from reelforge.tools.production import Asset, Provenance
+from reelforge.tools.stock.licence import credits_for
+from reelforge.tools.stock.provider import fetch_stock
+from reelforge.tools.stock.ratelimit import TokenBucket
+from reelforge.tools.store import AssetStore
 
 
 @pytest.fixture(scope="module")

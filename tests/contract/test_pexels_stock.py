@@ -8,10 +8,10 @@ import pytest
 from fakes.pexels import make_app
 from fakes.server import serve
 
-from tools.clips.base import ClipRequest, ProviderError, RetryPolicy
-from tools.clips.pexels import PexelsProvider
-from tools.media import probe
-from tools.stock.ratelimit import TokenBucket
+from reelforge.tools.clips.base import ClipRequest, ProviderError, RetryPolicy
+from reelforge.tools.clips.pexels import PexelsProvider
+from reelforge.tools.media import probe
+from reelforge.tools.stock.ratelimit import TokenBucket
 
 KEY = "pexels-test-key"
 

@@ -10,10 +10,10 @@ from fakes.server import serve
 from fakes.video_vendors import MALFORMED, VIDEO, inject, run_job
 from PIL import Image
 
-from tools.clips.base import ClipRequest, JobStatus, ProviderError, RetryPolicy
-from tools.clips.fal import FalProvider
-from tools.clips.registry import Registry
-from tools.settings import Settings
+from reelforge.tools.clips.base import ClipRequest, JobStatus, ProviderError, RetryPolicy
+from reelforge.tools.clips.fal import FalProvider
+from reelforge.tools.clips.registry import Registry
+from reelforge.tools.settings import Settings
 
 
 @pytest.fixture(scope="module")

@@ -6,11 +6,11 @@ import pytest
 from fakes.pixabay import make_app
 from fakes.server import serve
 
-from tools.clips.base import ClipRequest, ProviderError, RetryPolicy
-from tools.clips.pixabay import PixabayProvider
-from tools.media import probe
-from tools.stock.cache import ResponseCache
-from tools.stock.ratelimit import TokenBucket
+from reelforge.tools.clips.base import ClipRequest, ProviderError, RetryPolicy
+from reelforge.tools.clips.pixabay import PixabayProvider
+from reelforge.tools.media import probe
+from reelforge.tools.stock.cache import ResponseCache
+from reelforge.tools.stock.ratelimit import TokenBucket
 
 KEY = "pixabay-test-key"
 

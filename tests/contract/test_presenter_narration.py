@@ -16,12 +16,12 @@ from fakes.heygen import make_app as make_heygen
 from fakes.server import serve
 from PIL import Image
 
-from tools.clips.did import DIDProvider
-from tools.clips.heygen import HeyGenProvider
-from tools.clips.registry import Registry
-from tools.clips.runner import generate_shot, presenter_windows, shot_narration
-from tools.media import probe, run_ffmpeg
-from tools.production import (
+from reelforge.tools.clips.did import DIDProvider
+from reelforge.tools.clips.heygen import HeyGenProvider
+from reelforge.tools.clips.registry import Registry
+from reelforge.tools.clips.runner import generate_shot, presenter_windows, shot_narration
+from reelforge.tools.media import probe, run_ffmpeg
+from reelforge.tools.production import (
     Asset,
     Brief,
     Consent,
@@ -33,8 +33,8 @@ from tools.production import (
     Storyboard,
     WordTiming,
 )
-from tools.settings import get_settings
-from tools.store import AssetStore
+from reelforge.tools.settings import get_settings
+from reelforge.tools.store import AssetStore
 
 HEYGEN_KEY, DID_KEY = "heygen-test-key", "did-test-key"
 USER_MODELS = """
@@ -197,7 +197,7 @@ async def test_did_talk_gets_the_narration_audio(board, media, monkeypatch, tmp_
 
 
 async def test_studio_produce_hands_its_narration_to_the_avatar(board, heygen_env, isolated_home):
-    from tools.studio import Studio
+    from reelforge.tools.studio import Studio
 
     sb, _ = board
     registry(isolated_home)
@@ -217,7 +217,7 @@ async def test_studio_produce_hands_its_narration_to_the_avatar(board, heygen_en
 
 
 def test_presenter_windows_match_where_assembly_puts_the_voice(board):
-    from tools.assembly import build_timeline
+    from reelforge.tools.assembly import build_timeline
 
     sb, narrs = board
     brief = Brief(goal="bees", aspects=["9:16"])

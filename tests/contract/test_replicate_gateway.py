@@ -8,8 +8,8 @@ from fakes import replicate as fake
 from fakes.server import serve
 from fakes.video_vendors import MALFORMED, VIDEO, inject, request, run_job
 
-from tools.clips.base import JobStatus, ProviderError, RetryPolicy
-from tools.clips.replicate import ReplicateProvider
+from reelforge.tools.clips.base import JobStatus, ProviderError, RetryPolicy
+from reelforge.tools.clips.replicate import ReplicateProvider
 
 
 @pytest.fixture(scope="module")

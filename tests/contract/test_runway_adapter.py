@@ -10,8 +10,8 @@ from fakes.vendor_cases import VendorCases
 from fakes.video_vendors import request, run_job
 from runwayml import AsyncRunwayML
 
-from tools.clips.base import JobStatus, ProviderError, RetryPolicy
-from tools.clips.runway import RunwayProvider
+from reelforge.tools.clips.base import JobStatus, ProviderError, RetryPolicy
+from reelforge.tools.clips.runway import RunwayProvider
 
 
 @pytest.fixture(scope="module")

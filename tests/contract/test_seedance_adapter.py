@@ -9,8 +9,8 @@ from fakes.server import serve
 from fakes.vendor_cases import VendorCases
 from fakes.video_vendors import request, run_job
 
-from tools.clips.base import JobStatus, ProviderError, RetryPolicy
-from tools.clips.seedance import SeedanceProvider
+from reelforge.tools.clips.base import JobStatus, ProviderError, RetryPolicy
+from reelforge.tools.clips.seedance import SeedanceProvider
 
 
 @pytest.fixture(scope="module")

@@ -10,9 +10,9 @@ from fakes.vendor_cases import VendorCases
 from fakes.video_vendors import request
 from openai import AsyncOpenAI
 
-from tools.clips.base import RetryPolicy
-from tools.clips.sora import SoraProvider
-from tools.settings import Settings
+from reelforge.tools.clips.base import RetryPolicy
+from reelforge.tools.clips.sora import SoraProvider
+from reelforge.tools.settings import Settings
 
 
 @pytest.fixture(scope="module")

@@ -11,10 +11,19 @@ from fakes.openverse import make_app as make_openverse
 from fakes.server import serve
 from PIL import Image
 
-from tools.clips.heygen import HeyGenProvider
-from tools.production import Brief, Consent, ProductionAssets, Scene, Shot, Storyboard, Timeline, TimelineClip
-from tools.settings import get_settings
-from tools.studio import Studio
+from reelforge.tools.clips.heygen import HeyGenProvider
+from reelforge.tools.production import (
+    Brief,
+    Consent,
+    ProductionAssets,
+    Scene,
+    Shot,
+    Storyboard,
+    Timeline,
+    TimelineClip,
+)
+from reelforge.tools.settings import get_settings
+from reelforge.tools.studio import Studio
 
 KEY = "heygen-test-key"
 

@@ -12,8 +12,8 @@ from fakes.server import serve
 from fakes.vendor_cases import VendorCases
 from fakes.video_vendors import VIDEO, request, run_job
 
-from tools.clips.base import JobStatus, ProviderError, RetryPolicy
-from tools.clips.veo import VeoProvider, VertexVeoProvider
+from reelforge.tools.clips.base import JobStatus, ProviderError, RetryPolicy
+from reelforge.tools.clips.veo import VeoProvider, VertexVeoProvider
 
 
 @pytest.fixture(scope="module")

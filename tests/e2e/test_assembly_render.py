@@ -10,14 +10,14 @@ import numpy as np
 import opentimelineio as otio
 import pytest
 
-from tools.assembly import assemble, build_timeline
-from tools.assembly.audio import MixLevels, plan_levels
-from tools.assembly.graph import EncodeSettings, build_command
-from tools.assembly.handoff import grab_frame, write_handoff
-from tools.assembly.qc import run_qc
-from tools.assembly.render import render_one
-from tools.media import probe, run_ffmpeg
-from tools.production import (
+from reelforge.tools.assembly import assemble, build_timeline
+from reelforge.tools.assembly.audio import MixLevels, plan_levels
+from reelforge.tools.assembly.graph import EncodeSettings, build_command
+from reelforge.tools.assembly.handoff import grab_frame, write_handoff
+from reelforge.tools.assembly.qc import run_qc
+from reelforge.tools.assembly.render import render_one
+from reelforge.tools.media import probe, run_ffmpeg
+from reelforge.tools.production import (
     Asset,
     AudioPlacement,
     Brief,
@@ -31,7 +31,7 @@ from tools.production import (
     TimelineClip,
     WordTiming,
 )
-from tools.settings import get_settings
+from reelforge.tools.settings import get_settings
 
 pytestmark = pytest.mark.slow
 HOSTILE = ["it's:", "a\\N", "[x],", "y;", "%{pts}", "🎉ok", "line\nbreak", "{\\fs300}"]
@@ -197,7 +197,7 @@ def test_ducking_lowers_music_under_speech_and_loudness_is_measured(media, tmp_p
 
 
 def test_a_long_timeline_renders_in_chunks_that_match_the_single_pass(media, tmp_path):
-    from tools.assembly.graph import plan_chunks
+    from reelforge.tools.assembly.graph import plan_chunks
 
     kinds = ["p720", "p1080", "still", "p720", "p1080", "still"]
     trans = [0.0, 0.2, 0.2, 0.0, 0.2, 0.2, 0.0]  # into each clip (a cut at 0 and 3 s), on the 30 fps grid

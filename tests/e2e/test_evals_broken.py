@@ -7,8 +7,8 @@ import json
 import pytest
 from typer.testing import CliRunner
 
-from evals.scenario import Scenario
-from ui.cli import app
+from reelforge.evals.scenario import Scenario
+from reelforge.ui.cli import app
 
 BROKEN = """
 id: scratch-broken

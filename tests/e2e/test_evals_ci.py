@@ -7,8 +7,8 @@ import json
 import pytest
 from typer.testing import CliRunner
 
-from evals.scenario import load_scenarios
-from ui.cli import app
+from reelforge.evals.scenario import load_scenarios
+from reelforge.ui.cli import app
 
 pytestmark = pytest.mark.slow
 

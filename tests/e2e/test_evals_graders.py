@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from agent.events import Message, Progress, ToolObservation
-from agent.state import Production
-from evals.graders import grade, nothing_before_approval
-from evals.scenario import Expect
-from evals.transcript import TurnRecord
-from tools.production import Brief
+from reelforge.agent.events import Message, Progress, ToolObservation
+from reelforge.agent.state import Production
+from reelforge.evals.graders import grade, nothing_before_approval
+from reelforge.evals.scenario import Expect
+from reelforge.evals.transcript import TurnRecord
+from reelforge.tools.production import Brief
 
 
 def _record(*tools: str, produced: bool = False, approved: int | None = None) -> TurnRecord:

@@ -12,7 +12,7 @@ import av
 import numpy as np
 import pytest
 
-from tools.media import ffmpeg_exe, probe
+from reelforge.tools.media import ffmpeg_exe, probe
 
 pytestmark = pytest.mark.slow
 
@@ -23,7 +23,7 @@ def made(tmp_path_factory) -> Path:
     home = tmp_path_factory.mktemp("home")
     env = {"PATH": "/usr/bin:/bin", "REELFORGE_HOME": str(home), "HOME": str(home)}
     proc = subprocess.run(
-        [sys.executable, "-m", "ui.cli", "make", "A 60-second explainer on how honeybees make honey",
+        [sys.executable, "-m", "reelforge", "make", "A 60-second explainer on how honeybees make honey",
          "--duration", "60", "--aspect", "9:16", "-o", str(out)],
         capture_output=True, text=True, env=env, cwd=Path(__file__).resolve().parents[2], timeout=900,
     )

@@ -7,12 +7,12 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from tools.assembly.render import assemble
-from tools.media import run_ffmpeg
-from tools.presenter import presenter_overlay
-from tools.production import Consent, Timeline, TimelineClip
-from tools.settings import get_settings
-from tools.store import AssetStore
+from reelforge.tools.assembly.render import assemble
+from reelforge.tools.media import run_ffmpeg
+from reelforge.tools.presenter import presenter_overlay
+from reelforge.tools.production import Consent, Timeline, TimelineClip
+from reelforge.tools.settings import get_settings
+from reelforge.tools.store import AssetStore
 
 CONSENT = Consent(text="I am the person shown and agree to appear as the presenter.", affirmed_by="ada")
 SECONDS = 1.5

@@ -12,7 +12,7 @@ from collections import Counter
 from pathlib import Path
 from typing import Any
 
-from tools.production import (
+from reelforge.tools.production import (
     Asset,
     Brief,
     Cost,
@@ -27,7 +27,7 @@ from tools.production import (
     Storyboard,
     stable_hash,
 )
-from tools.settings import Settings, get_settings
+from reelforge.tools.settings import Settings, get_settings
 
 
 class FakeStudio:

@@ -6,7 +6,7 @@ from pathlib import Path
 
 from PIL import Image
 
-from tools.media import run_ffmpeg
+from reelforge.tools.media import run_ffmpeg
 
 
 def avatar_inputs(d: Path, *, narration_s: float = 1.5, video: bool = True) -> Path:

@@ -150,7 +150,7 @@ def wav_tone(seconds: float, rate: int = 44100, freq: float = 330.0) -> bytes:
 @contextmanager
 def running(monkeypatch, *, attempts: int = 3) -> Iterator[FakeApp]:
     """The fake on loopback with reelforge pointed at it (key, base URL) and quick retries."""
-    from tools.voice import eleven
+    from reelforge.tools.voice import eleven
 
     with serve(make_app()) as app:
         monkeypatch.setenv("ELEVENLABS_API_KEY", KEY)

@@ -19,7 +19,7 @@ KEY = "sk-test-openai-speech"
 
 
 def make_app() -> FakeApp:
-    from tools.voice import espeak_engine
+    from reelforge.tools.voice import espeak_engine
 
     app = FakeApp()
     app.state.update(errors=[], truth=[], bodies=[])

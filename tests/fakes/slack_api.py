@@ -216,10 +216,10 @@ def running_bot(studio: Any = None, settings: Any = None) -> Iterator[Bot]:
     """Serve the fake API, open the service on its loop thread, build the HTTP-mode app."""
     from slack_sdk import WebClient
 
-    from agent.brains.offline import OfflineDirector
-    from agent.service import AgentService
-    from ui.slack_app import build_app
-    from ui.slack_host import ServiceHost
+    from reelforge.agent.brains.offline import OfflineDirector
+    from reelforge.agent.service import AgentService
+    from reelforge.ui.slack_app import build_app
+    from reelforge.ui.slack_host import ServiceHost
 
     with serve(slack_api()) as api:
         client = WebClient(token=BOT_TOKEN, base_url=api.base_url + "/api/")

@@ -53,7 +53,7 @@ def media_bytes() -> dict[str, bytes]:
 
     from PIL import Image
 
-    from tools.media import run_ffmpeg
+    from reelforge.tools.media import run_ffmpeg
 
     out = Path(tempfile.mkdtemp(prefix="stockmedia-")) / "clip.mp4"
     run_ffmpeg(["-f", "lavfi", "-i", "testsrc2=s=320x180:r=15:d=2", "-c:v", "libx264", "-preset", "ultrafast",

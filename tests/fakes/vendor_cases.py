@@ -12,7 +12,7 @@ import pytest
 from PIL import Image
 
 from fakes.video_vendors import MALFORMED, VIDEO, inject, run_job
-from tools.clips.base import JobStatus, ProviderError
+from reelforge.tools.clips.base import JobStatus, ProviderError
 
 
 class VendorCases:

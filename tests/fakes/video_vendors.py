@@ -11,7 +11,7 @@ import time
 from pathlib import Path
 
 from fakes.server import FakeApp
-from tools.clips.base import ClipProvider, ClipRequest, Job, JobStatus
+from reelforge.tools.clips.base import ClipProvider, ClipRequest, Job, JobStatus
 
 # A few bytes that start like an MP4; the adapters only move bytes, the tests compare them exactly.
 VIDEO = b"\x00\x00\x00\x18ftypmp42\x00\x00\x00\x00mp42isom" + bytes(range(256)) * 8

@@ -8,7 +8,7 @@ import httpx
 import pytest
 from test_gradio_studio import free_port, get
 
-from ui.gradio_app import launch, parse_users
+from reelforge.ui.gradio_app import launch, parse_users
 
 
 def test_parse_users() -> None:

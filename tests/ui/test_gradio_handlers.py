@@ -10,11 +10,11 @@ import pytest
 from fakes.agent_studio import FakeStudio
 from PIL import Image
 
-from agent.brains.offline import OfflineDirector
-from agent.service import AgentService
-from ui.gradio_app import StudioApp
-from ui.gradio_brief import PRESENTER_CONSENT, InputError, presenter_upload
-from ui.gradio_session import StudioView
+from reelforge.agent.brains.offline import OfflineDirector
+from reelforge.agent.service import AgentService
+from reelforge.ui.gradio_app import StudioApp
+from reelforge.ui.gradio_brief import PRESENTER_CONSENT, InputError, presenter_upload
+from reelforge.ui.gradio_session import StudioView
 
 
 class Voiced(FakeStudio):
@@ -104,9 +104,9 @@ async def test_presenter_upload_needs_consent_and_reaches_the_brief(tmp_path: An
 
 
 def test_router_notes_show_on_the_storyboard_in_the_studio_and_in_slack() -> None:
-    from agent.review import SceneReview, ShotReview, StoryboardReview
-    from ui.gradio_render import storyboard_html
-    from ui.slack_blocks import storyboard_blocks
+    from reelforge.agent.review import SceneReview, ShotReview, StoryboardReview
+    from reelforge.ui.gradio_render import storyboard_html
+    from reelforge.ui.slack_blocks import storyboard_blocks
 
     shot = ShotReview(id="s01-1", kind="stock", visual_prompt="a <harbour>", seconds=3, model_id="veo-3-1")
     scene = SceneReview(number=1, narration="n", seconds=3, est_cost_usd=2.4, shots=[shot])

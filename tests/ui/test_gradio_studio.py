@@ -23,7 +23,7 @@ from pathlib import Path
 import pytest
 from conftest import PROVIDER_KEYS
 
-from tools.media import probe
+from reelforge.tools.media import probe
 
 CHROMIUM = "/usr/bin/chromium"
 BRIEF = "a teaser for a coffee shop, 8 seconds, square"  # two scenes: one is edited, one kept
@@ -56,7 +56,7 @@ def studio(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
                REELFORGE_ALLOW_PRIVATE_URLS="1")  # the test article is served on loopback
     port = free_port()
     log = (root / "server.log").open("w")
-    proc = subprocess.Popen([sys.executable, "-m", "ui.cli", "ui", "--host", "127.0.0.1", "--port", str(port)],
+    proc = subprocess.Popen([sys.executable, "-m", "reelforge", "ui", "--host", "127.0.0.1", "--port", str(port)],
                             cwd=root, env=env, stdout=log, stderr=subprocess.STDOUT)
     url = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + 120

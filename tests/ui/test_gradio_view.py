@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from agent.events import (
+from reelforge.agent.events import (
     ErrorEvent,
     Message,
     MessageDelta,
@@ -17,12 +17,12 @@ from agent.events import (
     ToolObservation,
     VideoEvent,
 )
-from agent.review import SceneReview, ShotReview, StoryboardReview
-from tools.production import OutputFile
-from ui.gradio_app import downloads
-from ui.gradio_brief import InputError, changed, message_parts, settings_patch, voice_sample
-from ui.gradio_render import progress_html, storyboard_html
-from ui.gradio_session import StudioView
+from reelforge.agent.review import SceneReview, ShotReview, StoryboardReview
+from reelforge.tools.production import OutputFile
+from reelforge.ui.gradio_app import downloads
+from reelforge.ui.gradio_brief import InputError, changed, message_parts, settings_patch, voice_sample
+from reelforge.ui.gradio_render import progress_html, storyboard_html
+from reelforge.ui.gradio_session import StudioView
 
 
 def review(narration: str = "Fresh beans every morning.", thumbnail: str | None = None) -> StoryboardReview:

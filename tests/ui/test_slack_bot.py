@@ -19,7 +19,7 @@ from fakes.slack_api import (
 )
 from slack_bolt import BoltRequest
 
-from tools.settings import get_settings
+from reelforge.tools.settings import get_settings
 
 BRIEF = "a 9 second teaser for a coffee shop, vertical"
 TS = "1699999999.000100"

@@ -14,13 +14,13 @@ from slack_sdk import WebClient
 from starlette.testclient import TestClient
 from typer.testing import CliRunner
 
-from agent.events import Progress
-from agent.review import SceneReview, ShotReview, StoryboardReview
-from tools.settings import Settings
-from ui.slack_app import http_app
-from ui.slack_blocks import changes_modal, modal_answer, read_value, storyboard_blocks
-from ui.slack_progress import StatusMessage
-from ui.slack_routing import Access, SlackPlace, strip_mentions
+from reelforge.agent.events import Progress
+from reelforge.agent.review import SceneReview, ShotReview, StoryboardReview
+from reelforge.tools.settings import Settings
+from reelforge.ui.slack_app import http_app
+from reelforge.ui.slack_blocks import changes_modal, modal_answer, read_value, storyboard_blocks
+from reelforge.ui.slack_progress import StatusMessage
+from reelforge.ui.slack_routing import Access, SlackPlace, strip_mentions
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -122,7 +122,7 @@ def test_slack_http_adapter_verifies_signatures_on_loopback() -> None:
 
 
 def test_slack_cli_names_the_missing_variable(monkeypatch) -> None:
-    from ui.cli import app
+    from reelforge.ui.cli import app
 
     runner = CliRunner()
     out = runner.invoke(app, ["slack"])

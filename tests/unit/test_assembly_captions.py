@@ -6,7 +6,7 @@ import re
 
 import pytest
 
-from tools.assembly.captions import (
+from reelforge.tools.assembly.captions import (
     PRESETS,
     caption_events,
     clean_text,
@@ -14,9 +14,9 @@ from tools.assembly.captions import (
     write_ass,
     write_captions,
 )
-from tools.assembly.formats import caption_safe_area
-from tools.assembly.qc import ass_events, caption_check
-from tools.production import WordTiming
+from reelforge.tools.assembly.formats import caption_safe_area
+from reelforge.tools.assembly.qc import ass_events, caption_check
+from reelforge.tools.production import WordTiming
 
 TEXT = ("Welcome to reelforge, where videos assemble themselves. Extraordinarily long words "
         "like incomprehensibilities wrap. Done!")

@@ -4,9 +4,18 @@ from __future__ import annotations
 
 import pytest
 
-from tools.assembly.formats import cover_crop, output_path, reframe_mode
-from tools.assembly.timeline import build_timeline, fit_clip
-from tools.production import Asset, Brief, Narration, Provenance, Scene, Shot, Storyboard, WordTiming
+from reelforge.tools.assembly.formats import cover_crop, output_path, reframe_mode
+from reelforge.tools.assembly.timeline import build_timeline, fit_clip
+from reelforge.tools.production import (
+    Asset,
+    Brief,
+    Narration,
+    Provenance,
+    Scene,
+    Shot,
+    Storyboard,
+    WordTiming,
+)
 
 
 def _asset(path: str, kind: str = "clip", **kw) -> Asset:
@@ -92,7 +101,7 @@ def test_reframe_and_names():
 
 
 def test_planned_static_spans_cover_stills(board):
-    from tools.assembly.qc import _allowed, planned_static_spans
+    from reelforge.tools.assembly.qc import _allowed, planned_static_spans
 
     clips = {s: _asset(f"{s}.png", "image") for s in "abcd"}
     tl = build_timeline(board, clips, [], None, Brief(goal="g"))
@@ -128,8 +137,8 @@ def test_pacing_adds_at_most_a_few_seconds_per_scene_and_only_shrinks_pauses(boa
 def test_bigger_sources_render_fewer_clips_per_ffmpeg_run(monkeypatch):
     from types import SimpleNamespace
 
-    from tools.assembly import render
-    from tools.production import Timeline, TimelineClip
+    from reelforge.tools.assembly import render
+    from reelforge.tools.production import Timeline, TimelineClip
 
     sizes = {"hd.mp4": (1920, 1080), "uhd.mp4": (3840, 2160), "still.png": (8000, 8000)}
     monkeypatch.setattr(render, "probe", lambda p: SimpleNamespace(width=sizes[p][0], height=sizes[p][1]))

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from typer.testing import CliRunner
 
-from ui.cli import app
+from reelforge.ui.cli import app
 
 runner = CliRunner()
 

@@ -7,7 +7,7 @@ from pathlib import Path
 
 from typer.testing import CliRunner
 
-from ui.cli import app
+from reelforge.ui.cli import app
 
 runner = CliRunner()
 ARTICLES = Path(__file__).resolve().parents[1] / "fixtures" / "articles"

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from fakes.server import FakeApp, serve
 
-from tools.ingest import (
+from reelforge.tools.ingest import (
     BinaryContentError,
     HttpStatusError,
     NotHtmlError,
@@ -20,8 +20,8 @@ from tools.ingest import (
     netguard,
     read_source,
 )
-from tools.ingest import fetch as fetch_mod
-from tools.settings import Settings
+from reelforge.tools.ingest import fetch as fetch_mod
+from reelforge.tools.settings import Settings
 
 ARTICLES = Path(__file__).resolve().parents[1] / "fixtures" / "articles"
 HTML = "text/html; charset=utf-8"

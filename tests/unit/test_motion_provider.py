@@ -6,10 +6,10 @@ from pathlib import Path
 
 import pytest
 
-from tools.clips.base import ClipProvider, ClipRequest, JobStatus, ProviderError
-from tools.clips.motion import MotionProvider
-from tools.media import probe
-from tools.settings import Settings
+from reelforge.tools.clips.base import ClipProvider, ClipRequest, JobStatus, ProviderError
+from reelforge.tools.clips.motion import MotionProvider
+from reelforge.tools.media import probe
+from reelforge.tools.settings import Settings
 
 
 def request(**kw) -> ClipRequest:

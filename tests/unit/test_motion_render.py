@@ -11,7 +11,7 @@ import numpy as np
 import pytest
 from PIL import Image, ImageDraw
 
-from tools.clips.motion import (
+from reelforge.tools.clips.motion import (
     ass_escape,
     background_frames,
     drop_missing_symbols,
@@ -20,7 +20,7 @@ from tools.clips.motion import (
     render_motion,
     write_ass,
 )
-from tools.media import probe
+from reelforge.tools.media import probe
 
 W, H, FPS = 160, 96, 20
 HOSTILE = "It's 50%: a\\b, c; [d] %{x} {\\b1}bold}\nline two 🎬🐝"

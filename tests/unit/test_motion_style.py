@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from tools.clips.motion_style import COLOURS, hashed_palette, style_for
+from reelforge.tools.clips.motion_style import COLOURS, hashed_palette, style_for
 
 
 def warmth(palette) -> float:

@@ -7,13 +7,13 @@ import json
 import numpy as np
 import pytest
 
-from tools.media import probe
-from tools.music import choose, list_library, normalise_mood, procedural_tracks, select_music
-from tools.music.fit import RATE, fit_length, integrated_lufs, load_stereo, write_stereo
-from tools.music.procedural import STYLES, generate
-from tools.production import MOODS
-from tools.settings import get_settings
-from tools.store import AssetStore
+from reelforge.tools.media import probe
+from reelforge.tools.music import choose, list_library, normalise_mood, procedural_tracks, select_music
+from reelforge.tools.music.fit import RATE, fit_length, integrated_lufs, load_stereo, write_stereo
+from reelforge.tools.music.procedural import STYLES, generate
+from reelforge.tools.production import MOODS
+from reelforge.tools.settings import get_settings
+from reelforge.tools.store import AssetStore
 
 
 @pytest.fixture()
@@ -92,8 +92,8 @@ def test_library_sidecar_metadata_is_read_and_preferred(env, monkeypatch, tmp_pa
 
 
 def test_selection_ranks_by_mood_energy_and_tempo():
-    from tools.music import Track
-    from tools.music.select import targets
+    from reelforge.tools.music import Track
+    from reelforge.tools.music.select import targets
 
     def lib(title, **kw):
         return Track(id=f"library:{title}", source="library", title=title, path=f"/m/{title}.mp3", duration_s=200, **kw)

@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 from PIL import Image
 
-from tools.media import run_ffmpeg
-from tools.presenter import (
+from reelforge.tools.media import run_ffmpeg
+from reelforge.tools.presenter import (
     PLACEMENT,
     PresenterError,
     presenter_asset,
@@ -17,8 +17,8 @@ from tools.presenter import (
     sniff,
     validate_upload,
 )
-from tools.production import Consent
-from tools.store import AssetStore
+from reelforge.tools.production import Consent
+from reelforge.tools.store import AssetStore
 
 CONSENT = Consent(text="I am the person in this photo and agree to its use as a presenter.", affirmed_by="ada")
 
@@ -101,8 +101,8 @@ def test_presenter_overlay_defaults_per_format(media, isolated_home):
 
 
 def test_overlay_spans_leave_out_shots_an_avatar_presents():
-    from tools.presenter import overlay_spans
-    from tools.production import TimelineClip
+    from reelforge.tools.presenter import overlay_spans
+    from reelforge.tools.production import TimelineClip
 
     clips = [TimelineClip(shot_id=s, path=f"{s}.mp4", start=a, duration=d)
              for s, a, d in (("s1", 0, 3.2), ("s2", 3.0, 4.2), ("s3", 7.0, 3.0))]

@@ -7,7 +7,7 @@ import json
 import typer
 from typer.testing import CliRunner
 
-from ui.cli_models import register
+from reelforge.ui.cli_models import register
 
 FAMILIES = ("kling", "minimax", "veo", "runway", "sora", "seedance", "luma", "pika", "wan", "ltx")
 

@@ -6,9 +6,9 @@ from datetime import date
 
 import pytest
 
-from tools.clips.base import ClipProvider
-from tools.clips.registry import Registry, RegistryError
-from tools.settings import get_settings
+from reelforge.tools.clips.base import ClipProvider
+from reelforge.tools.clips.registry import Registry, RegistryError
+from reelforge.tools.settings import get_settings
 
 FAMILIES = {"kling", "minimax", "veo", "runway", "sora", "seedance", "luma", "pika", "wan", "ltx", "motion"}
 
@@ -58,7 +58,7 @@ def test_user_file_overrides_price_and_adds_a_model(isolated_home):
     (isolated_home / "models.toml").write_text(
         '[models.pika-2-2]\nprice_per_s = 0.01\n'
         '[models.my-model]\nfamily = "wan"\ndurations = [4]\naspects = ["9:16"]\n'
-        '[models.my-model.gateways.local]\nadapter = "tools.clips.motion:MotionProvider"\n')
+        '[models.my-model.gateways.local]\nadapter = "reelforge.tools.clips.motion:MotionProvider"\n')
     reg = Registry.load(get_settings())
     assert reg.get("pika-2-2").price_per_s == 0.01
     assert reg.get("pika-2-2").gateways["fal"].model == "fal-ai/pika/v2.2/text-to-video"  # merged, not replaced

@@ -9,12 +9,12 @@ from hypothesis import HealthCheck, given
 from hypothesis import settings as hsettings
 from hypothesis import strategies as st
 
-from tools.clips.registry import Registry
-from tools.production import Brief, Scene, Shot, Storyboard
-from tools.routing import explain, infer_traits, route_storyboard
-from tools.settings import get_settings
+from reelforge.tools.clips.registry import Registry
+from reelforge.tools.production import Brief, Scene, Shot, Storyboard
+from reelforge.tools.routing import explain, infer_traits, route_storyboard
+from reelforge.tools.settings import get_settings
 
-ADAPTER = "tools.clips.motion:MotionProvider"
+ADAPTER = "reelforge.tools.clips.motion:MotionProvider"
 
 
 def model(family, price, *, durations=(5, 10), aspects=("16:9", "9:16"), env=("KEY_A",), kind="video",
@@ -178,7 +178,7 @@ def test_router_properties(case, monkeypatch):
 
 
 def test_forced_model_is_never_silently_downgraded_and_over_budget_is_reported(reg):
-    from tools.routing import OverBudgetError, budget_check
+    from reelforge.tools.routing import OverBudgetError, budget_check
 
     b = board(5, 5, importance=[1.0, 0.2])
     b.scenes[0].shots[0].model_override = "premium"  # $2.00, budget $1.00
@@ -198,7 +198,7 @@ def test_forced_model_is_never_silently_downgraded_and_over_budget_is_reported(r
 
 
 def test_forced_model_within_budget_takes_room_from_other_shots(reg):
-    from tools.routing import budget_check
+    from reelforge.tools.routing import budget_check
 
     b = board(5, 5, importance=[0.1, 1.0])
     b.scenes[0].shots[0].model_override = "premium"  # the least important shot, but forced
@@ -212,7 +212,7 @@ def test_forced_model_within_budget_takes_room_from_other_shots(reg):
 
 
 def test_forced_split_shot_counts_every_part(reg):
-    from tools.routing import budget_check
+    from reelforge.tools.routing import budget_check
 
     b = board(20)
     b.scenes[0].shots[0].model_override = "premium"
@@ -228,7 +228,7 @@ def test_forced_split_shot_counts_every_part(reg):
 def test_presenter_shots_route_by_the_users_upload(monkeypatch, tmp_path):
     from PIL import Image
 
-    from tools.routing import route_storyboard as route
+    from reelforge.tools.routing import route_storyboard as route
 
     monkeypatch.setenv("HEYGEN_API_KEY", "k")
     monkeypatch.setenv("DID_API_KEY", "k")
@@ -255,7 +255,7 @@ def test_presenter_shots_route_by_the_users_upload(monkeypatch, tmp_path):
 @hsettings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(case=case_st, pins=st.lists(st.sampled_from([None, "premium", "mid", "budget"]), min_size=6, max_size=6))
 def test_router_properties_with_forced_models(case, pins, monkeypatch):
-    from tools.routing import budget_check
+    from reelforge.tools.routing import budget_check
 
     shots, budget, pref, aspect, keys = case
     monkeypatch.setenv("KEY_A", "x")

@@ -7,15 +7,15 @@ from pathlib import Path
 
 import pytest
 
-from tools.clips.base import ClipProvider, ClipRequest, Job, JobStatus, ProviderError
-from tools.clips.registry import Registry
-from tools.clips.runner import generate_all, generate_shot
-from tools.media import probe
-from tools.production import Brief, RouteChoice, Shot
-from tools.settings import get_settings
-from tools.store import AssetStore
+from reelforge.tools.clips.base import ClipProvider, ClipRequest, Job, JobStatus, ProviderError
+from reelforge.tools.clips.registry import Registry
+from reelforge.tools.clips.runner import generate_all, generate_shot
+from reelforge.tools.media import probe
+from reelforge.tools.production import Brief, RouteChoice, Shot
+from reelforge.tools.settings import get_settings
+from reelforge.tools.store import AssetStore
 
-ADAPTER = "tools.clips.motion:MotionProvider"
+ADAPTER = "reelforge.tools.clips.motion:MotionProvider"
 
 
 class Scripted(ClipProvider):

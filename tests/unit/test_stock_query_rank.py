@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import pytest
 
-from tools.clips.base import ProviderError
-from tools.stock.cache import ResponseCache
-from tools.stock.query import query_variants, shot_query
-from tools.stock.rank import Candidate, Want, fits, orientation_of, rank, relevance
-from tools.stock.ratelimit import TokenBucket
+from reelforge.tools.clips.base import ProviderError
+from reelforge.tools.stock.cache import ResponseCache
+from reelforge.tools.stock.query import query_variants, shot_query
+from reelforge.tools.stock.rank import Candidate, Want, fits, orientation_of, rank, relevance
+from reelforge.tools.stock.ratelimit import TokenBucket
 
 
 def cand(id: str, w: int, h: int, *, title: str = "lighthouse at dusk", dur: float = 10.0,

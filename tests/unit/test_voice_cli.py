@@ -10,10 +10,10 @@ from fakes import elevenlabs as fake
 from fakes.server import serve
 from typer.testing import CliRunner
 
-from tools.settings import get_settings
-from tools.voice import espeak_engine, list_clones, synthesize
-from tools.voice.base import write_wav
-from ui.cli import app
+from reelforge.tools.settings import get_settings
+from reelforge.tools.voice import espeak_engine, list_clones, synthesize
+from reelforge.tools.voice.base import write_wav
+from reelforge.ui.cli import app
 
 runner = CliRunner()
 

@@ -5,13 +5,20 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from tools.planning.pacing import speak_seconds
-from tools.production import WordTiming
-from tools.settings import Settings
-from tools.store import AssetStore
-from tools.voice import VoiceError, align_words, espeak_engine, normalize_text, piper_engine, synthesize
-from tools.voice.base import load_mono, wav_duration, write_wav
-from tools.voice.words import map_words
+from reelforge.tools.planning.pacing import speak_seconds
+from reelforge.tools.production import WordTiming
+from reelforge.tools.settings import Settings
+from reelforge.tools.store import AssetStore
+from reelforge.tools.voice import (
+    VoiceError,
+    align_words,
+    espeak_engine,
+    normalize_text,
+    piper_engine,
+    synthesize,
+)
+from reelforge.tools.voice.base import load_mono, wav_duration, write_wav
+from reelforge.tools.voice.words import map_words
 
 TEXT = ("Welcome to our channel. Today we explore three surprising facts about the deep ocean, and why they "
         "matter for all of us. The ocean covers 71% of the planet. Most of it has never been seen by human eyes!")

@@ -13,9 +13,9 @@ from dataclasses import dataclass
 
 import ffmpeg
 
-from tools.assembly.timeline import fit_clip
-from tools.media import probe, run_ffmpeg
-from tools.production import Timeline
+from reelforge.tools.assembly.timeline import fit_clip
+from reelforge.tools.media import probe, run_ffmpeg
+from reelforge.tools.production import Timeline
 
 TARGET_LUFS = -14.0
 MAX_TRUE_PEAK = -1.0

@@ -12,9 +12,9 @@ from pathlib import Path
 
 from PIL import ImageFont
 
-from tools.assembly.formats import caption_safe_area
-from tools.assets import CAPTION_FONT, CAPTION_FONT_NAME
-from tools.production import WordTiming
+from reelforge.tools.assembly.formats import caption_safe_area
+from reelforge.tools.assets import CAPTION_FONT, CAPTION_FONT_NAME
+from reelforge.tools.production import WordTiming
 
 
 @dataclass(frozen=True)

@@ -6,7 +6,7 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from tools.production import FORMATS
+from reelforge.tools.production import FORMATS
 
 _SLUG = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,95}$")
 

@@ -12,12 +12,12 @@ from pathlib import Path
 import ffmpeg
 from PIL import Image, ImageDraw
 
-from tools.assembly.audio import MixLevels, audio_input, build_mix
-from tools.assembly.formats import cover_crop, even, fit_size, reframe_mode
-from tools.assembly.timeline import fit_clip
-from tools.assets import FONTS_DIR
-from tools.media import MediaInfo, probe
-from tools.production import Overlay, Timeline, TimelineClip
+from reelforge.tools.assembly.audio import MixLevels, audio_input, build_mix
+from reelforge.tools.assembly.formats import cover_crop, even, fit_size, reframe_mode
+from reelforge.tools.assembly.timeline import fit_clip
+from reelforge.tools.assets import FONTS_DIR
+from reelforge.tools.media import MediaInfo, probe
+from reelforge.tools.production import Overlay, Timeline, TimelineClip
 
 XFADE = {"crossfade": "fade", "dip": "fadeblack", "wipeleft": "wipeleft", "wiperight": "wiperight",
          "slideleft": "slideleft", "slideup": "slideup", "fade": "fade", "fadeblack": "fadeblack"}

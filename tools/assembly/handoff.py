@@ -7,9 +7,9 @@ from pathlib import Path
 import opentimelineio as otio
 from PIL import Image, ImageDraw, ImageFont
 
-from tools.assets import CAPTION_FONT
-from tools.media import probe
-from tools.production import Storyboard, Timeline
+from reelforge.tools.assets import CAPTION_FONT
+from reelforge.tools.media import probe
+from reelforge.tools.production import Storyboard, Timeline
 
 
 def _rt(seconds: float, fps: int) -> otio.opentime.RationalTime:

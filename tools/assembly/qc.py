@@ -7,10 +7,10 @@ from pathlib import Path
 
 import ffmpeg
 
-from tools.assembly.audio import MAX_TRUE_PEAK, TARGET_LUFS, parse_ebur128
-from tools.assembly.timeline import fit_clip
-from tools.media import MediaError, probe, run_ffmpeg
-from tools.production import QCCheck, QCReport, Timeline, WordTiming
+from reelforge.tools.assembly.audio import MAX_TRUE_PEAK, TARGET_LUFS, parse_ebur128
+from reelforge.tools.assembly.timeline import fit_clip
+from reelforge.tools.media import MediaError, probe, run_ffmpeg
+from reelforge.tools.production import QCCheck, QCReport, Timeline, WordTiming
 
 LOUDNESS_TOLERANCE = 1.0
 BLACK_MIN_S = 0.5  # a dip-to-black transition is shorter than this

@@ -10,19 +10,19 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from tools.assembly.audio import MixLevels, plan_levels
-from tools.assembly.captions import write_ass
-from tools.assembly.formats import format_size, output_path
-from tools.assembly.graph import (
+from reelforge.tools.assembly.audio import MixLevels, plan_levels
+from reelforge.tools.assembly.captions import write_ass
+from reelforge.tools.assembly.formats import format_size, output_path
+from reelforge.tools.assembly.graph import (
     EncodeSettings,
     build_chunk_command,
     build_command,
     build_join_command,
     plan_chunks,
 )
-from tools.media import MediaError, ffmpeg_exe, probe
-from tools.production import OutputFile, Timeline
-from tools.settings import Settings
+from reelforge.tools.media import MediaError, ffmpeg_exe, probe
+from reelforge.tools.production import OutputFile, Timeline
+from reelforge.tools.settings import Settings
 
 Progress = Callable[[str, float], None]
 CHUNK_CLIPS = 12  # 1080p clips one ffmpeg run may open (each costs ~50-90 MB while open: ~1.1 GB at 12)

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from tools.media import is_image
-from tools.production import (
+from reelforge.tools.media import is_image
+from reelforge.tools.production import (
     Asset,
     AudioPlacement,
     Brief,

@@ -16,8 +16,8 @@ import mimetypes
 from dataclasses import dataclass
 from pathlib import Path
 
-from tools.clips.base import ClipRequest, ProviderError
-from tools.media import MediaError, probe
+from reelforge.tools.clips.base import ClipRequest, ProviderError
+from reelforge.tools.media import MediaError, probe
 
 AUDIO_TYPES = {".wav": "audio/wav", ".mp3": "audio/mpeg", ".m4a": "audio/mp4"}
 

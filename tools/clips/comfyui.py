@@ -18,9 +18,9 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlencode
 
-from tools.clips.base import ClipRequest, HttpProvider, Job, JobStatus, ProviderError, RetryPolicy
-from tools.production import FORMATS
-from tools.settings import Settings
+from reelforge.tools.clips.base import ClipRequest, HttpProvider, Job, JobStatus, ProviderError, RetryPolicy
+from reelforge.tools.production import FORMATS
+from reelforge.tools.settings import Settings
 
 WORKFLOW_DIR = Path(__file__).with_name("workflows")
 

@@ -13,7 +13,7 @@ from typing import Any
 
 import httpx
 
-from tools.clips.base import (
+from reelforge.tools.clips.base import (
     ClipRequest,
     HttpProvider,
     Job,
@@ -22,9 +22,9 @@ from tools.clips.base import (
     RetryPolicy,
     default_error,
 )
-from tools.clips.gateway_input import build_input
-from tools.clips.vendor_common import looks_like_refusal
-from tools.settings import Settings, get_settings
+from reelforge.tools.clips.gateway_input import build_input
+from reelforge.tools.clips.vendor_common import looks_like_refusal
+from reelforge.tools.settings import Settings, get_settings
 
 _STATUS = {"IN_QUEUE": JobStatus.QUEUED, "IN_PROGRESS": JobStatus.RUNNING}
 

@@ -17,10 +17,10 @@ from typing import Any
 
 import httpx
 
-from tools.clips.avatar import avatar_inputs, content_type
-from tools.clips.base import ClipRequest, Job, ProviderError, RetryPolicy
-from tools.clips.fal import FalProvider
-from tools.settings import Settings
+from reelforge.tools.clips.avatar import avatar_inputs, content_type
+from reelforge.tools.clips.base import ClipRequest, Job, ProviderError, RetryPolicy
+from reelforge.tools.clips.fal import FalProvider
+from reelforge.tools.settings import Settings
 
 REST_URL = "https://rest.fal.ai"
 MAX_UPLOAD_BYTES = 100 * 1024 * 1024

@@ -11,8 +11,8 @@ from __future__ import annotations
 import math
 from typing import Any
 
-from tools.clips.base import ClipRequest, ProviderError
-from tools.clips.vendor_common import image_data_url
+from reelforge.tools.clips.base import ClipRequest, ProviderError
+from reelforge.tools.clips.vendor_common import image_data_url
 
 MAX_IMAGE_BYTES = 10 * 1024 * 1024
 

@@ -14,8 +14,8 @@ from typing import Any
 
 import httpx
 
-from tools.clips.avatar import AvatarInputs, avatar_inputs, content_type
-from tools.clips.base import (
+from reelforge.tools.clips.avatar import AvatarInputs, avatar_inputs, content_type
+from reelforge.tools.clips.base import (
     ClipRequest,
     HttpProvider,
     Job,
@@ -24,7 +24,7 @@ from tools.clips.base import (
     RetryPolicy,
     default_error,
 )
-from tools.settings import Settings, get_settings
+from reelforge.tools.settings import Settings, get_settings
 
 MAX_UPLOAD_BYTES = 32 * 1024 * 1024
 MAX_AUDIO_S = 600.0

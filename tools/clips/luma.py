@@ -12,8 +12,15 @@ verified body schema, so it is not implemented: ``api = "agents"`` is refused wi
 
 from __future__ import annotations
 
-from tools.clips.base import ClipRequest, Job, JobStatus, ProviderError
-from tools.clips.vendor_common import VendorProvider, dig, image_data_url, is_url, map_status, nearest_ratio
+from reelforge.tools.clips.base import ClipRequest, Job, JobStatus, ProviderError
+from reelforge.tools.clips.vendor_common import (
+    VendorProvider,
+    dig,
+    image_data_url,
+    is_url,
+    map_status,
+    nearest_ratio,
+)
 
 STATUS = {"queued": JobStatus.QUEUED, "dreaming": JobStatus.RUNNING, "completed": JobStatus.SUCCEEDED,
           "failed": JobStatus.FAILED}

@@ -26,10 +26,10 @@ from typing import Any
 
 import numpy as np
 
-from tools.assets import CAPTION_FONT, CAPTION_FONT_NAME, FONTS_DIR
-from tools.clips.base import ClipProvider, ClipRequest, Job, JobStatus, ProviderError
-from tools.clips.motion_style import RGB, MotionStyle, prompt_digest, style_for
-from tools.media import MediaError, ffmpeg_exe, is_image, run_ffmpeg
+from reelforge.tools.assets import CAPTION_FONT, CAPTION_FONT_NAME, FONTS_DIR
+from reelforge.tools.clips.base import ClipProvider, ClipRequest, Job, JobStatus, ProviderError
+from reelforge.tools.clips.motion_style import RGB, MotionStyle, prompt_digest, style_for
+from reelforge.tools.media import MediaError, ffmpeg_exe, is_image, run_ffmpeg
 
 MAX_SIDE = 4096
 BG_LONG_SIDE = 480  # the background is drawn at most this big, then scaled up (it is soft anyway)

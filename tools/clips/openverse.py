@@ -10,9 +10,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from tools.clips.base import RetryPolicy
-from tools.stock.provider import StockProvider
-from tools.stock.rank import Candidate, Want
+from reelforge.tools.clips.base import RetryPolicy
+from reelforge.tools.stock.provider import StockProvider
+from reelforge.tools.stock.rank import Candidate, Want
 
 ASPECT = {"landscape": "wide", "portrait": "tall", "square": "square"}
 

@@ -10,8 +10,8 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from tools.stock.provider import StockProvider
-from tools.stock.rank import Candidate, Want
+from reelforge.tools.stock.provider import StockProvider
+from reelforge.tools.stock.rank import Candidate, Want
 
 LICENCE = "Pexels License"
 LICENCE_URL = "https://www.pexels.com/license/"

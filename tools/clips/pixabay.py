@@ -12,9 +12,9 @@ from typing import Any
 
 import httpx
 
-from tools.clips.base import ProviderError, default_error
-from tools.stock.provider import StockProvider
-from tools.stock.rank import Candidate, Want
+from reelforge.tools.clips.base import ProviderError, default_error
+from reelforge.tools.stock.provider import StockProvider
+from reelforge.tools.stock.rank import Candidate, Want
 
 LICENCE = "Pixabay Content License"
 LICENCE_URL = "https://pixabay.com/service/license-summary/"

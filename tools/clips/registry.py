@@ -21,9 +21,9 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, Field, ValidationError, field_validator, model_validator
 
-from tools.clips.base import ClipProvider
-from tools.production import FORMATS, TRAITS
-from tools.settings import Settings
+from reelforge.tools.clips.base import ClipProvider
+from reelforge.tools.production import FORMATS, TRAITS
+from reelforge.tools.settings import Settings
 
 REGISTRY_DIR = Path(__file__).with_name("registry")
 USER_FILE = "models.toml"
@@ -294,6 +294,8 @@ class Registry:
             raise KeyError(f"model {model_id!r} has no gateway {gateway!r}; it has {', '.join(spec.gateways)}")
         gw = spec.gateways[gateway]
         module_name, _, cls_name = gw.adapter.partition(":")
+        if module_name.startswith("tools."):  # a models.toml written before the package moved under reelforge.*
+            module_name = f"reelforge.{module_name}"
         try:
             cls = getattr(importlib.import_module(module_name), cls_name)
         except (ImportError, AttributeError) as exc:

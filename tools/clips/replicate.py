@@ -11,10 +11,10 @@ import os
 from pathlib import Path
 from typing import Any
 
-from tools.clips.base import ClipRequest, HttpProvider, Job, JobStatus, ProviderError, RetryPolicy
-from tools.clips.gateway_input import build_input
-from tools.clips.vendor_common import looks_like_refusal
-from tools.settings import Settings, get_settings
+from reelforge.tools.clips.base import ClipRequest, HttpProvider, Job, JobStatus, ProviderError, RetryPolicy
+from reelforge.tools.clips.gateway_input import build_input
+from reelforge.tools.clips.vendor_common import looks_like_refusal
+from reelforge.tools.settings import Settings, get_settings
 
 _STATUS = {
     "starting": JobStatus.QUEUED,

@@ -27,12 +27,21 @@ from collections.abc import Awaitable, Callable, Iterable
 from pathlib import Path
 from typing import Any
 
-from tools.clips.base import ClipProvider, ClipRequest, Job, JobStatus, ProviderError
-from tools.clips.registry import ModelSpec, Registry, RegistryError
-from tools.production import FORMATS, Asset, Brief, ContinuitySheet, Narration, Provenance, Shot, Storyboard
-from tools.routing.router import OFFLINE_MODEL, choose
-from tools.settings import Settings
-from tools.store import AssetStore
+from reelforge.tools.clips.base import ClipProvider, ClipRequest, Job, JobStatus, ProviderError
+from reelforge.tools.clips.registry import ModelSpec, Registry, RegistryError
+from reelforge.tools.production import (
+    FORMATS,
+    Asset,
+    Brief,
+    ContinuitySheet,
+    Narration,
+    Provenance,
+    Shot,
+    Storyboard,
+)
+from reelforge.tools.routing.router import OFFLINE_MODEL, choose
+from reelforge.tools.settings import Settings
+from reelforge.tools.store import AssetStore
 
 EventFn = Callable[[str, str, float | None, str], Any]
 #: ``shot -> path of the narration audio spoken over it`` (or None); may be async.
@@ -113,7 +122,7 @@ def _avatar_params(shot: Shot, brief: Brief, params: dict[str, Any], image_path:
     elif not audio_path and not params.get("script"):  # never let an avatar read the visual prompt aloud
         params["_skip"] = "this presenter shot has no narration to speak"
     if brief.presenter_path and not image_path and "video_path" not in params:
-        from tools.presenter import PresenterError, require_consent, validate_upload
+        from reelforge.tools.presenter import PresenterError, require_consent, validate_upload
 
         try:
             require_consent(brief.presenter_consent)
@@ -139,7 +148,7 @@ def presenter_windows(storyboard: Storyboard, narrations: list[Narration], brief
     among its shots by planned length and starts a clip early for a crossfade; an avatar clip made from
     this window moves its lips exactly with the voice. ``target_s`` as given to ``build_timeline``.
     """
-    from tools.assembly import build_timeline
+    from reelforge.tools.assembly import build_timeline
 
     dummy = {s.id: Asset(key=f"lead-{s.id}", kind="clip", path=f"{s.id}.mp4",
                          provenance=Provenance(source="plan", model="plan")) for s in storyboard.shots}
@@ -189,7 +198,7 @@ def shot_narration(storyboard: Storyboard, narrations: list[Narration], shot_id:
             t0, t1 = _span(scene.shots, j, narr)
         if t1 - t0 < 0.2:
             return None
-        from tools.media import run_ffmpeg
+        from reelforge.tools.media import run_ffmpeg
 
         key = store.key("narration-slice", _file_hash(narr.asset.path), round(t0, 3), round(t1, 3), lead)
         out = store.path_for(key, ".wav")
@@ -319,7 +328,7 @@ async def _finish_job(provider: ClipProvider, job: Job, req: ClipRequest, dest: 
 
 
 def _probe_fields(path: Path) -> dict[str, Any]:
-    from tools.media import MediaError, probe
+    from reelforge.tools.media import MediaError, probe
 
     try:
         info = probe(path)
@@ -383,7 +392,7 @@ async def generate_shot(shot: Shot, brief: Brief, registry: Registry, store: Ass
         if spec.kind != "avatar" or narration_audio is None:
             return None
         if not audio:
-            from tools.media import MediaError
+            from reelforge.tools.media import MediaError
 
             try:
                 got = narration_audio(shot)

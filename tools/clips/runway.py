@@ -10,8 +10,8 @@ from __future__ import annotations
 
 import httpx
 
-from tools.clips.base import ClipRequest, Job, JobStatus, ProviderError
-from tools.clips.vendor_common import VendorProvider, image_data_url, map_status, nearest_ratio
+from reelforge.tools.clips.base import ClipRequest, Job, JobStatus, ProviderError
+from reelforge.tools.clips.vendor_common import VendorProvider, image_data_url, map_status, nearest_ratio
 
 STATUS = {"PENDING": JobStatus.QUEUED, "THROTTLED": JobStatus.QUEUED, "RUNNING": JobStatus.RUNNING,
           "SUCCEEDED": JobStatus.SUCCEEDED, "FAILED": JobStatus.FAILED, "CANCELLED": JobStatus.CANCELLED}

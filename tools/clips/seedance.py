@@ -10,8 +10,8 @@ model accepts is UNVERIFIED). Other params: ``durations``, ``resolution``, ``ser
 
 from __future__ import annotations
 
-from tools.clips.base import ClipRequest, Job, JobStatus, ProviderError
-from tools.clips.vendor_common import (
+from reelforge.tools.clips.base import ClipRequest, Job, JobStatus, ProviderError
+from reelforge.tools.clips.vendor_common import (
     VendorProvider,
     dig,
     image_data_url,

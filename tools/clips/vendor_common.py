@@ -16,7 +16,7 @@ from typing import Any
 
 import httpx
 
-from tools.clips.base import (
+from reelforge.tools.clips.base import (
     ClipRequest,
     HttpProvider,
     Job,
@@ -25,7 +25,7 @@ from tools.clips.base import (
     RetryPolicy,
     default_error,
 )
-from tools.settings import Settings, get_settings
+from reelforge.tools.settings import Settings, get_settings
 
 _REFUSAL = re.compile(
     r"moderat|sensitive|safety|content (security|policy)|policy violation|risk control|inappropriate|"

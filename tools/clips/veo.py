@@ -24,9 +24,9 @@ from urllib.parse import quote, urlsplit
 
 import httpx
 
-from tools.clips.base import ClipRequest, Job, JobStatus, ProviderError, RetryPolicy
-from tools.clips.vendor_common import VendorProvider, dig, image_bytes, is_url, nearest_ratio
-from tools.settings import Settings
+from reelforge.tools.clips.base import ClipRequest, Job, JobStatus, ProviderError, RetryPolicy
+from reelforge.tools.clips.vendor_common import VendorProvider, dig, image_bytes, is_url, nearest_ratio
+from reelforge.tools.settings import Settings
 
 ASPECTS = ["16:9", "9:16"]
 

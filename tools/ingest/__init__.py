@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from tools.ingest.article import extract_article, split_paragraphs
-from tools.ingest.errors import (
+from reelforge.tools.ingest.article import extract_article, split_paragraphs
+from reelforge.tools.ingest.errors import (
     BinaryContentError,
     EmptyContentError,
     FetchError,
@@ -20,12 +20,12 @@ from tools.ingest.errors import (
     SourceFileError,
     TooLargeError,
 )
-from tools.ingest.fetch import fetch_url
-from tools.ingest.language import detect_language
-from tools.ingest.script import detect_kind, parse_outline, parse_script
-from tools.ingest.source import Section, SourceDoc
-from tools.production import SourceKind
-from tools.settings import Settings, get_settings
+from reelforge.tools.ingest.fetch import fetch_url
+from reelforge.tools.ingest.language import detect_language
+from reelforge.tools.ingest.script import detect_kind, parse_outline, parse_script
+from reelforge.tools.ingest.source import Section, SourceDoc
+from reelforge.tools.production import SourceKind
+from reelforge.tools.settings import Settings, get_settings
 
 TEXT_SUFFIXES = {".txt", ".md", ".markdown", ".fountain", ".text", ""}
 MAX_FILE_BYTES = 2 * 1024 * 1024
@@ -67,7 +67,7 @@ def _read_file(path: Path) -> SourceDoc:
     if len(data) > MAX_FILE_BYTES:
         raise TooLargeError(f"{path.name} is {len(data) / 1e6:.1f} MB; scripts are limited to "
                             f"{MAX_FILE_BYTES / 1e6:.0f} MB")
-    from tools.ingest.fetch import decode_body, looks_binary
+    from reelforge.tools.ingest.fetch import decode_body, looks_binary
 
     if looks_binary(data[:4096]):
         raise BinaryContentError(f"{path.name} is binary, not a text script")

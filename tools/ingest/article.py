@@ -8,9 +8,9 @@ from urllib.parse import urljoin
 import trafilatura
 from bs4 import BeautifulSoup
 
-from tools.ingest.errors import EmptyContentError
-from tools.ingest.language import detect_language, normalize_language
-from tools.ingest.source import SourceDoc
+from reelforge.tools.ingest.errors import EmptyContentError
+from reelforge.tools.ingest.language import detect_language, normalize_language
+from reelforge.tools.ingest.source import SourceDoc
 
 MIN_WORDS = 40
 

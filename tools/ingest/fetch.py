@@ -16,7 +16,7 @@ from urllib.parse import urljoin, urlsplit
 import httpcore
 import httpx
 
-from tools.ingest.errors import (
+from reelforge.tools.ingest.errors import (
     BinaryContentError,
     FetchError,
     FetchTimeoutError,
@@ -28,7 +28,7 @@ from tools.ingest.errors import (
     SchemeError,
     TooLargeError,
 )
-from tools.ingest.netguard import checked_address
+from reelforge.tools.ingest.netguard import checked_address
 
 MAX_REDIRECTS = 5
 HTML_TYPES = ("text/html", "application/xhtml+xml")

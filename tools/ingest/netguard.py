@@ -5,7 +5,7 @@ from __future__ import annotations
 import ipaddress
 import socket
 
-from tools.ingest.errors import FetchError, PrivateAddressError
+from reelforge.tools.ingest.errors import FetchError, PrivateAddressError
 
 IPAddress = ipaddress.IPv4Address | ipaddress.IPv6Address
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import re
 
-from tools.ingest.source import Section
-from tools.production import SourceKind
+from reelforge.tools.ingest.source import Section
+from reelforge.tools.production import SourceKind
 
 _BULLET = re.compile(r"^\s*(?:[-*•+–]|\d{1,2}[.)]|[a-z][.)])\s+(.*\S)\s*$")
 _MD_HEADING = re.compile(r"^\s*#{1,6}\s+(.*\S)\s*$")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pydantic import BaseModel, Field
 
-from tools.production import SourceKind
+from reelforge.tools.production import SourceKind
 
 
 class Section(BaseModel):

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import numpy as np
 
-from tools.media import MediaError, run_ffmpeg
+from reelforge.tools.media import MediaError, run_ffmpeg
 
 RATE = 44100
 REFERENCE_LUFS = -16.0  # the bed before mixing; assembly ducks it under the voice and masters to -14

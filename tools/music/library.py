@@ -13,9 +13,9 @@ from pathlib import Path
 import yaml
 from pydantic import BaseModel, Field
 
-from tools.media import MediaError, probe
-from tools.production import stable_hash
-from tools.settings import Settings
+from reelforge.tools.media import MediaError, probe
+from reelforge.tools.production import stable_hash
+from reelforge.tools.settings import Settings
 
 AUDIO_SUFFIXES = {".mp3", ".wav", ".ogg", ".m4a", ".flac", ".opus", ".aac"}
 
@@ -115,7 +115,7 @@ def list_library(settings: Settings) -> list[Track]:
 
 def procedural_tracks() -> list[Track]:
     """The generator's catalogue: one loopable recipe per mood."""
-    from tools.music.procedural import LICENCE, STYLES
+    from reelforge.tools.music.procedural import LICENCE, STYLES
 
     return [Track(id=f"procedural:{mood}", source="procedural", title=f"reelforge {mood} loop", moods=[mood],
                   genre=s.genre, bpm=s.bpm, energy=s.energy, licence=LICENCE, loopable=True,

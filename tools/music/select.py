@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from tools.music import procedural
-from tools.music.fit import RATE, REFERENCE_LUFS, fit_length, load_stereo, normalise, write_stereo
-from tools.music.library import Track, list_library, procedural_tracks
-from tools.production import MOODS, Asset, Provenance, stable_hash
-from tools.settings import Settings, get_settings
-from tools.store import AssetStore
-from tools.voice.base import VoiceError
+from reelforge.tools.music import procedural
+from reelforge.tools.music.fit import RATE, REFERENCE_LUFS, fit_length, load_stereo, normalise, write_stereo
+from reelforge.tools.music.library import Track, list_library, procedural_tracks
+from reelforge.tools.production import MOODS, Asset, Provenance, stable_hash
+from reelforge.tools.settings import Settings, get_settings
+from reelforge.tools.store import AssetStore
+from reelforge.tools.voice.base import VoiceError
 
 DEFAULT_MOOD = "corporate"  # "auto": neutral, works under most narration
 ALIASES = {"happy": "upbeat", "energetic": "upbeat", "inspiring": "upbeat", "epic": "dramatic",
@@ -131,7 +131,7 @@ def _source_audio(track: Track, mood: str, duration_s: float, seed: int, energy:
     if track.source == "library" and track.path:
         return load_stereo(track.path), track.bpm
     if track.source == "elevenlabs":
-        from tools.voice import eleven
+        from reelforge.tools.voice import eleven
 
         prompt = f"instrumental {mood} background music for a video" + (f", {bpm:.0f} BPM" if bpm else "")
         path = eleven.compose_music(prompt, duration_s + 1.0, store.scratch(".mp3"), settings)

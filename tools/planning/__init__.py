@@ -5,10 +5,10 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-from tools.ingest import source_from_text
-from tools.ingest.source import SourceDoc
-from tools.planning.build import build_storyboard, shots_for
-from tools.planning.drafts import (
+from reelforge.tools.ingest import source_from_text
+from reelforge.tools.ingest.source import SourceDoc
+from reelforge.tools.planning.build import build_storyboard, shots_for
+from reelforge.tools.planning.drafts import (
     DraftPlan,
     article_drafts,
     outline_drafts,
@@ -16,9 +16,9 @@ from tools.planning.drafts import (
     script_drafts,
     wants_presenter,
 )
-from tools.planning.edit import apply_edit
-from tools.planning.visual import continuity_for
-from tools.production import Brief, Storyboard
+from reelforge.tools.planning.edit import apply_edit
+from reelforge.tools.planning.visual import continuity_for
+from reelforge.tools.production import Brief, Storyboard
 
 log = logging.getLogger(__name__)
 
@@ -56,11 +56,11 @@ def plan_storyboard(brief: Brief, source: SourceDoc | None = None, *, llm: Any =
     if llm is not None:
         try:
             if source is not None and source.kind == "outline" and source.sections:
-                from tools.planning.llm_planner import llm_expand_outline
+                from reelforge.tools.planning.llm_planner import llm_expand_outline
 
                 plan = outline_drafts(source, brief, llm_expand_outline(brief, source, llm))
             elif source is None or source.kind != "script":
-                from tools.planning.llm_planner import llm_plan
+                from reelforge.tools.planning.llm_planner import llm_plan
 
                 plan = llm_plan(brief, source, llm)
         except Exception as exc:  # noqa: BLE001 - any model failure falls back to the offline planner
@@ -95,7 +95,7 @@ def edit_scene(brief: Brief, storyboard: Storyboard, scene_index: int, instructi
     new = None
     if llm is not None:
         try:
-            from tools.planning.llm_planner import llm_edit_scene
+            from reelforge.tools.planning.llm_planner import llm_edit_scene
 
             draft = llm_edit_scene(brief, old, instruction, llm)
             draft.presenter = draft.kind == "presenter"

@@ -3,10 +3,10 @@ kinds, negative prompts, on-screen text for figures, chapters, and the continuit
 
 from __future__ import annotations
 
-from tools.planning.drafts import DraftPlan, SceneDraft
-from tools.planning.pacing import MIN_SHOT_S, chapter_groups, speak_seconds, split_spans
-from tools.planning.text import headline_number, keywords
-from tools.planning.visual import (
+from reelforge.tools.planning.drafts import DraftPlan, SceneDraft
+from reelforge.tools.planning.pacing import MIN_SHOT_S, chapter_groups, speak_seconds, split_spans
+from reelforge.tools.planning.text import headline_number, keywords
+from reelforge.tools.planning.visual import (
     VisualSpec,
     camera_for,
     choose_kind,
@@ -17,7 +17,7 @@ from tools.planning.visual import (
     motion_for,
     negative_prompt,
 )
-from tools.production import Brief, ContinuitySheet, Scene, Shot, Storyboard
+from reelforge.tools.production import Brief, ContinuitySheet, Scene, Shot, Storyboard
 
 VISUAL_ONLY_S = 3.0
 
@@ -85,7 +85,7 @@ def _fill_chapters(scenes: list[Scene]) -> None:
 
 def build_storyboard(brief: Brief, plan: DraftPlan) -> Storyboard:
     """Turn a draft plan into a versioned Storyboard (version 1)."""
-    from tools.planning.drafts import wants_presenter
+    from reelforge.tools.planning.drafts import wants_presenter
 
     continuity = continuity_for(brief, plan.setting, presenter=wants_presenter(brief))
     scenes: list[Scene] = []

@@ -9,11 +9,11 @@ import re
 from collections import Counter
 from dataclasses import dataclass, field
 
-from tools.ingest.source import Section, SourceDoc
-from tools.planning import templates as T
-from tools.planning.pacing import choose_to_fit, target_words, within
-from tools.planning.text import content_words, keywords, looks_like_injection, sentences, word_count
-from tools.production import Brief
+from reelforge.tools.ingest.source import Section, SourceDoc
+from reelforge.tools.planning import templates as T
+from reelforge.tools.planning.pacing import choose_to_fit, target_words, within
+from reelforge.tools.planning.text import content_words, keywords, looks_like_injection, sentences, word_count
+from reelforge.tools.production import Brief
 
 
 @dataclass

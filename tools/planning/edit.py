@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import re
 
-from tools.planning.visual import VisualSpec, drop_conflicts, lint_prompt, negative_prompt
-from tools.production import TRAITS, Scene, Shot
+from reelforge.tools.planning.visual import VisualSpec, drop_conflicts, lint_prompt, negative_prompt
+from reelforge.tools.production import TRAITS, Scene, Shot
 
 # (pattern, slot, value, traits added, traits removed)
 _RULES: tuple[tuple[str, str, str, tuple[str, ...], tuple[str, ...]], ...] = (

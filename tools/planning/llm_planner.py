@@ -12,11 +12,11 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, Field
 
-from prompts import load_prompt
-from tools.ingest.source import SourceDoc
-from tools.planning.drafts import DraftPlan, SceneDraft, _fit_sections, wants_presenter
-from tools.planning.pacing import target_words, wpm
-from tools.production import Brief, Scene
+from reelforge.prompts import load_prompt
+from reelforge.tools.ingest.source import SourceDoc
+from reelforge.tools.planning.drafts import DraftPlan, SceneDraft, _fit_sections, wants_presenter
+from reelforge.tools.planning.pacing import target_words, wpm
+from reelforge.tools.production import Brief, Scene
 
 MAX_SOURCE_CHARS = 24_000
 

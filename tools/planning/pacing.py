@@ -5,7 +5,7 @@ from __future__ import annotations
 import math
 import re
 
-from tools.planning.text import sentences, word_count
+from reelforge.tools.planning.text import sentences, word_count
 
 # Typical narration rates in words per minute (ja/zh/ko: per "word" token as counted by text.words).
 WPM: dict[str, float] = {

@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, replace
 
-from tools.production import TRAITS, Brief, ContinuitySheet
+from reelforge.tools.production import TRAITS, Brief, ContinuitySheet
 
 _LEX: dict[str, tuple[str, ...]] = {
     "nature": ("river", "forest", "tree", "wetland", "reed", "meadow", "mountain", "ocean", "sea", "lake", "bird",

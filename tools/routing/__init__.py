@@ -1,8 +1,8 @@
 """Model routing: the registry, an explainable, budget-aware router, and `explain` for one description."""
 
-from tools.clips.registry import Availability, ModelSpec, Registry, RegistryError
-from tools.routing.explain import Ranked, explain
-from tools.routing.router import (
+from reelforge.tools.clips.registry import Availability, ModelSpec, Registry, RegistryError
+from reelforge.tools.routing.explain import Ranked, explain
+from reelforge.tools.routing.router import (
     BudgetCheck,
     ForcedShot,
     OverBudgetError,
@@ -11,7 +11,7 @@ from tools.routing.router import (
     choose,
     route_storyboard,
 )
-from tools.routing.traits import infer_traits
+from reelforge.tools.routing.traits import infer_traits
 
 __all__ = ["Availability", "BudgetCheck", "ForcedShot", "ModelSpec", "OverBudgetError", "Ranked", "Registry",
            "RegistryError", "RoutingError", "budget_check", "choose", "explain", "infer_traits", "route_storyboard"]

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from pydantic import BaseModel
 
-from tools.clips.registry import Registry
-from tools.production import Brief, Shot
-from tools.routing.router import candidates, need_for
-from tools.routing.scoring import reason
-from tools.settings import Settings, get_settings
+from reelforge.tools.clips.registry import Registry
+from reelforge.tools.production import Brief, Shot
+from reelforge.tools.routing.router import candidates, need_for
+from reelforge.tools.routing.scoring import reason
+from reelforge.tools.settings import Settings, get_settings
 
 
 class Ranked(BaseModel):

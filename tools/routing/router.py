@@ -15,11 +15,11 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Literal
 
-from tools.clips.registry import Registry
-from tools.production import Brief, RouteChoice, Shot, Storyboard
-from tools.routing.scoring import STOCK_SUITED, Candidate, Need, evaluate, rank, reason
-from tools.routing.traits import infer_traits
-from tools.settings import Settings
+from reelforge.tools.clips.registry import Registry
+from reelforge.tools.production import Brief, RouteChoice, Shot, Storyboard
+from reelforge.tools.routing.scoring import STOCK_SUITED, Candidate, Need, evaluate, rank, reason
+from reelforge.tools.routing.traits import infer_traits
+from reelforge.tools.settings import Settings
 
 OFFLINE_MODEL = "motion"
 NOTE_PREFIX = "Router:"
@@ -105,7 +105,7 @@ def presenter_source(brief: Brief) -> str | None:
     """``"image"`` / ``"video"`` for the user's presenter upload (by its first bytes, else its suffix), or None."""
     if not brief.presenter_path:
         return None
-    from tools.presenter import sniff
+    from reelforge.tools.presenter import sniff
 
     path = Path(brief.presenter_path)
     try:

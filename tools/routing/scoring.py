@@ -5,8 +5,8 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass, field
 
-from tools.clips.registry import ModelSpec, Registry
-from tools.settings import Settings
+from reelforge.tools.clips.registry import ModelSpec, Registry
+from reelforge.tools.settings import Settings
 
 #: Weights of (trait fit, cost, latency) per brief.preference.
 WEIGHTS: dict[str, tuple[float, float, float]] = {

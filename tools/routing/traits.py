@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from tools.production import TRAITS
+from reelforge.tools.production import TRAITS
 
 RULES: dict[str, tuple[str, ...]] = {
     "fast_action": ("skateboard", "kickflip", "handheld", "tracking", "chase", "running", "sprint", "jump",

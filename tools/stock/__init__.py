@@ -4,8 +4,8 @@ The provider adapters (:mod:`tools.clips.pexels`, :mod:`tools.clips.pixabay`, :m
 build on :class:`tools.stock.provider.StockProvider`; everything here is usable without the agent.
 """
 
-from tools.stock.licence import credits_for
-from tools.stock.query import query_variants, shot_query
-from tools.stock.rank import Candidate, Want, rank
+from reelforge.tools.stock.licence import credits_for
+from reelforge.tools.stock.query import query_variants, shot_query
+from reelforge.tools.stock.rank import Candidate, Want, rank
 
 __all__ = ["Candidate", "Want", "credits_for", "query_variants", "rank", "shot_query"]

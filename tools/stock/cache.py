@@ -15,7 +15,7 @@ import time
 from pathlib import Path
 from typing import Any
 
-from tools.production import stable_hash
+from reelforge.tools.production import stable_hash
 
 DAY_S = 24 * 3600.0
 SECRET_PARAMS = frozenset({"key", "api_key", "apikey", "token", "access_token", "client_secret"})

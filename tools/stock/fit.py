@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from tools.media import probe, run_ffmpeg
+from reelforge.tools.media import probe, run_ffmpeg
 
 
 def _even(n: int) -> int:
@@ -31,7 +31,7 @@ def still_clip(image: str | Path, seconds: float, width: int, height: int, fps: 
                *, prompt: str = "", seed: int = 0) -> Path:
     """A slow Ken Burns push over a still, through the offline renderer when it is available."""
     try:
-        from tools.clips.motion import render_motion
+        from reelforge.tools.clips.motion import render_motion
     except ImportError:  # the motion renderer is optional for this module; ffmpeg alone suffices
         return _zoompan(image, seconds, width, height, fps, out)
     return Path(render_motion(prompt, seconds, width, height, fps, Path(out), seed=seed, image_path=str(image)))

@@ -11,8 +11,8 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from tools.production import Asset, Provenance
-from tools.stock.rank import Candidate
+from reelforge.tools.production import Asset, Provenance
+from reelforge.tools.stock.rank import Candidate
 
 LIBRARY_NAMES = {"pexels": "Pexels", "pixabay": "Pixabay", "openverse": "Openverse"}
 NO_ATTRIBUTION_NEEDED = ("cc0", "pdm", "public domain")

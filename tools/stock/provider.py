@@ -13,17 +13,17 @@ from dataclasses import asdict
 from pathlib import Path
 from typing import Any
 
-from tools.clips.base import ClipRequest, HttpProvider, Job, JobStatus, ProviderError, RetryPolicy
-from tools.media import probe
-from tools.production import Asset, Provenance
-from tools.settings import Settings, get_settings
-from tools.stock.cache import ResponseCache
-from tools.stock.fit import fit_clip, still_clip
-from tools.stock.licence import provenance_for
-from tools.stock.query import query_variants
-from tools.stock.rank import Candidate, Want, fits, rank
-from tools.stock.ratelimit import TokenBucket, bucket_for
-from tools.store import AssetStore
+from reelforge.tools.clips.base import ClipRequest, HttpProvider, Job, JobStatus, ProviderError, RetryPolicy
+from reelforge.tools.media import probe
+from reelforge.tools.production import Asset, Provenance
+from reelforge.tools.settings import Settings, get_settings
+from reelforge.tools.stock.cache import ResponseCache
+from reelforge.tools.stock.fit import fit_clip, still_clip
+from reelforge.tools.stock.licence import provenance_for
+from reelforge.tools.stock.query import query_variants
+from reelforge.tools.stock.rank import Candidate, Want, fits, rank
+from reelforge.tools.stock.ratelimit import TokenBucket, bucket_for
+from reelforge.tools.store import AssetStore
 
 MEDIA_KIND = {"videos": "video", "photos": "image", "images": "image"}
 

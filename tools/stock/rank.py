@@ -6,7 +6,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Literal
 
-from tools.stock.query import keywords
+from reelforge.tools.stock.query import keywords
 
 MediaKind = Literal["video", "image"]
 

@@ -11,7 +11,7 @@ import threading
 import time
 from collections.abc import Callable
 
-from tools.clips.base import ProviderError
+from reelforge.tools.clips.base import ProviderError
 
 DEFAULT_LIMITS: dict[str, tuple[int, float]] = {  # provider -> (requests, per seconds)
     "pexels": (200, 3600.0),

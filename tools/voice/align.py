@@ -20,13 +20,13 @@ from pathlib import Path
 
 import numpy as np
 
-from tools.production import WordTiming
-from tools.settings import Settings, get_settings
-from tools.voice import espeak_engine, piper_engine
-from tools.voice.audio import speech_bounds, voiced
-from tools.voice.base import VoiceError, load_mono
-from tools.voice.synth import NO_OFFLINE
-from tools.voice.text import normalize_text, split_sentences, split_words
+from reelforge.tools.production import WordTiming
+from reelforge.tools.settings import Settings, get_settings
+from reelforge.tools.voice import espeak_engine, piper_engine
+from reelforge.tools.voice.audio import speech_bounds, voiced
+from reelforge.tools.voice.base import VoiceError, load_mono
+from reelforge.tools.voice.synth import NO_OFFLINE
+from reelforge.tools.voice.text import normalize_text, split_sentences, split_words
 
 RATE = 16000
 MAX_FPS = 100.0

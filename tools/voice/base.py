@@ -8,7 +8,7 @@ from pathlib import Path
 import numpy as np
 from pydantic import BaseModel, Field
 
-from tools.production import Consent, now_iso
+from reelforge.tools.production import Consent, now_iso
 
 
 class VoiceError(RuntimeError):

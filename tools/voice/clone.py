@@ -12,10 +12,10 @@ import os
 import tempfile
 from pathlib import Path
 
-from tools.production import Consent
-from tools.settings import Settings
-from tools.voice import eleven
-from tools.voice.base import ClonedVoice, VoiceError, load_mono
+from reelforge.tools.production import Consent
+from reelforge.tools.settings import Settings
+from reelforge.tools.voice import eleven
+from reelforge.tools.voice.base import ClonedVoice, VoiceError, load_mono
 
 FORMATS = {".wav": "audio/wav", ".mp3": "audio/mpeg", ".m4a": "audio/mp4", ".ogg": "audio/ogg"}
 MIN_TOTAL_S = 10.0

@@ -15,10 +15,10 @@ from typing import Any, TypeVar
 import httpx
 import numpy as np
 
-from tools.clips.base import RetryPolicy
-from tools.production import WordTiming
-from tools.settings import Settings
-from tools.voice.base import VoiceError, VoiceInfo, wav_duration, write_wav
+from reelforge.tools.clips.base import RetryPolicy
+from reelforge.tools.production import WordTiming
+from reelforge.tools.settings import Settings
+from reelforge.tools.voice.base import VoiceError, VoiceInfo, wav_duration, write_wav
 
 KEY_NAME = "ELEVENLABS_API_KEY"
 QUALITY_MODEL = "eleven_multilingual_v2"

@@ -10,11 +10,11 @@ import subprocess
 import sys
 from pathlib import Path
 
-from tools.production import WordTiming
-from tools.voice.audio import trim_end, voiced
-from tools.voice.base import VoiceError, load_mono
-from tools.voice.text import word_weight
-from tools.voice.words import spread
+from reelforge.tools.production import WordTiming
+from reelforge.tools.voice.audio import trim_end, voiced
+from reelforge.tools.voice.base import VoiceError, load_mono
+from reelforge.tools.voice.text import word_weight
+from reelforge.tools.voice.words import spread
 
 LICENCE = "espeak-ng synthetic speech (engine GPL-3, run as a separate process; output unrestricted)"
 INSTALL_HINT = "apt-get install espeak-ng"

@@ -12,9 +12,9 @@ import time
 from pathlib import Path
 from typing import Any
 
-from tools.clips.base import RetryPolicy
-from tools.settings import Settings
-from tools.voice.base import VoiceError
+from reelforge.tools.clips.base import RetryPolicy
+from reelforge.tools.settings import Settings
+from reelforge.tools.voice.base import VoiceError
 
 KEY_NAME = "OPENAI_API_KEY"
 QUALITY_MODEL = "tts-1-hd"

@@ -16,11 +16,11 @@ import sys
 import threading
 from pathlib import Path
 
-from tools.production import WordTiming
-from tools.settings import Settings
-from tools.voice.base import VoiceError
-from tools.voice.text import split_words
-from tools.voice.words import Span, map_words
+from reelforge.tools.production import WordTiming
+from reelforge.tools.settings import Settings
+from reelforge.tools.voice.base import VoiceError
+from reelforge.tools.voice.text import split_words
+from reelforge.tools.voice.words import Span, map_words
 
 VOICE_NAME = "en_US-joe-medium"
 LICENCE = ("Piper joe (en_US, medium) voice: CC0 dataset, fine-tuned from lessac (commercial use of the "

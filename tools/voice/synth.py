@@ -7,13 +7,13 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from tools.production import Asset, Narration, Provenance, WordTiming
-from tools.settings import Settings, get_settings
-from tools.store import AssetStore
-from tools.voice import eleven, espeak_engine, openai_tts, piper_engine
-from tools.voice.base import VoiceError, VoiceInfo, load_mono, write_wav
-from tools.voice.clone import find_clone
-from tools.voice.text import normalize_text
+from reelforge.tools.production import Asset, Narration, Provenance, WordTiming
+from reelforge.tools.settings import Settings, get_settings
+from reelforge.tools.store import AssetStore
+from reelforge.tools.voice import eleven, espeak_engine, openai_tts, piper_engine
+from reelforge.tools.voice.base import VoiceError, VoiceInfo, load_mono, write_wav
+from reelforge.tools.voice.clone import find_clone
+from reelforge.tools.voice.text import normalize_text
 
 DEFAULT_ELEVENLABS_VOICE = "JBFqnCBsd6RMkjVDRZzb"  # "George", the SDK's example narrator
 # Estimated USD per 1,000 characters (plan overage rates, 2026-11; flash is half price).
@@ -190,7 +190,7 @@ def _elevenlabs(text: str, choice: VoiceChoice, language: str, settings: Setting
 def _openai(text: str, choice: VoiceChoice, language: str, settings: Settings, store: AssetStore,
             preference: str | None) -> Narration:
     """OpenAI speech (audio only); word timings from the offline aligner (MFCC + DTW, ~10–45 ms)."""
-    from tools.voice.align import align_words
+    from reelforge.tools.voice.align import align_words
 
     model = openai_tts.model_for(preference or settings.default_preference)
     key = store.key("voice", "openai", choice.voice_id, model, language, text)

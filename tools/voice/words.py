@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import math
 
-from tools.production import WordTiming
-from tools.voice.text import word_weight
+from reelforge.tools.production import WordTiming
+from reelforge.tools.voice.text import word_weight
 
 Span = tuple[float, float]
 # (text words, engine units) a step may consume; 1:1 is preferred, merges cost a little extra.

@@ -15,9 +15,9 @@ from typing import Annotated, Any
 
 from langchain_core.tools import BaseTool, InjectedToolArg, tool
 
-from agent import scenes
-from agent.state import Production
-from tools.production import MOODS, PREFERENCES, Brief, Consent, parse_aspects
+from reelforge.agent import scenes
+from reelforge.agent.state import Production
+from reelforge.tools.production import MOODS, PREFERENCES, Brief, Consent, parse_aspects
 
 PLATFORM_ASPECTS: dict[str, str] = {
     "tiktok": "9:16", "reels": "9:16", "instagram reels": "9:16", "shorts": "9:16", "youtube shorts": "9:16",
@@ -84,7 +84,7 @@ def _set_storyboard(ctx: DirectorContext, board: Any) -> None:
 def _source_doc(ctx: DirectorContext) -> Any:
     if not ctx.production.source:
         return None
-    from tools.ingest import SourceDoc
+    from reelforge.tools.ingest import SourceDoc
 
     return SourceDoc.model_validate(ctx.production.source)
 
@@ -244,7 +244,7 @@ def set_presenter(path: str, consent: str, ctx: Ctx) -> str:
     """Use the user's own photo or short video as an on-screen presenter (picture-in-picture while the
     narration plays). consent: the user's own words affirming they are the person shown or have their
     permission (required; never invent it)."""
-    from tools.presenter import require_consent, validate_upload
+    from reelforge.tools.presenter import require_consent, validate_upload
 
     if not affirms_consent(consent):
         return ("Refused: showing a person on screen needs their explicit consent — ask the user to confirm "
