@@ -8,7 +8,9 @@ from langchain_core.language_models import BaseChatModel
 from langgraph.graph import END, START, StateGraph
 from langgraph.graph.state import CompiledStateGraph
 
+from reelforge.agent.director_tools import DIRECTOR_TOOLS
 from reelforge.agent.nodes.assemble import make_assemble
+from reelforge.agent.nodes.call_tools import make_tools_node
 from reelforge.agent.nodes.converse import make_converse
 from reelforge.agent.nodes.deliver import deliver
 from reelforge.agent.nodes.produce import make_produce
@@ -20,9 +22,7 @@ from reelforge.agent.nodes.routes import (
     after_review,
     after_tools,
 )
-from reelforge.agent.nodes.call_tools import make_tools_node
 from reelforge.agent.state import DirectorState
-from reelforge.agent.director_tools import DIRECTOR_TOOLS
 
 
 def build_graph(checkpointer: Any = None, *, brain: BaseChatModel | None = None, studio: Any = None

@@ -9,9 +9,9 @@ from langchain_core.messages import AIMessage, ToolMessage
 from langchain_core.tools import BaseTool
 from pydantic import ValidationError
 
+from reelforge.agent.director_tools import DirectorContext
 from reelforge.agent.events import redact
 from reelforge.agent.state import DirectorState, Production
-from reelforge.agent.director_tools import DirectorContext
 
 RETRY_HINT = "Fix the arguments and call the tool again."
 

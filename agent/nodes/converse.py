@@ -10,8 +10,8 @@ from langchain_core.messages import SystemMessage
 from langchain_core.runnables import RunnableConfig
 from langchain_core.tools import BaseTool
 
-from reelforge.agent.state import DirectorState, Production
 from reelforge.agent.director_tools import brief_summary
+from reelforge.agent.state import DirectorState, Production
 from reelforge.prompts import load_prompt
 
 
