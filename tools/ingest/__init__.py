@@ -7,6 +7,7 @@ from pathlib import Path
 from reelforge.tools.ingest.article import extract_article, split_paragraphs
 from reelforge.tools.ingest.errors import (
     BinaryContentError,
+    CompressedContentError,
     EmptyContentError,
     FetchError,
     FetchTimeoutError,
@@ -31,7 +32,7 @@ TEXT_SUFFIXES = {".txt", ".md", ".markdown", ".fountain", ".text", ""}
 MAX_FILE_BYTES = 2 * 1024 * 1024
 
 __all__ = [
-    "BinaryContentError", "EmptyContentError", "FetchError", "FetchTimeoutError", "HttpStatusError",
+    "BinaryContentError", "CompressedContentError", "EmptyContentError", "FetchError", "FetchTimeoutError", "HttpStatusError",
     "IngestError", "NotHtmlError", "PrivateAddressError", "PrivateRedirectError", "RedirectError",
     "SchemeError", "Section", "SourceDoc", "SourceFileError", "TooLargeError", "read_source", "source_from_text",
 ]

@@ -42,14 +42,19 @@ def _date(soup: BeautifulSoup) -> str | None:
     return found or None
 
 
+MAX_TITLE_CHARS = 160
+
+
 def _title(soup: BeautifulSoup) -> str:
+    """The page's title, one line, at most MAX_TITLE_CHARS characters (it is shown to the director)."""
     found = _meta(soup, "og:title", "twitter:title")
     if not found:
         h1 = soup.find("h1")
         found = h1.get_text(" ", strip=True) if h1 else None
     if not found and soup.title:
         found = soup.title.get_text(" ", strip=True)
-    return found or ""
+    title = re.sub(r"\s+", " ", found or "").strip()
+    return title if len(title) <= MAX_TITLE_CHARS else title[:MAX_TITLE_CHARS - 1].rstrip() + "…"
 
 
 def split_paragraphs(text: str) -> list[str]:

@@ -31,6 +31,10 @@ class NotHtmlError(IngestError):
     """The server sent a content type that is not a web page or plain text."""
 
 
+class CompressedContentError(NotHtmlError):
+    """The body is compressed with an encoding that is not inflated here (br, zstd...)."""
+
+
 class BinaryContentError(IngestError):
     """The body looks like binary data (an image, an archive, a PDF...), whatever its content type says."""
 

@@ -1,4 +1,8 @@
-"""Which addresses a fetch may reach: public unicast only, unless private URLs are explicitly allowed."""
+"""Which addresses a fetch may reach: public unicast only, unless private URLs are explicitly allowed.
+
+Cloud metadata endpoints (and the link-local ranges they live in) are refused always, even when private
+URLs are allowed: they hand out the machine's cloud credentials to whoever asks.
+"""
 
 from __future__ import annotations
 
@@ -39,6 +43,10 @@ _NAMED_RANGES: tuple[tuple[str, str], ...] = (
     ("100::/64", "discard-only"),
 )
 _NETWORKS = [(ipaddress.ip_network(net), name) for net, name in _NAMED_RANGES]
+# Never reachable, whatever the settings: metadata services (AWS, GCP, Azure, OpenStack, ECS task roles,
+# Alibaba, AWS IPv6) and the link-local ranges around them.
+_ALWAYS_REFUSED = [ipaddress.ip_network(n) for n in (
+    "169.254.0.0/16", "fd00:ec2::254/128", "100.100.100.200/32", "fe80::/10")]
 
 
 def _embedded_ipv4(addr: ipaddress.IPv6Address) -> ipaddress.IPv4Address | None:
@@ -75,6 +83,20 @@ def non_public_reason(ip: str | IPAddress) -> str | None:
     return None
 
 
+def metadata_reason(ip: str | IPAddress) -> str | None:
+    """Why ``ip`` is never fetched (a cloud metadata or link-local address, also inside IPv6), else None."""
+    addr = ipaddress.ip_address(ip) if isinstance(ip, str) else ip
+    if isinstance(addr, ipaddress.IPv6Address):
+        if addr.scope_id:
+            return "scoped (link-local) IPv6"
+        inner = _embedded_ipv4(addr)
+        if inner is not None and metadata_reason(inner):
+            return f"IPv4-embedding IPv6 address of {inner} (cloud metadata / link-local)"
+    if any(addr.version == net.version and addr in net for net in _ALWAYS_REFUSED):
+        return "cloud metadata / link-local"
+    return None
+
+
 def resolve(host: str, port: int) -> list[str]:
     """Every address ``host`` resolves to (IPv4 and IPv6). A literal IP resolves to itself."""
     try:
@@ -98,6 +120,12 @@ def resolve(host: str, port: int) -> list[str]:
 def checked_address(host: str, port: int, *, allow_private: bool) -> str:
     """Resolve ``host`` and check EVERY address; return the one to connect to, or raise PrivateAddressError."""
     addrs = resolve(host, port)
+    for ip in addrs:
+        reason = metadata_reason(ip)
+        if reason:
+            via = "" if host.strip("[]") == ip else f" (resolves to {ip})"
+            raise PrivateAddressError(f"refusing to fetch {host}{via}: {reason} address; these are never fetched, "
+                                      "whatever the settings")
     if not allow_private:
         for ip in addrs:
             reason = non_public_reason(ip)
