@@ -9,7 +9,7 @@ STAMP := $(VENV)/.installed
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip uv
-	$(BIN)/uv pip install --quiet --python $(BIN)/python -e '.[dev,offline]'
+	$(BIN)/uv pip install --quiet --python $(BIN)/python -e '.[dev,offline,scale]'
 	touch $(STAMP)
 
 install: $(STAMP)

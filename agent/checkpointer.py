@@ -15,10 +15,8 @@ from langgraph.checkpoint.serde.jsonplus import JsonPlusSerializer
 from pydantic import BaseModel
 
 from reelforge.agent.state import Production
+from reelforge.tools.database import POSTGRES_HINT, postgres_url
 from reelforge.tools.settings import Settings
-
-POSTGRES_HINT = ("REELFORGE_DATABASE_URL points at PostgreSQL but the driver is not installed: "
-                 "pip install 'reelforge[postgres]'")
 
 
 def _models(root: type[BaseModel]) -> list[type[BaseModel]]:
@@ -45,8 +43,8 @@ def serializer() -> JsonPlusSerializer:
 @asynccontextmanager
 async def open_checkpointer(settings: Settings) -> AsyncIterator[BaseCheckpointSaver]:
     """The configured checkpointer, set up and ready; closed on exit."""
-    url = settings.database_url.get_secret_value() if settings.database_url else ""
-    if url.startswith(("postgres://", "postgresql://")):
+    url = postgres_url(settings)
+    if url:
         try:
             from langgraph.checkpoint.postgres.aio import AsyncPostgresSaver
         except ImportError as exc:
@@ -55,8 +53,6 @@ async def open_checkpointer(settings: Settings) -> AsyncIterator[BaseCheckpointS
             await saver.setup()
             yield saver
         return
-    if url:
-        raise ValueError("REELFORGE_DATABASE_URL must be a postgresql:// URL (leave it unset for SQLite)")
     import aiosqlite
     from langgraph.checkpoint.sqlite.aio import AsyncSqliteSaver
 

@@ -11,7 +11,7 @@ import asyncio
 import sqlite3
 from collections import OrderedDict
 from collections.abc import AsyncIterator, Iterable, Mapping
-from contextlib import asynccontextmanager
+from contextlib import AbstractAsyncContextManager, asynccontextmanager, suppress
 from typing import Any
 from uuid import uuid4
 
@@ -22,7 +22,7 @@ from langgraph.types import Command
 from pydantic import BaseModel, ValidationError
 
 from reelforge.agent.checkpointer import open_checkpointer
-from reelforge.agent.dedupe import SeenEvents
+from reelforge.agent.dedupe import EventClaims, PostgresEvents, SeenEvents
 from reelforge.agent.events import (
     ErrorEvent,
     Event,
@@ -36,8 +36,11 @@ from reelforge.agent.events import (
     redact,
 )
 from reelforge.agent.graph import build_graph
+from reelforge.agent.locks import LocalLocks, PostgresLocks, ThreadLocks
 from reelforge.agent.review import ReviewDecision, StoryboardReview
 from reelforge.agent.state import Production
+from reelforge.agent.thread_index import PostgresThreadIndex
+from reelforge.tools.database import amigrate, postgres_url
 from reelforge.tools.production import Brief, parse_aspects
 from reelforge.tools.settings import Settings, get_settings
 
@@ -58,35 +61,64 @@ class ThreadInfo(BaseModel):
     interrupted: bool = False  # a run stopped mid-way (crash): continue_run() finishes it
 
 
+class _Outcome:
+    """Whether processing one delivery failed (its claim is then released so a redelivery runs again)."""
+
+    def __init__(self) -> None:
+        self.failed = False
+
+    async def track(self, events: AsyncIterator[Event]) -> AsyncIterator[Event]:
+        async for ev in events:
+            if isinstance(ev, ErrorEvent):
+                self.failed = True
+            yield ev
+
+
 class AgentService:
     """Async API over the director graph. Use ``async with AgentService.open() as svc:``."""
 
-    def __init__(self, graph: Any, checkpointer: Any, settings: Settings, studio: Any = None) -> None:
+    def __init__(self, graph: Any, checkpointer: Any, settings: Settings, studio: Any = None, *,
+                 locks: ThreadLocks | None = None, claims: EventClaims | None = None,
+                 thread_index: PostgresThreadIndex | None = None) -> None:
         self.graph = graph
         self.checkpointer = checkpointer
         self.settings = settings
         self.studio = studio
-        self._locks: dict[str, asyncio.Lock] = {}
+        self.locks: ThreadLocks = locks or LocalLocks()
+        self.thread_index = thread_index
         self._seen: OrderedDict[str, None] = OrderedDict()
-        self._seen_db: SeenEvents | None = None
-        try:
-            self._seen_db = SeenEvents(settings.home / SEEN_EVENTS_DB)
-        except (OSError, sqlite3.Error):  # read-only data dir: de-duplicate in this process only
-            self._seen_db = None
+        self._claims: EventClaims | None = claims
+        if claims is None:
+            try:
+                self._claims = SeenEvents(settings.home / SEEN_EVENTS_DB)
+            except (OSError, sqlite3.Error):  # read-only data dir: de-duplicate in this process only
+                self._claims = None
         self._meta: dict[str, dict[str, Any]] = {}
 
     @classmethod
     @asynccontextmanager
     async def open(cls, settings: Settings | None = None, brain: BaseChatModel | None = None,
                    studio: Any = None) -> AsyncIterator[AgentService]:
-        """Open the checkpointer and compile the graph (offline brain and real Studio by default)."""
+        """Open the checkpointer and compile the graph (offline brain and real Studio by default).
+
+        With ``REELFORGE_DATABASE_URL=postgresql://…`` the thread locks, event claims and thread index live in
+        the same database as the checkpoints (migrated on open), so any replica can serve any thread.
+        """
         if studio is None:
             from reelforge.tools.studio import Studio
 
             studio = Studio(settings or get_settings())
         settings = settings or studio.settings
+        url = postgres_url(settings)
+        if url:
+            await amigrate(url)
         async with open_checkpointer(settings) as saver:
-            yield cls(build_graph(saver, brain=brain, studio=studio), saver, settings, studio)
+            graph = build_graph(saver, brain=brain, studio=studio)
+            if url:
+                yield cls(graph, saver, settings, studio, locks=PostgresLocks(url), claims=PostgresEvents(url),
+                          thread_index=PostgresThreadIndex(url))
+            else:
+                yield cls(graph, saver, settings, studio)
 
     # --- threads ------------------------------------------------------------------------------------
 
@@ -99,23 +131,49 @@ class AgentService:
     def _config(self, thread_id: str) -> dict[str, Any]:
         return {"configurable": {"thread_id": thread_id}, "recursion_limit": RECURSION_LIMIT}
 
-    def _lock(self, thread_id: str) -> asyncio.Lock:
-        return self._locks.setdefault(thread_id, asyncio.Lock())
+    def _lock(self, thread_id: str) -> AbstractAsyncContextManager[None]:
+        return self.locks.hold(thread_id)
 
-    def _duplicate(self, event_id: str | None) -> bool:
+    async def _claim(self, event_id: str | None) -> bool:
+        """False when ``event_id`` was (or is being) processed already: a repeated delivery to ignore."""
         if not event_id:
-            return False
-        if event_id in self._seen:
             return True
+        if event_id in self._seen:
+            return False
         self._seen[event_id] = None
         while len(self._seen) > SEEN_EVENT_IDS:
             self._seen.popitem(last=False)
-        if self._seen_db is not None:
+        if self._claims is not None:
             try:
-                return not self._seen_db.claim(event_id)
-            except sqlite3.Error:  # a locked or broken file: this process's memory still de-duplicates
-                return False
-        return False
+                return await self._claims.claim(event_id)
+            except (sqlite3.Error, OSError):  # a locked or broken file: this process's memory still de-duplicates
+                return True
+        return True
+
+    async def _settle(self, event_id: str | None, ok: bool) -> None:
+        """Mark a claimed event done, or release it after a failure so that a redelivery is processed again."""
+        if not event_id:
+            return
+        if not ok:
+            self._seen.pop(event_id, None)
+        if self._claims is not None:
+            with suppress(sqlite3.Error, OSError):
+                await (self._claims.done(event_id) if ok else self._claims.release(event_id))
+
+    @asynccontextmanager
+    async def _once(self, event_id: str | None) -> AsyncIterator[_Outcome | None]:
+        """Process a delivery once: yields None for a duplicate, else an outcome the caller marks failed."""
+        if not await self._claim(event_id):
+            yield None
+            return
+        outcome = _Outcome()
+        try:
+            yield outcome
+        except BaseException:
+            outcome.failed = True
+            raise
+        finally:
+            await self._settle(event_id, not outcome.failed)
 
     # --- writing ------------------------------------------------------------------------------------
 
@@ -124,9 +182,17 @@ class AgentService:
                    ) -> AsyncIterator[Event]:
         """Send a user message; stream the director's events. While a storyboard awaits review the text is
         read as a decision (``approve``, ``edit 2 ...``, ``model 1 ...``, ``regenerate``, anything else =
-        rejection feedback). A repeated ``event_id`` is ignored."""
-        if self._duplicate(event_id):
-            return
+        rejection feedback). A repeated ``event_id`` is ignored; one whose processing failed is not."""
+        async with self._once(event_id) as outcome:
+            if outcome is None:
+                return
+            async for ev in outcome.track(self._send(thread_id, text, attachments, brief_patch)):
+                yield ev
+        async for ev in self.follow(thread_id):
+            yield ev
+
+    async def _send(self, thread_id: str, text: str, attachments: Iterable[str],
+                    brief_patch: Mapping[str, Any] | None) -> AsyncIterator[Event]:
         async with self._lock(thread_id):
             cfg = self._config(thread_id)
             snap = await self.graph.aget_state(cfg)
@@ -148,6 +214,8 @@ class AgentService:
             if prod is None:
                 prod = Production(**self._meta.get(thread_id, {"origin": thread_id.split(":", 1)[0]}))
                 inp["production"] = prod
+                if self.thread_index is not None:
+                    await self.thread_index.record(thread_id, prod.origin, prod.user)
             if brief_patch:
                 try:
                     inp["production"] = _patched(prod, dict(brief_patch))
@@ -162,8 +230,15 @@ class AgentService:
     async def resume(self, thread_id: str, decision: ReviewDecision, *, event_id: str | None = None
                      ) -> AsyncIterator[Event]:
         """Answer the pending storyboard review. A repeated ``event_id`` (e.g. a double click) is ignored."""
-        if self._duplicate(event_id):
-            return
+        async with self._once(event_id) as outcome:
+            if outcome is None:
+                return
+            async for ev in outcome.track(self._resume(thread_id, decision)):
+                yield ev
+        async for ev in self.follow(thread_id):
+            yield ev
+
+    async def _resume(self, thread_id: str, decision: ReviewDecision) -> AsyncIterator[Event]:
         async with self._lock(thread_id):
             snap = await self.graph.aget_state(self._config(thread_id))
             if not snap.interrupts:
@@ -172,6 +247,18 @@ class AgentService:
                 return
             async for ev in self._run(Command(resume=decision.model_dump()), thread_id):
                 yield ev
+
+    async def follow(self, thread_id: str) -> AsyncIterator[Event]:
+        """While the thread's production runs on the workers (``REELFORGE_QUEUE_URL``), relay its progress and
+        its outcome (the video, or the error) from whichever worker has it. Returns at once otherwise; the
+        thread's lock is not held, so the conversation can go on meanwhile."""
+        prod = await self.production(thread_id)
+        if prod is None or prod.status not in ("producing", "assembling") or prod.job is None:
+            return
+        from reelforge.agent.relay import relay
+
+        async for ev in relay(self, thread_id, prod.job):
+            yield ev
 
     async def continue_run(self, thread_id: str) -> AsyncIterator[Event]:
         """Finish a run that stopped mid-way (e.g. the process died during production)."""
@@ -265,6 +352,21 @@ class AgentService:
 
     async def threads(self) -> list[ThreadInfo]:
         """Every thread in the checkpointer, most recently updated first, with titles."""
+        if self.thread_index is not None:
+            ordered = await self.thread_index.ids()
+        else:
+            ordered = await self._thread_ids_from_checkpoints()
+        out: list[ThreadInfo] = []
+        for tid in ordered:
+            snap = await self.graph.aget_state(self._config(tid))
+            prod: Production = snap.values.get("production") or Production()
+            first = next((str(m.content) for m in snap.values.get("messages", []) if isinstance(m, HumanMessage)), "")
+            out.append(ThreadInfo(thread_id=tid, title=prod.title or first[:60] or tid, status=prod.status,
+                                  origin=prod.origin, user=prod.user, pending_review=bool(snap.interrupts),
+                                  interrupted=bool(snap.next) and not snap.interrupts))
+        return out
+
+    async def _thread_ids_from_checkpoints(self) -> list[str]:
         latest: dict[str, str] = {}
         async for tup in self.checkpointer.alist(None):
             tid = tup.config["configurable"]["thread_id"]
@@ -273,15 +375,7 @@ class AgentService:
             cid = tup.checkpoint["id"]
             if cid > latest.get(tid, ""):
                 latest[tid] = cid
-        out: list[ThreadInfo] = []
-        for tid in sorted(latest, key=latest.__getitem__, reverse=True):
-            snap = await self.graph.aget_state(self._config(tid))
-            prod: Production = snap.values.get("production") or Production()
-            first = next((str(m.content) for m in snap.values.get("messages", []) if isinstance(m, HumanMessage)), "")
-            out.append(ThreadInfo(thread_id=tid, title=prod.title or first[:60] or tid, status=prod.status,
-                                  origin=prod.origin, user=prod.user, pending_review=bool(snap.interrupts),
-                                  interrupted=bool(snap.next) and not snap.interrupts))
-        return out
+        return sorted(latest, key=latest.__getitem__, reverse=True)
 
 
 def _text(msg: AIMessage) -> str:

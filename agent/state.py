@@ -31,6 +31,14 @@ Status = Literal[
 ]
 
 
+class ProductionJob(BaseModel):
+    """A production handed to the task engine (``REELFORGE_QUEUE_URL``): workers make it and the thread resumes
+    when it is done, on whichever replica; front doors relay its progress meanwhile."""
+
+    task_id: str
+    version: int
+
+
 class Production(BaseModel):
     """One video being made in a thread: what, which plan, what was approved and what came out."""
 
@@ -51,6 +59,7 @@ class Production(BaseModel):
     scene_choices: dict[str, dict[str, str]] = Field(default_factory=dict)  # "2": {"kind": "stock", "model": ...}
     feedback: str = ""  # the last rejection's feedback
     error: str = ""
+    job: ProductionJob | None = None  # set while the workers produce this storyboard version
 
     @property
     def title(self) -> str:

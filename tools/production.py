@@ -330,6 +330,7 @@ class OutputFile(BaseModel):
     path: str
     duration_s: float = 0.0
     qc: QCReport = Field(default_factory=QCReport)
+    url: str | None = None  # a presigned download link when outputs go to object storage
 
 
 class Manifest(BaseModel):

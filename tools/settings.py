@@ -26,6 +26,15 @@ class Settings(BaseSettings):
     llm_temperature: float = 0.2
     brain: str = "auto"  # auto | offline | llm
     database_url: SecretStr | None = None
+    # Scale-out (README "Scale out"): the task engine's broker, the progress channel, the asset store.
+    queue_url: SecretStr | None = None  # amqp://… or redis://…: production and assembly run on `reelforge worker`s
+    events_url: SecretStr | None = None  # redis://… for progress across processes (default: queue_url if Redis)
+    queue_visibility_s: int = 3600  # Redis broker only: a killed worker's task goes to another after this
+    asset_store: str = ""  # s3://bucket/prefix; empty = the local folder <home>/store
+    s3_endpoint_url: str = ""  # an S3-compatible endpoint (MinIO, R2, moto…); empty = AWS
+    s3_region: str = ""
+    presign_s: int = 24 * 3600  # how long a delivered file's download link works
+    slack_api_url: str = ""  # a Slack Web API base URL (tests, proxies); empty = https://slack.com/api/
     allow_private_urls: bool = False
     max_fetch_bytes: int = 5 * 1024 * 1024
     fetch_timeout_s: float = 20.0

@@ -45,7 +45,9 @@ class Studio:
     def __init__(self, settings: Settings | None = None) -> None:
         self.settings = settings or get_settings()
         self.settings.ensure_dirs()
-        self.store = AssetStore(self.settings.store_dir)
+        from reelforge.tools.blobs import blob_store
+
+        self.store = AssetStore(self.settings.store_dir, blob_store(self.settings))
         self._registry: Any = None
         self._llm: Any = None
         self._llm_loaded = False

@@ -20,7 +20,6 @@ import asyncio
 import contextlib
 import hashlib
 import inspect
-import json
 import time
 import weakref
 from collections.abc import Awaitable, Callable, Iterable
@@ -28,6 +27,7 @@ from pathlib import Path
 from typing import Any
 
 from reelforge.tools.clips.base import ClipProvider, ClipRequest, Job, JobStatus, ProviderError
+from reelforge.tools.clips.journal import JournalStore, journal_for
 from reelforge.tools.clips.registry import ModelSpec, Registry, RegistryError
 from reelforge.tools.production import (
     FORMATS,
@@ -245,17 +245,13 @@ def cache_key(req: ClipRequest, gateway: str) -> str:
     return AssetStore.key("clip", req.model_id, gateway, norm, req.seed, _file_hash(req.image_path))
 
 
-def _journal_path(store: AssetStore, key: str) -> Path:
-    return store.root / "jobs" / f"{key}.json"
-
-
-def _journal_read(path: Path | None, provider: ClipProvider) -> Job | None:
+async def _journal_read(journal: JournalStore | None, key: str | None, provider: ClipProvider) -> Job | None:
     """The job a previous run submitted for this cache key (still paid for, maybe still running), if any."""
-    if path is None or not path.is_file():
+    if journal is None or not key:
         return None
     try:
-        rec = json.loads(path.read_text())
-        if rec.get("provider") != provider.name or not rec.get("id"):
+        rec = await asyncio.to_thread(journal.read, key)
+        if not rec or rec.get("provider") != provider.name or not rec.get("id"):
             return None
         return Job(id=str(rec["id"]), provider=provider.name, status=JobStatus.RUNNING,
                    result_url=rec.get("result_url"), data=dict(rec.get("data") or {}))
@@ -263,25 +259,26 @@ def _journal_read(path: Path | None, provider: ClipProvider) -> Job | None:
         return None
 
 
-def _journal_write(path: Path | None, job: Job) -> None:
-    if path is None:
+async def _journal_write(journal: JournalStore | None, key: str | None, job: Job) -> None:
+    if journal is None or not key:
         return
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = path.with_suffix(".tmp")
-        tmp.write_text(json.dumps({"provider": job.provider, "id": job.id, "result_url": job.result_url,
-                                   "data": job.data}))
-        tmp.replace(path)
-    except (OSError, TypeError, ValueError):  # unserialisable adapter data: no resume, no harm
-        path.with_suffix(".tmp").unlink(missing_ok=True)
+    with contextlib.suppress(OSError, TypeError, ValueError):  # unserialisable adapter data: no resume, no harm
+        await asyncio.to_thread(journal.write, key, {"provider": job.provider, "id": job.id,
+                                                     "result_url": job.result_url, "data": job.data})
+
+
+async def _journal_delete(journal: JournalStore | None, key: str | None) -> None:
+    if journal is not None and key:
+        await asyncio.to_thread(journal.delete, key)
 
 
 async def _run_job(provider: ClipProvider, req: ClipRequest, dest: Path, settings: Settings,
-                   on_event: EventFn | None, journal: Path | None = None) -> Job:
+                   on_event: EventFn | None, journal: JournalStore | None = None) -> Job:
     """Submit (or resume the job a crashed or timed-out run left at the provider: never pay twice), poll with
     backoff under the overall deadline, download. Raises ProviderError."""
     deadline = time.monotonic() + settings.provider_timeout_s
-    job = _journal_read(journal, provider)
+    key = req.idempotency_key
+    job = await _journal_read(journal, key, provider)
     if job is not None:
         await _emit(on_event, req.shot_id, "generating", None, f"resuming job {job.id}")
         try:
@@ -290,16 +287,15 @@ async def _run_job(provider: ClipProvider, req: ClipRequest, dest: Path, setting
             if exc.kind not in ("expired", "invalid", "provider"):
                 raise
             job = None  # the provider no longer knows it: start afresh
-            if journal is not None:
-                journal.unlink(missing_ok=True)
+            await _journal_delete(journal, key)
     if job is None:
         job = await provider.submit(req)
-        _journal_write(journal, job)
+        await _journal_write(journal, key, job)
     try:
         return await _finish_job(provider, job, req, dest, settings, on_event, deadline)
     except ProviderError as exc:
-        if exc.kind != "timeout" and journal is not None:  # a timed-out job may still finish: keep it
-            journal.unlink(missing_ok=True)
+        if exc.kind != "timeout":  # a timed-out job may still finish: keep it
+            await _journal_delete(journal, key)
         raise
 
 
@@ -357,8 +353,7 @@ async def _attempt(model_id: str, gateway: str, req: ClipRequest, registry: Regi
                 await _emit(on_event, req.shot_id, "generating", 0.0, f"{model_id} via {gateway}"
                             + (f" (retry {attempt})" if attempt else ""))
                 dest = store.scratch(".mp4")
-                job = await _run_job(provider, req, dest, settings, on_event,
-                                     _journal_path(store, req.idempotency_key) if req.idempotency_key else None)
+                job = await _run_job(provider, req, dest, settings, on_event, journal_for(settings, store.root))
                 billed = job.data.get("billed_s") or spec.billed_seconds(float(job.data.get("duration_s") or req.seconds))
                 cost = float(job.data.get("cost_usd", float(billed) * registry.gateway_price(spec, gateway)))
                 return dest, cost, job
@@ -446,7 +441,7 @@ async def generate_shot(shot: Shot, brief: Brief, registry: Registry, store: Ass
         asset = Asset(key=key, kind="clip", path=str(path), **_probe_fields(path),
                       provenance=Provenance.model_validate(prov))
         stored = store.put(asset, path)
-        _journal_path(store, key).unlink(missing_ok=True)  # the clip is safe: nothing left to resume
+        await _journal_delete(journal_for(settings, store.root), key)  # the clip is safe: nothing left to resume
         if Path(path) != Path(stored.path):
             Path(path).unlink(missing_ok=True)
         await _emit(on_event, shot.id, "done", 100.0, f"{model_id}" + (" (fell back)" if fell_back else ""))
