@@ -3,6 +3,8 @@ machine stores, another machine finds, without paying or rendering again; delive
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import httpx
 from fakes.services import s3_store  # noqa: F401 - fixture
 
@@ -25,7 +27,7 @@ def test_asset_stored_on_one_machine_is_found_on_another(s3_store, tmp_path) -> 
     assert there.get("missing-key") is None
     found = there.get(key)
     assert found is not None and found.path != stored.path and found.path.startswith(str(tmp_path / "machine-b"))
-    assert open(found.path, "rb").read() == src.read_bytes() and found.provenance.cost_usd == 0.42
+    assert Path(found.path).read_bytes() == src.read_bytes() and found.provenance.cost_usd == 0.42
     elsewhere = stored.model_copy(update={"path": "/gone/on/another/host.mp4"})
     assert there.localize(elsewhere).path == found.path
 
