@@ -319,17 +319,23 @@ def submit_storyboard(ctx: Ctx) -> str:
     prod = ctx.production
     if prod.storyboard is None:
         raise ValueError("there is no storyboard to submit; call plan_scenes first")
+    prod.reopen_if_changed()  # a change after approval is a new version with its own approval
     prod.status = "review_requested"
     return f"Storyboard v{prod.storyboard.version} submitted to the user for review."
 
 
 @tool
 def produce_video(ctx: Ctx) -> str:
-    """Produce and assemble the approved storyboard. Refused unless the current version is approved and
-    its estimate is within the budget."""
+    """Produce and assemble the approved storyboard. Refused unless the current version is approved as it is
+    now (any change to shots, models, formats, voice, music, captions, presenter or budget needs a new
+    approval) and its estimate is within the budget."""
     prod = ctx.production
+    reopened = prod.reopen_if_changed()
     refusal = prod.refusal()
     if refusal:
+        if reopened or (prod.approval is not None and prod.storyboard is not None
+                        and prod.storyboard.version != prod.approval.version):
+            prod.status = "review_requested"  # show the new version and its estimate delta, and wait
         return refusal
     prod.status = "produce_requested"
     return f"Producing storyboard v{prod.storyboard.version}."

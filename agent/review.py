@@ -7,7 +7,8 @@ from typing import Literal
 
 from pydantic import BaseModel, Field, model_validator
 
-from reelforge.tools.production import Brief, Storyboard
+from reelforge.tools.estimate import delta_text, to_pay_usd
+from reelforge.tools.production import Brief, CostLine, Storyboard
 from reelforge.tools.routing import budget_check
 
 Action = Literal["approve", "edit", "model", "kind", "regenerate", "reject"]
@@ -145,12 +146,15 @@ class StoryboardReview(BaseModel):
     budget_usd: float
     within_budget: bool
     notes: list[str] = Field(default_factory=list)  # the router's notes (downgrades, over-budget choices)
+    cost_items: list[CostLine] = Field(default_factory=list)  # every paid item; ``reused`` = already made
+    to_pay_usd: float | None = None  # what approving spends (the estimate less what the cache re-uses)
+    delta: str = ""  # "re-used from the cache: ...; to pay: ..."
     instructions: str = ("approve | edit N <instruction> | model N <model_id> | kind N presenter|stock|generated"
                          " | regenerate [N] | reject <feedback>")
 
     @classmethod
-    def build(cls, brief: Brief, storyboard: Storyboard) -> StoryboardReview:
-        """Summarise a storyboard for review."""
+    def build(cls, brief: Brief, storyboard: Storyboard, cost_items: list[CostLine] | None = None) -> StoryboardReview:
+        """Summarise a storyboard for review; ``cost_items`` (see ``Studio.estimate``) adds the estimate delta."""
         scenes = []
         for scene in storyboard.scenes:
             shots = [ShotReview(
@@ -167,7 +171,10 @@ class StoryboardReview(BaseModel):
         return cls(version=storyboard.version, title=storyboard.title or brief.title, aspects=list(brief.aspects),
                    scenes=scenes, total_seconds=storyboard.total_seconds, total_cost_usd=total,
                    budget_usd=brief.budget_usd, within_budget=not budget_check(storyboard, brief).over,
-                   notes=[n for n in storyboard.notes if n.startswith("Router:")])
+                   notes=[n for n in storyboard.notes if n.startswith("Router:")],
+                   cost_items=list(cost_items or storyboard.paid_extras),
+                   to_pay_usd=to_pay_usd(cost_items) if cost_items else None,
+                   delta=delta_text(cost_items) if cost_items else "")
 
     def text(self) -> str:
         """A plain-text rendering for chat front ends without tables."""
@@ -176,6 +183,10 @@ class StoryboardReview(BaseModel):
             kind = "" if s.kind == "generated" else f" · {s.kind}"
             lines.append(f"{s.number}. [{s.seconds:.1f}s · {s.models}{kind} · ${s.est_cost_usd:.2f}] {s.narration}")
         over = "" if self.within_budget else " — OVER BUDGET: approving will not produce it"
-        lines.append(f"Total {self.total_seconds:.1f}s, est. ${self.total_cost_usd:.2f} of ${self.budget_usd:.2f}{over}")
+        extras = [f"{x.item} ${x.estimated_usd:.2f}" for x in self.cost_items if x.kind in ("narration", "music")]
+        lines.append(f"Total {self.total_seconds:.1f}s, est. ${self.total_cost_usd:.2f} of ${self.budget_usd:.2f}{over}"
+                     + (f" (includes {', '.join(extras)})" if extras else ""))
+        if self.delta:
+            lines.append(f"Estimate: {self.delta}")
         lines.append(f"Reply: {self.instructions}")
         return "\n".join(lines)

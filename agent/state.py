@@ -13,6 +13,7 @@ from langgraph.graph.message import add_messages
 from pydantic import BaseModel, Field
 from typing_extensions import TypedDict
 
+from reelforge.tools.approval import Approval, approval_refusal, approve, changed_since
 from reelforge.tools.production import Brief, Cost, OutputFile, ProductionAssets, Storyboard
 from reelforge.tools.routing import budget_check
 
@@ -48,7 +49,8 @@ class Production(BaseModel):
     brief_defaults: dict[str, Any] = Field(default_factory=dict)  # a front end's patch before a brief exists
     source: dict[str, Any] | None = None  # a SourceDoc as JSON (tools.ingest)
     storyboard: Storyboard | None = None
-    approved_version: int | None = None
+    approved_version: int | None = None  # the version of ``approval`` (kept for readers of old checkpoints)
+    approval: Approval | None = None  # the fingerprint a person approved (see tools.approval)
     status: Status = "briefing"
     assets: ProductionAssets | None = None
     produced_version: int | None = None
@@ -72,24 +74,42 @@ class Production(BaseModel):
         """Why production may not start now, in plain words; None when it may.
 
         Enforced in code for both the ``produce_video`` tool and the produce node: nothing is spent
-        before the current storyboard version is approved and its estimate fits the budget.
+        before the current storyboard, under the current brief, is approved (its fingerprint, see
+        :mod:`tools.approval`) and its whole estimate (clips, narration, music) fits the budget.
         """
         if self.brief is None:
             return "Refused: there is no brief yet. Describe the video first."
         if self.storyboard is None:
             return "Refused: there is no storyboard yet. Plan the scenes and submit the storyboard for review."
-        version = self.storyboard.version
-        if self.approved_version != version:
-            if self.approved_version is None:
-                return (f"Refused: storyboard v{version} has not been approved. "
-                        "Submit it for review and wait for the user's approval.")
-            return (f"Refused: storyboard v{version} has not been approved (v{self.approved_version} was). "
-                    "Submit the new version for review.")
+        refusal = approval_refusal(self.brief, self.storyboard, self.approval)
+        if refusal:
+            return refusal
         check = budget_check(self.storyboard, self.brief)
         if check.over:
             return (f"Refused: the estimate ${check.total_usd:.2f} is over the budget ${self.brief.budget_usd:.2f}. "
                     "Raise the budget, choose cheaper models, or shorten the video.")
         return None
+
+
+    def record_approval(self) -> None:
+        """The user approved the current storyboard under the current brief."""
+        assert self.brief is not None and self.storyboard is not None
+        self.approval = approve(self.brief, self.storyboard, self.user or self.origin)
+        self.approved_version = self.storyboard.version
+
+    def reopen_if_changed(self) -> bool:
+        """After an approval, any change to what it covered makes a new storyboard version that needs its own
+        approval (the approved version is never silently produced with other formats, voice or budget).
+        Called where a storyboard is submitted, shown for review or produced. True when a version was opened."""
+        if self.brief is None or self.storyboard is None or self.approval is None:
+            return False
+        if self.storyboard.version != self.approval.version or not changed_since(self.approval, self.brief,
+                                                                                 self.storyboard):
+            return False
+        self.storyboard = self.storyboard.model_copy(update={"version": self.storyboard.version + 1})
+        if self.status in ("approved", "delivered", "failed", "produce_requested"):
+            self.status = "planned"
+        return True
 
 
 class DirectorState(TypedDict, total=False):

@@ -168,14 +168,37 @@ class ContinuitySheet(BaseModel):
         return "; ".join(p for p in parts if p)
 
 
+class CostLine(BaseModel):
+    """One paid item of a production: estimated before approval, actual after production.
+
+    ``reused`` marks an item already in the asset store (nothing will be paid for it again).
+    """
+
+    item: str  # "shot s1", "narration", "music"
+    kind: Literal["clip", "narration", "music", "avatar", "stock"]
+    provider: str = ""
+    model: str = ""
+    quantity: float = 0.0
+    unit: str = ""  # "s", "characters", "track"
+    estimated_usd: float = 0.0
+    actual_usd: float | None = None
+    reused: bool = False
+    price_source: str = ""
+
+
 class Storyboard(BaseModel):
-    """A versioned plan: scenes with shots, each routed with an estimated cost."""
+    """A versioned plan: scenes with shots, each routed with an estimated cost.
+
+    ``paid_extras`` prices what is paid besides the clips (narration, music), so the estimate, the budget
+    check and the approval cover every paid item (see :mod:`tools.estimate`).
+    """
 
     version: int = 1
     title: str = ""
     scenes: list[Scene]
     continuity: ContinuitySheet = Field(default_factory=ContinuitySheet)
     notes: list[str] = Field(default_factory=list)
+    paid_extras: list[CostLine] = Field(default_factory=list)
 
     @property
     def shots(self) -> list[Shot]:
@@ -186,8 +209,13 @@ class Storyboard(BaseModel):
         return round(sum(s.seconds for s in self.scenes), 3)
 
     @property
-    def estimated_cost_usd(self) -> float:
+    def clips_cost_usd(self) -> float:
         return round(sum(s.route.est_cost_usd for s in self.shots if s.route), 4)
+
+    @property
+    def estimated_cost_usd(self) -> float:
+        """Every paid item: the routed clips plus narration and music (``paid_extras``)."""
+        return round(self.clips_cost_usd + sum(x.estimated_usd for x in self.paid_extras), 4)
 
     @property
     def narration(self) -> str:
@@ -250,6 +278,8 @@ class Cost(BaseModel):
     by_shot: dict[str, float] = Field(default_factory=dict)
     voice_usd: float = 0.0
     music_usd: float = 0.0
+    items: list[CostLine] = Field(default_factory=list)  # estimate vs actual per paid item
+    unknown_jobs: list[str] = Field(default_factory=list)  # paid jobs a crash left unreconciled (see journal)
 
 
 # --- timeline and outputs -------------------------------------------------------------------------

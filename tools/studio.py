@@ -19,6 +19,7 @@ from reelforge.tools.production import (
     Asset,
     Brief,
     Cost,
+    CostLine,
     Manifest,
     Narration,
     ProductionAssets,
@@ -89,10 +90,22 @@ class Studio:
         return self.thumbnails(brief, self.route(brief, storyboard))
 
     def route(self, brief: Brief, storyboard: Storyboard) -> Storyboard:
-        """Pick a model per shot within the budget (see tools.routing)."""
+        """Price narration and music, then pick a model per shot within what is left of the budget."""
         from reelforge.tools.routing import route_storyboard
 
-        return route_storyboard(storyboard, brief, self.registry, self.settings)
+        return route_storyboard(self.price(brief, storyboard), brief, self.registry, self.settings)
+
+    def price(self, brief: Brief, storyboard: Storyboard) -> Storyboard:
+        """``storyboard`` with its narration and music priced for ``brief`` (see tools.estimate)."""
+        from reelforge.tools.estimate import price_storyboard
+
+        return price_storyboard(brief, storyboard, self.settings)
+
+    def estimate(self, brief: Brief, storyboard: Storyboard) -> list[CostLine]:
+        """Every paid item of ``storyboard``, each marked re-used when it is already in the asset store."""
+        from reelforge.tools.estimate import estimate_lines
+
+        return estimate_lines(brief, storyboard, self.registry, self.store, self.settings)
 
     def edit_scene(self, brief: Brief, storyboard: Storyboard, scene_index: int, instruction: str) -> Storyboard:
         """Re-plan one scene from an instruction; the version goes up and the scene is re-routed."""
@@ -318,12 +331,15 @@ class Studio:
     @staticmethod
     def _manifest(brief: Brief, storyboard: Storyboard, assets: ProductionAssets, outputs: list,
                   sidecars: dict[str, str], extra_assets: list[Asset]) -> Manifest:
+        from reelforge.tools.estimate import actual_lines
+
         cost = Cost(
             estimated_usd=storyboard.estimated_cost_usd,
             actual_usd=assets.cost_usd,
             by_shot={k: a.provenance.cost_usd for k, a in assets.clips.items()},
             voice_usd=round(sum(n.asset.provenance.cost_usd for n in assets.narrations), 4),
             music_usd=assets.music.provenance.cost_usd if assets.music else 0.0,
+            items=actual_lines(storyboard, assets),
         )
         from reelforge.tools.stock import credits_for
 

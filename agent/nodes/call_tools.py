@@ -41,6 +41,13 @@ async def run_tool_call(tool: BaseTool | None, name: str, args: Any, ctx: Direct
     return text, not text.startswith(("Refused", "Error"))
 
 
+def reprice(studio: Any, prod: Production) -> None:
+    """Keep the storyboard's narration and music estimate in step with the brief (a voice or music change)."""
+    pricer = getattr(studio, "price", None)
+    if prod.brief is not None and prod.storyboard is not None and pricer is not None:
+        prod.storyboard = pricer(prod.brief, prod.storyboard)
+
+
 def make_tools_node(tools: Sequence[BaseTool], studio: Any
                     ) -> Callable[[DirectorState], Awaitable[dict[str, Any]]]:
     """A node executing the last AI message's tool calls (valid and malformed) against ``studio``."""
@@ -62,6 +69,7 @@ def make_tools_node(tools: Sequence[BaseTool], studio: Any
             text, ok = await run_tool_call(by_name.get(call["name"]), call["name"], call["args"], ctx, known)
             out.append(ToolMessage(text, tool_call_id=call["id"] or "", name=call["name"],
                                    status="success" if ok else "error"))
+        reprice(studio, ctx.production)
         return {"messages": out, "production": ctx.production}
 
     return run_tools

@@ -7,6 +7,7 @@ from typing import Any
 from langchain_core.messages import AIMessage
 
 from reelforge.agent.state import DirectorState
+from reelforge.tools.estimate import cost_table
 
 
 def deliver(state: DirectorState) -> dict[str, Any]:
@@ -17,4 +18,9 @@ def deliver(state: DirectorState) -> dict[str, Any]:
     if prod.manifest_path:
         lines.append(f"Manifest: {prod.manifest_path}")
     lines.append(f"Cost: ${prod.cost.actual_usd:.2f} (estimated ${prod.cost.estimated_usd:.2f}). {prod.qc_summary}")
+    if prod.cost.items:  # estimate vs actual for each paid item
+        lines += ["Cost per item:", *cost_table(prod.cost.items)]
+    if prod.cost.unknown_jobs:
+        lines.append("Paid jobs a crash left unconfirmed (check your provider account): "
+                     + "; ".join(prod.cost.unknown_jobs))
     return {"messages": [AIMessage("\n".join(lines))]}

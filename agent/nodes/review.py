@@ -20,12 +20,15 @@ def make_review(studio: Any) -> Callable[[DirectorState], Awaitable[dict[str, An
     """Pause with the storyboard; on resume apply the decision. Nothing above ``interrupt`` costs anything."""
 
     async def review_storyboard(state: DirectorState) -> dict[str, Any]:
-        prod: Production = state["production"]
+        prod: Production = state["production"].model_copy(deep=True)
         assert prod.brief is not None and prod.storyboard is not None
-        payload = StoryboardReview.build(prod.brief, prod.storyboard).model_dump(mode="json")
+        prod.reopen_if_changed()  # deterministic, so the re-run on resume shows and approves the same version
+        estimate = getattr(studio, "estimate", None)  # every paid item, re-used from the cache or to pay
+        items = await asyncio.to_thread(estimate, prod.brief, prod.storyboard) if estimate else None
+        payload = StoryboardReview.build(prod.brief, prod.storyboard, items).model_dump(mode="json")
         raw = interrupt(payload, response_schema=ReviewDecision)
         decision = raw if isinstance(raw, ReviewDecision) else ReviewDecision.model_validate(raw)
-        return await apply_decision(studio, prod.model_copy(deep=True), decision)
+        return await apply_decision(studio, prod, decision)
 
     return review_storyboard
 
@@ -35,7 +38,7 @@ async def apply_decision(studio: Any, prod: Production, decision: ReviewDecision
     brief, board = prod.brief, prod.storyboard
     assert brief is not None and board is not None
     if decision.action == "approve":
-        prod.approved_version = board.version
+        prod.record_approval()
         prod.status = "approved"
         refusal = prod.refusal()
         text = f"Storyboard v{board.version} approved."

@@ -114,7 +114,7 @@ async def test_voice_follow_up_is_checked_against_the_voices_and_keeps_the_scene
         plans = studio.plans
         events = await run(svc.send(tid, "use the espeak voice"))
         assert [e.name for e in of(events, "tool")] == ["select_voice", "submit_storyboard"]
-        assert of(events, "storyboard")[0].review.version == 1 and studio.plans == plans
+        assert of(events, "storyboard")[0].review.version == 2 and studio.plans == plans  # a new version to approve
         assert (await svc.production(tid)).brief.voice == "espeak"
         events = await run(svc.send(tid, "reject narrate with elevenlabs:nope"))
         tool = [e for e in of(events, "tool") if e.name == "select_voice"][0]

@@ -51,8 +51,14 @@ class FakeStudio:
         return RouteChoice(model_id=model, provider=model, reason=f"{model} fits this shot",
                            est_cost_usd=self.price_per_shot, clip_seconds=shot.seconds)
 
+    def price(self, brief: Brief, storyboard: Storyboard) -> Storyboard:
+        """Narration and music priced from the registry data, as the real studio does."""
+        from reelforge.tools.estimate import price_storyboard
+
+        return price_storyboard(brief, storyboard, self.settings)
+
     def route(self, brief: Brief, storyboard: Storyboard) -> Storyboard:
-        board = storyboard.model_copy(deep=True)
+        board = self.price(brief, storyboard).model_copy(deep=True)
         for shot in board.shots:
             shot.route = self._route(shot)
         return board

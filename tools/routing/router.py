@@ -246,11 +246,11 @@ def choose(shot: Shot, brief: Brief, registry: Registry, settings: Settings) -> 
 
 
 def budget_check(storyboard: Storyboard, brief: Brief) -> BudgetCheck:
-    """The routed ``storyboard``'s estimate against ``brief.budget_usd``, naming the shots with a forced model."""
+    """The routed ``storyboard``'s whole estimate (clips plus ``paid_extras``: narration, music) against
+    ``brief.budget_usd``, naming the shots with a forced model."""
     forced = tuple(ForcedShot(s.id, s.route.model_id, round(s.route.est_cost_usd, 4)) for s in storyboard.shots
                    if s.route is not None and s.model_override and s.route.model_id == s.model_override)
-    total = round(sum(s.route.est_cost_usd for s in storyboard.shots if s.route is not None), 4)
-    return BudgetCheck(budget_usd=brief.budget_usd, total_usd=total, forced=forced)
+    return BudgetCheck(budget_usd=brief.budget_usd, total_usd=storyboard.estimated_cost_usd, forced=forced)
 
 
 def route_storyboard(storyboard: Storyboard, brief: Brief, registry: Registry, settings: Settings, *,
@@ -263,7 +263,8 @@ def route_storyboard(storyboard: Storyboard, brief: Brief, registry: Registry, s
     """
     specialists = _specialists(registry, settings)
     plans = [_plan(s, brief, registry, settings, specialists) for s in storyboard.shots]
-    changed = _enforce_budget(plans, brief.budget_usd)
+    extras = sum(x.estimated_usd for x in storyboard.paid_extras)  # narration and music come off the top
+    changed = _enforce_budget(plans, max(0.0, brief.budget_usd - extras))
     motion_known = OFFLINE_MODEL in registry.models
     by_id = {p.shot.id: p for p in plans}
     scenes = []

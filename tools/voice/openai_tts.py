@@ -20,7 +20,6 @@ KEY_NAME = "OPENAI_API_KEY"
 QUALITY_MODEL = "tts-1-hd"
 CHEAP_MODEL = "tts-1"
 # USD per 1,000 characters (OpenAI list prices: tts-1 $15 / 1M characters, tts-1-hd $30 / 1M).
-PRICE_PER_1K = {CHEAP_MODEL: 0.015, QUALITY_MODEL: 0.030}
 VOICES = ("alloy", "ash", "coral", "echo", "fable", "nova", "onyx", "sage", "shimmer")
 DEFAULT_VOICE = "alloy"
 RETRY = RetryPolicy(attempts=3, base_s=1.0, cap_s=8.0)

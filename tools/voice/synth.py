@@ -7,6 +7,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
+from reelforge.tools.pricing import audio_price
 from reelforge.tools.production import Asset, Narration, Provenance, WordTiming
 from reelforge.tools.settings import Settings, get_settings
 from reelforge.tools.store import AssetStore
@@ -16,8 +17,6 @@ from reelforge.tools.voice.clone import find_clone
 from reelforge.tools.voice.text import normalize_text
 
 DEFAULT_ELEVENLABS_VOICE = "JBFqnCBsd6RMkjVDRZzb"  # "George", the SDK's example narrator
-# Estimated USD per 1,000 characters (plan overage rates, 2026-11; flash is half price).
-PRICE_PER_1K = {eleven.QUALITY_MODEL: 0.30, eleven.CHEAP_MODEL: 0.15}
 NO_OFFLINE = (f"no offline voice is installed: {piper_engine.INSTALL_HINT}, or "
               f"`{espeak_engine.INSTALL_HINT}`")
 
@@ -181,7 +180,7 @@ def _elevenlabs(text: str, choice: VoiceChoice, language: str, settings: Setting
                                  prev_text=prev_text, next_text=next_text)
     clone = find_clone(settings, choice.voice_id)
     prov = Provenance(source="elevenlabs", model=f"{model}/{choice.voice_id}", prompt=text,
-                      cost_usd=round(len(text) / 1000 * PRICE_PER_1K.get(model, 0.30), 4),
+                      cost_usd=audio_price("narration", "elevenlabs", model, settings).cost(len(text)),
                       licence=eleven.LICENCE + (f"; cloned voice {clone.name!r}" if clone else ""),
                       consent=clone.consent if clone else None)
     return _record(store, key, text, wav, duration, words, prov)
@@ -211,7 +210,8 @@ def _openai(text: str, choice: VoiceChoice, language: str, settings: Settings, s
         wav.unlink(missing_ok=True)
         raise
     prov = Provenance(source="openai-tts", model=f"{model}/{choice.voice_id}", prompt=text,
-                      cost_usd=round(len(text) / 1000 * openai_tts.PRICE_PER_1K[model], 4), licence=openai_tts.LICENCE)
+                      cost_usd=audio_price("narration", "openai", model, settings).cost(len(text)),
+                      licence=openai_tts.LICENCE)
     return _record(store, key, text, wav, audio.size / 24000, words, prov)
 
 
