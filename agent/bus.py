@@ -11,7 +11,7 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import Any
 
-from reelforge.agent.events import EVENT_ADAPTER, Event
+from reelforge.agent.events import Event
 from reelforge.tools.settings import Settings
 
 DONE = "done"
@@ -44,17 +44,6 @@ class Publisher:
 
     def done(self, thread_id: str) -> None:
         self.publish(thread_id, {"type": DONE})
-
-
-def parse(raw: bytes | str) -> Event | None:
-    """One bus message as an event; None for the closing marker or anything unreadable."""
-    try:
-        data = json.loads(raw)
-        if data.get("type") == DONE:
-            return None
-        return EVENT_ADAPTER.validate_python(data)
-    except (ValueError, TypeError, AttributeError):
-        return None
 
 
 @asynccontextmanager

@@ -11,7 +11,7 @@ import asyncio
 import sqlite3
 from collections import OrderedDict
 from collections.abc import AsyncIterator, Iterable, Mapping
-from contextlib import AbstractAsyncContextManager, asynccontextmanager, suppress
+from contextlib import AbstractAsyncContextManager, asynccontextmanager, nullcontext, suppress
 from typing import Any
 from uuid import uuid4
 
@@ -41,7 +41,7 @@ from reelforge.agent.review import ReviewDecision, StoryboardReview
 from reelforge.agent.state import Production
 from reelforge.agent.thread_index import PostgresThreadIndex
 from reelforge.tools.database import amigrate, postgres_url
-from reelforge.tools.production import Brief, parse_aspects
+from reelforge.tools.production import Brief, Cost, OutputFile, ProductionAssets, parse_aspects
 from reelforge.tools.settings import Settings, get_settings
 
 RECURSION_LIMIT = 80
@@ -183,13 +183,14 @@ class AgentService:
         """Send a user message; stream the director's events. While a storyboard awaits review the text is
         read as a decision (``approve``, ``edit 2 ...``, ``model 1 ...``, ``regenerate``, anything else =
         rejection feedback). A repeated ``event_id`` is ignored; one whose processing failed is not."""
-        async with self._once(event_id) as outcome:
-            if outcome is None:
-                return
-            async for ev in outcome.track(self._send(thread_id, text, attachments, brief_patch)):
+        async with self._watch(thread_id) as watch:
+            async with self._once(event_id) as outcome:
+                if outcome is None:
+                    return
+                async for ev in outcome.track(self._send(thread_id, text, attachments, brief_patch)):
+                    yield ev
+            async for ev in self.follow(thread_id, watch):
                 yield ev
-        async for ev in self.follow(thread_id):
-            yield ev
 
     async def _send(self, thread_id: str, text: str, attachments: Iterable[str],
                     brief_patch: Mapping[str, Any] | None) -> AsyncIterator[Event]:
@@ -230,13 +231,14 @@ class AgentService:
     async def resume(self, thread_id: str, decision: ReviewDecision, *, event_id: str | None = None
                      ) -> AsyncIterator[Event]:
         """Answer the pending storyboard review. A repeated ``event_id`` (e.g. a double click) is ignored."""
-        async with self._once(event_id) as outcome:
-            if outcome is None:
-                return
-            async for ev in outcome.track(self._resume(thread_id, decision)):
+        async with self._watch(thread_id) as watch:
+            async with self._once(event_id) as outcome:
+                if outcome is None:
+                    return
+                async for ev in outcome.track(self._resume(thread_id, decision)):
+                    yield ev
+            async for ev in self.follow(thread_id, watch):
                 yield ev
-        async for ev in self.follow(thread_id):
-            yield ev
 
     async def _resume(self, thread_id: str, decision: ReviewDecision) -> AsyncIterator[Event]:
         async with self._lock(thread_id):
@@ -248,7 +250,15 @@ class AgentService:
             async for ev in self._run(Command(resume=decision.model_dump()), thread_id):
                 yield ev
 
-    async def follow(self, thread_id: str) -> AsyncIterator[Event]:
+    def _watch(self, thread_id: str) -> AbstractAsyncContextManager[Any]:
+        """Listen to the thread's progress channel for the length of a turn when production runs on workers
+        (listening starts before the turn, so a fast worker's first progress is not missed)."""
+        from reelforge.agent.bus import events_url, subscribe
+
+        url = events_url(self.settings) if self.settings.queue_url else None
+        return subscribe(url, thread_id) if url else nullcontext()
+
+    async def follow(self, thread_id: str, watch: Any = None) -> AsyncIterator[Event]:
         """While the thread's production runs on the workers (``REELFORGE_QUEUE_URL``), relay its progress and
         its outcome (the video, or the error) from whichever worker has it. Returns at once otherwise; the
         thread's lock is not held, so the conversation can go on meanwhile."""
@@ -257,7 +267,7 @@ class AgentService:
             return
         from reelforge.agent.relay import relay
 
-        async for ev in relay(self, thread_id, prod.job):
+        async for ev in relay(self, thread_id, prod.job, watch):
             yield ev
 
     async def continue_run(self, thread_id: str) -> AsyncIterator[Event]:
@@ -302,6 +312,37 @@ class AgentService:
             if prod is not None:
                 yield VideoEvent(outputs=prod.outputs, manifest_path=prod.manifest_path,
                                  qc_summary=prod.qc_summary, cost_usd=prod.cost.actual_usd)
+
+    async def complete_job(self, thread_id: str, task_id: str, *, result: Mapping[str, Any] | None = None,
+                           assets: Mapping[str, Any] | None = None, error: str | None = None) -> list[Event]:
+        """The workers finished (or gave up on) the production ``task_id``: record the outcome in the thread and
+        let the graph deliver. Idempotent: a repeated completion, or one for a production the thread no longer
+        waits for, changes nothing and returns no events."""
+        async with self._lock(thread_id):
+            cfg = self._config(thread_id)
+            snap = await self.graph.aget_state(cfg)
+            prod: Production | None = snap.values.get("production")
+            if prod is None or prod.job is None or prod.job.task_id != task_id:
+                return []
+            prod = prod.model_copy(deep=True)
+            version, prod.job = prod.job.version, None
+            if error or result is None:
+                prod.status = "failed"
+                prod.error = redact(error or "the workers returned no result")
+                update: dict[str, Any] = {"production": prod, "messages": [AIMessage(
+                    f"Production failed: {prod.error}. Finished shots are kept; say 'retry' to try again.")]}
+                await self.graph.aupdate_state(cfg, update, as_node="assemble")
+                return [Message(text=update["messages"][0].content)]
+            if assets is not None:
+                prod.assets = ProductionAssets.model_validate(assets)
+            prod.produced_version = version
+            prod.outputs = [OutputFile.model_validate(o) for o in result.get("outputs", [])]
+            prod.cost = Cost.model_validate(result.get("cost") or {})
+            prod.manifest_path = result.get("manifest_path")
+            prod.qc_summary = str(result.get("qc_summary", ""))
+            prod.status = "delivered"
+            await self.graph.aupdate_state(cfg, {"production": prod}, as_node="assemble")
+            return [ev async for ev in self._run(None, thread_id)]
 
     # --- reading ------------------------------------------------------------------------------------
 

@@ -29,6 +29,7 @@ class Settings(BaseSettings):
     # Scale-out (README "Scale out"): the task engine's broker, the progress channel, the asset store.
     queue_url: SecretStr | None = None  # amqp://… or redis://…: production and assembly run on `reelforge worker`s
     events_url: SecretStr | None = None  # redis://… for progress across processes (default: queue_url if Redis)
+    queue_prefix: str = "reelforge"  # queue names: <prefix>.clips and <prefix>.render
     queue_visibility_s: int = 3600  # Redis broker only: a killed worker's task goes to another after this
     asset_store: str = ""  # s3://bucket/prefix; empty = the local folder <home>/store
     s3_endpoint_url: str = ""  # an S3-compatible endpoint (MinIO, R2, moto…); empty = AWS

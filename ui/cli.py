@@ -24,6 +24,7 @@ COMMAND_MODULES = (
     "reelforge.ui.cli_ui",  # ui
     "reelforge.ui.cli_slack",  # slack
     "reelforge.ui.cli_eval",  # eval
+    "reelforge.ui.cli_worker",  # worker
 )
 
 

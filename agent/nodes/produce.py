@@ -9,6 +9,7 @@ from collections.abc import Awaitable, Callable
 from typing import Any
 
 from langchain_core.messages import AIMessage
+from langchain_core.runnables import RunnableConfig
 from langgraph.config import get_stream_writer
 
 from reelforge.agent.events import redact
@@ -33,16 +34,21 @@ def progress_sink(stage_default: str = "clips") -> Callable[[Any], None]:
     return on_event
 
 
-def make_produce(studio: Any) -> Callable[[DirectorState], Awaitable[dict[str, Any]]]:
-    """Produce the approved storyboard; refuses (in code) anything unapproved or over budget."""
+def make_produce(studio: Any) -> Callable[[DirectorState, RunnableConfig], Awaitable[dict[str, Any]]]:
+    """Produce the approved storyboard; refuses (in code) anything unapproved or over budget. With a task engine
+    configured (``REELFORGE_QUEUE_URL``) the work is dispatched to the workers and the thread rests until they
+    resume it (see :mod:`agent.jobs`); otherwise it runs here."""
 
-    async def produce(state: DirectorState) -> dict[str, Any]:
+    async def produce(state: DirectorState, config: RunnableConfig) -> dict[str, Any]:
         prod: Production = state["production"].model_copy(deep=True)
         refusal = prod.refusal()
         if refusal:
             prod.status = "briefing"
             return {"production": prod, "messages": [AIMessage(refusal)]}
         assert prod.brief is not None and prod.storyboard is not None
+        if getattr(studio.settings, "queue_url", None):
+            thread_id = str(config.get("configurable", {}).get("thread_id", ""))
+            return await _dispatch(studio.settings, thread_id, prod)
         try:
             assets = await studio.produce(prod.brief, prod.storyboard, on_event=progress_sink())
         except Exception as exc:  # noqa: BLE001 - reported in chat; the user may retry
@@ -57,3 +63,25 @@ def make_produce(studio: Any) -> Callable[[DirectorState], Awaitable[dict[str, A
         return {"production": prod}
 
     return produce
+
+
+async def _dispatch(settings: Any, thread_id: str, prod: Production) -> dict[str, Any]:
+    """Hand the production to the workers; the thread rests in ``producing`` until they finish."""
+    from reelforge.agent.jobs import dispatch
+
+    assert prod.storyboard is not None
+    version = prod.storyboard.version
+    if prod.job is not None and prod.job.version == version:
+        prod.status = "producing"
+        return {"production": prod, "messages": [AIMessage(f"Storyboard v{version} is already being produced.")]}
+    try:
+        prod.job = await dispatch(settings, thread_id, prod)
+    except Exception as exc:  # noqa: BLE001 - e.g. the broker is down: nothing was spent, the user may retry
+        msg = getattr(exc, "message", None) or str(exc) or type(exc).__name__
+        prod.status = "failed"
+        prod.error = redact(str(msg).splitlines()[0])
+        return {"production": prod, "messages": [AIMessage(
+            f"Could not start production: {prod.error}. Say 'retry' to try again.")]}
+    prod.status = "producing"
+    return {"production": prod, "messages": [AIMessage(
+        f"Producing storyboard v{version} on the render workers; I'll post progress and the video here.")]}

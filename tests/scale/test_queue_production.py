@@ -1,0 +1,79 @@
+"""Production on the task engine: a real Celery worker (Redis broker), the thread in PostgreSQL. The front door
+dispatches and relays progress; a worker produces, renders and resumes the thread, which any replica can read."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+import pytest
+from fakes.agent_studio import FakeStudio
+from fakes.services import pg_url, redis_url  # noqa: F401 - fixtures
+
+from reelforge.agent import jobs
+from reelforge.agent.review import ReviewDecision
+from reelforge.agent.service import AgentService
+from reelforge.tools.settings import Settings, get_settings
+from reelforge.tools.store import AssetStore
+
+
+class WorkerStudio(FakeStudio):
+    """The fake studio with an asset store, as the worker's tasks use it."""
+
+    def __init__(self, settings: Settings | None = None, **kw: Any) -> None:
+        super().__init__(settings, **kw)
+        self.store = AssetStore(self.settings.store_dir)
+
+
+@pytest.fixture
+def queue_env(pg_url, redis_url, monkeypatch):  # noqa: F811
+    pytest.importorskip("celery")
+    monkeypatch.setenv("REELFORGE_DATABASE_URL", pg_url)
+    monkeypatch.setenv("REELFORGE_QUEUE_URL", redis_url)
+    monkeypatch.setenv("REELFORGE_QUEUE_PREFIX", f"rf-test-{uuid.uuid4().hex[:8]}")  # never another run's tasks
+    monkeypatch.setattr(jobs, "_studio", lambda settings: WorkerStudio(settings))
+    settings = get_settings()
+    app = jobs.configure(settings)
+    from celery.contrib.testing.worker import start_worker
+
+    with start_worker(app, pool="threads", concurrency=2, perform_ping_check=False, shutdown_timeout=10,
+                      queues=list(jobs.queue_names(settings).values())):
+        yield settings
+
+
+async def test_approved_storyboard_is_produced_by_a_worker_and_the_thread_resumes(queue_env) -> None:
+    settings = queue_env
+    tid = "web:queued1"
+    async with AgentService.open(settings, studio=WorkerStudio(settings)) as door:
+        await door.new_thread(origin="web", user="alice", thread_id=tid)
+        events = [ev async for ev in door.send(tid, "a 9 second teaser for a bakery, vertical")]
+        assert any(ev.type == "storyboard" for ev in events)
+        events = [ev async for ev in door.resume(tid, ReviewDecision(action="approve"))]
+        kinds = [ev.type for ev in events]
+        texts = " ".join(getattr(ev, "text", "") for ev in events)
+        assert "render workers" in texts  # dispatched, not rendered in the front door
+        assert "progress" in kinds and kinds[-1] == "video", kinds  # relayed from the worker
+        video = events[-1]
+        assert video.outputs and all(o.path.endswith(".mp4") for o in video.outputs)
+        prod = await door.production(tid)
+        assert prod.status == "delivered" and prod.job is None and prod.produced_version == 1
+        assert "Your video is ready" in (await door.history(tid))[-1]["text"]
+    async with AgentService.open(settings, studio=WorkerStudio(settings)) as other:  # another replica
+        assert (await other.production(tid)).status == "delivered"
+        assert [ev async for ev in other.follow(tid)] == []  # nothing running: nothing to relay
+
+
+async def test_completion_is_idempotent_and_failures_reach_the_thread(queue_env) -> None:
+    settings = queue_env
+    tid = "web:queued2"
+    async with AgentService.open(settings, studio=WorkerStudio(settings)) as door:
+        [ev async for ev in door.send(tid, "a 9 second teaser for a bakery, vertical")]
+        prod = await door.production(tid)
+        prod.job = jobs.ProductionJob(task_id="produce-x", version=prod.storyboard.version)
+        prod.status = "producing"
+        await door.graph.aupdate_state(door._config(tid), {"production": prod}, as_node="produce")
+        assert await door.complete_job(tid, "produce-other", error="nope") == []  # not this thread's job
+        events = await door.complete_job(tid, "produce-x", error="the provider is down")
+        assert [ev.type for ev in events] == ["message"] and "the provider is down" in events[0].text
+        assert await door.complete_job(tid, "produce-x", error="again") == []  # a redelivered completion
+        assert (await door.production(tid)).status == "failed"
