@@ -262,12 +262,18 @@ class WordTiming(BaseModel):
 
 
 class Narration(BaseModel):
-    """A narration audio file with word timings (seconds, relative to the file start)."""
+    """A narration audio file with word timings (seconds, relative to the file start).
+
+    ``text`` and ``words`` are the writer's text and words (what captions show); ``spoken`` and
+    ``spoken_words`` are what the voice said ("1:16" is one word shown, "one to sixteen" three spoken).
+    """
 
     text: str
     asset: Asset
     words: list[WordTiming]
     duration_s: float
+    spoken: str = ""
+    spoken_words: list[WordTiming] = Field(default_factory=list)
 
 
 class Cost(BaseModel):
@@ -303,6 +309,8 @@ class AudioPlacement(BaseModel):
     path: str
     start: float
     duration: float
+    text: str = ""  # narration: the writer's line, exactly (timeline markers show it)
+    spoken: str = ""  # narration: what the voice says for it
 
 
 class Overlay(BaseModel):
@@ -363,6 +371,14 @@ class OutputFile(BaseModel):
     url: str | None = None  # a presigned download link when outputs go to object storage
 
 
+class NarrationLine(BaseModel):
+    """One scene's narration as written (captions show it) and as spoken (the voice reads it)."""
+
+    scene: int
+    text: str
+    spoken: str
+
+
 class Manifest(BaseModel):
     """What was made, from what, at what cost, under which licences."""
 
@@ -374,6 +390,7 @@ class Manifest(BaseModel):
     cost: Cost = Field(default_factory=Cost)
     outputs: list[OutputFile] = Field(default_factory=list)
     sidecars: dict[str, str] = Field(default_factory=dict)  # "srt" / "vtt" / "otio" / "thumbnail" -> path
+    narration: list[NarrationLine] = Field(default_factory=list)
     credits: list[str] = Field(default_factory=list)
     notes: list[str] = Field(default_factory=list)
 

@@ -22,6 +22,7 @@ from reelforge.tools.production import (
     CostLine,
     Manifest,
     Narration,
+    NarrationLine,
     ProductionAssets,
     ProgressEvent,
     Storyboard,
@@ -348,8 +349,10 @@ class Studio:
                  for k, a in assets.clips.items() if a.provenance.fell_back]
         notes += [f"scene {i + 1} narration fell back: {n.asset.provenance.fallback_reason}"
                   for i, n in enumerate(assets.narrations) if n.asset.provenance.fell_back]
+        lines = [NarrationLine(scene=scene.index, text=n.text, spoken=n.spoken or n.text)
+                 for scene, n in zip(storyboard.scenes, assets.narrations, strict=False)]
         return Manifest(brief=brief, storyboard=storyboard, assets=all_assets, cost=cost, outputs=outputs,
-                        sidecars=sidecars, credits=credits_for(all_assets), notes=notes)
+                        sidecars=sidecars, credits=credits_for(all_assets), notes=notes, narration=lines)
 
     async def make(self, brief: Brief, storyboard: Storyboard | None = None, *, out_dir: str | Path,
                    source: Any = None, on_event: EventSink | None = None) -> Manifest:

@@ -36,10 +36,12 @@ def test_elevenlabs_narration_word_timings_from_character_alignment(el):
     app, settings, store = el
     n = synthesize("Hello big world. It costs $5.", voice="elevenlabs:JBFqnCBsd6RMkjVDRZzb", settings=settings,
                    store=store, prev_text="Before.", next_text="After.")
-    assert n.text == "Hello big world. It costs five dollars."
-    assert [w.word for w in n.words] == ["Hello", "big", "world.", "It", "costs", "five", "dollars."]
+    assert n.spoken == "Hello big world. It costs five dollars." and n.text == "Hello big world. It costs $5."
+    assert [w.word for w in n.spoken_words] == ["Hello", "big", "world.", "It", "costs", "five", "dollars."]
+    assert [w.word for w in n.words] == ["Hello", "big", "world.", "It", "costs", "$5."]  # captions: as written
     assert n.words[0].start == 0.0 and n.words[1].start == pytest.approx(6 * fake.CHAR_S)
-    assert n.words[-1].end == pytest.approx(len(n.text) * fake.CHAR_S, abs=1e-3)
+    assert n.words[-1].end == pytest.approx(len(n.spoken) * fake.CHAR_S, abs=1e-3)
+    assert n.words[-1].start == n.spoken_words[-2].start  # "$5." lasts while "five dollars." is said
     assert n.duration_s == pytest.approx(wav_duration(n.asset.path), abs=1e-3)
     assert n.asset.provenance.source == "elevenlabs" and not n.asset.provenance.fell_back
     body = tts_requests(app)[0].json()

@@ -48,18 +48,18 @@ def test_ass_events_never_overlap_and_fit(tmp_path, preset, w, h):
         assert len(plain.replace("\\N", " ").split()) <= p.max_words
 
 
-def test_bold_is_uppercase_and_highlights_in_yellow():
-    [first, *_] = caption_events(_words("hello there"), 1080, 1920, "bold")
-    assert first.text.startswith("{\\c&H0000FFFF&}HELLO{\\r}")
+def test_bold_keeps_the_writers_case_and_highlights_in_yellow():
+    [first, *_] = caption_events(_words("hello 50 g at C:\\coffee"), 1080, 1920, "bold")
+    assert first.text.startswith("{\\c&H0000FFFF&}hello{\\r} 50 g")
 
 
 def test_hostile_text_stays_text():
-    assert clean_text("a{\\fs300}b") == "a(\\\u2060fs300)b"
+    assert clean_text("a{\\fs300}b") == "a\\{\\\u2060fs300\\}b"
     assert clean_text("x\\Ny\nz") == "x\\\u2060Ny z"
-    assert clean_text("it's: [ok], %{pts}; 🎉") == "it's: [ok], %(pts);"
+    assert clean_text("it's: [ok], %{pts}; 🎉") == "it's: [ok], %\\{pts\\};"
     events = caption_events(_words("{\\pos(1,1)} \\N evil"), 1080, 1920, "bold")
     for e in events:
-        markup = re.findall(r"\{[^}]*\}", e.text)
+        markup = re.findall(r"(?<!\\)\{[^}]*\}", e.text)
         assert all(m in ("{\\c&H0000FFFF&}", "{\\r}") or m.startswith("{\\fs") for m in markup)
 
 
@@ -89,3 +89,16 @@ def test_srt_and_vtt_are_well_formed_phrases(tmp_path):
     assert set(files) == {"srt", "vtt"}
     joined = " ".join(b.split("\n", 2)[2] for b in blocks)
     assert joined.split() == TEXT.split()
+
+
+def test_writers_symbols_survive_burned_captions(tmp_path):
+    """Braces, backslashes, %, ±, & reach libass as literal text (escaped, never as override blocks)."""
+    text = "ratio 1:16 & ±1 g in C:\\coffee\\notes.txt with 100%{bloom}"
+    path = write_ass(_words(text), 1080, 1920, "bold", tmp_path / "c.ass")
+    shown = []
+    for line in path.read_text(encoding="utf-8").splitlines():
+        if line.startswith("Dialogue:"):
+            body = re.sub(r"(?<!\\)\{\\[^}]*\}", "", line.split(",", 9)[9])  # drop the real override blocks
+            shown.append(body.replace("\\N", " ").replace("\\{", "{").replace("\\}", "}").replace("\u2060", ""))
+    pages = list(dict.fromkeys(shown))  # one event per highlighted word; the page text repeats
+    assert " ".join(pages) == text

@@ -52,7 +52,11 @@ def piper_narration(tmp_path_factory):
 def test_piper_exact_timings(piper_narration):
     _, n = piper_narration
     assert n.duration_s == pytest.approx(wav_duration(n.asset.path), abs=1e-3)
-    assert [w.word for w in n.words] == normalize_text(TEXT).split()
+    assert [w.word for w in n.spoken_words] == normalize_text(TEXT).split()
+    assert [w.word for w in n.words] == TEXT.split()  # captions show the writer's "71%"
+    pct = n.words[TEXT.split().index("71%")]
+    said = [w for w in n.spoken_words if pct.start <= w.start < pct.end]
+    assert [w.word for w in said] == ["seventy", "one", "percent"]
     assert all(a.end <= b.start + 1e-3 for a, b in zip(n.words, n.words[1:], strict=False))
     assert n.duration_s - 0.6 < n.words[-1].end <= n.duration_s  # word timings reach the end of the audio
     assert n.asset.provenance.source == "piper" and "CC0" in n.asset.provenance.licence

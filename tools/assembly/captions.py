@@ -22,8 +22,7 @@ class CaptionPreset:
     """A caption look. Colours are ASS ``&HAABBGGRR`` (alpha 00 = opaque)."""
 
     name: str
-    size: float  # font size as a fraction of min(width, height)
-    upper: bool
+    size: float  # font size as a fraction of min(width, height); the writer's case is never changed
     primary: str
     active: str
     outline_colour: str
@@ -37,11 +36,11 @@ class CaptionPreset:
 
 
 PRESETS: dict[str, CaptionPreset] = {
-    "bold": CaptionPreset("bold", 0.075, True, "&H00FFFFFF", "&H0000FFFF", "&H00000000", "&H80000000",
+    "bold": CaptionPreset("bold", 0.075, "&H00FFFFFF", "&H0000FFFF", "&H00000000", "&H80000000",
                           1, 0.09, 0.03, 2),
-    "box": CaptionPreset("box", 0.065, False, "&H00FFFFFF", "&H0000D7FF", "&H40000000", "&H40000000",
+    "box": CaptionPreset("box", 0.065, "&H00FFFFFF", "&H0000D7FF", "&H40000000", "&H40000000",
                          3, 0.18, 0.0, 2),
-    "minimal": CaptionPreset("minimal", 0.045, False, "&H00FFFFFF", "&H00FFD080", "&H00202020", "&H00000000",
+    "minimal": CaptionPreset("minimal", 0.045, "&H00FFFFFF", "&H00FFD080", "&H00202020", "&H00000000",
                              1, 0.05, 0.02, 1, lower_third=True, max_words=3),
 }
 MAX_PAGE_CHARS = 20
@@ -79,19 +78,18 @@ def _has_glyph(ch: str) -> bool:
 def clean_text(text: str) -> str:
     """Caption text that is safe inside an ASS event and drawable with the shipped font.
 
-    Newlines and control characters become spaces; ``{``/``}`` (override blocks) become parentheses; a
-    backslash is followed by a word joiner so ``\\N``, ``\\h`` or ``\\fs`` in user text stay literal;
-    characters the font cannot draw (emoji) are dropped.
+    The writer's characters are kept: ``{``/``}`` are escaped (libass draws ``\\{`` as a literal brace, so
+    no override block can start); a backslash is followed by an invisible word joiner so ``\\N``, ``\\h``
+    or ``\\fs`` in user text stay literal (``C:\\notes`` shows as written). Newlines and control characters
+    become spaces; characters the font cannot draw (emoji) are dropped.
     """
     out = []
     for ch in text:
         cat = unicodedata.category(ch)
         if ch in "\r\n\t" or cat in ("Cc", "Zl", "Zp"):
             out.append(" ")
-        elif ch == "{":
-            out.append("(")
-        elif ch == "}":
-            out.append(")")
+        elif ch in "{}":
+            out.append("\\" + ch)
         elif ch == "\\":
             out.append("\\\u2060")
         elif ch == " " or (cat[0] != "C" and _has_glyph(ch)):
@@ -101,7 +99,7 @@ def clean_text(text: str) -> str:
 
 def text_width(text: str, size: int) -> float:
     """Rendered width in pixels of ``text`` in the caption font at ``size`` px."""
-    return _font(max(1, size)).getlength(text.replace("\u2060", ""))
+    return _font(max(1, size)).getlength(text.replace("\u2060", "").replace("\\{", "{").replace("\\}", "}"))
 
 
 # --- pages ----------------------------------------------------------------------------------------
@@ -169,7 +167,7 @@ def caption_events(words: list[WordTiming], width: int, height: int, preset: str
     raw: list[CaptionEvent] = []
     pages = paginate(words, p.max_words)
     for pi, page in enumerate(pages):
-        tokens = [clean_text(w.word.upper() if p.upper else w.word) for w in page]
+        tokens = [clean_text(w.word) for w in page]
         keep = [i for i, t in enumerate(tokens) if t]
         if not keep:
             continue

@@ -66,7 +66,13 @@ def write_otio(timeline: Timeline, path: str | Path, *, name: str = "reelforge")
         video.append((c.shot_id, c.path, start, start - c.start, end - start))
     tl.tracks.append(_track("Video", otio.schema.TrackKind.Video, video, fps))
     narr = [(f"narration {i + 1}", n.path, n.start, 0.0, n.duration) for i, n in enumerate(timeline.narration)]
-    tl.tracks.append(_track("Narration", otio.schema.TrackKind.Audio, narr, fps))
+    narration = _track("Narration", otio.schema.TrackKind.Audio, narr, fps)
+    for n in timeline.narration:  # each line as the writer wrote it, where it is spoken
+        if n.text:
+            narration.markers.append(otio.schema.Marker(
+                name=n.text, marked_range=otio.opentime.TimeRange(_rt(n.start, fps), _rt(n.duration, fps)),
+                metadata={"reelforge": {"spoken": n.spoken}}))
+    tl.tracks.append(narration)
     if timeline.music is not None:
         m = timeline.music
         tl.tracks.append(_track("Music", otio.schema.TrackKind.Audio, [("music", m.path, m.start, 0.0, m.duration)],

@@ -92,7 +92,7 @@ def build_timeline(storyboard: Storyboard, clips: dict[str, Asset], narrations: 
             span = round(narr.duration_s * fps) + gap
             lead = (cursor + gap // 2) / fps
             placements.append(AudioPlacement(path=narr.asset.path, start=round(lead, 6),
-                                              duration=narr.duration_s))
+                                              duration=narr.duration_s, text=narr.text, spoken=narr.spoken))
             words += [WordTiming(word=w.word, start=round(lead + w.start, 3), end=round(lead + w.end, 3))
                       for w in narr.words]
         else:

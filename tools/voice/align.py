@@ -25,8 +25,9 @@ from reelforge.tools.settings import Settings, get_settings
 from reelforge.tools.voice import espeak_engine, piper_engine
 from reelforge.tools.voice.audio import speech_bounds, voiced
 from reelforge.tools.voice.base import VoiceError, load_mono
+from reelforge.tools.voice.speech import shown_timings, to_speech
 from reelforge.tools.voice.synth import NO_OFFLINE
-from reelforge.tools.voice.text import normalize_text, split_sentences, split_words
+from reelforge.tools.voice.text import split_sentences, split_words
 
 RATE = 16000
 MAX_FPS = 100.0
@@ -126,9 +127,13 @@ def dtw_path(ref: np.ndarray, real: np.ndarray) -> tuple[np.ndarray, np.ndarray]
 
 def align_words(audio_path: str | Path, text: str, *, language: str = "en",
                 settings: Settings | None = None) -> list[WordTiming]:
-    """Estimate word timings (seconds from the file start) of ``text`` as spoken in ``audio_path``."""
+    """Estimate word timings (seconds from the file start) of ``text`` as spoken in ``audio_path``.
+
+    The words returned are ``text``'s own (``"1:16"``), timed over the words that say them ("one to sixteen").
+    """
     settings = settings or get_settings()
-    spoken = normalize_text(text, language)
+    speech = to_speech(text, language)
+    spoken = speech.spoken
     words = [w for s in split_sentences(spoken) for w in split_words(s)]
     if not words:
         return []
@@ -168,4 +173,4 @@ def align_words(audio_path: str | Path, text: str, *, language: str = "en",
     for w in ref:
         start, end = carry(w.start, lo), carry(w.end, hi)
         out.append(WordTiming(word=w.word, start=start, end=max(end, start + 0.01)))
-    return out
+    return shown_timings(speech, out)

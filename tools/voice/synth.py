@@ -14,7 +14,7 @@ from reelforge.tools.store import AssetStore
 from reelforge.tools.voice import eleven, espeak_engine, openai_tts, piper_engine
 from reelforge.tools.voice.base import VoiceError, VoiceInfo, load_mono, write_wav
 from reelforge.tools.voice.clone import find_clone
-from reelforge.tools.voice.text import normalize_text
+from reelforge.tools.voice.speech import Speech, shown_timings, to_speech
 
 DEFAULT_ELEVENLABS_VOICE = "JBFqnCBsd6RMkjVDRZzb"  # "George", the SDK's example narrator
 NO_OFFLINE = (f"no offline voice is installed: {piper_engine.INSTALL_HINT}, or "
@@ -71,23 +71,34 @@ def synthesize(text: str, *, voice: str = "auto", language: str = "en", settings
     """
     settings = settings or get_settings()
     store = store or AssetStore(settings.store_dir)
-    spoken = normalize_text(text, language)
+    speech = to_speech(text, language)
+    spoken = speech.spoken
     if not spoken.strip():
         raise VoiceError("nothing to say: the narration text is empty", kind="invalid")
     choice = resolve(voice, settings, language)
     if choice.engine not in ("elevenlabs", "openai"):
-        return _offline(spoken, choice, language, settings, store)
+        return as_written(_offline(spoken, choice, language, settings, store), speech)
     try:
         if choice.engine == "openai":
-            return _openai(spoken, choice, language, settings, store, preference)
-        return _elevenlabs(spoken, choice, language, settings, store, prev_text, next_text, preference)
+            return as_written(_openai(spoken, choice, language, settings, store, preference), speech)
+        prev_spoken = to_speech(prev_text, language).spoken if prev_text else None
+        next_spoken = to_speech(next_text, language).spoken if next_text else None
+        return as_written(_elevenlabs(spoken, choice, language, settings, store, prev_spoken, next_spoken,
+                                      preference), speech)
     except VoiceError as exc:
         if not allow_fallback:
             raise VoiceError(f"{exc} (voice fallback is off for this video, so nothing was narrated)",
                              kind=exc.kind, status_code=exc.status_code) from exc
         vendor = "OpenAI speech" if choice.engine == "openai" else "ElevenLabs"
-        return _offline(spoken, offline_choice(language), language, settings, store,
-                        fell_back_reason=f"{vendor} failed: {exc}")
+        return as_written(_offline(spoken, offline_choice(language), language, settings, store,
+                                   fell_back_reason=f"{vendor} failed: {exc}"), speech)
+
+
+def as_written(narration: Narration, speech: Speech) -> Narration:
+    """A narration of ``speech.spoken`` with the writer's text and words on top (captions show those)."""
+    return narration.model_copy(update={"text": speech.shown, "spoken": speech.spoken,
+                                        "spoken_words": narration.words,
+                                        "words": shown_timings(speech, narration.words)})
 
 
 def narrate_scenes(texts: list[str], *, voice: str = "auto", language: str = "en", settings: Settings | None = None,
@@ -125,8 +136,9 @@ def narrate_scenes(texts: list[str], *, voice: str = "auto", language: str = "en
 
 
 def _fallback(text: str, language: str, settings: Settings, store: AssetStore, reason: str) -> Narration:
-    spoken = normalize_text(text, language)
-    return _offline(spoken, offline_choice(language), language, settings, store, fell_back_reason=reason)
+    speech = to_speech(text, language)
+    return as_written(_offline(speech.spoken, offline_choice(language), language, settings, store,
+                               fell_back_reason=reason), speech)
 
 
 def _cached(store: AssetStore, key: str, text: str) -> Narration | None:
