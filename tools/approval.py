@@ -65,3 +65,22 @@ def approval_refusal(brief: Brief, storyboard: Storyboard, approval: Approval | 
         return (f"Refused: storyboard v{version} changed after it was approved (its shots, models, formats, "
                 "voice, music, captions, presenter or budget). Submit the new version for review.")
     return None
+
+
+class ApprovalError(PermissionError):
+    """Production was asked to spend money on something nobody approved (or over the budget)."""
+
+
+def require_approval(brief: Brief, storyboard: Storyboard, approval: Approval | None) -> None:
+    """Raise :class:`ApprovalError` unless ``approval`` covers ``storyboard`` under ``brief`` as they are now and
+    the whole estimate fits the budget. ``Studio.produce`` calls this before anything is paid for."""
+    from reelforge.tools.routing import budget_check
+
+    refusal = approval_refusal(brief, storyboard, approval)
+    if refusal is None:
+        check = budget_check(storyboard, brief)
+        if check.over:
+            refusal = (f"Refused: the estimate ${check.total_usd:.2f} is over the budget ${brief.budget_usd:.2f}. "
+                       "Raise the budget, choose cheaper models, or shorten the video.")
+    if refusal is not None:
+        raise ApprovalError(refusal)

@@ -14,6 +14,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from reelforge.tools.approval import Approval
 from reelforge.tools.production import (
     FORMATS,
     Asset,
@@ -178,10 +179,16 @@ class Studio:
 
     # --- production -----------------------------------------------------------------------------------
 
-    async def produce(self, brief: Brief, storyboard: Storyboard, *, on_event: EventSink | None = None
-                      ) -> ProductionAssets:
-        """Clips, narration and music, concurrently; cached so unchanged shots are never made twice."""
+    async def produce(self, brief: Brief, storyboard: Storyboard, *, approval: Approval | None,
+                      on_event: EventSink | None = None) -> ProductionAssets:
+        """Clips, narration and music, concurrently; cached so unchanged shots are never made twice.
+
+        Nothing is spent unless ``approval`` covers this storyboard under this brief as they are now and the
+        whole estimate fits the budget (:func:`tools.approval.require_approval` raises ``ApprovalError``)."""
+        from reelforge.tools.approval import require_approval
         from reelforge.tools.clips.runner import generate_all
+
+        require_approval(brief, storyboard, approval)
 
         emit = on_event or (lambda _e: None)
 
@@ -357,7 +364,11 @@ class Studio:
     async def make(self, brief: Brief, storyboard: Storyboard | None = None, *, out_dir: str | Path,
                    source: Any = None, on_event: EventSink | None = None) -> Manifest:
         """Plan (unless a storyboard is given), produce and assemble: the whole offline-capable path."""
+        from reelforge.tools.approval import approve
+
         if storyboard is None:
             storyboard = await asyncio.to_thread(self.plan, brief, source)
-        assets = await self.produce(brief, storyboard, on_event=on_event)
+        # the one-shot path (`reelforge make`): the command, with its brief and budget, is the approval
+        assets = await self.produce(brief, storyboard, approval=approve(brief, storyboard, "command line"),
+                                    on_event=on_event)
         return await asyncio.to_thread(self.assemble, brief, storyboard, assets, out_dir, on_event=on_event)

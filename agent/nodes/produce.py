@@ -50,7 +50,8 @@ def make_produce(studio: Any) -> Callable[[DirectorState, RunnableConfig], Await
             thread_id = str(config.get("configurable", {}).get("thread_id", ""))
             return await _dispatch(studio.settings, thread_id, prod)
         try:
-            assets = await studio.produce(prod.brief, prod.storyboard, on_event=progress_sink())
+            assets = await studio.produce(prod.brief, prod.storyboard, approval=prod.approval,
+                                          on_event=progress_sink())
         except Exception as exc:  # noqa: BLE001 - reported in chat; the user may retry
             msg = getattr(exc, "message", None) or str(exc) or type(exc).__name__
             prod.status = "failed"

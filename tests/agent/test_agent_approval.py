@@ -112,3 +112,18 @@ def test_the_estimate_covers_narration_and_music_and_the_budget_caps_the_total()
     assert "Estimate: re-used from the cache: 1 item(s) worth $0.50" in review.text()
     assert "narration" in review.text() and review.to_pay_usd == pytest.approx(kinds["narration"].estimated_usd)
     assert delta_text([]) == "nothing re-used; to pay: $0.00."
+
+
+async def test_the_studio_itself_refuses_to_spend_without_a_matching_approval() -> None:
+    from reelforge.tools.approval import ApprovalError
+    from reelforge.tools.studio import Studio
+
+    studio, brief, board = Studio(Settings()), Brief(goal="coffee", music_mood="none"), _board()
+    with pytest.raises(ApprovalError, match="has not been approved"):
+        await studio.produce(brief, board, approval=None)
+    approval = approve(brief, board, "u1")
+    with pytest.raises(ApprovalError, match="changed after it was approved"):  # a square version, unapproved
+        await studio.produce(brief.model_copy(update={"aspects": ["9:16", "1:1"]}), board, approval=approval)
+    with pytest.raises(ApprovalError, match="over the budget"):
+        cheap = brief.model_copy(update={"budget_usd": 0.5})
+        await studio.produce(cheap, board, approval=approve(cheap, board, "u1"))

@@ -197,13 +197,15 @@ async def test_did_talk_gets_the_narration_audio(board, media, monkeypatch, tmp_
 
 
 async def test_studio_produce_hands_its_narration_to_the_avatar(board, heygen_env, isolated_home):
+    from reelforge.tools.approval import approve
     from reelforge.tools.studio import Studio
 
     sb, _ = board
     registry(isolated_home)
     one = Storyboard(scenes=[sb.scenes[0]])
     studio = Studio(get_settings())
-    assets = await studio.produce(Brief(goal="bees", aspects=["9:16"], music_mood="none"), one)
+    approved = Brief(goal="bees", aspects=["9:16"], music_mood="none")
+    assets = await studio.produce(approved, one, approval=approve(approved, one, "test"))
     clip = assets.clips["s1.1"]
     assert clip.provenance.model == "heygen-avatar-iv" and not clip.provenance.fell_back
     upload = next(r for r in heygen_env.requests if r.path == "/v3/assets")

@@ -96,7 +96,11 @@ class FakeStudio:
     def models(self) -> list[dict[str, Any]]:
         return [{"id": "motion", "available": True}, {"id": "fancy-video", "available": True}]
 
-    async def produce(self, brief: Brief, storyboard: Storyboard, *, on_event: Any = None) -> ProductionAssets:
+    async def produce(self, brief: Brief, storyboard: Storyboard, *, approval: Any,
+                      on_event: Any = None) -> ProductionAssets:
+        from reelforge.tools.approval import require_approval
+
+        require_approval(brief, storyboard, approval)  # the same gate as the real studio
         emit = on_event or (lambda _e: None)
         clips: dict[str, Asset] = {}
         for shot in storyboard.shots:
