@@ -10,6 +10,7 @@ from __future__ import annotations
 import asyncio
 import email.utils
 import json
+import os
 import random
 import time
 from abc import ABC, abstractmethod
@@ -19,6 +20,8 @@ from pathlib import Path
 from typing import Any, Literal
 
 import httpx
+
+from reelforge.tools.settings import Settings, get_settings
 
 ErrorKind = Literal["auth", "quota", "rate_limit", "refused", "invalid", "provider", "timeout", "expired"]
 
@@ -291,3 +294,39 @@ class HttpProvider(ClipProvider):
             raise ProviderError(self.name, "provider", "downloaded result is empty")
         tmp.replace(dest)
         return dest
+
+
+class KeyedProvider(HttpProvider):
+    """An HTTP adapter that reads reelforge settings and sends one API key in one header.
+
+    Subclasses name the credential (``key_names``, the first one set wins), the header and its format,
+    and the environment variable that overrides the base URL (loopback fakes in tests, proxies).
+    """
+
+    key_names: tuple[str, ...] = ()
+    key_header: str = "Authorization"
+    key_format: str = "Bearer {key}"
+    base_url_env: str = ""
+
+    def __init__(self, *, settings: Settings | None = None, base_url: str | None = None,
+                 api_key: str | None = None, client: httpx.AsyncClient | None = None,
+                 retry: RetryPolicy | None = None, **kwargs: Any) -> None:
+        self.settings = settings or get_settings()
+        env_url = os.environ.get(self.base_url_env) if self.base_url_env else None
+        super().__init__(base_url=base_url or env_url or None, client=client, retry=retry, **kwargs)
+        self._api_key = api_key
+
+    def require(self, *names: str) -> str:
+        """The first credential among ``names`` that is set, else an ``auth`` error naming them."""
+        for name in names:
+            value = self.settings.secret(name)
+            if value:
+                return value
+        raise ProviderError(self.name, "auth",
+                            f"{' or '.join(names)} is not set; add it to the environment or .env")
+
+    def headers(self) -> dict[str, str]:
+        if not self.key_names and not self._api_key:
+            return {}
+        key = self._api_key or self.require(*self.key_names)
+        return {self.key_header: self.key_format.format(key=key)}

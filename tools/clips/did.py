@@ -18,14 +18,12 @@ import httpx
 from reelforge.tools.clips.avatar import AvatarInputs, avatar_inputs, content_type
 from reelforge.tools.clips.base import (
     ClipRequest,
-    HttpProvider,
     Job,
     JobStatus,
+    KeyedProvider,
     ProviderError,
-    RetryPolicy,
     default_error,
 )
-from reelforge.tools.settings import Settings, get_settings
 
 MAX_IMAGE_BYTES = 10 * 1024 * 1024
 MAX_AUDIO_BYTES = 6 * 1024 * 1024
@@ -41,7 +39,7 @@ def billed_seconds(seconds: float) -> float:
     return math.ceil(max(seconds, 0.001) / BILLING_STEP_S) * BILLING_STEP_S
 
 
-class DIDProvider(HttpProvider):
+class DIDProvider(KeyedProvider):
     """D-ID talking photos; ``params['avatar_id']`` may name a presenter image URL when no photo is uploaded."""
 
     name = "did"
@@ -49,18 +47,8 @@ class DIDProvider(HttpProvider):
     concurrency = 4
     poll_interval_s = 3.0
     max_prompt_chars = 10_000
-    auth_scheme = "Basic"
-
-    def __init__(self, *, settings: Settings | None = None, base_url: str | None = None,
-                 client: httpx.AsyncClient | None = None, retry: RetryPolicy | None = None) -> None:
-        super().__init__(base_url=base_url, client=client, retry=retry)
-        self.settings = settings or get_settings()
-
-    def headers(self) -> dict[str, str]:
-        key = self.settings.secret("DID_API_KEY")
-        if not key:
-            raise ProviderError(self.name, "auth", "DID_API_KEY is not set; add it to the environment or .env")
-        return {"Authorization": f"{self.auth_scheme} {key}"}
+    key_names = ("DID_API_KEY",)
+    key_format = "Basic {key}"  # D-ID issues the key already encoded for Basic auth
 
     def map_error(self, resp: httpx.Response) -> ProviderError:
         try:

@@ -7,7 +7,6 @@ be a 4xx model error (``detail``). Result JSON holds ``video.url``; results expi
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 from typing import Any
 
@@ -15,16 +14,14 @@ import httpx
 
 from reelforge.tools.clips.base import (
     ClipRequest,
-    HttpProvider,
     Job,
     JobStatus,
+    KeyedProvider,
     ProviderError,
-    RetryPolicy,
     default_error,
 )
 from reelforge.tools.clips.gateway_input import build_input
 from reelforge.tools.clips.vendor_common import looks_like_refusal
-from reelforge.tools.settings import Settings, get_settings
 
 _STATUS = {"IN_QUEUE": JobStatus.QUEUED, "IN_PROGRESS": JobStatus.RUNNING}
 
@@ -38,18 +35,15 @@ def _detail_item(d: Any) -> str:
     return f"{d.get('type', '')}{where}: {d.get('msg', '')}"
 
 
-class FalProvider(HttpProvider):
+class FalProvider(KeyedProvider):
     """Any fal.ai-hosted video model (Kling, Hailuo, Veo, Seedance, Luma, Pika, Wan, LTX)."""
 
     name = "fal"
     base_url = "https://queue.fal.run"
+    base_url_env = "REELFORGE_FAL_BASE_URL"
+    key_names = ("FAL_KEY",)
+    key_format = "Key {key}"
     poll_interval_s = 3.0
-
-    def __init__(self, *, settings: Settings | None = None, base_url: str | None = None,
-                 api_key: str | None = None, retry: RetryPolicy | None = None, **kwargs: Any) -> None:
-        settings = settings or get_settings()
-        super().__init__(base_url=base_url or os.environ.get("REELFORGE_FAL_BASE_URL"), retry=retry, **kwargs)
-        self._key = api_key or settings.secret("FAL_KEY")
 
     def map_error(self, resp: httpx.Response) -> ProviderError:
         """fal model errors carry ``detail`` as text or a list of ``{type, msg}``; keep both words."""
@@ -60,11 +54,6 @@ class FalProvider(HttpProvider):
         if isinstance(detail, list):
             detail = "; ".join(_detail_item(d) for d in detail)[:400]
         return default_error(self.name, resp, str(detail) if detail else None)
-
-    def headers(self) -> dict[str, str]:
-        if not self._key:
-            raise ProviderError(self.name, "auth", "FAL_KEY is not set")
-        return {"Authorization": f"Key {self._key}"}
 
     async def submit(self, req: ClipRequest) -> Job:
         if not req.gateway_model:

@@ -18,9 +18,8 @@ from typing import Any
 import httpx
 
 from reelforge.tools.clips.avatar import avatar_inputs, content_type
-from reelforge.tools.clips.base import ClipRequest, Job, ProviderError, RetryPolicy
+from reelforge.tools.clips.base import ClipRequest, Job, ProviderError
 from reelforge.tools.clips.fal import FalProvider
-from reelforge.tools.settings import Settings
 
 REST_URL = "https://rest.fal.ai"
 MAX_UPLOAD_BYTES = 100 * 1024 * 1024
@@ -35,10 +34,8 @@ class FalAvatarProvider(FalProvider):
     poll_interval_s = 5.0
     max_prompt_chars = 10_000  # the prompt is not sent; the narration audio is what is spoken
 
-    def __init__(self, *, settings: Settings | None = None, base_url: str | None = None,
-                 rest_url: str | None = None, api_key: str | None = None, retry: RetryPolicy | None = None,
-                 **kwargs: Any) -> None:
-        super().__init__(settings=settings, base_url=base_url, api_key=api_key, retry=retry, **kwargs)
+    def __init__(self, *, rest_url: str | None = None, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
         self.rest_url = (rest_url or os.environ.get("REELFORGE_FAL_REST_URL") or REST_URL).rstrip("/")
 
     async def upload(self, path: Path) -> str:

@@ -17,14 +17,12 @@ import httpx
 from reelforge.tools.clips.avatar import AvatarInputs, avatar_inputs, content_type
 from reelforge.tools.clips.base import (
     ClipRequest,
-    HttpProvider,
     Job,
     JobStatus,
+    KeyedProvider,
     ProviderError,
-    RetryPolicy,
     default_error,
 )
-from reelforge.tools.settings import Settings, get_settings
 
 MAX_UPLOAD_BYTES = 32 * 1024 * 1024
 MAX_AUDIO_S = 600.0
@@ -37,7 +35,7 @@ INVALID_CODES = {"invalid_parameter", "validation_error", "avatar_not_found", "v
                  "asset_not_available", "payload_too_large"}
 
 
-class HeyGenProvider(HttpProvider):
+class HeyGenProvider(KeyedProvider):
     """HeyGen avatar videos; ``gateway_model`` ``video`` (default) or ``lipsync`` (``lipsync:precision``)."""
 
     name = "heygen"
@@ -45,17 +43,9 @@ class HeyGenProvider(HttpProvider):
     concurrency = 10
     poll_interval_s = 15.0
     max_prompt_chars = MAX_SCRIPT_CHARS
-
-    def __init__(self, *, settings: Settings | None = None, base_url: str | None = None,
-                 client: httpx.AsyncClient | None = None, retry: RetryPolicy | None = None) -> None:
-        super().__init__(base_url=base_url, client=client, retry=retry)
-        self.settings = settings or get_settings()
-
-    def headers(self) -> dict[str, str]:
-        key = self.settings.secret("HEYGEN_API_KEY")
-        if not key:
-            raise ProviderError(self.name, "auth", "HEYGEN_API_KEY is not set; add it to the environment or .env")
-        return {"X-Api-Key": key}
+    key_names = ("HEYGEN_API_KEY",)
+    key_header = "X-Api-Key"
+    key_format = "{key}"
 
     def map_error(self, resp: httpx.Response) -> ProviderError:
         try:

@@ -7,14 +7,12 @@ Video models return ``output`` as one URI (a list is accepted too).
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 from typing import Any
 
-from reelforge.tools.clips.base import ClipRequest, HttpProvider, Job, JobStatus, ProviderError, RetryPolicy
+from reelforge.tools.clips.base import ClipRequest, Job, JobStatus, KeyedProvider, ProviderError
 from reelforge.tools.clips.gateway_input import build_input
 from reelforge.tools.clips.vendor_common import looks_like_refusal
-from reelforge.tools.settings import Settings, get_settings
 
 _STATUS = {
     "starting": JobStatus.QUEUED,
@@ -26,26 +24,19 @@ _STATUS = {
 }
 
 
-class ReplicateProvider(HttpProvider):
+class ReplicateProvider(KeyedProvider):
     """Any Replicate-hosted video model (Kling, Hailuo, Veo, Seedance, Wan)."""
 
     name = "replicate"
     base_url = "https://api.replicate.com/v1"
+    base_url_env = "REELFORGE_REPLICATE_BASE_URL"
+    key_names = ("REPLICATE_API_TOKEN",)
     poll_interval_s = 3.0
 
-    def __init__(self, *, settings: Settings | None = None, base_url: str | None = None,
-                 api_key: str | None = None, retry: RetryPolicy | None = None, wait_s: int = 30,
-                 **kwargs: Any) -> None:
-        settings = settings or get_settings()
+    def __init__(self, *, wait_s: int = 30, **kwargs: Any) -> None:
         kwargs.setdefault("timeout_s", wait_s + 30.0)
-        super().__init__(base_url=base_url or os.environ.get("REELFORGE_REPLICATE_BASE_URL"), retry=retry, **kwargs)
-        self._key = api_key or settings.secret("REPLICATE_API_TOKEN")
+        super().__init__(**kwargs)
         self.wait_s = wait_s
-
-    def headers(self) -> dict[str, str]:
-        if not self._key:
-            raise ProviderError(self.name, "auth", "REPLICATE_API_TOKEN is not set")
-        return {"Authorization": f"Bearer {self._key}"}
 
     async def submit(self, req: ClipRequest) -> Job:
         if not req.gateway_model:

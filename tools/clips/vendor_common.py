@@ -18,11 +18,10 @@ import httpx
 
 from reelforge.tools.clips.base import (
     ClipRequest,
-    HttpProvider,
     Job,
     JobStatus,
+    KeyedProvider,
     ProviderError,
-    RetryPolicy,
     default_error,
 )
 from reelforge.tools.settings import Settings, get_settings
@@ -108,7 +107,7 @@ def dig(body: Any, *keys: str | int) -> Any:
     return cur
 
 
-class VendorProvider(HttpProvider):
+class VendorProvider(KeyedProvider):
     """A direct vendor adapter: settings, base URL resolution, credentials and pre-flight checks.
 
     Base URL precedence: the ``base_url`` argument, then the settings field named by
@@ -119,11 +118,10 @@ class VendorProvider(HttpProvider):
     default_durations: list[int] = [5]
     max_image_bytes: int = 10 * 1024 * 1024
 
-    def __init__(self, *, settings: Settings | None = None, base_url: str | None = None,
-                 client: httpx.AsyncClient | None = None, retry: RetryPolicy | None = None) -> None:
-        self.settings = settings or get_settings()
-        configured = getattr(self.settings, self.base_url_setting, "") if self.base_url_setting else ""
-        super().__init__(base_url=base_url or configured or None, client=client, retry=retry)
+    def __init__(self, *, settings: Settings | None = None, base_url: str | None = None, **kwargs: Any) -> None:
+        settings = settings or get_settings()
+        configured = getattr(settings, self.base_url_setting, "") if self.base_url_setting else ""
+        super().__init__(settings=settings, base_url=base_url or configured or None, **kwargs)
 
     def map_error(self, resp: httpx.Response) -> ProviderError:
         """HTTP status mapping, except that a 400/422 whose text reads like moderation is a refusal."""
@@ -131,14 +129,6 @@ class VendorProvider(HttpProvider):
         if resp.status_code in (400, 422) and looks_like_refusal(err.message):
             err.kind = "refused"
         return err
-
-    def require(self, *names: str) -> str:
-        """The first credential among ``names`` that is set, else an ``auth`` error naming them."""
-        for name in names:
-            value = self.settings.secret(name)
-            if value:
-                return value
-        raise ProviderError(self.name, "auth", f"{' or '.join(names)} is not set")
 
     def check_request(self, req: ClipRequest) -> None:
         """Prompt length (registry ``max_prompt_chars`` overrides the class limit) and start image."""
