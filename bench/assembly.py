@@ -22,7 +22,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from reelforge.tools.assembly.handoff import grab_frame  # noqa: E402,F401  (keeps the import path honest)
 from reelforge.tools.assembly.qc import run_qc  # noqa: E402
-from reelforge.tools.assembly.render import LAST_STATS, assemble, run_with_progress  # noqa: E402
+from reelforge.tools.assembly.render import assemble, run_with_progress  # noqa: E402
 from reelforge.tools.assets import CAPTION_FONT  # noqa: E402
 from reelforge.tools.media import run_ffmpeg  # noqa: E402
 from reelforge.tools.production import AudioPlacement, Timeline, TimelineClip, WordTiming  # noqa: E402
@@ -145,7 +145,7 @@ def main() -> None:
     t0 = time.perf_counter()
     [made] = assemble(tl, ["9:16"], out, "bench", settings=settings)
     reelforge_s = time.perf_counter() - t0
-    peak = max(s.peak_rss_mb for s in LAST_STATS)
+    peak = made.render_peak_mb
     t0 = time.perf_counter()
     qc = run_qc(made.path, expected_duration=duration, width=1080, height=1920, words=tl.words)
     qc_s = time.perf_counter() - t0

@@ -31,20 +31,23 @@ def static_handler(root: Path) -> Handler:
     return handle
 
 
-def _request_class(handler: Handler) -> type[BaseHTTPRequestHandler]:
+# (method, raw path with query, lower-cased headers, body) -> (status, body bytes, headers)
+RawHandler = Callable[[str, str, dict[str, str], bytes], tuple[int, bytes, dict[str, str]]]
+
+
+def _request_class(handler: RawHandler) -> type[BaseHTTPRequestHandler]:
     class H(BaseHTTPRequestHandler):
         protocol_version = "HTTP/1.1"
-        disable_nagle_algorithm = True
+        disable_nagle_algorithm = True  # small JSON replies otherwise wait ~40 ms for delayed ACKs
 
-        def log_message(self, *args: Any) -> None:
+        def log_message(self, *args: Any) -> None:  # keep test and eval output clean
             pass
 
         def _do(self) -> None:
             n = int(self.headers.get("Content-Length") or 0)
-            status, body, headers = handler(self.command, self.path, self.rfile.read(n) if n else b"")
-            data = body if isinstance(body, bytes) else json.dumps(body).encode()
-            if not isinstance(body, bytes):
-                headers = {"Content-Type": "application/json", **headers}
+            body = self.rfile.read(n) if n else b""
+            status, data, headers = handler(self.command, self.path,
+                                            {k.lower(): v for k, v in self.headers.items()}, body)
             self.send_response(status)
             for k, v in headers.items():
                 self.send_header(k, v)
@@ -53,14 +56,14 @@ def _request_class(handler: Handler) -> type[BaseHTTPRequestHandler]:
             if self.command != "HEAD":
                 self.wfile.write(data)
 
-        do_GET = do_POST = do_PUT = do_DELETE = do_HEAD = _do
+        do_GET = do_POST = do_PUT = do_DELETE = do_PATCH = do_HEAD = _do
 
     return H
 
 
 @contextmanager
-def serve(handler: Handler) -> Iterator[str]:
-    """Run ``handler`` on a free loopback port; yields the base URL."""
+def serve_raw(handler: RawHandler) -> Iterator[str]:
+    """Run ``handler`` on a free loopback port in a thread; yields the base URL."""
     server = ThreadingHTTPServer(("127.0.0.1", 0), _request_class(handler))
     server.daemon_threads = True
     thread = threading.Thread(target=server.serve_forever, daemon=True)
@@ -70,6 +73,20 @@ def serve(handler: Handler) -> Iterator[str]:
     finally:
         server.shutdown()
         server.server_close()
+
+
+@contextmanager
+def serve(handler: Handler) -> Iterator[str]:
+    """Run ``handler`` on a free loopback port; a body that is not bytes is sent as JSON."""
+
+    def raw(method: str, path: str, headers: dict[str, str], body: bytes) -> tuple[int, bytes, dict[str, str]]:
+        status, out, extra = handler(method, path, body)
+        if isinstance(out, bytes):
+            return status, out, extra
+        return status, json.dumps(out).encode(), {"Content-Type": "application/json", **extra}
+
+    with serve_raw(raw) as url:
+        yield url
 
 
 def closed_port() -> str:

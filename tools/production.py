@@ -369,6 +369,8 @@ class OutputFile(BaseModel):
     duration_s: float = 0.0
     qc: QCReport = Field(default_factory=QCReport)
     url: str | None = None  # a presigned download link when outputs go to object storage
+    render_s: float = 0.0  # wall time of the encode that made this file
+    render_peak_mb: float = 0.0  # the encoder's peak resident memory
 
 
 class NarrationLine(BaseModel):

@@ -9,13 +9,13 @@ from __future__ import annotations
 
 import json
 import re
-import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
+
+from reelforge.evals.loopback import serve_raw
 
 
 @dataclass
@@ -75,44 +75,15 @@ class FakeApp:
             "Content-Type": "application/json"}
 
 
-def _handler_for(app: FakeApp) -> type[BaseHTTPRequestHandler]:
-    class H(BaseHTTPRequestHandler):
-        protocol_version = "HTTP/1.1"
-        disable_nagle_algorithm = True  # small JSON replies otherwise wait ~40 ms for delayed ACKs
-
-        def log_message(self, *args: Any) -> None:  # keep test output clean
-            pass
-
-        def _do(self) -> None:
-            parts = urlsplit(self.path)
-            n = int(self.headers.get("Content-Length") or 0)
-            body = self.rfile.read(n) if n else b""
-            req = Req(self.command, parts.path, {k: v[0] for k, v in parse_qs(parts.query).items()},
-                      {k.lower(): v for k, v in self.headers.items()}, body)
-            status, data, headers = app.dispatch(req)
-            self.send_response(status)
-            for k, v in headers.items():
-                self.send_header(k, v)
-            self.send_header("Content-Length", str(len(data)))
-            self.end_headers()
-            if self.command != "HEAD":
-                self.wfile.write(data)
-
-        do_GET = do_POST = do_PUT = do_DELETE = do_PATCH = do_HEAD = _do
-
-    return H
-
-
 @contextmanager
 def serve(app: FakeApp) -> Iterator[FakeApp]:
     """Run ``app`` on 127.0.0.1 on a free port for the duration of the block."""
-    server = ThreadingHTTPServer(("127.0.0.1", 0), _handler_for(app))
-    server.daemon_threads = True
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    app.base_url = f"http://127.0.0.1:{server.server_address[1]}"
-    try:
+
+    def raw(method: str, path: str, headers: dict[str, str], body: bytes) -> tuple[int, bytes, dict[str, str]]:
+        parts = urlsplit(path)
+        query = {k: v[0] for k, v in parse_qs(parts.query).items()}
+        return app.dispatch(Req(method, parts.path, query, headers, body))
+
+    with serve_raw(raw) as url:
+        app.base_url = url
         yield app
-    finally:
-        server.shutdown()
-        server.server_close()

@@ -38,9 +38,6 @@ class RenderStats:
     peak_rss_mb: float
 
 
-LAST_STATS: list[RenderStats] = []  # the most recent assemble() call's renders (for the benchmark)
-
-
 def run_with_progress(args: list[str], duration_s: float, *, what: str,
                       on_fraction: Callable[[float], None] | None = None) -> tuple[float, float]:
     """Run ffmpeg (no shell) reading ``-progress`` from stdout; returns (wall seconds, peak RSS MB)."""
@@ -141,7 +138,6 @@ def assemble(timeline: Timeline, aspects: list[str], out_dir: str | Path, slug: 
     levels = levels if levels is not None else plan_levels(timeline)
     encode = EncodeSettings(preset=settings.x264_preset, crf=settings.crf)
     results: list[OutputFile] = []
-    LAST_STATS.clear()
     for aspect, (w, h) in sizes.items():
         target = output_path(out, slug, w, h)
 
@@ -150,9 +146,7 @@ def assemble(timeline: Timeline, aspects: list[str], out_dir: str | Path, slug: 
                 on_progress(aspect, fraction)
 
         stats = render_one(timeline, w, h, target, encode=encode, levels=levels, on_fraction=report)
-        stats.aspect = aspect
-        LAST_STATS.append(stats)
         report(1.0)
-        results.append(OutputFile(aspect=aspect, width=w, height=h, path=str(target),
-                                  duration_s=timeline.duration_s))
+        results.append(OutputFile(aspect=aspect, width=w, height=h, path=str(target), duration_s=timeline.duration_s,
+                                  render_s=stats.wall_s, render_peak_mb=stats.peak_rss_mb))
     return results

@@ -25,8 +25,8 @@ from reelforge.tools.settings import Settings, get_settings
 from reelforge.tools.voice import espeak_engine, piper_engine
 from reelforge.tools.voice.audio import speech_bounds, voiced
 from reelforge.tools.voice.base import VoiceError, load_mono
+from reelforge.tools.voice.offline_engines import NO_OFFLINE
 from reelforge.tools.voice.speech import shown_timings, to_speech
-from reelforge.tools.voice.synth import NO_OFFLINE
 from reelforge.tools.voice.text import split_sentences, split_words
 
 RATE = 16000

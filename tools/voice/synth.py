@@ -12,13 +12,13 @@ from reelforge.tools.production import Asset, Narration, Provenance, WordTiming
 from reelforge.tools.settings import Settings, get_settings
 from reelforge.tools.store import AssetStore
 from reelforge.tools.voice import eleven, espeak_engine, openai_tts, piper_engine
+from reelforge.tools.voice.align import align_words
 from reelforge.tools.voice.base import VoiceError, VoiceInfo, load_mono, write_wav
 from reelforge.tools.voice.clone import find_clone
+from reelforge.tools.voice.offline_engines import NO_OFFLINE
 from reelforge.tools.voice.speech import Speech, shown_timings, to_speech
 
 DEFAULT_ELEVENLABS_VOICE = "JBFqnCBsd6RMkjVDRZzb"  # "George", the SDK's example narrator
-NO_OFFLINE = (f"no offline voice is installed: {piper_engine.INSTALL_HINT}, or "
-              f"`{espeak_engine.INSTALL_HINT}`")
 
 
 @dataclass(frozen=True)
@@ -201,7 +201,6 @@ def _elevenlabs(text: str, choice: VoiceChoice, language: str, settings: Setting
 def _openai(text: str, choice: VoiceChoice, language: str, settings: Settings, store: AssetStore,
             preference: str | None) -> Narration:
     """OpenAI speech (audio only); word timings from the offline aligner (MFCC + DTW, ~10–45 ms)."""
-    from reelforge.tools.voice.align import align_words
 
     model = openai_tts.model_for(preference or settings.default_preference)
     key = store.key("voice", "openai", choice.voice_id, model, language, text)
