@@ -77,6 +77,16 @@ class ReviewDecision(BaseModel):
         return cls(action="reject", feedback=t)
 
 
+class ReviewDecisions(BaseModel):
+    """Several scene changes read from one reply ("make scene 2 brighter and scene 4 shorter"), applied in
+    order to one new storyboard version."""
+
+    decisions: list[ReviewDecision] = Field(min_length=1)
+
+
+ReviewResume = ReviewDecision | ReviewDecisions  # what resumes the storyboard interrupt
+
+
 SCENE_KIND_ONLY = re.compile(
     r"^(?:please\s+)?(?:(?:make|set|turn|change|use)\s+(?:it|this|this scene)?\s*(?:to|into|as|a|an)?\s*)?"
     r"(stock(?: footage| photos?)?|b-?roll|real footage|presenter|avatar|talking head|(?:ai[- ])?generated)"

@@ -4,30 +4,11 @@ silently undone) and mark a scene as presenter, stock or generated."""
 
 from __future__ import annotations
 
-import re
 from typing import Any
 
-from reelforge.tools.production import SHOT_KINDS, Brief, Storyboard
+from reelforge.tools.production import Brief, Storyboard
 from reelforge.tools.routing import budget_check
-
-KIND_WORDS = {
-    "stock": "stock", "stock footage": "stock", "footage": "stock", "b-roll": "stock", "broll": "stock",
-    "real footage": "stock", "photo": "stock", "photos": "stock",
-    "presenter": "presenter", "avatar": "presenter", "talking head": "presenter", "host": "presenter",
-    "me on camera": "presenter", "me": "presenter",
-    "generated": "generated", "ai": "generated", "ai generated": "generated", "ai-generated": "generated",
-    "generate": "generated",
-}
-
-
-def scene_kind(word: str) -> str:
-    """``stock`` / ``presenter`` / ``generated`` from a word the user used; ValueError otherwise."""
-    key = " ".join(word.strip().lower().replace("_", " ").split())
-    bare = re.sub(r"\s+(footage|scene|shots?|photos?|images?|pictures?|clips?|video)$", "", key)
-    kind = KIND_WORDS.get(key) or KIND_WORDS.get(bare)
-    if kind is None:
-        raise ValueError(f"unknown scene kind {word!r}; use one of {', '.join(SHOT_KINDS)}")
-    return kind
+from reelforge.tools.vocabulary import scene_kind
 
 
 def budget_notes(brief: Brief, board: Storyboard) -> list[str]:

@@ -21,6 +21,7 @@ from langgraph.errors import GraphRecursionError
 from langgraph.types import Command
 from pydantic import BaseModel, ValidationError
 
+from reelforge.agent.brains import make_brain, reads_replies
 from reelforge.agent.checkpointer import open_checkpointer
 from reelforge.agent.dedupe import EventClaims, PostgresEvents, SeenEvents
 from reelforge.agent.events import (
@@ -37,6 +38,7 @@ from reelforge.agent.events import (
 )
 from reelforge.agent.graph import build_graph
 from reelforge.agent.locks import LocalLocks, PostgresLocks, ThreadLocks
+from reelforge.agent.replies import ReplyReading, interpret_reply
 from reelforge.agent.review import ReviewDecision, StoryboardReview
 from reelforge.agent.state import Production
 from reelforge.agent.thread_index import PostgresThreadIndex
@@ -79,8 +81,10 @@ class AgentService:
 
     def __init__(self, graph: Any, checkpointer: Any, settings: Settings, studio: Any = None, *,
                  locks: ThreadLocks | None = None, claims: EventClaims | None = None,
-                 thread_index: PostgresThreadIndex | None = None) -> None:
+                 thread_index: PostgresThreadIndex | None = None, reply_llm: Any = None) -> None:
         self.graph = graph
+        self.reply_llm = reply_llm  # the director's LLM reads review replies too; None: the offline reading
+        self._models: list[str] | None = None
         self.checkpointer = checkpointer
         self.settings = settings
         self.studio = studio
@@ -112,13 +116,16 @@ class AgentService:
         url = postgres_url(settings)
         if url:
             await amigrate(url)
+        if brain is None:
+            brain = make_brain(settings)
+        reply_llm = brain if reads_replies(brain) else None
         async with open_checkpointer(settings) as saver:
             graph = build_graph(saver, brain=brain, studio=studio)
             if url:
                 yield cls(graph, saver, settings, studio, locks=PostgresLocks(url), claims=PostgresEvents(url),
-                          thread_index=PostgresThreadIndex(url))
+                          thread_index=PostgresThreadIndex(url), reply_llm=reply_llm)
             else:
-                yield cls(graph, saver, settings, studio)
+                yield cls(graph, saver, settings, studio, reply_llm=reply_llm)
 
     # --- threads ------------------------------------------------------------------------------------
 
@@ -181,8 +188,9 @@ class AgentService:
                    brief_patch: Mapping[str, Any] | None = None, event_id: str | None = None
                    ) -> AsyncIterator[Event]:
         """Send a user message; stream the director's events. While a storyboard awaits review the text is
-        read as a decision (``approve``, ``edit 2 ...``, ``model 1 ...``, ``regenerate``, anything else =
-        rejection feedback). A repeated ``event_id`` is ignored; one whose processing failed is not."""
+        read by :func:`agent.replies.interpret_reply`: an approval, scene changes or a revision resume the
+        review; a question is answered and a hesitation gets one clarifying question, with nothing changed.
+        A repeated ``event_id`` is ignored; one whose processing failed is not."""
         async with self._watch(thread_id) as watch:
             async with self._once(event_id) as outcome:
                 if outcome is None:
@@ -198,12 +206,13 @@ class AgentService:
             cfg = self._config(thread_id)
             snap = await self.graph.aget_state(cfg)
             if snap.interrupts:
-                try:
-                    decision = ReviewDecision.parse(text)
-                except ValidationError as exc:
-                    yield ErrorEvent(message="; ".join(e["msg"].removeprefix("Value error, ") for e in exc.errors()))
+                review = StoryboardReview.model_validate(snap.interrupts[0].value)
+                reading = await self.read_reply(text, review)
+                if reading.intent != "decide":
+                    yield Message(text=reading.text)
                     return
-                async for ev in self._run(Command(resume=decision.model_dump()), thread_id):
+                resume = {"decisions": [d.model_dump() for d in reading.decisions]}
+                async for ev in self._run(Command(resume=resume), thread_id):
                     yield ev
                 return
             if snap.next:  # a run stopped mid-way (crash): finish it before the new message
@@ -227,6 +236,18 @@ class AgentService:
             inp["messages"] = [HumanMessage(content)]
             async for ev in self._run(inp, thread_id):
                 yield ev
+
+    async def read_reply(self, text: str, review: StoryboardReview) -> ReplyReading:
+        """What a reply to ``review`` means (the director's LLM when it has one, else the offline reading)."""
+        return await interpret_reply(text, review, llm=self.reply_llm, models=self._model_ids())
+
+    def _model_ids(self) -> list[str]:
+        if self._models is None:
+            try:
+                self._models = [str(m["id"]) for m in self.studio.models()]
+            except Exception:  # noqa: BLE001 - a studio without a registry: model names are not recognised
+                self._models = []
+        return self._models
 
     async def resume(self, thread_id: str, decision: ReviewDecision, *, event_id: str | None = None
                      ) -> AsyncIterator[Event]:

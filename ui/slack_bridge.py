@@ -12,6 +12,7 @@ from typing import Any
 from slack_sdk.errors import SlackApiError
 
 from reelforge.agent.events import Event, error_event
+from reelforge.agent.replies import read_reply
 from reelforge.agent.review import ReviewDecision, StoryboardReview
 from reelforge.agent.service import AgentService
 from reelforge.ui.slack_blocks import storyboard_blocks, storyboard_fallback
@@ -48,7 +49,7 @@ class SlackBridge:
         tid = place.thread_id
         with self.guard(place):
             pending = self.host.call(lambda svc: _open_thread(svc, tid, user))
-            if pending is not None and _is_approval(text):
+            if pending is not None and read_reply(text, pending).approves:
                 self.mark_decided(place, _decided_line(ReviewDecision(action="approve"), user))
             self.play(place, lambda svc: svc.send(tid, text, event_id=event_key))
 
@@ -189,13 +190,6 @@ async def _open_thread(svc: AgentService, thread_id: str, user: str) -> Storyboa
         await svc.new_thread(origin="slack", user=user, thread_id=thread_id)
         return None
     return await svc.pending(thread_id)
-
-
-def _is_approval(text: str) -> bool:
-    try:
-        return ReviewDecision.parse(text).action == "approve"
-    except ValueError:  # pydantic's ValidationError is a ValueError
-        return False
 
 
 def _decided_line(decision: ReviewDecision, user: str) -> str:

@@ -24,3 +24,11 @@ def make_brain(settings: Settings) -> BaseChatModel:
     from reelforge.agent.brains.offline import OfflineDirector
 
     return OfflineDirector()
+
+
+def reads_replies(brain: BaseChatModel) -> bool:
+    """Whether review replies go to this brain as structured-output requests: an OpenAI-compatible chat
+    model does; the offline director and scripted test models leave them to the offline reading."""
+    from langchain_openai.chat_models.base import BaseChatOpenAI
+
+    return isinstance(brain, BaseChatOpenAI)

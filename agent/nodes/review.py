@@ -11,7 +11,7 @@ from langchain_core.messages import AIMessage, HumanMessage
 from langgraph.types import interrupt
 
 from reelforge.agent import scenes
-from reelforge.agent.review import ReviewDecision, StoryboardReview
+from reelforge.agent.review import ReviewDecision, ReviewDecisions, ReviewResume, StoryboardReview
 from reelforge.agent.state import DirectorState, Production
 from reelforge.tools.routing import budget_check
 
@@ -26,11 +26,69 @@ def make_review(studio: Any) -> Callable[[DirectorState], Awaitable[dict[str, An
         estimate = getattr(studio, "estimate", None)  # every paid item, re-used from the cache or to pay
         items = await asyncio.to_thread(estimate, prod.brief, prod.storyboard) if estimate else None
         payload = StoryboardReview.build(prod.brief, prod.storyboard, items).model_dump(mode="json")
-        raw = interrupt(payload, response_schema=ReviewDecision)
-        decision = raw if isinstance(raw, ReviewDecision) else ReviewDecision.model_validate(raw)
-        return await apply_decision(studio, prod, decision)
+        raw = interrupt(payload, response_schema=ReviewResume)
+        decisions = resume_decisions(raw)
+        if len(decisions) == 1:
+            return await apply_decision(studio, prod, decisions[0])
+        return await apply_changes(studio, prod, decisions)
 
     return review_storyboard
+
+
+def resume_decisions(raw: Any) -> list[ReviewDecision]:
+    """The typed decisions a resume carries: one decision (a button, a form) or several scene changes."""
+    if isinstance(raw, ReviewDecisions):
+        return raw.decisions
+    if isinstance(raw, ReviewDecision):
+        return [raw]
+    if isinstance(raw, dict) and "decisions" in raw:
+        return ReviewDecisions.model_validate(raw).decisions
+    return [ReviewDecision.model_validate(raw)]
+
+
+async def apply_changes(studio: Any, prod: Production, decisions: list[ReviewDecision]) -> dict[str, Any]:
+    """Several scene changes from one reply, applied in order to one new storyboard version."""
+    brief, board = prod.brief, prod.storyboard
+    assert brief is not None and board is not None
+    new, texts = board, []
+    for decision in decisions:
+        if decision.action in ("approve", "reject") or decision.scene is None:
+            raise ValueError("only scene changes can be combined in one reply")
+        try:
+            new, text, _ = await _scene_change(studio, prod, new, decision)
+        except (ValueError, KeyError) as exc:
+            texts.append(f"scene {decision.scene}: I couldn't do that ({exc})")
+            continue
+        texts.append(text)
+    if new is board:
+        prod.status = "review_requested"
+        return {"production": prod, "messages": [AIMessage(
+            "I couldn't make those changes: " + "; ".join(texts) + ". The storyboard is unchanged.")]}
+    return _new_version(prod, board, new, "; ".join(texts), "")
+
+
+async def _scene_change(studio: Any, prod: Production, board: Any, decision: ReviewDecision) -> tuple[Any, str, str]:
+    """One scene change: (new storyboard, what was done, a budget note)."""
+    brief = prod.brief
+    assert brief is not None and decision.scene is not None
+    note = ""
+    if decision.action == "edit":
+        new = await asyncio.to_thread(studio.edit_scene, brief, board, decision.scene, decision.instruction)
+        text, note = f"Scene {decision.scene} rewritten", " ".join(scenes.budget_notes(brief, new))
+    elif decision.action == "model":
+        new, note = await asyncio.to_thread(scenes.change_model, studio, brief, board, decision.scene,
+                                            decision.model_id)
+        text = f"Scene {decision.scene} now uses {decision.model_id}"
+        scenes.remember(prod.scene_choices, decision.scene, model=decision.model_id)
+    elif decision.action == "kind":
+        new, note = await asyncio.to_thread(scenes.set_scene_kind, studio, brief, board, decision.scene,
+                                            decision.kind)
+        text, note = note.rstrip("."), ""
+        scenes.remember(prod.scene_choices, decision.scene, kind=decision.kind)
+    else:
+        new = await asyncio.to_thread(scenes.regenerate_scene, studio, brief, board, decision.scene)
+        text = f"Scene {decision.scene} will be made again (a fresh take)"
+    return new, text, note
 
 
 async def apply_decision(studio: Any, prod: Production, decision: ReviewDecision) -> dict[str, Any]:
@@ -54,22 +112,8 @@ async def apply_decision(studio: Any, prod: Production, decision: ReviewDecision
                 "messages": [HumanMessage(f"I reject storyboard v{board.version}: {note}")]}
     note = ""
     try:
-        if decision.action == "edit":
-            new = await asyncio.to_thread(studio.edit_scene, brief, board, decision.scene, decision.instruction)
-            text, note = f"Scene {decision.scene} rewritten", " ".join(scenes.budget_notes(brief, new))
-        elif decision.action == "model":
-            new, note = await asyncio.to_thread(scenes.change_model, studio, brief, board, decision.scene,
-                                                decision.model_id)
-            text = f"Scene {decision.scene} now uses {decision.model_id}"
-            scenes.remember(prod.scene_choices, decision.scene, model=decision.model_id)
-        elif decision.action == "kind":
-            new, note = await asyncio.to_thread(scenes.set_scene_kind, studio, brief, board, decision.scene,
-                                                decision.kind)
-            text, note = note.rstrip("."), ""
-            scenes.remember(prod.scene_choices, decision.scene, kind=decision.kind)
-        elif decision.scene is not None:
-            new = await asyncio.to_thread(scenes.regenerate_scene, studio, brief, board, decision.scene)
-            text = f"Scene {decision.scene} will be made again (a fresh take)"
+        if decision.scene is not None:
+            new, text, note = await _scene_change(studio, prod, board, decision)
         else:
             new = await asyncio.to_thread(studio.plan, brief, None)
             new, kept = await asyncio.to_thread(scenes.reapply, studio, brief, new, prod.scene_choices)
@@ -77,7 +121,14 @@ async def apply_decision(studio: Any, prod: Production, decision: ReviewDecision
     except (ValueError, KeyError) as exc:
         prod.status = "review_requested"
         return {"production": prod, "messages": [AIMessage(f"I couldn't do that: {exc}. The storyboard is unchanged.")]}
-    if new.version <= board.version:
+    return _new_version(prod, board, new, text, note)
+
+
+def _new_version(prod: Production, board: Any, new: Any, text: str, note: str) -> dict[str, Any]:
+    """Show a changed storyboard for review again (its version one above the reviewed one)."""
+    brief = prod.brief
+    assert brief is not None
+    if new.version != board.version + 1:
         new = new.model_copy(update={"version": board.version + 1})
     prod.storyboard = new
     prod.status = "review_requested"

@@ -1,0 +1,299 @@
+"""The offline intent layer for storyboard-review replies: a closed set of intents read from how people talk.
+
+Order of reading: a question about the storyboard is answered; scene references split the reply into
+per-scene changes (edit, kind, model, fresh take); without a scene, a reply is an approval, a fresh plan,
+a revision of the whole storyboard with feedback, or — when it only hesitates or says nothing usable —
+one short clarifying question. Nothing is ever read as a silent rejection.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+
+from reelforge.agent.replies.answers import answer
+from reelforge.agent.replies.reading import ReplyReading, Topic
+from reelforge.agent.replies.scene_refs import SceneRef, find_content_refs, find_refs
+from reelforge.agent.review import ReviewDecision, StoryboardReview
+from reelforge.tools.vocabulary import SCENE_KIND_PHRASE, scene_kind
+
+# --- vocabularies ------------------------------------------------------------------------------------
+GOOD = (r"(?:good|great|fine|perfect|amazing|awesome|nice|lovely|brilliant|fantastic|excellent|wonderful|ok|okay|"
+        r"fab|fabulous|superb|stellar|solid|neat|cool|sweet|splendid|gorgeous|stunning|beautiful|impressive|"
+        r"incredible|outstanding|terrific|ace|great\s+stuff|on\s+point|dope|sick|chef'?s\s+kiss)")
+APPROVAL_EMOJI = "👍👌✅🚀🎉💯🙌✔🔥❤😍🥳👏🤩💪🆗"
+APPROVAL = re.compile(
+    r"\b(?:i\s+)?approved?\b|\bapproving\b|\blgtm\b|\bship\s+it\b|\bsend\s+it\b|\bgo\s+(?:ahead|for\s+it|on)\b|\bgo\b|"
+    r"\blet'?s\s+(?:go|do\s+(?:it|this|that)|roll|make\s+it|produce\s+it|see\s+it|ship\s+it)\b|\bdo\s+it\b|"
+    r"\b(?:make|produce|render|create|build|film)\s+(?:it|the\s+(?:video|thing|film|clip)|this|that)\b|"
+    r"\b(?:produce|render|proceed|continue|carry\s+on|shoot)\b|"
+    r"\b(?:it|this|that|everything|all)\s*(?:'s|is|are|looks?|seems?|sounds?)?\s*(?:all\s+)?"
+    rf"(?:{GOOD}|spot\s+on|exactly\s+what\s+i\s+wanted|what\s+i\s+wanted)\b|"
+    rf"\b(?:looks?|sounds?|seems?)\s+(?:really\s+|very\s+|so\s+|pretty\s+)?(?:{GOOD}|right)(?:\s+to\s+me)?\b|"
+    r"\bgreen\s+light\b|\bgood\s+to\s+go\b|\ball\s+good\b|\b(?:that\s+)?works(?:\s+for\s+me)?\b|"
+    r"\bfine\s+by\s+me\b|\bi'?m\s+(?:happy|good|fine|satisfied|ok|okay)(?:\s+with\s+(?:it|this|that))?\b|"
+    rf"\b(?:yes|yep|yup|yeah|yea|ya|sure|k|{GOOD}|love\s+it|love\s+this|absolutely|definitely|certainly|"
+    r"sí|si|oui|ja|d'accord|vale|dale|claro)\b|"
+    r"\bno\s+(?:changes?|notes|edits|complaints)(?:\s+needed)?\b|\bnothing\s+to\s+change\b|\bjust\s+right\b|"
+    r"\bthumbs\s+up\b|\bapprove\s+(?:it|this|that|the\s+storyboard)\b|\bmake\s+the\s+video\b|"
+    r"\bwith\s+(?:the\s+)?production\b", re.IGNORECASE)
+IDIOMS = re.compile(r"\bno\s+(?:problem|worries|doubt|question)\b|\bwhy\s+not\b|\bnot\s+bad\b|"
+                    r"\b(?:no|nothing\s+to)\s+(?:changes?|notes|edits|complaints|change)(?:\s+(?:needed|required))?\b",
+                    re.IGNORECASE)
+NEGATION = re.compile(
+    r"\b(?:no|nope|nah|not|don'?t|do\s+not|doesn'?t|never|wait|hold|hang|stop|yet|cancel|pause|unsure|"
+    r"hmm+|h+m+|um+|uh+|meh|dunno|maybe|later|first|think|check|boss|before)\b|\?",
+    re.IGNORECASE)
+HESITATION_ONLY = re.compile(
+    r"\b(?:no|nope|nah|not(?:\s+(?:yet|quite|really|sure|so\s+sure|ready(?:\s+to\s+approve)?))?|don'?t\s+"
+    r"(?:approve|produce|make|render|do|start)(?:\s+(?:it|anything|this))?(?:\s+yet)?|wait|hold\s+on|hang\s+on|"
+    r"hmm+|um+|uh+|meh|maybe|later|let\s+me\s+(?:think|check|see)(?:\s+with\s+\w+(?:\s+\w+)?)?|i'?m\s+not\s+sure|"
+    r"i\s+don'?t\s+(?:like|love)\s+(?:it|this|that)|i\s+hate\s+(?:it|this)|(?:i'?m\s+)?(?:not|un)\s*"
+    r"(?:happy|convinced|feeling\s+it|keen|thrilled|impressed|a\s+fan|great|good|right|there\s+yet|sold)|"
+    r"(?:about|with)\s+(?:it|this|that)|a\s+(?:sec|second|moment|minute)|first|yet|please|"
+    r"(?:anything|it|this)|ready|to|approve|produce|sure|quite|the|boss|manager|team|client|think|check|"
+    r"with|my|our|let|me|i|a|bit|just|about|so|yet)\b", re.IGNORECASE)
+FILLER = re.compile(r"\b(?:please|pls|thanks?|thank\s+you|ty|cheers|then|now|so|really|very|just|and|also|"
+                    r"the|a|an|it|this|that|video|storyboard|everything|all|well|oh|wow|haha|lol|great\s+work|"
+                    r"good\s+job|nice\s+work|well\s+done|mate|guys|team|much|hey|hi|right|thing|ahead|to|me|for|"
+                    r"already|exactly|what|i|wanted|want|with|production|go|you|one|is|are|work|job)\b|[^\w\s]",
+                    re.IGNORECASE)
+FRESH = re.compile(r"\b(?:regenerate|regen|re-?generate|redo|re-do|re-?roll|remake|re-?shoot|re-?plan|"
+                   r"(?:another|new|fresh|different|alternative|second)\s+(?:take|version|attempt|go|try|shot|pass|"
+                   r"variation|render)|try\s+(?:it\s+|that\s+|them\s+|again)?(?:again|once\s+more)|"
+                   r"one\s+more\s+(?:take|try|go))\b", re.IGNORECASE)
+WHOLE_FRESH = re.compile(r"\b(?:start\s+(?:over|again|afresh)|from\s+scratch|re-?plan|replan|(?:new|different|"
+                         r"another|fresh)\s+(?:storyboard|plan|scenes|set\s+of\s+scenes|ideas?|concept)|"
+                         r"regenerate(?:\s+(?:it|everything|all|the\s+(?:whole\s+)?(?:storyboard|thing|plan)))?|"
+                         r"redo\s+(?:it\s+all|everything|the\s+whole\s+thing)|try\s+again|come\s+up\s+with\s+"
+                         r"(?:something|a\s+(?:completely\s+)?(?:different|new))|something\s+else\s+entirely)\b",
+                         re.IGNORECASE)
+PRAISE_ONLY = re.compile(r"^\W*(?:(?:i\s+)?(?:love|like|adore)\s*|(?:is|are|looks?|seems?|'s)?\s*(?:really\s+|so\s+)?"
+                         r"(?:great|good|fine|perfect|nice|lovely|amazing|awesome|ok|okay|spot\s+on|beautiful)|"
+                         r"keep|stays?(?:\s+as\s+(?:it\s+)?is)?|as\s+is|is\s+fine|but|though|however|and|too|also|"
+                         r"\W)+\W*$", re.IGNORECASE)
+INFO_START = re.compile(r"^\W*(?:so|ok|okay|and|also|hey|quick\s+question|question|btw|sorry)?[,:\s]*"
+                        r"(?:what|what'?s|whats|which|how|why|when|who|where|whose|do\s+(?:i|you|we|they)|did\s+(?:i|you|we)|"
+                        r"(?:is|are|was|does|will|would|am)\s+(?:i|you|we|they|it|this|that|there|scene|my|our|"
+                        r"the\s+(?:video|price|cost|total|estimate|music|voice|narration|budget))|tell\s+me|remind\s+me|explain|describe|show\s+me|list|give\s+me\s+(?:a|the)\s+"
+                        r"(?:breakdown|summary|overview|rundown))\b", re.IGNORECASE)
+CHANGE_ASK = re.compile(r"\b(?:can|could|would|might|may|shall)\s+(?:you|we|i|it|this|that|scene|the|they|there|"
+                        r"one|my|our|[a-z]+\s+scene)\b|\bis\s+it\s+possible\b|\bany\s+chance\b|\bhow\s+about\b|"
+                        r"\bwhat\s+if\b|\bwhy\s+not\b", re.IGNORECASE)
+INFO_VERBS = re.compile(r"\b(?:tell|remind|explain|show\s+me|let\s+me\s+know|describe|walk\s+me)\b", re.IGNORECASE)
+TOPICS: tuple[tuple[Topic, re.Pattern[str]], ...] = (
+    ("next", re.compile(r"what\s+happens\s+(?:next|now|then|if|when|after|once)|what'?s\s+next|what\s+now|"
+                        r"when\s+(?:will|is|can)\s+(?:it|the\s+video|this|that|my\s+video)\s+(?:be\s+)?(?:ready|done|"
+                        r"finished)|how\s+long\s+(?:does|will|would)\s+(?:it\s+take|(?:the\s+)?production|rendering|"
+                        r"the\s+render|making\s+it)|(?:after|once|when)\s+i\s+(?:approve|say\s+(?:yes|go)|"
+                        r"accept)|do\s+i\s+(?:need|have)\s+to|anything\s+else|what\s+(?:do|should)\s+i\s+do|"
+                        r"how\s+do\s+i\s+(?:approve|continue|proceed)|what\s+will\s+you\s+do", re.IGNORECASE)),
+    ("cost", re.compile(r"\b(?:costs?|costing|price[ds]?|pricing|charged?|charges|pay|paying|spend|spending|"
+                        r"expensive|cheap|budget|estimate[ds]?|how\s+much|dollars?|fees?|bill|money)\b|\$",
+                        re.IGNORECASE)),
+    ("models", re.compile(r"\b(?:models?|engines?|which\s+ai|ai\s+or\s+stock|generated\s+or\s+stock|"
+                          r"stock\s+or\s+(?:ai|generated)|why\s+did\s+you\s+(?:pick|choose|use|go\s+with)|"
+                          r"what\s+(?:tools?|providers?|services?)|made\s+(?:with|by)|generator)\b", re.IGNORECASE)),
+    ("duration", re.compile(r"\bhow\s+long\b|\brun\s?time\b|\blength\b|\bhow\s+many\s+(?:seconds|minutes)\b|"
+                            r"\bduration\b", re.IGNORECASE)),
+    ("scene", re.compile(r"\bwhat'?s\s+in\b|\bwhat\s+is\s+in\b|\bwhat\s+happens\s+in\b|\bwhat\s+(?:does|do|will)\b.*"
+                         r"\b(?:show|say|look\s+like|contain|feature)\b|\btell\s+me\s+about\b|\bremind\s+me\b|"
+                         r"\bnarration\b|\bhow\s+many\s+scenes\b|\bwhat\s+are\s+the\s+scenes\b|\bdescribe\b|"
+                         r"\bwhat'?s\s+(?:the|scene)\b|\bwhat\s+is\s+(?:the|scene)\b|\bwho\b|\bwhat\s+about\b",
+                         re.IGNORECASE)),
+)
+GLUE = re.compile(r"^(?:\W|\b(?:and|but|also|then|plus|so|ok|okay|yes|yeah|approve[ds]?|no|nope|nah|not\s+quite|"
+                  r"almost(?:\s+there)?|first|please|just|could\s+you|can\s+you|would\s+you|i'?d\s+like|i\s+want|"
+                  r"let'?s|reject(?:ed)?|in|for|on|at|with|of|to|the|that|it|so\s+that|so\s+it|should|needs?\s+to|"
+                  r"change|edit|update|tweak|have)\b)+", re.IGNORECASE)
+REVISION_HINT = re.compile(r"\b(?:make|turn|change|switch|use|add|remove|drop|skip|cut|shorten|lengthen|raise|lower|"
+                           r"increase|decrease|need|needs|want|wanted|should|must|focus|target|try|instead|more|less|"
+                           r"too|rather|prefer|without|in|for)\b|\w+er\b", re.IGNORECASE)
+
+CLARIFY = ("Shall I produce it as it is? Reply \"approve\" (or \"looks good\") to go ahead, or tell me what to "
+           "change, e.g. \"make scene 2 brighter\" or \"make it funnier\".")
+
+
+def read_reply(text: str, review: StoryboardReview, models: Sequence[str] = ()) -> ReplyReading:
+    """The typed reading of one reply to ``review``; ``models`` are the model ids the user may name."""
+    raw = " ".join(text.replace("’", "'").replace("‘", "'").replace("“", '"').replace("”", '"').split())
+    count = len(review.scenes)
+    if not re.search(r"\w", raw) and not any(ch in APPROVAL_EMOJI for ch in raw):
+        return _clarify()
+    refs = find_refs(raw, count) or find_content_refs(raw, review)
+    topic = _question_topic(raw)
+    if topic is not None:
+        scene = next((s for r in refs for s in r.scenes), None)
+        return ReplyReading(intent="answer", topic=topic, scene=scene,
+                            text=answer(topic, review, scene if scene and 1 <= scene <= count else None))
+    if refs:
+        return _scene_changes(raw, refs, review, models)
+    if WHOLE_FRESH.search(raw) and not _substance(WHOLE_FRESH.sub(" ", raw)):
+        return _decide(ReviewDecision(action="regenerate"))
+    if _approval(raw):
+        return _decide(ReviewDecision(action="approve"))
+    if _hesitation_only(raw):
+        return _clarify()
+    if WHOLE_FRESH.search(raw):
+        return _decide(ReviewDecision(action="regenerate"))
+    feedback = _feedback(raw)
+    if not feedback or (len(feedback.split()) == 1 and not REVISION_HINT.search(feedback)):
+        return _clarify()
+    return _decide(ReviewDecision(action="reject", feedback=feedback))
+
+
+def _decide(*decisions: ReviewDecision) -> ReplyReading:
+    return ReplyReading(intent="decide", decisions=list(decisions))
+
+
+def _clarify(question: str = CLARIFY) -> ReplyReading:
+    return ReplyReading(intent="clarify", text=question)
+
+
+def _question_topic(text: str) -> Topic | None:
+    """The information asked for, when the reply is a question about the storyboard (not a change request
+    phrased as a question, such as "can scene 2 be shorter?")."""
+    asks = text.rstrip().endswith("?") or INFO_START.search(text) or INFO_VERBS.search(text)
+    if not asks:
+        return None
+    if CHANGE_ASK.search(text) and not INFO_VERBS.search(text):
+        return None
+    for topic, pattern in TOPICS:
+        if pattern.search(text):
+            return topic
+    if INFO_START.search(text) and len(re.findall(r"\w+", text)) >= 3:
+        return "other"
+    return None
+
+
+def _substance(text: str) -> bool:
+    """Whether anything but filler and punctuation is left."""
+    return bool(re.search(r"\w", FILLER.sub(" ", text)))
+
+
+def _approval(text: str) -> bool:
+    """Approval words and nothing else of substance, and no negation or hesitation."""
+    cleaned = IDIOMS.sub(" ", text)
+    found = bool(APPROVAL.search(cleaned)) or any(ch in APPROVAL_EMOJI for ch in cleaned)
+    if not found or NEGATION.search(cleaned):
+        return False
+    return not _substance(APPROVAL.sub(" ", cleaned))
+
+
+def _hesitation_only(text: str) -> bool:
+    cleaned = IDIOMS.sub(" ", text)
+    return not _substance(HESITATION_ONLY.sub(" ", cleaned))
+
+
+def _feedback(text: str) -> str:
+    """The reply without leading glue ("no,", "reject", "not quite —"), as revision feedback."""
+    return re.sub(r"^(?:\W|\b(?:reject(?:ed)?|no|nope|nah|not\s+quite|hmm+|well|ok|okay)\b)+", "", text,
+                  flags=re.IGNORECASE).strip()
+
+
+def _scene_changes(text: str, refs: list[SceneRef], review: StoryboardReview, models: Sequence[str]) -> ReplyReading:
+    """One decision per referenced scene: its segment of the reply says what to do with it."""
+    count = len(review.scenes)
+    bad = sorted({s for r in refs for s in r.scenes if not 1 <= s <= count})
+    if bad:
+        return _clarify(f"There {'is' if count == 1 else 'are'} only {count} scene{'s' if count != 1 else ''} "
+                        f"(1–{count}); which one did you mean instead of {', '.join(map(str, bad))}?")
+    decisions: list[ReviewDecision] = []
+    segments = _segments(text, refs)
+    for i, (ref, segment) in enumerate(segments):
+        instruction = _instruction(segment, ref)
+        if not instruction and i + 1 < len(segments) and re.fullmatch(
+                r"\W*(?:(?:and|&|or|plus|also)\W+)?(?:the\W+)?@\W*(?:(?:and|&|or|plus|also)\W*)?(?:the\W*)?", segment,
+                flags=re.IGNORECASE):
+            segment = segments[i + 1][1]  # "scene 1 and the last one: brighter": the words come after both
+            instruction = _instruction(segment, segments[i + 1][0])
+        for scene in ref.scenes:
+            if (d := _scene_decision(scene, segment.replace("@", "it"), instruction, models)) is not None:
+                decisions.append(d)
+    decisions = list({(d.action, d.scene): d for d in decisions}.values())
+    if not decisions:
+        scenes = ", ".join(str(s) for r in refs for s in r.scenes)
+        return _clarify(f"What would you like to change in scene {scenes}? For example \"make scene "
+                        f"{refs[0].scenes[0]} brighter\", \"use stock footage\" or \"regenerate it\".")
+    return _decide(*decisions)
+
+
+def _segments(text: str, refs: list[SceneRef]) -> list[tuple[SceneRef, str]]:
+    """Each reference with the words that belong to it: from the end of the previous reference's clause to
+    the next reference (a sentence break ends a segment)."""
+    refs = sorted(refs, key=lambda r: r.start)
+    out: list[tuple[SceneRef, str]] = []
+    for i, ref in enumerate(refs):
+        lo = refs[i - 1].end if i else 0
+        hi = refs[i + 1].start if i + 1 < len(refs) else len(text)
+        parts = re.split(r"[.;!?\n]|\bbut\b|\bhowever\b", text[lo:ref.start], flags=re.IGNORECASE)
+        before = parts[-1] if i == 0 or len(parts) > 1 else ""  # words between two references: the first's
+        after = text[ref.end:hi]
+        after = re.split(r"(?<=\w)[.;!?](?:\s|$)|\n|\bbut\b|\bhowever\b", after, flags=re.IGNORECASE)[0]
+        out.append((ref, before + " @ " + after))
+    return out
+
+
+def _instruction(segment: str, ref: SceneRef) -> str:
+    """What to do, without the reference and its glue: "change @ so it shows X" → "show X"."""
+    text = re.sub(r"'s\b", "", segment.replace("@", " ").strip())
+    text = " ".join(text.split())
+    text = GLUE.sub("", text).strip(" ,:;-–—")
+    text = re.sub(r"^(?:so\s+(?:that\s+)?it\s+|it\s+|to\s+)", "", text, flags=re.IGNORECASE)
+    text = re.sub(r"^shows\b", "show", text, flags=re.IGNORECASE)
+    text = re.sub(r"(?:[\s,.!?]+|\b(?:please|thanks|thank you|instead|and|also|then|plus|or|make|change|have|set|"
+                  r"let'?s|in|for|on|the)\b)*$", "", text,
+                  flags=re.IGNORECASE)
+    if not text or PRAISE_ONLY.match(text) or _hesitation_only(text) or not _substance(text):
+        return ""
+    return text
+
+
+def _scene_decision(scene: int, segment: str, instruction: str, models: Sequence[str]) -> ReviewDecision | None:
+    """The change one scene's segment asks for, or None when it only praises or hesitates."""
+    body = re.sub(r"\b(?:instead\s+of|rather\s+than|not|no\s+more|no\s+longer|than)\s+(?:the\s+|a\s+|an\s+)?"
+                  r"(?:stock(?:\s+(?:footage|photos?|video))?|presenter|avatar|ai(?:[- ]generated)?|generated|"
+                  r"footage|b-?roll)\b", " ", segment, flags=re.IGNORECASE)
+    if FRESH.search(body) and not re.search(r"\b(?:than|instead)\b", body, re.IGNORECASE):
+        return ReviewDecision(action="regenerate", scene=scene)
+    if model := _named_model(body, models):
+        return ReviewDecision(action="model", scene=scene, model_id=model)
+    if (kind := SCENE_KIND_PHRASE.search(body)) and not re.search(r"\bshow\b", body[:kind.start()], re.IGNORECASE):
+        try:
+            return ReviewDecision(action="kind", scene=scene, kind=scene_kind(kind.group(1)))
+        except ValueError:
+            pass
+    if instruction:
+        return ReviewDecision(action="edit", scene=scene, instruction=instruction)
+    return None
+
+
+def _aliases(model_id: str) -> list[str]:
+    """How people name a model: "veo-3-1" → "veo 3 1", "veo 3.1", "veo"; "kling-v3-pro" → "kling v3"..."""
+    parts = model_id.split("-")
+    out = []
+    for k in range(len(parts), 0, -1):
+        head = parts[:k]
+        out += [" ".join(head), "-".join(head), head[0] + " " + ".".join(head[1:]) if k > 1 else head[0]]
+    return list(dict.fromkeys(out))
+
+
+COMMON_WORDS = {"motion", "runway", "wan", "luma", "pika"}  # family names that are also ordinary words
+
+
+def _named_model(text: str, models: Sequence[str]) -> str | None:
+    """The model id the text names (longest alias wins; a family name picks its shortest id)."""
+    low = " " + re.sub(r"[^\w.\- ]+", " ", text.lower()) + " "
+    best: tuple[int, int, str] | None = None
+    for model_id in models:
+        for alias in _aliases(model_id.lower()):
+            m = re.search(rf"(?<![\w-]){re.escape(alias)}(?![\w-])", low)
+            if not m:
+                continue
+            if alias in COMMON_WORDS and re.search(r"\b(?:slow|the|a|in|on\s+the)\s+$", low[:m.start()]) and not \
+                    re.search(r"\b(?:model|renderer|engine)\b", low[m.end():m.end() + 12]):
+                continue
+            key = (len(alias), -len(model_id), model_id)
+            if best is None or key > best:
+                best = key
+    return best[2] if best else None
