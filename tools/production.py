@@ -371,6 +371,8 @@ class OutputFile(BaseModel):
     url: str | None = None  # a presigned download link when outputs go to object storage
     render_s: float = 0.0  # wall time of the encode that made this file
     render_peak_mb: float = 0.0  # the encoder's peak resident memory
+    segments: int = 0  # rendered from cached spans: how many spans the file has ...
+    segments_encoded: int = 0  # ... and how many had to be encoded (the rest were reused)
 
 
 class NarrationLine(BaseModel):

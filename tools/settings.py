@@ -52,6 +52,7 @@ class Settings(BaseSettings):
     fps: int = 30
     crf: int = 20
     x264_preset: str = "veryfast"
+    segment_cache_mb: int = 4096  # encoded spans kept so an edit re-encodes only what changed (<home>/cache)
     # Voice and music.
     elevenlabs_base_url: str = "https://api.elevenlabs.io"
     elevenlabs_model: str = ""  # empty: by preference (multilingual_v2 for quality, flash_v2_5 for cheap/fast)
@@ -90,6 +91,10 @@ class Settings(BaseSettings):
     @property
     def outputs_dir(self) -> Path:
         return self.home / "outputs"
+
+    @property
+    def segment_cache_dir(self) -> Path:
+        return self.home / "cache" / "segments"
 
     @property
     def checkpoint_path(self) -> Path:

@@ -275,7 +275,8 @@ class Studio:
         for aspect in brief.aspects:
             outputs += assemble(self._with_presenter(brief, timeline, aspect, self._avatar_shots(assets),
                                                    only=self._presenter_shots(storyboard)), [aspect], out, slug,
-                                settings=self.settings, on_progress=progress, levels=levels)
+                                settings=self.settings, on_progress=progress, levels=levels,
+                                cache_dir=self.settings.segment_cache_dir)
         sidecars = write_captions(timeline.words, out, slug) if timeline.words else {}
         for output in outputs:
             emit(ProgressEvent(stage="qc", status="running", percent=0, message=output.aspect))

@@ -192,12 +192,8 @@ def caption_events(words: list[WordTiming], width: int, height: int, preset: str
     return [e for e in events if round(e.end * 100) > round(e.start * 100)]
 
 
-def write_ass(words: list[WordTiming], width: int, height: int, preset: str, path: str | Path,
-              *, end_s: float | None = None) -> Path:
-    """Write a word-highlighted ASS file with ``PlayRes`` = the output size; returns its path.
-
-    ``end_s`` (the video length) keeps every event inside the video.
-    """
+def ass_document(events: list[CaptionEvent], width: int, height: int, preset: str) -> str:
+    """The text of an ASS file with ``PlayRes`` = the output size holding ``events``."""
     p = get_preset(preset)
     size = round(min(width, height) * p.size)
     area = caption_safe_area(width, height)
@@ -216,10 +212,20 @@ def write_ass(words: list[WordTiming], width: int, height: int, preset: str, pat
         f"100,100,0,0,{p.border_style},{outline},{shadow},{p.alignment},{margin_l},{area.margin_r},{margin_v},1",
         "", "[Events]", "Format: Layer, Start, End, Style, Name, MarginL, MarginR, MarginV, Effect, Text",
     ]
-    for e in caption_events(words, width, height, p, end_s=end_s):
+    for e in events:
         lines.append(f"Dialogue: 0,{_ass_time(e.start)},{_ass_time(e.end)},Caption,,0,0,0,,{e.text}")
+    return "\n".join(lines) + "\n"
+
+
+def write_ass(words: list[WordTiming], width: int, height: int, preset: str, path: str | Path,
+              *, end_s: float | None = None) -> Path:
+    """Write a word-highlighted ASS file with ``PlayRes`` = the output size; returns its path.
+
+    ``end_s`` (the video length) keeps every event inside the video.
+    """
+    events = caption_events(words, width, height, preset, end_s=end_s)
     out = Path(path)
-    out.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    out.write_text(ass_document(events, width, height, preset), encoding="utf-8")
     return out
 
 

@@ -20,6 +20,7 @@ from reelforge.tools.assembly.graph import (
     build_join_command,
     plan_chunks,
 )
+from reelforge.tools.assembly.segment_cache import SegmentCache, render_segmented
 from reelforge.tools.media import MediaError, ffmpeg_exe, probe
 from reelforge.tools.production import OutputFile, Timeline
 from reelforge.tools.settings import Settings
@@ -36,6 +37,8 @@ class RenderStats:
     aspect: str
     wall_s: float
     peak_rss_mb: float
+    segments: int = 0  # with a segment cache: the output's segments, and how many had to be encoded
+    segments_encoded: int = 0
 
 
 def run_with_progress(args: list[str], duration_s: float, *, what: str,
@@ -76,13 +79,22 @@ def _clips_per_run(timeline: Timeline, max_clips: int) -> int:
 
 def render_one(timeline: Timeline, width: int, height: int, target: Path, *, encode: EncodeSettings,
                levels: MixLevels, on_fraction: Callable[[float], None] | None = None,
-               max_clips: int = CHUNK_CLIPS) -> RenderStats:
+               max_clips: int = CHUNK_CLIPS, cache: SegmentCache | None = None) -> RenderStats:
     """Render one ``width × height`` file; captions go to ``target`` with suffix ``.ass``.
+
+    With a segment ``cache`` the programme is encoded span by span (each clip alone, each transition) and
+    spans already in the cache are reused, so re-rendering after one scene changed encodes only its spans
+    (see :mod:`tools.assembly.segment_cache`).
 
     Up to ``max_clips`` clips render in one ffmpeg run. A longer timeline renders in chunks cut where a
     single clip is on screen (each frame still encoded once), then the chunks are joined by stream copy
     with the audio: ffmpeg opens every input of a run up front, so this keeps memory flat for long videos.
     """
+    if cache is not None:
+        done = render_segmented(timeline, width, height, target, encode=encode, levels=levels, cache=cache,
+                                run=run_with_progress, on_fraction=on_fraction)
+        return RenderStats(aspect=f"{width}x{height}", wall_s=done.wall_s, peak_rss_mb=done.peak_rss_mb,
+                           segments=done.segments, segments_encoded=done.encoded)
     ass = None
     if timeline.captions and timeline.words:
         ass = write_ass(timeline.words, width, height, timeline.caption_preset, target.with_suffix(".ass"),
@@ -120,8 +132,11 @@ def render_one(timeline: Timeline, width: int, height: int, target: Path, *, enc
 
 
 def assemble(timeline: Timeline, aspects: list[str], out_dir: str | Path, slug: str, *, settings: Settings,
-             on_progress: Progress | None = None, levels: MixLevels | None = None) -> list[OutputFile]:
+             on_progress: Progress | None = None, levels: MixLevels | None = None,
+             cache_dir: str | Path | None = None) -> list[OutputFile]:
     """Render ``out_dir/<slug>-<w>x<h>.mp4`` for each aspect, one ffmpeg run (one encode) each.
+
+    With ``cache_dir`` each format is rendered from cached segments (only changed spans are encoded).
 
     The mix is measured once (audio-only pass) and normalised to −14 LUFS / ≤ −1 dBTP in the video pass.
     Each format's captions are written to ``<slug>-<w>x<h>.ass`` next to the video (PlayRes = its size).
@@ -145,8 +160,10 @@ def assemble(timeline: Timeline, aspects: list[str], out_dir: str | Path, slug: 
             if on_progress:
                 on_progress(aspect, fraction)
 
-        stats = render_one(timeline, w, h, target, encode=encode, levels=levels, on_fraction=report)
+        cache = SegmentCache(cache_dir, settings.segment_cache_mb) if cache_dir is not None else None
+        stats = render_one(timeline, w, h, target, encode=encode, levels=levels, on_fraction=report, cache=cache)
         report(1.0)
         results.append(OutputFile(aspect=aspect, width=w, height=h, path=str(target), duration_s=timeline.duration_s,
-                                  render_s=stats.wall_s, render_peak_mb=stats.peak_rss_mb))
+                                  render_s=stats.wall_s, render_peak_mb=stats.peak_rss_mb, segments=stats.segments,
+                                  segments_encoded=stats.segments_encoded))
     return results
