@@ -197,6 +197,9 @@ def doctor() -> None:
     voice_key = "ELEVENLABS_API_KEY"
     table.add_row("ElevenLabs", "[green]key set" if settings.secret(voice_key) else "[dim]no key",
                   "" if settings.secret(voice_key) else f"set {voice_key} for premium voices and cloning")
+    for model_id, why in _retired_user_models(settings):
+        table.add_row(f"models.toml: {model_id}", "[yellow]retired",
+                      f"{why}; remove it from {settings.home}/models.toml or pick a current model (reelforge models)")
     for env_names, families in _provider_keys(settings).items():
         present = all(settings.secret(n) for n in env_names)
         table.add_row(", ".join(env_names), "[green]key set" if present else "[dim]no key",
@@ -221,6 +224,16 @@ def _brain_row(settings) -> tuple[str, str]:
         return "[yellow]offline", "rule-based director (REELFORGE_BRAIN=offline)"
     return "[yellow]offline", ("rule-based director; set OPENAI_API_KEY (and OPENAI_BASE_URL for Ollama / vLLM / "
                                "LM Studio / OpenRouter) for an LLM")
+
+
+def _retired_user_models(settings) -> list[tuple[str, str]]:
+    """Retired models that the user's models.toml adds or changes (doctor warns about each)."""
+    try:
+        from reelforge.tools.clips.registry import Registry
+
+        return Registry.load(settings).retired_user_models()
+    except Exception:  # noqa: BLE001 - a broken models.toml is reported by `reelforge models`
+        return []
 
 
 def _provider_keys(settings) -> dict[tuple[str, ...], set[str]]:

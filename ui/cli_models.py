@@ -29,6 +29,8 @@ def models_json(registry: Registry) -> list[dict[str, Any]]:
             "price_per_s": m.price_per_s, "price_source": m.price_source,
             "durations": m.durations or list(m.duration_range or ()), "duration_range": m.duration_range is not None,
             "aspects": m.aspects, "modes": m.modes, "native_audio": m.native_audio, "latency_s": m.latency_s,
+            "capabilities": m.capabilities, "checked": m.checked.isoformat() if m.checked else None,
+            "retired": m.retired_reason() or "",
             "strengths": m.strengths, "unverified": m.unverified,
         })
     return out
@@ -37,6 +39,22 @@ def models_json(registry: Registry) -> list[dict[str, Any]]:
 def _lengths(m: dict[str, Any]) -> str:
     d = m["durations"]
     return f"{d[0]:g}–{d[1]:g} s" if m["duration_range"] else ", ".join(f"{x:g}" for x in d) + " s"
+
+
+def _can(caps: dict[str, Any]) -> str:
+    """The capabilities as short words: extend to 37 s, first+last frame, 3 refs, audio, edit."""
+    words = []
+    if caps["extend"]:
+        words.append(f"extend to {caps['max_extended_s']:g} s")
+    if caps["first_last_frame"]:
+        words.append("first+last frame")
+    if caps["references"]:
+        words.append(f"{caps['references']} refs")
+    if caps["native_audio"]:
+        words.append("audio")
+    if caps["video_edit"]:
+        words.append("edit")
+    return ", ".join(words)
 
 
 def register(app: typer.Typer) -> None:
@@ -49,6 +67,8 @@ def register(app: typer.Typer) -> None:
         aspect: str = typer.Option("16:9", "--aspect", help=f"Aspect ratio for --explain ({', '.join(FORMATS)})."),
         seconds: float = typer.Option(5.0, "--seconds", help="Shot length for --explain."),
         preference: str = typer.Option("balanced", "--preference", help=f"One of {', '.join(PREFERENCES)}."),
+        stale: bool = typer.Option(False, "--stale", help="Only rows not checked against the vendor's docs "
+                                                            "in the last 90 days."),
     ) -> None:
         """List every video model: family, gateways, availability, price, lengths, aspect ratios, strengths."""
         console = Console(soft_wrap=True)
@@ -77,14 +97,19 @@ def register(app: typer.Typer) -> None:
             console.print(t)
             return
         data = models_json(registry)
+        if stale:
+            old = {m.id for m in registry.stale()}
+            data = [m for m in data if m["id"] in old]
+            if not as_json and not data:
+                console.print("Every model row was checked against its vendor's documentation in the last 90 days.")
+                return
         if as_json:
             print(json.dumps(data, indent=1))
             return
-        t = Table("model", "family", "gateways", "available", "$/s", "lengths", "aspects", "top strengths")
+        t = Table("model", "family", "gateways", "available", "$/s", "lengths", "aspects", "can", "checked")
         for m in data:
-            top = sorted(m["strengths"].items(), key=lambda kv: -kv[1])[:3]
             t.add_row(m["id"], m["family"], ", ".join(m["gateways"]),
                       f"yes ({m['gateway']})" if m["available"] else f"no: {m['why_unavailable']}",
-                      f"{m['price_per_s']:.3f}", _lengths(m), " ".join(m["aspects"]),
-                      ", ".join(f"{k} {v:.1f}" for k, v in top), style=None if m["available"] else "dim")
+                      f"{m['price_per_s']:.3f}", _lengths(m), " ".join(m["aspects"]), _can(m["capabilities"]),
+                      m["checked"] or "never", style=None if m["available"] else "dim")
         console.print(t)

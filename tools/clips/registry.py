@@ -31,7 +31,7 @@ USER_FILE = "models.toml"
 GATEWAY_ORDER = ("local", "direct", "fal", "replicate", "comfyui")
 
 ModelKind = Literal["video", "stock", "avatar", "offline"]
-Mode = Literal["text-to-video", "image-to-video"]
+Mode = Literal["text-to-video", "image-to-video", "video-to-video"]
 #: What an avatar model can present: a vendor ``avatar`` (needs ``params.avatar_id`` on a gateway),
 #: the user's ``image`` (photo) or ``video`` (lip-synced).
 PresenterInput = Literal["avatar", "image", "video"]
@@ -74,7 +74,13 @@ class ModelSpec(BaseModel):
     duration_range: tuple[float, float] | None = None
     aspects: list[str] = Field(default_factory=lambda: ["16:9"])
     resolutions: list[str] = Field(default_factory=list)
-    native_audio: bool = False
+    native_audio: bool = False  # the model can generate sound with the picture
+    extend_step_s: float = 0.0  # seconds one "extend" call adds to a clip it made (0: cannot extend)
+    max_extended_s: float = 0.0  # the longest clip reachable by extending (0: max_clip_s)
+    first_last_frame: bool = False  # takes a last frame as well as a first frame
+    references: int = 0  # reference images/videos it accepts for subjects and style (0: none)
+    video_edit: bool = False  # edits an existing video from a prompt (video-to-video)
+    checked: date | None = None  # when these facts were last checked against the vendor's documentation
     presenter_inputs: list[PresenterInput] = Field(default_factory=list)  # avatar models only
     price_per_s: float = 0.0
     billing_step_s: float = 0.0  # billed in whole steps of this many seconds (D-ID: 15); 0 = per second
@@ -116,6 +122,37 @@ class ModelSpec(BaseModel):
         if self.concurrency < 1:
             raise ValueError("concurrency must be at least 1")
         return self
+
+    @property
+    def can_extend(self) -> bool:
+        return self.extend_step_s > 0
+
+    @property
+    def longest_s(self) -> float:
+        """The longest continuous clip: one generation, plus extensions where the model can extend."""
+        if not self.can_extend:
+            return self.max_clip_s
+        return max(self.max_clip_s, self.max_extended_s or self.max_clip_s)
+
+    def extensions_for(self, seconds: float) -> int:
+        """How many extend calls make one continuous clip of ``seconds`` (0 when one generation covers it)."""
+        if not self.can_extend or seconds <= self.max_clip_s + 1e-6 or seconds > self.longest_s + 1e-6:
+            return 0
+        return math.ceil((seconds - self.max_clip_s) / self.extend_step_s - 1e-9)
+
+    @property
+    def capabilities(self) -> dict[str, Any]:
+        """What the router and the studio may ask of this model, as plain data."""
+        return {"extend": self.can_extend, "extend_step_s": self.extend_step_s,
+                "max_extended_s": self.longest_s if self.can_extend else 0.0,
+                "first_last_frame": self.first_last_frame, "references": self.references,
+                "native_audio": self.native_audio, "video_edit": self.video_edit,
+                "image_to_video": "image-to-video" in self.modes}
+
+    def stale(self, today: date | None = None, max_age_days: int = 90) -> bool:
+        """True when the row's facts were never checked, or checked more than ``max_age_days`` ago."""
+        today = today or date.today()
+        return self.checked is None or (today - self.checked).days > max_age_days
 
     @property
     def max_clip_s(self) -> float:
@@ -200,16 +237,18 @@ def _read_toml(path: Path) -> dict[str, Any]:
 class Registry:
     """Validated models keyed by id, plus availability checks and adapter construction."""
 
-    def __init__(self, models: dict[str, ModelSpec], sources: list[str] | None = None) -> None:
+    def __init__(self, models: dict[str, ModelSpec], sources: list[str] | None = None,
+                 user_ids: set[str] | None = None) -> None:
         self.models = dict(sorted(models.items()))
         self.sources = sources or []
+        self.user_ids = user_ids or set()  # models the user's models.toml adds or changes
         self._factories: dict[tuple[str, str], Callable[[], ClipProvider]] = {}
 
     # --- loading ------------------------------------------------------------------------------
 
     @classmethod
     def from_dict(cls, raw: dict[str, dict[str, Any]], *, origin: dict[str, str] | None = None,
-                  sources: list[str] | None = None) -> Registry:
+                  sources: list[str] | None = None, user_ids: set[str] | None = None) -> Registry:
         """Validate raw ``{model_id: fields}`` data; errors name the file (from ``origin``) and the key."""
         models: dict[str, ModelSpec] = {}
         for model_id, fields in raw.items():
@@ -222,7 +261,7 @@ class Registry:
                 errs = "; ".join(f"{'.'.join(str(p) for p in e['loc']) or '(model)'}: {e['msg']}"
                                  for e in exc.errors())
                 raise RegistryError(f"{where}: [models.{model_id}] {errs}") from exc
-        return cls(models, sources)
+        return cls(models, sources, user_ids)
 
     @classmethod
     def load(cls, settings: Settings, *, extra_files: list[Path] | None = None) -> Registry:
@@ -234,11 +273,24 @@ class Registry:
             files.append(user)
         raw: dict[str, Any] = {}
         origin: dict[str, str] = {}
+        user_ids: set[str] = set()
         for f in files:
             for model_id, fields in _read_toml(f).items():
                 raw[model_id] = _deep_merge(raw.get(model_id, {}), fields) if isinstance(fields, dict) else fields
                 origin[model_id] = str(f)
-        return cls.from_dict(raw, origin=origin, sources=[str(f) for f in files])
+                if f == user:
+                    user_ids.add(model_id)
+        return cls.from_dict(raw, origin=origin, sources=[str(f) for f in files], user_ids=user_ids)
+
+    def retired_user_models(self, today: date | None = None) -> list[tuple[str, str]]:
+        """``(model id, why)`` for every retired model that the user's models.toml adds or changes."""
+        return [(mid, why) for mid in sorted(self.user_ids)
+                if mid in self.models and (why := self.models[mid].retired_reason(today))]
+
+    def stale(self, today: date | None = None, max_age_days: int = 90) -> list[ModelSpec]:
+        """Rows whose facts were not checked in the last ``max_age_days`` days (retired rows left out)."""
+        return [m for m in self.models.values()
+                if m.stale(today, max_age_days) and not m.retired_reason(today)]
 
     # --- queries ------------------------------------------------------------------------------
 
