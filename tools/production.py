@@ -115,7 +115,8 @@ class RouteChoice(BaseModel):
     gateway: str = "direct"
     reason: str = ""
     est_cost_usd: float = 0.0
-    clip_seconds: float = 0.0
+    clip_seconds: float = 0.0  # the first generation's length
+    extend_s: list[float] = Field(default_factory=list)  # seconds each "extend" call then adds (one continuous take)
     fallbacks: list[str] = Field(default_factory=list)
     downgraded: bool = False
 

@@ -73,6 +73,17 @@ class TestVeoGemini(VendorCases):
         body = p.build_body(self.req(audio=True, params={"send_generate_audio": True}, seconds=5, aspect="4:5"))
         assert body["parameters"] == {"aspectRatio": "9:16", "durationSeconds": 6, "generateAudio": True}
 
+    async def test_extend_continues_the_veo_video(self, app, make, tmp_path):
+        p = make()
+        first = await run_job(p, self.req(seconds=8))
+        job = await p.extend(first, self.req(seconds=15), 7)
+        while not job.status.done:
+            job = await p.poll(job)
+        await p.download(job, tmp_path / "long.mp4")
+        sent = [r.json() for r in app.requests if r.method == "POST"][-1]
+        assert sent["instances"][0]["video"] == {"uri": first.result_url}
+        assert job.status == JobStatus.SUCCEEDED and job.id != first.id
+
     async def test_operation_error_is_failed(self, app, make):
         job = await run_job(make(), self.req(prompt="broken"))
         assert job.status == JobStatus.FAILED and job.message == "Internal error. (code 13)"

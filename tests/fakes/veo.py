@@ -32,6 +32,9 @@ def validate(body: dict) -> tuple | None:
         return g_error(400, "INVALID_ARGUMENT", "instances[0].prompt is required")
     if params.get("aspectRatio", "16:9") not in ("16:9", "9:16"):
         return g_error(400, "INVALID_ARGUMENT", "aspectRatio must be 16:9 or 9:16")
+    video = inst.get("video")
+    if video is not None and ":download" not in str(video.get("uri", "")):
+        return g_error(400, "INVALID_ARGUMENT", "video.uri must be a video Veo generated")
     if params.get("durationSeconds", 8) not in (4, 6, 8):
         return g_error(400, "INVALID_ARGUMENT", "durationSeconds must be 4, 6 or 8")
     image = inst.get("image")

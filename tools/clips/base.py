@@ -78,6 +78,7 @@ class ClipRequest:
     mode: Literal["text-to-video", "image-to-video"] = "text-to-video"
     params: dict[str, Any] = field(default_factory=dict)  # extra model parameters from the registry
     idempotency_key: str = ""
+    extend_s: list[float] = field(default_factory=list)  # then continue the clip by these seconds (one take)
 
 
 @dataclass
@@ -124,6 +125,16 @@ class ClipProvider(ABC):
     @abstractmethod
     async def download(self, job: Job, dest: Path) -> Path:
         """Save the finished result to ``dest`` (promptly: result URLs expire)."""
+
+    #: The provider can continue a clip it made (``extend``), so one long shot stays one continuous clip.
+    supports_extend: bool = False
+
+    async def extend(self, job: Job, req: ClipRequest, seconds: float) -> Job:
+        """Continue the finished clip of ``job`` by ``seconds``; the new job's result is the whole longer clip.
+
+        Paid like a new generation. Only providers with ``supports_extend`` implement it.
+        """
+        raise ProviderError(self.name, "invalid", f"{self.name} cannot extend a clip")
 
     def check_request(self, req: ClipRequest) -> None:
         """Refuse requests the API would reject, before any money is spent."""

@@ -134,11 +134,16 @@ class ModelSpec(BaseModel):
             return self.max_clip_s
         return max(self.max_clip_s, self.max_extended_s or self.max_clip_s)
 
-    def extensions_for(self, seconds: float) -> int:
-        """How many extend calls make one continuous clip of ``seconds`` (0 when one generation covers it)."""
+    def extension_plan(self, seconds: float) -> list[float]:
+        """The seconds each extend call adds so that one generation plus extensions covers ``seconds``
+        continuously; empty when one generation covers it, or when the model cannot reach that length."""
         if not self.can_extend or seconds <= self.max_clip_s + 1e-6 or seconds > self.longest_s + 1e-6:
-            return 0
-        return math.ceil((seconds - self.max_clip_s) / self.extend_step_s - 1e-9)
+            return []
+        rest, steps = seconds - self.max_clip_s, []
+        while rest > 1e-6:
+            steps.append(round(min(self.extend_step_s, rest), 3))
+            rest -= steps[-1]
+        return steps
 
     @property
     def capabilities(self) -> dict[str, Any]:
@@ -232,6 +237,11 @@ def _read_toml(path: Path) -> dict[str, Any]:
     if not isinstance(models, dict):
         raise RegistryError(f"{path}: [models] must be a table keyed by model id")
     return models
+
+
+def _adapter_module(name: str) -> str:
+    """The module of an adapter path; a models.toml written before the move under reelforge.* still loads."""
+    return f"reelforge.{name}" if name.startswith("tools.") else name
 
 
 class Registry:
@@ -337,6 +347,19 @@ class Registry:
         """Install an in-process provider factory for (model, gateway) — for tests and benchmarks."""
         self._factories[(model_id, gateway)] = factory
 
+    def can_extend(self, model: ModelSpec, gateway: str | None) -> bool:
+        """True when ``model`` can extend its clips and the adapter for ``gateway`` drives the extend call."""
+        if not model.can_extend or not gateway or gateway not in model.gateways:
+            return False
+        if (model.id, gateway) in self._factories:
+            return True  # an in-process provider (tests, benchmarks) speaks for itself when asked
+        module_name, _, cls_name = model.gateways[gateway].adapter.partition(":")
+        try:
+            cls = getattr(importlib.import_module(_adapter_module(module_name)), cls_name)
+        except (ImportError, AttributeError):
+            return False
+        return bool(getattr(cls, "supports_extend", False))
+
     def provider_for(self, model_id: str, gateway: str, settings: Settings) -> ClipProvider:
         """Construct the adapter for ``model_id`` on ``gateway`` (``Adapter(settings=, base_url=)``)."""
         if (model_id, gateway) in self._factories:
@@ -346,10 +369,8 @@ class Registry:
             raise KeyError(f"model {model_id!r} has no gateway {gateway!r}; it has {', '.join(spec.gateways)}")
         gw = spec.gateways[gateway]
         module_name, _, cls_name = gw.adapter.partition(":")
-        if module_name.startswith("tools."):  # a models.toml written before the package moved under reelforge.*
-            module_name = f"reelforge.{module_name}"
         try:
-            cls = getattr(importlib.import_module(module_name), cls_name)
+            cls = getattr(importlib.import_module(_adapter_module(module_name)), cls_name)
         except (ImportError, AttributeError) as exc:
             raise RegistryError(f"model {model_id!r} gateway {gateway!r}: cannot import adapter {gw.adapter!r} ({exc})") from exc
         env_name = gw.base_url_env or f"REELFORGE_{(gateway if gateway != 'direct' else spec.family).upper()}_BASE_URL"

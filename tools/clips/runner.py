@@ -80,8 +80,11 @@ def _file_hash(path: str | None) -> str | None:
 
 def build_request(shot: Shot, brief: Brief, registry: Registry, model_id: str, gateway: str, settings: Settings, *,
                   aspect: str | None = None, continuity: ContinuitySheet | None = None,
-                  clip_seconds: float | None = None, audio_path: str | Path | None = None) -> ClipRequest:
+                  clip_seconds: float | None = None, audio_path: str | Path | None = None,
+                  extend_s: list[float] | None = None) -> ClipRequest:
     """The provider-neutral request for ``shot`` on ``model_id`` / ``gateway``.
+
+    ``extend_s`` (from the route) makes one continuous take: the first clip, then the provider extends it.
 
     For an avatar model, ``audio_path`` is the narration to lip-sync (see the module docstring).
     """
@@ -108,7 +111,8 @@ def build_request(shot: Shot, brief: Brief, registry: Registry, model_id: str, g
         gateway_model=(gw.model_i2v or gw.model) if (gw and i2v) else (gw.model if gw else ""),
         resolution=spec.resolutions[0] if spec.resolutions and gateway != "local" else "",
         image_path=image_path, audio=spec.native_audio, seed=shot.seed,
-        mode="image-to-video" if i2v else "text-to-video", params=params)
+        mode="image-to-video" if i2v else "text-to-video", params=params,
+        extend_s=list(extend_s or []) if registry.can_extend(spec, gateway) else [])
 
 
 def _avatar_params(shot: Shot, brief: Brief, params: dict[str, Any], image_path: str | None,
@@ -241,7 +245,7 @@ def cache_key(req: ClipRequest, gateway: str) -> str:
     norm = {"prompt": " ".join(req.prompt.split()), "negative": " ".join(req.negative_prompt.split()),
             "seconds": round(req.seconds, 3), "aspect": req.aspect, "size": [req.width, req.height], "fps": req.fps,
             "mode": req.mode, "resolution": req.resolution, "gateway_model": req.gateway_model,
-            "params": params, "audio": req.audio}
+            "params": params, "audio": req.audio, **({"extend": req.extend_s} if req.extend_s else {})}
     return AssetStore.key("clip", req.model_id, gateway, norm, req.seed, _file_hash(req.image_path))
 
 
@@ -301,6 +305,21 @@ async def _run_job(provider: ClipProvider, req: ClipRequest, dest: Path, setting
 
 async def _finish_job(provider: ClipProvider, job: Job, req: ClipRequest, dest: Path, settings: Settings,
                       on_event: EventFn | None, deadline: float) -> Job:
+    """Wait for the job, extend its clip where the route asks for one continuous take, download."""
+    job = await _wait(provider, job, req, settings, on_event, deadline)
+    made = req.seconds
+    for step in req.extend_s:
+        await _emit(on_event, req.shot_id, "generating", None, f"extending the take from {made:g} s to "
+                                                               f"{made + step:g} s")
+        job = await _wait(provider, await provider.extend(job, req, step), req, settings, on_event, deadline)
+        made += step
+    await provider.download(job, dest)
+    return job
+
+
+async def _wait(provider: ClipProvider, job: Job, req: ClipRequest, settings: Settings,
+                on_event: EventFn | None, deadline: float) -> Job:
+    """Poll ``job`` with backoff until it is done and succeeded; raise ProviderError otherwise."""
     delay = max(0.01, provider.poll_interval_s)
     last_status = None
     while not job.status.done:
@@ -319,7 +338,6 @@ async def _finish_job(provider: ClipProvider, job: Job, req: ClipRequest, dest: 
         raise ProviderError(provider.name, "refused", job.message or "refused by the provider's content policy")
     if job.status is not JobStatus.SUCCEEDED:
         raise ProviderError(provider.name, "provider", job.message or f"job {job.status.value}")
-    await provider.download(job, dest)
     return job
 
 
@@ -354,7 +372,8 @@ async def _attempt(model_id: str, gateway: str, req: ClipRequest, registry: Regi
                             + (f" (retry {attempt})" if attempt else ""))
                 dest = store.scratch(".mp4")
                 job = await _run_job(provider, req, dest, settings, on_event, journal_for(settings, store.root))
-                billed = job.data.get("billed_s") or spec.billed_seconds(float(job.data.get("duration_s") or req.seconds))
+                billed = job.data.get("billed_s") or (spec.billed_seconds(float(job.data.get("duration_s") or req.seconds))
+                                                      + sum(spec.billed_seconds(s) for s in req.extend_s))
                 cost = float(job.data.get("cost_usd", float(billed) * registry.gateway_price(spec, gateway)))
                 return dest, cost, job
             except ProviderError as exc:
@@ -411,7 +430,7 @@ async def generate_shot(shot: Shot, brief: Brief, registry: Registry, store: Ass
             continue
         req = build_request(shot, brief, registry, model_id, gateway, settings, aspect=aspect, continuity=continuity,
                             clip_seconds=route.clip_seconds if i == 0 and route.clip_seconds else None,
-                            audio_path=await narration_for(spec))
+                            audio_path=await narration_for(spec), extend_s=route.extend_s if i == 0 else None)
         key = cache_key(req, gateway)
         req.idempotency_key = key
         fell_back = i > 0

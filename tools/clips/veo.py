@@ -41,9 +41,25 @@ class VeoProvider(VendorProvider):
     max_prompt_chars = 4000  # UNVERIFIED ceiling; override with registry max_prompt_chars
     default_durations = [4, 6, 8]
     max_image_bytes = 20 * 1024 * 1024
+    supports_extend = True  # Gemini API: a Veo-made video continues by about 7 s per call
 
     def headers(self) -> dict[str, str]:
         return {"x-goog-api-key": self.require("GEMINI_API_KEY", "GOOGLE_API_KEY")}
+
+    async def extend(self, job: Job, req: ClipRequest, seconds: float) -> Job:
+        """Continue the video ``job`` made (``instances[0].video.uri``); the result is the whole longer video.
+
+        The extension length is the model's own (about 7 s); ``seconds`` only says how much the take still needs.
+        """
+        if job.status != JobStatus.SUCCEEDED or not job.result_url:
+            raise ProviderError(self.name, "invalid", f"job {job.id} has no Veo video to extend")
+        model = str(job.data.get("model") or self.model_for(req))
+        body = {"instances": [{"prompt": req.prompt, "video": {"uri": job.result_url}}],
+                "parameters": {"aspectRatio": nearest_ratio(req.aspect, ASPECTS)}}
+        op = await self.json("POST", self.create_path(model), json=body)
+        if not isinstance(op, dict) or not op.get("name"):
+            raise ProviderError(self.name, "provider", "malformed response (no operation name)")
+        return self._apply(Job(id=str(op["name"]), provider=self.name, data={"model": model}), op)
 
     def check_request(self, req: ClipRequest) -> None:
         if req.image_path and is_url(req.image_path):
@@ -141,6 +157,7 @@ class VertexVeoProvider(VeoProvider):
 
     name = "veo-vertex"
     base_url = ""
+    supports_extend = False  # reelforge drives extension on the Gemini API only
     base_url_setting = "vertex_base_url"
     storage_url = "https://storage.googleapis.com/download/storage/v1"
 

@@ -219,7 +219,8 @@ def _choice(plan: _Plan, brief: Brief, motion_known: bool) -> RouteChoice:
     if downgraded:
         why = f"downgraded from {plan.downgraded_from} to fit the ${brief.budget_usd:.2f} budget; " + why
     return RouteChoice(model_id=c.id, provider=c.model.family, gateway=c.gateway or "", reason=why,
-                       est_cost_usd=c.cost, clip_seconds=c.clip_seconds, fallbacks=fallbacks, downgraded=downgraded)
+                       est_cost_usd=c.cost, clip_seconds=c.clip_seconds, extend_s=c.extend_s, fallbacks=fallbacks,
+                       downgraded=downgraded)
 
 
 def _split(shot: Shot, route: RouteChoice, parts: int, price: float) -> list[Shot]:

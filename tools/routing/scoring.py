@@ -17,6 +17,7 @@ WEIGHTS: dict[str, tuple[float, float, float]] = {
 }
 PRICE_SCALE = 0.5  # USD/s that counts as "expensive"
 LATENCY_SCALE = 600.0  # seconds that count as "slow"
+SPLIT_PENALTY = 0.08  # score lost per cut when a continuous shot must be split into unrelated clips
 SHOT_KIND_MODELS = {"stock": "stock", "presenter": "avatar"}
 #: Traits for which stock footage can stand in for a generated shot when the budget is too small.
 STOCK_SUITED = frozenset({"real_place", "b_roll", "nature", "aerial", "product"})
@@ -45,6 +46,7 @@ class Candidate:
     price_per_s: float = 0.0
     parts: int = 1
     clip_seconds: float = 0.0
+    extend_s: list[float] = field(default_factory=list)  # one continuous take: the clip, then these extensions
     cost: float = 0.0
     fit: float = 0.0
     score: float = -math.inf
@@ -102,16 +104,25 @@ def evaluate(model: ModelSpec, need: Need, registry: Registry, settings: Setting
         c.why_not = f"no {need.aspect} (has {', '.join(model.aspects)})"
         return c
     c.ok, c.gateway, c.price_per_s = True, avail.gateway, avail.price_per_s
-    c.parts = max(1, math.ceil(need.seconds / model.max_clip_s - 1e-9))
-    c.clip_seconds = model.clip_length(need.seconds / c.parts)
-    c.cost = round(c.parts * model.billed_seconds(c.clip_seconds) * c.price_per_s, 4)
-    if c.parts > 1:
-        c.notes.append(f"split into {c.parts} clips of {c.clip_seconds:g} s")
-    elif c.clip_seconds > need.seconds + 1e-6:
-        c.notes.append(f"{c.clip_seconds:g} s clip trimmed to {need.seconds:g} s")
+    c.extend_s = model.extension_plan(need.seconds) if registry.can_extend(model, c.gateway) else []
+    if c.extend_s:
+        c.clip_seconds = model.clip_length(model.max_clip_s)
+        billed = model.billed_seconds(c.clip_seconds) + sum(model.billed_seconds(s) for s in c.extend_s)
+        c.cost = round(billed * c.price_per_s, 4)
+        c.notes.append(f"one continuous {need.seconds:g} s take: a {c.clip_seconds:g} s clip extended "
+                       f"{len(c.extend_s)} time(s)")
+    else:
+        c.parts = max(1, math.ceil(need.seconds / model.max_clip_s - 1e-9))
+        c.clip_seconds = model.clip_length(need.seconds / c.parts)
+        c.cost = round(c.parts * model.billed_seconds(c.clip_seconds) * c.price_per_s, 4)
+        if c.parts > 1:
+            c.notes.append(f"split into {c.parts} clips of {c.clip_seconds:g} s")
+        elif c.clip_seconds > need.seconds + 1e-6:
+            c.notes.append(f"{c.clip_seconds:g} s clip trimmed to {need.seconds:g} s")
     c.fit = round(trait_fit(model, need.traits), 4)
     wq, wc, wl = WEIGHTS.get(preference, WEIGHTS["balanced"])
-    c.score = round(wq * c.fit - wc * c.price_per_s / PRICE_SCALE - wl * model.latency_s / LATENCY_SCALE, 6)
+    c.score = round(wq * c.fit - wc * c.price_per_s / PRICE_SCALE - wl * model.latency_s / LATENCY_SCALE
+                    - SPLIT_PENALTY * (c.parts - 1), 6)
     return c
 
 
