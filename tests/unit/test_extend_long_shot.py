@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 from fakes import ltx as fake
 from fakes.server import serve
@@ -43,5 +45,5 @@ async def test_a_20_second_take_is_one_clip_plus_one_extension(ltx, tmp_path):
     asset = await generate_shot(shot.model_copy(update={"route": route}), brief, registry,
                                 AssetStore(tmp_path / "store"), settings)
     assert [p["kind"] for p in ltx.state["paid"]] == ["text-to-video", "extend"]
-    assert fake.seconds_of(open(asset.path, "rb").read()) == 20  # the extended clip, not two clips
+    assert fake.seconds_of(Path(asset.path).read_bytes()) == 20  # the extended clip, not two clips
     assert asset.provenance.cost_usd == pytest.approx(20 * 0.06)
