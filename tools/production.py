@@ -240,6 +240,7 @@ class Provenance(BaseModel):
     consent: Consent | None = None
     fell_back: bool = False
     fallback_reason: str | None = None
+    unconfirmed_jobs: list[str] = Field(default_factory=list)  # interrupted paid requests nobody could confirm
     created_at: str = Field(default_factory=now_iso)
 
 

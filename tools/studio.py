@@ -349,12 +349,14 @@ class Studio:
             voice_usd=round(sum(n.asset.provenance.cost_usd for n in assets.narrations), 4),
             music_usd=assets.music.provenance.cost_usd if assets.music else 0.0,
             items=actual_lines(storyboard, assets),
+            unknown_jobs=[f"shot {k}: {n}" for k, a in assets.clips.items() for n in a.provenance.unconfirmed_jobs],
         )
         from reelforge.tools.stock import credits_for
 
         all_assets = assets.all_assets + extra_assets
         notes = [f"shot {k} fell back to {a.provenance.source}: {a.provenance.fallback_reason}"
                  for k, a in assets.clips.items() if a.provenance.fell_back]
+        notes += [f"unconfirmed paid request ({n}): check the provider's account" for n in cost.unknown_jobs]
         notes += [f"scene {i + 1} narration fell back: {n.asset.provenance.fallback_reason}"
                   for i, n in enumerate(assets.narrations) if n.asset.provenance.fell_back]
         lines = [NarrationLine(scene=scene.index, text=n.text, spoken=n.spoken or n.text)

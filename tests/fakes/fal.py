@@ -12,7 +12,7 @@ from __future__ import annotations
 import itertools
 
 from fakes.server import FakeApp
-from fakes.video_vendors import add_files, advance, fault, file_url
+from fakes.video_vendors import add_files, advance, fault, file_url, now_iso
 
 KEY = "fal-test-key"
 SCRIPT = ["IN_QUEUE", "IN_PROGRESS", "COMPLETED"]
@@ -36,10 +36,21 @@ def make_app() -> FakeApp:
         parts = req.path.strip("/").split("/")
         rid = f"req-{next(ids)}"
         body = req.json()
-        app.state["jobs"][rid] = {"input": body, "model": "/".join(parts)}
+        app.state["jobs"][rid] = {"input": body, "model": "/".join(parts), "sent_at": now_iso()}
         base = f"{app.base_url}/{parts[0]}/{parts[1]}/requests/{rid}"
         return 200, {"request_id": rid, "status_url": f"{base}/status", "response_url": base,
                      "cancel_url": f"{base}/cancel", "status": "IN_QUEUE", "queue_position": 0}
+
+    @app.route("GET", "/v1/models/requests/by-endpoint")
+    def by_endpoint(req):  # the Platform API (api.fal.ai/v1): an endpoint's requests, newest first
+        bad = unauthorised(req)
+        if bad:
+            return bad
+        items = [{"request_id": rid, "endpoint_id": job["model"], "sent_at": job["sent_at"],
+                  **({"json_input": job["input"]} if req.query.get("expand") == "payloads" else {})}
+                 for rid, job in reversed(app.state["jobs"].items())
+                 if job["model"] == req.query.get("endpoint_id") and job["sent_at"] >= req.query.get("start", "")]
+        return 200, {"items": items[:int(req.query.get("limit", 50))], "next_cursor": None, "has_more": False}
 
     for depth in range(2, 7):  # model ids have two to six path segments
         app.route("POST", "/" + "/".join(f"{{p{i}}}" for i in range(depth)))(submit)

@@ -82,7 +82,11 @@ def make_app() -> FakeApp:
     def query(req):
         if (bad := auth(req)) or (bad := fault(app, "poll")):
             return bad
-        task = app.state["tasks"].get(req.params["task_id"])
+        tid = req.params["task_id"]
+        if tid not in app.state["tasks"]:  # the docs allow querying by your own external_task_id too
+            tid = next((t for t, v in app.state["tasks"].items() if v["body"].get("external_task_id") == tid), tid)
+        task = app.state["tasks"].get(tid)
+        req.params["task_id"] = tid
         if task is None or task["kind"] != req.params["kind"]:
             return _error(404, 1203, "task not found")
         status = advance(task, SCRIPT)

@@ -9,7 +9,7 @@ from __future__ import annotations
 import uuid
 
 from fakes.server import FakeApp
-from fakes.video_vendors import add_files, advance, fault, file_url
+from fakes.video_vendors import add_files, advance, fault, file_url, now_iso
 
 API_KEY = "luma-test-key"
 SCRIPT = ["queued", "dreaming", "completed"]
@@ -27,7 +27,8 @@ def make_app() -> FakeApp:
         return fault(app, "create" if req.method == "POST" else "poll")
 
     def generation(gid: str, state: str, body: dict, **extra) -> dict:
-        return {"id": gid, "state": state, "failure_reason": None, "created_at": "2026-11-01T00:00:00Z",
+        created = app.state["gens"].get(gid, {}).get("created_at", "2026-11-01T00:00:00Z")
+        return {"id": gid, "state": state, "failure_reason": None, "created_at": created,
                 "model": body["model"], "generation_type": "video", "request": body,
                 "assets": {"video": None, "image": None, "progress_video": None}, **extra}
 
@@ -46,8 +47,17 @@ def make_app() -> FakeApp:
         if "forbidden" in body.get("prompt", ""):
             return 400, {"detail": "Prompt not allowed because it contains blocked content"}
         gid = str(uuid.uuid4())
-        app.state["gens"][gid] = {"body": body}
+        app.state["gens"][gid] = {"body": body, "created_at": now_iso()}
         return 201, generation(gid, "queued", body)
+
+    @app.route("GET", "/dream-machine/v1/generations")
+    def listing(req):  # newest first, paged by limit / offset (as Luma's SDK lists them)
+        if bad := check(req):
+            return bad
+        limit, offset = int(req.query.get("limit", 10)), int(req.query.get("offset", 0))
+        ids = list(app.state["gens"])[::-1]
+        page = [generation(gid, "queued", app.state["gens"][gid]["body"]) for gid in ids[offset:offset + limit]]
+        return 200, {"generations": page, "count": len(page), "has_more": offset + limit < len(ids)}
 
     @app.route("GET", "/dream-machine/v1/generations/{gid}")
     def get(req):

@@ -12,7 +12,7 @@ from __future__ import annotations
 import itertools
 
 from fakes.server import FakeApp
-from fakes.video_vendors import add_files, advance, fault, file_url
+from fakes.video_vendors import add_files, advance, fault, file_url, now_iso
 
 TOKEN = "r8_test_token"
 SCRIPT = ["starting", "processing", "succeeded"]
@@ -35,6 +35,7 @@ def make_app() -> FakeApp:
     def view(pid: str) -> dict:
         p = app.state["preds"][pid]
         body = {"id": pid, "model": p["model"], "version": p.get("version"), "input": p["input"],
+                "created_at": p.get("created_at"),
                 "status": p["status"], "output": None, "error": None, "logs": "",
                 "urls": {"get": f"{app.base_url}/v1/predictions/{pid}",
                          "cancel": f"{app.base_url}/v1/predictions/{pid}/cancel"}}
@@ -55,7 +56,7 @@ def make_app() -> FakeApp:
         instant = "instant" in payload["input"]["prompt"]
         app.state["preds"][pid] = {"model": model, "version": version, "input": payload["input"],
                                    "status": "succeeded" if instant else "starting", "polls": 0,
-                                   "prefer": req.headers.get("prefer")}
+                                   "prefer": req.headers.get("prefer"), "created_at": now_iso()}
         return 201, view(pid)
 
     @app.route("POST", "/v1/models/{owner}/{name}/predictions")
@@ -65,6 +66,17 @@ def make_app() -> FakeApp:
     @app.route("POST", "/v1/predictions")
     def create_version(req):
         return create(req, "community/model", (req.json() or {}).get("version"))
+
+    @app.route("GET", "/v1/predictions")
+    def listing(req):  # newest first, one page of 100 then a ``next`` cursor URL
+        bad = unauthorised(req)
+        if bad:
+            return bad
+        ids = list(app.state["preds"])[::-1]
+        start = int(req.query.get("cursor", 0))
+        more = start + 100 < len(ids)
+        return 200, {"results": [view(pid) for pid in ids[start:start + 100]], "previous": None,
+                     "next": f"{app.base_url}/v1/predictions?cursor={start + 100}" if more else None}
 
     @app.route("GET", "/v1/predictions/{pid}")
     def get(req):

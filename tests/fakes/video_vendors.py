@@ -46,6 +46,11 @@ def add_files(app: FakeApp, *, expired_status: int = 403) -> None:
         return 200, VIDEO, {"Content-Type": "video/mp4"}
 
 
+def now_iso() -> str:
+    """The current time as the vendors write it (ISO 8601, UTC, ``Z``)."""
+    return time.strftime("%Y-%m-%dT%H:%M:%S", time.gmtime()) + f".{int(time.time() * 1000) % 1000:03d}Z"
+
+
 def file_url(app: FakeApp, name: str) -> str:
     return f"{app.base_url}/files/{name}"
 

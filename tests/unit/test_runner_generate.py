@@ -83,7 +83,8 @@ async def test_success_records_provenance_and_cache_hit_makes_no_call(setup):
     a1 = await generate_shot(shot(), BRIEF, reg, store, get_settings(), on_event=lambda *e: events.append(e))
     assert Path(a1.path).read_bytes() == b"clip from a" and a1.provenance.model == "a"
     assert a1.provenance.cost_usd == pytest.approx(0.2) and not a1.provenance.fell_back
-    assert log["submits"] == [("a", a1.key)]  # idempotency key = cache key
+    [(model, idem)] = log["submits"]  # a fresh idempotency key for the attempt, tied to its cache key
+    assert model == "a" and idem.startswith(f"rf-{a1.key[:20]}-1-")
     assert [e[1] for e in events][0] == "queued" and events[-1][1] == "done"
     a2 = await generate_shot(shot(), BRIEF, reg, store, get_settings())
     assert a2.key == a1.key and len(log["submits"]) == 1
@@ -107,6 +108,8 @@ async def test_failed_job_is_retried_once_then_motion_last(setup):
     behaviours["a"], behaviours["b"] = "fail", "refuse"
     asset = await generate_shot(shot(), BRIEF, reg, store, get_settings())
     assert [m for m, _ in log["submits"]] == ["a", "a", "b", "motion"]
+    keys = [k for _, k in log["submits"]]
+    assert len(set(keys)) == 4 and keys[0] != keys[1]  # the resubmission after a failure: a new key
     assert asset.provenance.model == "motion" and asset.provenance.fell_back and asset.provenance.cost_usd == 0
 
 

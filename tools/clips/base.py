@@ -39,6 +39,10 @@ class JobStatus(StrEnum):
         return self in (JobStatus.SUCCEEDED, JobStatus.FAILED, JobStatus.REFUSED, JobStatus.CANCELLED)
 
 
+class LookupUnsupported(Exception):
+    """The provider's API cannot say whether it received an interrupted submission."""
+
+
 class ProviderError(RuntimeError):
     """A typed provider failure. ``message`` is safe to show a user (never contains a key)."""
 
@@ -135,6 +139,15 @@ class ClipProvider(ABC):
         Paid like a new generation. Only providers with ``supports_extend`` implement it.
         """
         raise ProviderError(self.name, "invalid", f"{self.name} cannot extend a clip")
+
+    #: True when submitting again with the same ``idempotency_key`` returns the job already made (no new charge).
+    replays_idempotency_key: bool = False
+
+    async def find_job(self, req: ClipRequest, since: float) -> Job | None:
+        """The job an interrupted submission of ``req`` created, looked up by its ``idempotency_key`` (an external
+        id) or by the exact input sent after ``since`` (epoch seconds); None when the provider has no such job.
+        Raises :class:`LookupUnsupported` when the API cannot tell (the default)."""
+        raise LookupUnsupported(self.name)
 
     def check_request(self, req: ClipRequest) -> None:
         """Refuse requests the API would reject, before any money is spent."""

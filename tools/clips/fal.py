@@ -7,6 +7,8 @@ be a 4xx model error (``detail``). Result JSON holds ``video.url``; results expi
 
 from __future__ import annotations
 
+import os
+import time
 from pathlib import Path
 from typing import Any
 
@@ -24,6 +26,9 @@ from reelforge.tools.clips.gateway_input import build_input
 from reelforge.tools.clips.vendor_common import looks_like_refusal
 
 _STATUS = {"IN_QUEUE": JobStatus.QUEUED, "IN_PROGRESS": JobStatus.RUNNING}
+#: fal's Platform API; ``GET /models/requests/by-endpoint`` lists an endpoint's requests with their inputs.
+PLATFORM_URL = "https://api.fal.ai/v1"
+LOOKUP_PAGES = 5
 
 
 def _detail_item(d: Any) -> str:
@@ -45,6 +50,11 @@ class FalProvider(KeyedProvider):
     key_format = "Key {key}"
     poll_interval_s = 3.0
 
+    @property
+    def platform_url(self) -> str:
+        """fal's Platform API base (``REELFORGE_FAL_API_URL`` overrides it, e.g. for a local fake)."""
+        return (os.environ.get("REELFORGE_FAL_API_URL") or PLATFORM_URL).rstrip("/")
+
     def map_error(self, resp: httpx.Response) -> ProviderError:
         """fal model errors carry ``detail`` as text or a list of ``{type, msg}``; keep both words."""
         try:
@@ -61,18 +71,44 @@ class FalProvider(KeyedProvider):
         self.check_request(req)
         return await self.enqueue(req.gateway_model, build_input(req, self.name))
 
-    async def enqueue(self, model: str, payload: dict[str, Any]) -> Job:
-        """``POST queue.fal.run/<model>`` with the model input; the job keeps the returned status/response URLs."""
-        body = await self.json("POST", f"/{model.strip('/')}", json=payload)
-        if not isinstance(body, dict) or not body.get("request_id"):
-            raise ProviderError(self.name, "provider", "submit answer has no request_id")
-        rid = str(body["request_id"])
+    async def find_job(self, req: ClipRequest, since: float) -> Job | None:
+        """The request an interrupted submit made: fal has no idempotency key, so the Platform API's request list
+        for this endpoint (``expand=payloads``, from a minute before ``since``) is searched for the exact input.
+        fal documents that list with start/end times and statuses; whether a request still in the queue is
+        listed is not stated, so an unfinished request may be missed (then the clip is made again)."""
+        if not req.gateway_model:
+            return None
+        payload = build_input(req, self.name)
+        start = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(max(0.0, since - 60)))
+        params: dict[str, Any] = {"endpoint_id": req.gateway_model.strip("/"), "start": start,
+                                  "expand": "payloads", "limit": 100}
+        for _ in range(LOOKUP_PAGES):
+            body = await self.json("GET", f"{self.platform_url}/models/requests/by-endpoint", params=params)
+            items = body.get("items") if isinstance(body, dict) else None
+            for item in items if isinstance(items, list) else []:
+                if isinstance(item, dict) and item.get("json_input") == payload and item.get("request_id"):
+                    return self.job_for(req.gateway_model, str(item["request_id"]))
+            if not (isinstance(body, dict) and body.get("has_more") and body.get("next_cursor")):
+                return None
+            params["cursor"] = body["next_cursor"]
+        return None
+
+    def job_for(self, model: str, rid: str, body: dict[str, Any] | None = None) -> Job:
+        """A queued job for request ``rid`` of ``model`` (status and result URLs from ``body`` when given)."""
+        body = body or {}
         owner_app = "/".join(model.strip("/").split("/")[:2])
         data = {
             "status_url": body.get("status_url") or self.url(f"/{owner_app}/requests/{rid}/status"),
             "response_url": body.get("response_url") or self.url(f"/{owner_app}/requests/{rid}"),
         }
         return Job(rid, self.name, _STATUS.get(str(body.get("status")), JobStatus.QUEUED), data=data)
+
+    async def enqueue(self, model: str, payload: dict[str, Any]) -> Job:
+        """``POST queue.fal.run/<model>`` with the model input; the job keeps the returned status/response URLs."""
+        body = await self.json("POST", f"/{model.strip('/')}", json=payload)
+        if not isinstance(body, dict) or not body.get("request_id"):
+            raise ProviderError(self.name, "provider", "submit answer has no request_id")
+        return self.job_for(model, str(body["request_id"]), body)
 
     async def poll(self, job: Job) -> Job:
         body = await self.json("GET", job.data["status_url"])

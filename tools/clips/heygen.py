@@ -42,6 +42,7 @@ class HeyGenProvider(KeyedProvider):
     base_url = "https://api.heygen.com"
     concurrency = 10
     poll_interval_s = 15.0
+    replays_idempotency_key = True  # research avatars.md: a repeated Idempotency-Key within 24 h replays the original
     max_prompt_chars = MAX_SCRIPT_CHARS
     key_names = ("HEYGEN_API_KEY",)
     key_header = "X-Api-Key"

@@ -12,6 +12,7 @@ import json
 from pathlib import Path
 from typing import Any, Protocol
 
+from reelforge.tools.files import write_durably
 from reelforge.tools.settings import Settings
 
 
@@ -40,15 +41,10 @@ class FileJournal:
         return data if isinstance(data, dict) else None
 
     def write(self, key: str, record: dict[str, Any]) -> None:
+        """Durably: the record is on disk (file and folder entry flushed) when this returns."""
         path = self._path(key)
         path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = path.with_suffix(".tmp")
-        try:
-            tmp.write_text(json.dumps(record))
-        except (TypeError, ValueError):
-            tmp.unlink(missing_ok=True)
-            raise
-        tmp.replace(path)
+        write_durably(path, json.dumps(record).encode())
 
     def delete(self, key: str) -> None:
         self._path(key).unlink(missing_ok=True)

@@ -131,6 +131,20 @@ class KlingProvider(VendorProvider):
         job = Job(id=str(data["task_id"]), provider=self.name, data={"kind": kind})
         return self._apply(job, data)
 
+    async def find_job(self, req: ClipRequest, since: float) -> Job | None:
+        """The task an interrupted create made, queried by the ``external_task_id`` it was sent with (Kling
+        documents querying by it; the exact query form is unverified, research §1: the task path is used)."""
+        if not req.idempotency_key:
+            return None
+        kind = "image2video" if self.uses_image(req) else "text2video"
+        try:
+            data = self._data(await self.json("GET", f"/v1/videos/{kind}/{req.idempotency_key}"))
+        except ProviderError as exc:
+            if exc.status_code == 404 or exc.kind == "expired":  # no task with that external id
+                return None
+            raise
+        return self._apply(Job(id=str(data["task_id"]), provider=self.name, data={"kind": kind}), data)
+
     async def poll(self, job: Job) -> Job:
         data = self._data(await self.json("GET", f"/v1/videos/{job.data['kind']}/{job.id}"))
         return self._apply(job, data)

@@ -16,6 +16,7 @@ from reelforge.tools.clips.base import ClipRequest, Job, JobStatus, ProviderErro
 from reelforge.tools.clips.vendor_common import (
     VendorProvider,
     dig,
+    epoch,
     image_data_url,
     is_url,
     map_status,
@@ -25,6 +26,7 @@ from reelforge.tools.clips.vendor_common import (
 STATUS = {"queued": JobStatus.QUEUED, "dreaming": JobStatus.RUNNING, "completed": JobStatus.SUCCEEDED,
           "failed": JobStatus.FAILED}
 ASPECTS = ["16:9", "9:16", "1:1", "4:3", "3:4", "21:9", "9:21"]
+LOOKUP_PAGES = 5
 
 
 class LumaProvider(VendorProvider):
@@ -69,6 +71,27 @@ class LumaProvider(VendorProvider):
         if not isinstance(gen, dict) or not gen.get("id"):
             raise ProviderError(self.name, "provider", "malformed response (no generation id)")
         return self._apply(Job(id=str(gen["id"]), provider=self.name), gen)
+
+    async def find_job(self, req: ClipRequest, since: float) -> Job | None:
+        """The generation an interrupted create made: Luma has no idempotency key, so the account's generation
+        list (``GET /generations``, newest first, as Luma's SDK pages it) is searched, back to a minute before
+        ``since``, for a generation whose ``request`` holds exactly what was sent."""
+        body = self.build_body(req)
+        for page in range(LOOKUP_PAGES):
+            listing = await self.json("GET", "/generations", params={"limit": 100, "offset": page * 100})
+            gens = listing.get("generations") if isinstance(listing, dict) else None
+            for gen in gens if isinstance(gens, list) else []:
+                if not isinstance(gen, dict):
+                    continue
+                created = epoch(gen.get("created_at"))
+                if created is not None and created < since - 60:
+                    return None
+                sent = gen.get("request") if isinstance(gen.get("request"), dict) else {}
+                if gen.get("id") and all(sent.get(k) == v for k, v in body.items()):
+                    return self._apply(Job(id=str(gen["id"]), provider=self.name), gen)
+            if not (isinstance(listing, dict) and listing.get("has_more")):
+                return None
+        return None
 
     async def poll(self, job: Job) -> Job:
         gen = await self.json("GET", f"/generations/{job.id}")

@@ -12,7 +12,7 @@ from typing import Any
 
 from reelforge.tools.clips.base import ClipRequest, Job, JobStatus, KeyedProvider, ProviderError
 from reelforge.tools.clips.gateway_input import build_input
-from reelforge.tools.clips.vendor_common import looks_like_refusal
+from reelforge.tools.clips.vendor_common import epoch, looks_like_refusal
 
 _STATUS = {
     "starting": JobStatus.QUEUED,
@@ -22,6 +22,9 @@ _STATUS = {
     "aborted": JobStatus.FAILED,
     "canceled": JobStatus.CANCELLED,
 }
+
+
+LOOKUP_PAGES = 5
 
 
 class ReplicateProvider(KeyedProvider):
@@ -50,6 +53,32 @@ class ReplicateProvider(KeyedProvider):
             path = f"/models/{slug.strip('/')}/predictions"
         body = await self.json("POST", path, json=payload, headers={"Prefer": f"wait={self.wait_s}"})
         return self._read(Job("", self.name), body)
+
+    async def find_job(self, req: ClipRequest, since: float) -> Job | None:
+        """The prediction an interrupted create made: Replicate has no idempotency key, so the account's
+        prediction list (newest first) is searched, back to a minute before ``since``, for this model with
+        exactly this input."""
+        if not req.gateway_model:
+            return None
+        payload = build_input(req, self.name, duration="int", image_field="start_image")
+        slug, _, version = req.gateway_model.partition(":")
+        url: str | None = "/predictions"
+        for _ in range(LOOKUP_PAGES):
+            body = await self.json("GET", url)
+            results = body.get("results") if isinstance(body, dict) else None
+            for pred in results if isinstance(results, list) else []:
+                if not isinstance(pred, dict):
+                    continue
+                created = epoch(pred.get("created_at"))
+                if created is not None and created < since - 60:
+                    return None  # older than the interrupted request: it is not there
+                same_model = pred.get("version") == version if version else pred.get("model") == slug.strip("/")
+                if same_model and pred.get("input") == payload:
+                    return self._read(Job("", self.name), pred)
+            url = body.get("next") if isinstance(body, dict) else None
+            if not url:
+                return None
+        return None
 
     async def poll(self, job: Job) -> Job:
         return self._read(job, await self.json("GET", job.data.get("get_url") or f"/predictions/{job.id}"))

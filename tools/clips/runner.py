@@ -26,6 +26,7 @@ from collections.abc import Awaitable, Callable, Iterable
 from pathlib import Path
 from typing import Any
 
+from reelforge.tools.clips import attempts
 from reelforge.tools.clips.base import ClipProvider, ClipRequest, Job, JobStatus, ProviderError
 from reelforge.tools.clips.journal import JournalStore, journal_for
 from reelforge.tools.clips.registry import ModelSpec, Registry, RegistryError
@@ -249,40 +250,14 @@ def cache_key(req: ClipRequest, gateway: str) -> str:
     return AssetStore.key("clip", req.model_id, gateway, norm, req.seed, _file_hash(req.image_path))
 
 
-async def _journal_read(journal: JournalStore | None, key: str | None, provider: ClipProvider) -> Job | None:
-    """The job a previous run submitted for this cache key (still paid for, maybe still running), if any."""
-    if journal is None or not key:
-        return None
-    try:
-        rec = await asyncio.to_thread(journal.read, key)
-        if not rec or rec.get("provider") != provider.name or not rec.get("id"):
-            return None
-        return Job(id=str(rec["id"]), provider=provider.name, status=JobStatus.RUNNING,
-                   result_url=rec.get("result_url"), data=dict(rec.get("data") or {}))
-    except (OSError, ValueError, TypeError, AttributeError):
-        return None
-
-
-async def _journal_write(journal: JournalStore | None, key: str | None, job: Job) -> None:
-    if journal is None or not key:
-        return
-    with contextlib.suppress(OSError, TypeError, ValueError):  # unserialisable adapter data: no resume, no harm
-        await asyncio.to_thread(journal.write, key, {"provider": job.provider, "id": job.id,
-                                                     "result_url": job.result_url, "data": job.data})
-
-
-async def _journal_delete(journal: JournalStore | None, key: str | None) -> None:
-    if journal is not None and key:
-        await asyncio.to_thread(journal.delete, key)
-
-
 async def _run_job(provider: ClipProvider, req: ClipRequest, dest: Path, settings: Settings,
-                   on_event: EventFn | None, journal: JournalStore | None = None) -> Job:
-    """Submit (or resume the job a crashed or timed-out run left at the provider: never pay twice), poll with
-    backoff under the overall deadline, download. Raises ProviderError."""
+                   on_event: EventFn | None, journal: JournalStore, key: str, *, model: str, gateway: str) -> Job:
+    """Resume the job a crashed or timed-out run left at the provider, or reconcile its interrupted submission,
+    or submit afresh with its intent journalled first (see :mod:`tools.clips.attempts`: never pay twice); poll
+    with backoff under the overall deadline; download. Raises ProviderError."""
     deadline = time.monotonic() + settings.provider_timeout_s
-    key = req.idempotency_key
-    job = await _journal_read(journal, key, provider)
+    rec = await attempts.load(journal, key)
+    job = attempts.resumable(rec, provider)
     if job is not None:
         await _emit(on_event, req.shot_id, "generating", None, f"resuming job {job.id}")
         try:
@@ -290,16 +265,19 @@ async def _run_job(provider: ClipProvider, req: ClipRequest, dest: Path, setting
         except ProviderError as exc:
             if exc.kind not in ("expired", "invalid", "provider"):
                 raise
-            job = None  # the provider no longer knows it: start afresh
-            await _journal_delete(journal, key)
+            job = None  # the provider no longer knows it: start afresh (with a new key)
+    elif rec.get("state") == "intent" and rec.get("provider") == provider.name:
+        await _emit(on_event, req.shot_id, "generating", None, "checking an interrupted submission")
+        rec, job = await attempts.reconcile(journal, key, rec, provider, req)
     if job is None:
-        job = await provider.submit(req)
-        await _journal_write(journal, key, job)
+        rec, sent = await attempts.record_intent(journal, key, rec, provider, req, model=model, gateway=gateway)
+        job = await provider.submit(sent)
+        rec = await attempts.record_submitted(journal, key, rec, job)
     try:
         return await _finish_job(provider, job, req, dest, settings, on_event, deadline)
     except ProviderError as exc:
-        if exc.kind != "timeout":  # a timed-out job may still finish: keep it
-            await _journal_delete(journal, key)
+        if exc.kind != "timeout":  # a timed-out job may still finish: keep it to resume
+            await attempts.close_attempt(journal, key, rec)
         raise
 
 
@@ -371,7 +349,8 @@ async def _attempt(model_id: str, gateway: str, req: ClipRequest, registry: Regi
                 await _emit(on_event, req.shot_id, "generating", 0.0, f"{model_id} via {gateway}"
                             + (f" (retry {attempt})" if attempt else ""))
                 dest = store.scratch(".mp4")
-                job = await _run_job(provider, req, dest, settings, on_event, journal_for(settings, store.root))
+                job = await _run_job(provider, req, dest, settings, on_event, journal_for(settings, store.root),
+                                     cache_key(req, gateway), model=model_id, gateway=gateway)
                 billed = job.data.get("billed_s") or (spec.billed_seconds(float(job.data.get("duration_s") or req.seconds))
                                                       + sum(spec.billed_seconds(s) for s in req.extend_s))
                 cost = float(job.data.get("cost_usd", float(billed) * registry.gateway_price(spec, gateway)))
@@ -432,7 +411,6 @@ async def generate_shot(shot: Shot, brief: Brief, registry: Registry, store: Ass
                             clip_seconds=route.clip_seconds if i == 0 and route.clip_seconds else None,
                             audio_path=await narration_for(spec), extend_s=route.extend_s if i == 0 else None)
         key = cache_key(req, gateway)
-        req.idempotency_key = key
         fell_back = i > 0
         cached = store.get(key)
         if cached is not None:
@@ -457,10 +435,12 @@ async def generate_shot(shot: Shot, brief: Brief, registry: Registry, store: Ass
                 req.params.get("video_path") or (req.image_path and req.image_path != shot.image_path)):
             prov["consent"] = brief.presenter_consent  # the user's likeness was used: keep their affirmation
             prov.setdefault("licence", "generated from a user-provided likeness (consent recorded)")
+        journal = journal_for(settings, store.root)
+        prov["unconfirmed_jobs"] = list((await attempts.load(journal, key)).get("unknown") or [])
         asset = Asset(key=key, kind="clip", path=str(path), **_probe_fields(path),
                       provenance=Provenance.model_validate(prov))
         stored = store.put(asset, path)
-        await _journal_delete(journal_for(settings, store.root), key)  # the clip is safe: nothing left to resume
+        await asyncio.to_thread(journal.delete, key)  # the clip is safe: nothing left to resume
         if Path(path) != Path(stored.path):
             Path(path).unlink(missing_ok=True)
         await _emit(on_event, shot.id, "done", 100.0, f"{model_id}" + (" (fell back)" if fell_back else ""))

@@ -11,6 +11,7 @@ import base64
 import math
 import mimetypes
 import re
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -105,6 +106,16 @@ def dig(body: Any, *keys: str | int) -> Any:
         else:
             return None
     return cur
+
+
+def epoch(value: Any) -> float | None:
+    """Seconds since the epoch from an ISO 8601 time (``2026-11-02T10:00:00.123Z``), None when unreadable."""
+    if not isinstance(value, str) or not value:
+        return None
+    try:
+        return datetime.fromisoformat(value.replace("Z", "+00:00")).timestamp()
+    except ValueError:
+        return None
 
 
 class VendorProvider(KeyedProvider):
