@@ -12,6 +12,7 @@ import sqlite3
 from collections import OrderedDict
 from collections.abc import AsyncIterator, Iterable, Mapping
 from contextlib import AbstractAsyncContextManager, asynccontextmanager, nullcontext, suppress
+from pathlib import Path
 from typing import Any
 from uuid import uuid4
 
@@ -43,8 +44,10 @@ from reelforge.agent.review import ReviewDecision, StoryboardReview
 from reelforge.agent.state import Production
 from reelforge.agent.thread_index import PostgresThreadIndex
 from reelforge.tools.database import amigrate, postgres_url
-from reelforge.tools.production import Brief, Cost, OutputFile, ProductionAssets, parse_aspects
+from reelforge.tools.owners import local_owner, may_act
+from reelforge.tools.production import Brief, Cost, OutputFile, ProductionAssets, now_iso, parse_aspects
 from reelforge.tools.settings import Settings, get_settings
+from reelforge.tools.uploads import Attachment, Incoming, UploadError, store_upload
 
 RECURSION_LIMIT = 80
 SEEN_EVENT_IDS = 2048
@@ -59,6 +62,7 @@ class ThreadInfo(BaseModel):
     status: str
     origin: str = ""
     user: str | None = None
+    owner: str | None = None
     pending_review: bool = False
     interrupted: bool = False  # a run stopped mid-way (crash): continue_run() finishes it
 
@@ -129,11 +133,28 @@ class AgentService:
 
     # --- threads ------------------------------------------------------------------------------------
 
-    async def new_thread(self, origin: str = "cli", user: str | None = None, thread_id: str | None = None) -> str:
-        """A new thread id (``<origin>:<random>`` unless given); it is persisted at its first message."""
+    async def new_thread(self, origin: str = "cli", user: str | None = None, thread_id: str | None = None,
+                         owner: str | None = None) -> str:
+        """A new thread id (``<origin>:<random>`` unless given); it is persisted at its first message.
+        ``owner`` is an :mod:`tools.owners` key (default: the local user)."""
         tid = thread_id or f"{origin}:{uuid4().hex[:12]}"
-        self._meta[tid] = {"origin": origin, "user": user}
+        self._meta[tid] = {"origin": origin, "user": user, "owner": owner or local_owner()}
         return tid
+
+    async def owner(self, thread_id: str) -> str | None:
+        """The owner key of a thread (also one created but not yet written); None when there is no such
+        thread. A stored thread without a recorded owner belongs to the local user."""
+        prod = await self.production(thread_id)
+        if prod is not None:
+            return prod.owner or local_owner()
+        meta = self._meta.get(thread_id)
+        return meta.get("owner") if meta else None
+
+    async def may_act(self, thread_id: str, who: str, *, approvers: Iterable[str] = ()) -> bool:
+        """True when ``who`` (an owner key) owns the thread or is a named approver; False for a thread
+        that does not exist (a refusal must not tell the two apart)."""
+        owner = await self.owner(thread_id)
+        return owner is not None and may_act(owner, who, approvers=approvers)
 
     def _config(self, thread_id: str) -> dict[str, Any]:
         return {"configurable": {"thread_id": thread_id}, "recursion_limit": RECURSION_LIMIT}
@@ -184,13 +205,17 @@ class AgentService:
 
     # --- writing ------------------------------------------------------------------------------------
 
-    async def send(self, thread_id: str, text: str, *, attachments: Iterable[str] = (),
+    async def send(self, thread_id: str, text: str, *, attachments: Iterable[str | Path | Incoming] = (),
                    brief_patch: Mapping[str, Any] | None = None, event_id: str | None = None
                    ) -> AsyncIterator[Event]:
         """Send a user message; stream the director's events. While a storyboard awaits review the text is
         read by :func:`agent.replies.interpret_reply`: an approval, scene changes or a revision resume the
         review; a question is answered and a hesitation gets one clarifying question, with nothing changed.
-        A repeated ``event_id`` is ignored; one whose processing failed is not."""
+        A repeated ``event_id`` is ignored; one whose processing failed is not.
+
+        ``attachments`` are files the front door received: each is copied into the thread's own uploads
+        folder and recorded on the thread and on the message (never written into the text); the tools
+        open only those."""
         async with self._watch(thread_id) as watch:
             async with self._once(event_id) as outcome:
                 if outcome is None:
@@ -200,7 +225,7 @@ class AgentService:
             async for ev in self.follow(thread_id, watch):
                 yield ev
 
-    async def _send(self, thread_id: str, text: str, attachments: Iterable[str],
+    async def _send(self, thread_id: str, text: str, attachments: Iterable[str | Path | Incoming],
                     brief_patch: Mapping[str, Any] | None) -> AsyncIterator[Event]:
         async with self._lock(thread_id):
             cfg = self._config(thread_id)
@@ -222,18 +247,26 @@ class AgentService:
             prod: Production | None = snap.values.get("production")
             inp: dict[str, Any] = {}
             if prod is None:
-                prod = Production(**self._meta.get(thread_id, {"origin": thread_id.split(":", 1)[0]}))
+                meta = self._meta.get(thread_id) or {"origin": thread_id.split(":", 1)[0], "owner": local_owner()}
+                prod = Production(**meta)
                 inp["production"] = prod
                 if self.thread_index is not None:
-                    await self.thread_index.record(thread_id, prod.origin, prod.user)
+                    await self.thread_index.record(thread_id, prod.origin, prod.owner)
             if brief_patch:
                 try:
-                    inp["production"] = _patched(prod, dict(brief_patch))
+                    inp["production"] = prod = _patched(prod, dict(brief_patch))
+                    self._check_voice(brief_patch.get("voice"), prod.owner)
                 except (ValueError, ValidationError) as exc:
                     yield ErrorEvent(message=f"Invalid brief settings: {exc}".splitlines()[0])
                     return
-            content = text + "".join(f"\n[attached: {p}]" for p in attachments)
-            inp["messages"] = [HumanMessage(content)]
+            try:
+                stored = self._store_uploads(thread_id, prod, attachments)
+            except UploadError as exc:
+                yield ErrorEvent(message=str(exc))
+                return
+            if stored:
+                inp["production"] = prod.model_copy(update={"uploads": [*prod.uploads, *stored]})
+            inp["messages"] = [HumanMessage(text, additional_kwargs=_turn_record(prod, stored))]
             async for ev in self._run(inp, thread_id):
                 yield ev
 
@@ -248,6 +281,29 @@ class AgentService:
             except Exception:  # noqa: BLE001 - a studio without a registry: model names are not recognised
                 self._models = []
         return self._models
+
+    def _check_voice(self, voice: Any, owner: str | None) -> None:
+        """A front end may not pick another owner's private cloned voice."""
+        checker = getattr(self.studio, "voice_refusal", None)
+        refusal = checker(str(voice), owner) if voice and checker else None
+        if refusal:
+            raise ValueError(refusal)
+
+    def _store_uploads(self, thread_id: str, prod: Production, attachments: Iterable[str | Path | Incoming]
+                       ) -> list[Attachment]:
+        """Copy the front door's files into the thread's uploads folder (all or none)."""
+        stored: list[Attachment] = []
+        try:
+            for item in attachments:
+                given = item if isinstance(item, Incoming) else Incoming(path=str(item))
+                stored.append(store_upload(self.settings.home, thread_id, given.path, owner=prod.owner,
+                                           max_bytes=self.settings.max_upload_bytes, name=given.name,
+                                           consent=given.consent))
+        except UploadError:
+            for a in stored:
+                Path(a.path).unlink(missing_ok=True)
+            raise
+        return stored
 
     async def resume(self, thread_id: str, decision: ReviewDecision, *, event_id: str | None = None
                      ) -> AsyncIterator[Event]:
@@ -367,9 +423,10 @@ class AgentService:
 
     # --- reading ------------------------------------------------------------------------------------
 
-    async def voices(self) -> list[dict[str, Any]]:
+    async def voices(self, owner: str | None = None) -> list[dict[str, Any]]:
         """Narration voices for a picker: ``{"id", "name", "engine", "language", "available", "description"}``,
-        "auto" first. Listing never fails the caller: a studio error gives just the offline choices."""
+        "auto" first, without other owners' private clones. Listing never fails the caller: a studio error
+        gives just the offline choices."""
         out: list[dict[str, Any]] = [{"id": "auto", "name": "Automatic (best available)", "engine": "auto",
                                       "language": "multi", "available": True, "description": ""}]
         lister = getattr(self.studio, "list_voices", None)
@@ -379,8 +436,11 @@ class AgentService:
             found = await asyncio.to_thread(lister)
         except Exception:  # noqa: BLE001 - e.g. a voice service outage; the picker still works
             return out
+        refusal = getattr(self.studio, "voice_refusal", None)
         for v in found:
             data = v.model_dump() if hasattr(v, "model_dump") else dict(v)
+            if refusal is not None and refusal(str(data["id"]), owner):
+                continue
             out.append({"id": str(data["id"]), "name": str(data.get("name") or data["id"]),
                         "engine": str(data.get("engine", "")), "language": str(data.get("language", "")),
                         "available": bool(data.get("available", True)),
@@ -412,19 +472,22 @@ class AgentService:
                 out.append({"role": "tool", "text": str(m.content), "name": m.name or ""})
         return out
 
-    async def threads(self) -> list[ThreadInfo]:
-        """Every thread in the checkpointer, most recently updated first, with titles."""
+    async def threads(self, owner: str | None = None) -> list[ThreadInfo]:
+        """Every thread (only ``owner``'s when given), most recently updated first, with titles."""
         if self.thread_index is not None:
-            ordered = await self.thread_index.ids()
+            ordered = await self.thread_index.ids(owner=owner)
         else:
             ordered = await self._thread_ids_from_checkpoints()
         out: list[ThreadInfo] = []
         for tid in ordered:
             snap = await self.graph.aget_state(self._config(tid))
             prod: Production = snap.values.get("production") or Production()
+            if owner is not None and not may_act(prod.owner, owner):
+                continue
             first = next((str(m.content) for m in snap.values.get("messages", []) if isinstance(m, HumanMessage)), "")
             out.append(ThreadInfo(thread_id=tid, title=prod.title or first[:60] or tid, status=prod.status,
-                                  origin=prod.origin, user=prod.user, pending_review=bool(snap.interrupts),
+                                  origin=prod.origin, user=prod.user, owner=prod.owner or local_owner(),
+                                  pending_review=bool(snap.interrupts),
                                   interrupted=bool(snap.next) and not snap.interrupts))
         return out
 
@@ -438,6 +501,14 @@ class AgentService:
             if cid > latest.get(tid, ""):
                 latest[tid] = cid
         return sorted(latest, key=latest.__getitem__, reverse=True)
+
+
+def _turn_record(prod: Production, stored: list[Attachment]) -> dict[str, Any]:
+    """What travels with a user message besides its text: who sent it, when, and which uploads it carried."""
+    record: dict[str, Any] = {"sent_by": prod.owner or local_owner(), "sent_at": now_iso()}
+    if stored:
+        record["attachments"] = [{"name": a.name, "kind": a.kind} for a in stored]
+    return record
 
 
 def _text(msg: AIMessage) -> str:

@@ -16,6 +16,7 @@ from typing_extensions import TypedDict
 from reelforge.tools.approval import Approval, approval_refusal, approve, changed_since
 from reelforge.tools.production import Brief, Cost, OutputFile, ProductionAssets, Storyboard
 from reelforge.tools.routing import budget_check
+from reelforge.tools.uploads import Attachment
 
 Status = Literal[
     "briefing",  # talking about the brief
@@ -45,6 +46,8 @@ class Production(BaseModel):
 
     origin: str = "cli"
     user: str | None = None
+    owner: str | None = None  # owner key (tools.owners): who may see, approve and download this thread
+    uploads: list[Attachment] = Field(default_factory=list)  # files attached through a front door, never typed
     brief: Brief | None = None
     brief_defaults: dict[str, Any] = Field(default_factory=dict)  # a front end's patch before a brief exists
     source: dict[str, Any] | None = None  # a SourceDoc as JSON (tools.ingest)

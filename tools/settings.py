@@ -62,6 +62,8 @@ class Settings(BaseSettings):
     ui_users: SecretStr | None = None  # "alice:pw,bob:pw2"
     slack_allowed_teams: str = ""  # comma-separated team ids; empty = any
     slack_allowed_channels: str = ""  # comma-separated channel ids; empty = any
+    slack_approvers: str = ""  # comma-separated Slack user ids who may approve anyone's storyboard
+    max_upload_mb: float = 100.0  # the largest file a person may upload (studio, Slack, chat --attach)
     # Direct video vendors (tools/clips/<vendor>.py): base URL overrides; empty = the vendor's public API.
     kling_base_url: str = ""  # default https://api-singapore.klingai.com
     minimax_base_url: str = ""  # default https://api.minimax.io (mainland China: https://api.minimaxi.com)
@@ -83,6 +85,10 @@ class Settings(BaseSettings):
     def has(self, *names: str) -> bool:
         """True when every named credential is set."""
         return all(self.secret(n) for n in names)
+
+    @property
+    def max_upload_bytes(self) -> int:
+        return int(self.max_upload_mb * 1024 * 1024)
 
     @property
     def store_dir(self) -> Path:

@@ -166,16 +166,23 @@ class Studio:
     # --- voices -----------------------------------------------------------------------------------------
 
     def list_voices(self) -> list[Any]:
-        """Voices usable now: offline engines, ElevenLabs voices when a key is set, and consented clones."""
+        """Voices usable now: offline engines, ElevenLabs voices when a key is set, and consented clones
+        (filter another owner's private clones out with :meth:`voice_refusal`)."""
         from reelforge.tools.voice import list_voices
 
         return list_voices(self.settings)
 
-    def clone_voice(self, samples: list[str], *, name: str, consent: Any) -> Any:
-        """Clone a voice (ElevenLabs IVC); refused without consent or with bad samples."""
+    def voice_refusal(self, voice_id: str, owner: str | None) -> str | None:
+        """Why ``owner`` may not use ``voice_id`` (someone else's private clone), else None."""
+        from reelforge.tools.voice.clone import clone_refusal
+
+        return clone_refusal(self.settings, voice_id, owner)
+
+    def clone_voice(self, samples: list[str], *, name: str, consent: Any, owner: str | None = None) -> Any:
+        """Clone a voice (ElevenLabs IVC) for ``owner``; refused without consent or with bad samples."""
         from reelforge.tools.voice import clone_voice
 
-        return clone_voice(name, samples, consent=consent, settings=self.settings)
+        return clone_voice(name, samples, consent=consent, settings=self.settings, owner=owner)
 
     # --- production -----------------------------------------------------------------------------------
 

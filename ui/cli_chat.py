@@ -3,12 +3,16 @@
 Storyboards are shown as a table; reply ``approve``, ``edit 3 ...``, ``model 2 ...``, ``kind 2 stock``
 (presenter / stock / generated), ``regenerate`` or ``reject ...``. When stdin is not a terminal, each line is one user turn (scriptable); it never approves
 on its own. The output MP4 paths are printed at the end.
+
+Files reach the director only as uploads: ``--attach FILE`` (repeatable) copies each file into the thread's
+own folder with the first message. Text that merely names a file (``[attached: /some/path]``) is just text.
 """
 
 from __future__ import annotations
 
 import asyncio
 import sys
+from pathlib import Path
 from typing import Any
 
 import typer
@@ -79,12 +83,15 @@ def _read_line(interactive: bool, console: Console) -> str | None:
     return None if line == "" else line.rstrip("\n")
 
 
-async def chat(thread: str | None, console: Console, *, brain: Any = None, studio: Any = None) -> int:
-    """Run the conversation loop; returns a process exit code."""
+async def chat(thread: str | None, console: Console, *, brain: Any = None, studio: Any = None,
+               attach: list[Path] | None = None) -> int:
+    """Run the conversation loop; returns a process exit code. ``attach``: files uploaded with the first
+    message."""
     from reelforge.agent.service import AgentService
 
     interactive = sys.stdin.isatty()
     printer = Printer(console)
+    pending = [str(p) for p in attach or []]
     async with AgentService.open(brain=brain, studio=studio) as svc:
         tid = thread or await svc.new_thread(origin="cli")
         console.print(f"[dim]thread {tid} — type 'quit' to leave; resume later with --thread {tid}[/]")
@@ -102,8 +109,11 @@ async def chat(thread: str | None, console: Console, *, brain: Any = None, studi
                 continue
             if not interactive:
                 console.print(f"[bold]you[/]: {line}", highlight=False)
-            async for ev in svc.send(tid, line):
+            if pending:
+                console.print(f"[dim]attached: {', '.join(Path(p).name for p in pending)}[/]", highlight=False)
+            async for ev in svc.send(tid, line, attachments=pending):
                 printer.show(ev)
+            pending = []
         if await svc.pending(tid) is not None:
             console.print(f"The storyboard is waiting for your approval: reelforge chat --thread {tid}")
         prod = await svc.production(tid)
@@ -117,7 +127,10 @@ def register(app: typer.Typer) -> None:
     """Add ``reelforge chat`` to the CLI."""
 
     @app.command("chat")
-    def chat_command(thread: str = typer.Option(None, "--thread", help="Continue an existing thread.")) -> None:
+    def chat_command(thread: str = typer.Option(None, "--thread", help="Continue an existing thread."),
+                     attach: list[Path] = typer.Option(None, "--attach", help="A file (script, outline, voice "
+                                                       "sample, presenter photo) to upload with your first "
+                                                       "message; repeatable.")) -> None:
         """Talk to the director: describe a video, review the storyboard, get the files."""
         console = Console(soft_wrap=True)
-        raise typer.Exit(asyncio.run(chat(thread, console)))
+        raise typer.Exit(asyncio.run(chat(thread, console, attach=list(attach or []))))

@@ -58,14 +58,20 @@ def _had_success(messages: list[BaseMessage], tool: str) -> bool:
     return any(isinstance(m, ToolMessage) and m.name == tool and m.status != "error" for m in messages)
 
 
-def _humans_since_brief(messages: list[BaseMessage]) -> list[str]:
-    out: list[str] = []
+def _human_messages_since_brief(messages: list[BaseMessage]) -> list[HumanMessage]:
+    out: list[HumanMessage] = []
     for m in reversed(messages):
         if isinstance(m, ToolMessage) and m.name == "update_brief":
             break
         if isinstance(m, HumanMessage):
-            out.append(str(m.content))
+            out.append(m)
     return list(reversed(out))
+
+
+def attached(*messages: BaseMessage) -> list[str]:
+    """The names of the files uploaded with these messages (recorded by the service, never typed)."""
+    return [str(a.get("name")) for m in messages for a in (m.additional_kwargs or {}).get("attachments", [])
+            if isinstance(a, dict) and a.get("name")]
 
 
 def decide(messages: list[BaseMessage]) -> AIMessage:
@@ -75,11 +81,11 @@ def decide(messages: list[BaseMessage]) -> AIMessage:
     if isinstance(last, ToolMessage):
         return _after_tools(messages, n)
     if isinstance(last, HumanMessage):
-        return _after_user(messages, str(last.content), n)
+        return _after_user(messages, str(last.content), n, attached(last))
     return AIMessage("How can I help with your video?")
 
 
-def _after_user(messages: list[BaseMessage], text: str, n: int) -> AIMessage:
+def _after_user(messages: list[BaseMessage], text: str, n: int, files: list[str]) -> AIMessage:
     has_brief = _had_success(messages, "update_brief")
     rejected = REJECTION.match(text)
     if rejected:
@@ -92,9 +98,9 @@ def _after_user(messages: list[BaseMessage], text: str, n: int) -> AIMessage:
         if not args:
             return AIMessage(intro, tool_calls=[_call("plan_scenes", {}, n)])
         return AIMessage(intro, tool_calls=_brief_calls(args, n))
-    if clone := _clone_call(text, n):
+    if clone := _clone_call(text, files, n):
         return clone
-    if presenter := _presenter_call(text, n):
+    if presenter := _presenter_call(text, files, n):
         if not has_brief and (req := parse_request(_without_presenter_talk(text))).goal:
             presenter.tool_calls.append(_call("update_brief", {**req.patch, "goal": req.goal}, n + 1))
         return presenter
@@ -103,7 +109,7 @@ def _after_user(messages: list[BaseMessage], text: str, n: int) -> AIMessage:
     if has_brief and PRODUCE.match(text):
         return AIMessage("Trying production again.", tool_calls=[_call("produce_video", {}, n)])
     if has_brief:
-        req = parse_request(text)
+        req = parse_request(text, files)
         args = dict(req.patch)
         if req.goal and (req.content_words >= 3 or req.urls or req.documents):
             args["goal"] = req.goal
@@ -112,8 +118,8 @@ def _after_user(messages: list[BaseMessage], text: str, n: int) -> AIMessage:
         if args:
             return AIMessage(_caveats(req, "Updating the brief."), tool_calls=_brief_calls(args, n))
         return AIMessage(_caveats(req, HELP) if req.caveats else HELP)
-    joined = ". ".join(_humans_since_brief(messages))
-    req = parse_request(joined)
+    humans = _human_messages_since_brief(messages)
+    req = parse_request(". ".join(str(m.content) for m in humans), attached(*humans))
     if req.urls or req.documents:
         return _read_first(req, n)
     latest = parse_request(text)
@@ -124,15 +130,13 @@ def _after_user(messages: list[BaseMessage], text: str, n: int) -> AIMessage:
     return AIMessage(_caveats(req, "Got it — setting up the brief."), tool_calls=[_call("update_brief", args, n)])
 
 
-def _clone_call(text: str, n: int) -> AIMessage | None:
-    """An attached voice sample with a request to clone it: pass on only the user's own consent words
-    (none → the tool refuses, as it must)."""
-    req = parse_request(text)
+def _clone_call(text: str, files: list[str], n: int) -> AIMessage | None:
+    """An uploaded voice sample with a request to clone it (the tool finds the user's own consent, or
+    refuses, as it must)."""
+    req = parse_request(text, files)
     if not req.audio or not CLONE.search(text):
         return None
-    body = re.sub(r"\[attached:[^\]]*\]", " ", text)
-    consent = " ".join(s.strip() for s in re.split(r"(?<=[.!?])\s+", body) if CONSENT.search(s))
-    args = {"sample_path": req.audio[0], "name": "my voice", "consent": consent}
+    args = {"sample_path": req.audio[0], "name": "my voice"}
     return AIMessage("Checking the voice sample first.", tool_calls=[_call("clone_voice", args, n)])
 
 
@@ -175,21 +179,18 @@ def _scene_count(messages: list[BaseMessage]) -> int:
     return 0
 
 
-def _presenter_call(text: str, n: int) -> AIMessage | None:
-    """An attached photo / short video of the user to show on screen: pass on only their own consent words."""
-    req = parse_request(text)
+def _presenter_call(text: str, files: list[str], n: int) -> AIMessage | None:
+    """An uploaded photo / short video of the user to show on screen (the tool finds their consent)."""
+    req = parse_request(text, files)
     if not req.pictures or not (PRESENTER.search(text) or CONSENT.search(text)):
         return None
-    body = re.sub(r"\[attached:[^\]]*\]", " ", text)
-    consent = " ".join(s.strip() for s in re.split(r"(?<=[.!?])\s+", body) if CONSENT.search(s))
-    args = {"path": req.pictures[0], "consent": consent}
+    args = {"path": req.pictures[0]}
     return AIMessage("Checking your presenter upload first.", tool_calls=[_call("set_presenter", args, n)])
 
 
 def _without_presenter_talk(text: str) -> str:
     """The request without the sentences about the presenter upload and its consent."""
-    body = re.sub(r"\[attached:[^\]]*\]", " ", text)
-    return " ".join(s for s in re.split(r"(?<=[.!?])\s+|\n+", body)
+    return " ".join(s for s in re.split(r"(?<=[.!?])\s+|\n+", text)
                     if s.strip() and not PRESENTER.search(s) and not CONSENT.search(s))
 
 
@@ -204,8 +205,8 @@ def _caveats(req: ParsedRequest, text: str) -> str:
 
 def _request_args(messages: list[BaseMessage]) -> dict[str, Any]:
     """Brief fields from the user turns since the last brief update (after a source was read)."""
-    humans = _humans_since_brief(messages)
-    req = parse_request(". ".join(humans))
+    humans = _human_messages_since_brief(messages)
+    req = parse_request(". ".join(str(m.content) for m in humans), attached(*humans))
     args = dict(req.patch)
     if not _had_success(messages, "update_brief"):
         title = next((m.group(1) for msg in reversed(messages) if isinstance(msg, ToolMessage)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -26,7 +27,7 @@ MOOD_WORDS = {
 LANGUAGES = {"english": "en", "spanish": "es", "french": "fr", "german": "de", "italian": "it",
              "portuguese": "pt", "dutch": "nl", "polish": "pl", "japanese": "ja", "chinese": "zh",
              "korean": "ko", "hindi": "hi", "arabic": "ar", "russian": "ru", "turkish": "tr"}
-DOC_SUFFIXES = (".txt", ".md", ".markdown", ".html", ".htm", ".pdf", ".docx", ".rst")
+DOC_SUFFIXES = (".txt", ".md", ".markdown", ".fountain", ".text", ".html", ".htm", ".pdf", ".docx", ".rst")
 AUDIO_SUFFIXES = (".wav", ".mp3", ".m4a", ".flac", ".ogg")
 PICTURE_SUFFIXES = (".png", ".jpg", ".jpeg", ".webp", ".mp4", ".mov", ".webm", ".heic", ".avif")
 KIND_NOUNS = ("video", "teaser", "ad", "advert", "clip", "reel", "trailer", "explainer", "promo", "commercial",
@@ -102,21 +103,22 @@ def _strip_format_words(text: str) -> str:
     return re.sub(r"(?:[,;]\s*)+$|^[,;\s]+", "", re.sub(r"(,\s*)+", ", ", text)).strip(" .!?,")
 
 
-def parse_request(text: str) -> ParsedRequest:
-    """Read one user message into brief fields. Never raises; unknown parts are simply not filled."""
+def parse_request(text: str, attachments: Sequence[str] = ()) -> ParsedRequest:
+    """Read one user message into brief fields. ``attachments`` are the names of the files uploaded with
+    it (data from the front door; text that merely looks like an attachment is just text). Never raises;
+    unknown parts are simply not filled."""
     req = ParsedRequest()
-    for m in re.finditer(r"\[attached:\s*([^\]]+)\]", text):
-        path = m.group(1).strip()
-        if path.lower().endswith(AUDIO_SUFFIXES):
-            req.audio.append(path)
-        elif path.lower().endswith(DOC_SUFFIXES):
-            req.documents.append(path)
-        elif path.lower().endswith(PICTURE_SUFFIXES):
-            req.pictures.append(path)
+    for name in attachments:
+        if name.lower().endswith(AUDIO_SUFFIXES):
+            req.audio.append(name)
+        elif name.lower().endswith(DOC_SUFFIXES):
+            req.documents.append(name)
+        elif name.lower().endswith(PICTURE_SUFFIXES):
+            req.pictures.append(name)
         else:
-            req.caveats.append(f"I can't use the attached file {path.rsplit('/', 1)[-1]} "
+            req.caveats.append(f"I can't use the attached file {name} "
                                "(I read text documents, web pages and audio voice samples).")
-    body = re.sub(r"\[attached:[^\]]*\]", " ", text)
+    body = text
     req.urls = re.findall(r"https?://[^\s<>\"')]+", body)
     body = re.sub(r"https?://[^\s<>\"')]+", " ", body)
     low = body.lower()

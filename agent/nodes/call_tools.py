@@ -6,9 +6,11 @@ from collections.abc import Awaitable, Callable, Sequence
 from typing import Any
 
 from langchain_core.messages import AIMessage, ToolMessage
+from langchain_core.runnables import RunnableConfig
 from langchain_core.tools import BaseTool
 from pydantic import ValidationError
 
+from reelforge.agent.consent import said_in
 from reelforge.agent.director_tools import DirectorContext
 from reelforge.agent.events import redact
 from reelforge.agent.state import DirectorState, Production
@@ -49,16 +51,18 @@ def reprice(studio: Any, prod: Production) -> None:
 
 
 def make_tools_node(tools: Sequence[BaseTool], studio: Any
-                    ) -> Callable[[DirectorState], Awaitable[dict[str, Any]]]:
+                    ) -> Callable[[DirectorState, RunnableConfig], Awaitable[dict[str, Any]]]:
     """A node executing the last AI message's tool calls (valid and malformed) against ``studio``."""
     by_name = {t.name: t for t in tools}
     known = ", ".join(by_name)
 
-    async def run_tools(state: DirectorState) -> dict[str, Any]:
+    async def run_tools(state: DirectorState, config: RunnableConfig) -> dict[str, Any]:
         last = state["messages"][-1]
         assert isinstance(last, AIMessage)
         prod = (state.get("production") or Production()).model_copy(deep=True)
-        ctx = DirectorContext(studio=studio, production=prod, user=prod.user)
+        thread_id = str((config.get("configurable") or {}).get("thread_id", ""))
+        ctx = DirectorContext(studio=studio, production=prod, user=prod.user, thread_id=thread_id,
+                              said=said_in(state["messages"], default_by=prod.owner or prod.user or prod.origin))
         out: list[ToolMessage] = []
         for bad in last.invalid_tool_calls:
             err = bad.get("error") or "the arguments are not valid JSON"

@@ -26,6 +26,9 @@ def state_note(prod: Production) -> str:
                      f"estimate ${prod.storyboard.estimated_cost_usd:.2f}.")
     if prod.feedback:
         lines.append(f"Last reviewer feedback: {prod.feedback}")
+    if prod.uploads:
+        files = ", ".join(f"{u.name} ({u.kind}{', consent given with it' if u.consent else ''})" for u in prod.uploads)
+        lines.append(f"Files the user uploaded to this conversation (pass these names to the tools): {files}.")
     if prod.outputs:
         lines.append("Delivered: " + ", ".join(o.path for o in prod.outputs))
     return "\n".join(lines)

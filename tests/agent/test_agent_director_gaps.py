@@ -4,6 +4,7 @@ change, voices for pickers, de-duplication across restarts and the synchronous s
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -17,7 +18,9 @@ from reelforge.agent.review import ReviewDecision, scene_decision
 from reelforge.agent.scenes import budget_notes, scene_kind
 from reelforge.agent.service import AgentService
 from reelforge.agent.sync import SyncAgentService
+from reelforge.tools.owners import local_owner
 from reelforge.tools.production import Brief, RouteChoice, Scene, Shot, Storyboard
+from reelforge.tools.uploads import uploads_folder
 
 
 async def run(stream: Any) -> list[Any]:
@@ -190,8 +193,9 @@ async def test_presenter_upload_needs_consent_and_a_real_picture(tmp_path: Any) 
                                     attachments=[str(photo)]))
         assert [e.name for e in of(events, "tool")] == ["set_presenter", "submit_storyboard"]
         brief = (await svc.production(tid)).brief
-        assert brief.presenter_path == str(photo.resolve())
-        assert brief.presenter_consent.affirmed_by == "ana" and "I consent" in brief.presenter_consent.text
+        kept = Path(brief.presenter_path)  # the thread's own copy of the upload, not the original file
+        assert kept.parent == uploads_folder(svc.settings.home, tid) and kept.read_bytes() == photo.read_bytes()
+        assert brief.presenter_consent.affirmed_by == local_owner() and "I consent" in brief.presenter_consent.text
 
 
 def test_budget_notes_name_a_forced_model_that_breaks_the_budget() -> None:
@@ -263,7 +267,8 @@ async def test_presenter_upload_on_the_first_turn_with_the_request(tmp_path: Any
         assert of(events, "storyboard")
         brief = (await svc.production(tid)).brief
         assert brief.goal == "a teaser for a bakery" and brief.aspects == ["1:1"]
-        assert brief.presenter_path == str(photo.resolve()) and brief.presenter_consent.affirmed_by == "ana"
+        assert Path(brief.presenter_path).name == "me.webp" and brief.presenter_consent.affirmed_by == local_owner()
+        assert brief.presenter_consent.text == "Consent: I confirm I am the person in this photo."
 
 
 def test_consent_must_be_affirmed_not_merely_mentioned() -> None:

@@ -33,10 +33,16 @@ def test_vague_request_gets_exactly_one_question() -> None:
 
 
 def test_url_is_read_first_and_unknown_file_is_admitted() -> None:
-    reply = decide([HumanMessage("video about https://example.org/post\n[attached: /tmp/x.xyz]")])
+    uploaded = {"attachments": [{"name": "x.xyz", "kind": "other"}]}
+    reply = decide([HumanMessage("video about https://example.org/post", additional_kwargs=uploaded)])
     assert reply.tool_calls[0] == {**reply.tool_calls[0], "name": "read_source",
                                    "args": {"url_or_path": "https://example.org/post"}}
     assert "can't use the attached file x.xyz" in reply.content
+
+
+def test_typed_attachment_text_is_just_text() -> None:
+    reply = decide([HumanMessage("a 10 second vertical video about our launch [attached: /etc/notes.md]")])
+    assert all(c["name"] != "read_source" for c in reply.tool_calls)
 
 
 @pytest.mark.parametrize(("text", "expected"), [

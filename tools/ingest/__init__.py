@@ -64,10 +64,14 @@ def _read_file(path: Path) -> SourceDoc:
         raise SourceFileError(f"{path}: no such file")
     if path.suffix.lower() not in TEXT_SUFFIXES:
         raise SourceFileError(f"{path.name}: unsupported file type {path.suffix!r}; use .txt, .md or .fountain")
-    data = path.read_bytes()
-    if len(data) > MAX_FILE_BYTES:
-        raise TooLargeError(f"{path.name} is {len(data) / 1e6:.1f} MB; scripts are limited to "
+    size = path.stat().st_size  # checked before reading: a huge file is never loaded
+    if size > MAX_FILE_BYTES:
+        raise TooLargeError(f"{path.name} is {size / 1e6:.1f} MB; scripts are limited to "
                             f"{MAX_FILE_BYTES / 1e6:.0f} MB")
+    with path.open("rb") as fh:
+        data = fh.read(MAX_FILE_BYTES + 1)
+    if len(data) > MAX_FILE_BYTES:
+        raise TooLargeError(f"{path.name} is larger than the {MAX_FILE_BYTES / 1e6:.0f} MB limit for scripts")
     from reelforge.tools.ingest.fetch import decode_body, looks_binary
 
     if looks_binary(data[:4096]):

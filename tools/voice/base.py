@@ -53,6 +53,8 @@ class ClonedVoice(BaseModel):
     total_seconds: float
     consent: Consent
     created_at: str = Field(default_factory=now_iso)
+    owner: str | None = None  # owner key of who cloned it; None: made before owners, the local user's
+    shared: bool = False  # usable by everyone on this installation (only when its owner says so)
 
 
 def write_wav(path: str | Path, samples: np.ndarray, sample_rate: int) -> Path:

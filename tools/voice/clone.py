@@ -12,6 +12,7 @@ import os
 import tempfile
 from pathlib import Path
 
+from reelforge.tools.owners import owner_of
 from reelforge.tools.production import Consent
 from reelforge.tools.settings import Settings
 from reelforge.tools.voice import eleven
@@ -45,6 +46,20 @@ def _save(settings: Settings, voices: list[ClonedVoice]) -> None:
     with os.fdopen(fd, "w") as fh:
         json.dump({"voices": [v.model_dump(mode="json") for v in voices]}, fh, indent=1)
     os.replace(tmp, path)
+
+
+def usable_by(voice: ClonedVoice, owner: str | None) -> bool:
+    """A clone is private to its owner unless shared on purpose. ``owner=None`` is the local user, who also
+    holds the clones made before owners were recorded (see tools.owners)."""
+    return voice.shared or owner_of(voice.owner) == owner_of(owner)
+
+
+def clone_refusal(settings: Settings, voice_id: str, owner: str | None) -> str | None:
+    """Why ``owner`` may not narrate with ``voice_id`` (someone else's private clone), else None."""
+    clone = find_clone(settings, voice_id)
+    if clone is not None and not usable_by(clone, owner):
+        return f"the voice {voice_id} is someone else's cloned voice; choose another voice"
+    return None
 
 
 def find_clone(settings: Settings, voice_id: str) -> ClonedVoice | None:
@@ -84,7 +99,7 @@ def check_samples(samples: list[str | Path]) -> tuple[list[str], float]:
 
 
 def clone_voice(name: str, samples: list[str | Path], *, consent: Consent | None,
-                settings: Settings) -> ClonedVoice:
+                settings: Settings, owner: str | None = None) -> ClonedVoice:
     """Clone a voice with ElevenLabs IVC, only with consent; reuse an identical earlier clone.
 
     Refused before any request when consent is missing or empty, or a sample is bad. Same name and same
@@ -99,7 +114,7 @@ def clone_voice(name: str, samples: list[str | Path], *, consent: Consent | None
     hashes, total = check_samples(samples)
     existing = list_clones(settings)
     for v in existing:
-        if v.name == name and sorted(v.sample_hashes) == sorted(hashes):
+        if v.name == name and sorted(v.sample_hashes) == sorted(hashes) and v.owner == owner:
             return v
     if not eleven.configured(settings):
         raise VoiceError(f"voice cloning needs ElevenLabs: set {eleven.KEY_NAME} (no offline engine can clone "
@@ -108,7 +123,7 @@ def clone_voice(name: str, samples: list[str | Path], *, consent: Consent | None
     voice_id = eleven.create_clone(name, files, settings, description=f"reelforge clone; consent by "
                                    f"{consent.affirmed_by} at {consent.affirmed_at}")
     voice = ClonedVoice(id=f"elevenlabs:{voice_id}", voice_id=voice_id, name=name, sample_hashes=hashes,
-                        total_seconds=total, consent=consent)
+                        total_seconds=total, consent=consent, owner=owner)
     _save(settings, [*existing, voice])
     return voice
 
