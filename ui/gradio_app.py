@@ -22,9 +22,10 @@ os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
 import gradio as gr  # noqa: E402
 from pydantic import ValidationError  # noqa: E402
 
-from reelforge.agent.events import Event, VideoEvent, error_event  # noqa: E402
+from reelforge.agent.events import ErrorEvent, Event, VideoEvent, error_event  # noqa: E402
 from reelforge.agent.review import ReviewDecision, StoryboardReview  # noqa: E402
 from reelforge.agent.service import AgentService  # noqa: E402
+from reelforge.tools.owners import web_owner  # noqa: E402
 from reelforge.tools.production import FORMATS, SHOT_KINDS  # noqa: E402
 from reelforge.tools.settings import Settings, get_settings  # noqa: E402
 from reelforge.ui.gradio_brief import (  # noqa: E402
@@ -41,6 +42,7 @@ from reelforge.ui.gradio_brief import (  # noqa: E402
     settings_patch,
     voice_sample,
 )
+from reelforge.ui.gradio_delivery import Delivery  # noqa: E402
 from reelforge.ui.gradio_render import delivery_markdown, progress_html, storyboard_html  # noqa: E402
 from reelforge.ui.gradio_session import StudioView  # noqa: E402
 from reelforge.ui.gradio_theme import CSS, HEADER, theme  # noqa: E402
@@ -49,6 +51,7 @@ DOC_TYPES = [".txt", ".md", ".markdown", ".html", ".htm", ".pdf", ".docx", ".rst
 PLACEHOLDER = ("Describe your video — e.g. “a 20 second teaser for our coffee shop, upbeat” — paste an article "
                "URL, or attach a script or outline.")
 MAX_SLIDER_S = 300
+NOT_YOURS = "You have no video with that id."  # the same words whether the thread is someone else's or absent
 Stream = Callable[[AgentService, str], AsyncIterator[Event]]
 
 
@@ -103,6 +106,11 @@ def _plain_validation(exc: ValidationError) -> str:
     return "; ".join(e["msg"].removeprefix("Value error, ") for e in exc.errors())
 
 
+def login_of(request: gr.Request | None) -> str | None:
+    """The signed-in studio user, or None when the studio runs without logins."""
+    return getattr(request, "username", None) if request is not None else None
+
+
 def downloads(video: VideoEvent | None) -> list[str]:
     """The MP4s, captions, timeline, thumbnail and manifest of a delivery (existing files only)."""
     if video is None:
@@ -124,33 +132,41 @@ class StudioApp:
         self.settings = settings or get_settings()
         self.settings.ensure_dirs()
         self.services = ServiceHolder(self.settings)
+        self.delivery = Delivery()
 
     # --- rendering ----------------------------------------------------------------------------------
 
     def outputs(self, view: StudioView) -> tuple[Any, ...]:
         """Values for :attr:`out` in order."""
-        outs = view.video.outputs if view.video else []
-        players = [gr.update(value=o.path, visible=True, label=f"{o.aspect} · {o.width}×{o.height}")
-                   for o in outs[:len(FORMATS)]]
+        outs = [o for o in (view.video.outputs if view.video else []) if Path(o.path).is_file()]
+        players = [gr.update(value=self.delivery.serve(o.path), visible=True,
+                             label=f"{o.aspect} · {o.width}×{o.height}") for o in outs[:len(FORMATS)]]
         players += [gr.update(value=None, visible=False)] * (len(FORMATS) - len(players))
         return (
             view, view.chat, storyboard_html(view.board, pending=view.review is not None),
             gr.update(visible=view.review is not None), gr.update(choices=view.models),
             progress_html(view.progress_rows()), gr.update(visible=bool(view.progress)),
-            gr.update(visible=view.video is not None), *players, downloads(view.video),
+            gr.update(visible=view.video is not None), *players,
+            [self.delivery.serve(p) for p in downloads(view.video)],
             delivery_markdown(view.video, view.fallbacks()),
         )
 
     # --- driving the service ------------------------------------------------------------------------
 
-    async def _drive(self, view: StudioView, stream: Stream, *, user: str | None = None
+    async def _drive(self, view: StudioView, stream: Stream, request: gr.Request | None
                      ) -> AsyncIterator[tuple[Any, ...]]:
-        """Run one service call, yielding the components after each event; errors become chat lines."""
+        """Run one service call for the signed-in owner, yielding the components after each event; errors
+        become chat lines. A thread that is not the caller's is refused before anything runs."""
         yield self.outputs(view)
+        login = login_of(request)
         try:
             svc = await self.services.get()
             if view.thread_id is None:
-                view.thread_id = await svc.new_thread(origin="web", user=user)
+                view.thread_id = await svc.new_thread(origin="web", user=login, owner=web_owner(login))
+            elif not await svc.may_act(view.thread_id, web_owner(login)):
+                view.apply(ErrorEvent(message=NOT_YOURS))
+                yield self.outputs(view)
+                return
             async for ev in stream(svc, view.thread_id):
                 view.apply(ev)
                 yield self.outputs(view)
@@ -167,9 +183,10 @@ class StudioApp:
         """A chat turn: text, attached script/outline files, an optional voice sample or presenter picture (each
         with consent), and changed settings."""
         text, files = message_parts(message)
+        owner = web_owner(login_of(request))
         try:
-            extra, consent_line = voice_sample(sample, consent_ok, consent_text)
-            pictures, presenter_line = presenter_upload(presenter, presenter_ok, presenter_text)
+            extra, consent_line = voice_sample(sample, consent_ok, consent_text, by=owner)
+            pictures, presenter_line = presenter_upload(presenter, presenter_ok, presenter_text, by=owner)
             extra += pictures
             consent_line = " ".join(p for p in (consent_line, presenter_line) if p)
         except InputError as exc:
@@ -179,24 +196,25 @@ class StudioApp:
         if not (text or files or extra):
             yield (*self.outputs(view), gr.update())
             return
-        shown = "\n".join([text, *(f"Attached: {Path(f).name}" for f in [*files, *extra])]).strip()
+        names = [Path(f).name for f in files] + [Path(f.path).name for f in extra]
+        shown = "\n".join([text, *(f"Attached: {name}" for name in names)]).strip()
         view.say("user", shown)
         body = "\n".join(p for p in (text, consent_line) if p)
         patch: dict[str, Any] = {}
         if view.review is None:  # while a storyboard is pending the text is a review decision
             patch = changed(settings_patch(aspects, duration, budget, preference, voice, music), view.applied)
             view.applied.update(patch)
-        user = getattr(request, "username", None) if request is not None else None
 
         def stream(svc: AgentService, tid: str) -> AsyncIterator[Event]:
             return svc.send(tid, body, attachments=[*files, *extra], brief_patch=patch or None)
 
         first = True
-        async for out in self._drive(view, stream, user=user):
+        async for out in self._drive(view, stream, request):
             yield (*out, gr.update(value=None) if first else gr.update())
             first = False
 
-    async def _decide(self, view: StudioView, label: str, **fields: Any) -> AsyncIterator[tuple[Any, ...]]:
+    async def _decide(self, view: StudioView, request: gr.Request | None, label: str, **fields: Any
+                      ) -> AsyncIterator[tuple[Any, ...]]:
         try:
             decision = ReviewDecision(**fields)
         except ValidationError as exc:
@@ -215,55 +233,60 @@ class StudioApp:
         def stream(svc: AgentService, tid: str) -> AsyncIterator[Event]:
             return svc.resume(tid, decision)
 
-        async for out in self._drive(view, stream):
+        async for out in self._drive(view, stream, request):
             yield out
 
-    async def approve(self, view: StudioView) -> AsyncIterator[tuple[Any, ...]]:
+    async def approve(self, view: StudioView, request: gr.Request | None = None) -> AsyncIterator[tuple[Any, ...]]:
         """Approve the storyboard: production starts and streams its progress."""
-        async for out in self._decide(view, "✓ Approved", action="approve"):
+        async for out in self._decide(view, request, "✓ Approved", action="approve"):
             yield out
 
-    async def edit_scene(self, scene: float | None, instruction: str, view: StudioView
-                         ) -> AsyncIterator[tuple[Any, ...]]:
+    async def edit_scene(self, scene: float | None, instruction: str, view: StudioView,
+                         request: gr.Request | None = None) -> AsyncIterator[tuple[Any, ...]]:
         """Re-plan one scene from an instruction."""
         n = int(scene) if scene else None
-        async for out in self._decide(view, f"✎ Edit scene {n}: {instruction}", action="edit", scene=n,
+        async for out in self._decide(view, request, f"✎ Edit scene {n}: {instruction}", action="edit", scene=n,
                                       instruction=instruction or ""):
             yield out
 
-    async def regenerate(self, view: StudioView) -> AsyncIterator[tuple[Any, ...]]:
+    async def regenerate(self, view: StudioView, request: gr.Request | None = None
+                         ) -> AsyncIterator[tuple[Any, ...]]:
         """Plan the whole storyboard again."""
-        async for out in self._decide(view, "↻ Regenerate the storyboard", action="regenerate"):
+        async for out in self._decide(view, request, "↻ Regenerate the storyboard", action="regenerate"):
             yield out
 
-    async def regenerate_scene(self, scene: float | None, view: StudioView) -> AsyncIterator[tuple[Any, ...]]:
+    async def regenerate_scene(self, scene: float | None, view: StudioView, request: gr.Request | None = None
+                               ) -> AsyncIterator[tuple[Any, ...]]:
         """A fresh take of one scene (new seed; the other scenes are kept)."""
         n = int(scene) if scene else None
         if n is None:
             view.say("assistant", "⚠ Give the number of the scene to regenerate.")
             yield self.outputs(view)
             return
-        async for out in self._decide(view, f"↻ Regenerate scene {n}", action="regenerate", scene=n):
+        async for out in self._decide(view, request, f"↻ Regenerate scene {n}", action="regenerate", scene=n):
             yield out
 
-    async def change_model(self, scene: float | None, model_id: str, view: StudioView
-                           ) -> AsyncIterator[tuple[Any, ...]]:
+    async def change_model(self, scene: float | None, model_id: str, view: StudioView,
+                           request: gr.Request | None = None) -> AsyncIterator[tuple[Any, ...]]:
         """Force a model for one scene."""
         n = int(scene) if scene else None
-        async for out in self._decide(view, f"⇄ Scene {n}: use {model_id}", action="model", scene=n,
+        async for out in self._decide(view, request, f"⇄ Scene {n}: use {model_id}", action="model", scene=n,
                                       model_id=model_id or ""):
             yield out
 
-    async def set_kind(self, scene: float | None, kind: str, view: StudioView) -> AsyncIterator[tuple[Any, ...]]:
+    async def set_kind(self, scene: float | None, kind: str, view: StudioView, request: gr.Request | None = None
+                       ) -> AsyncIterator[tuple[Any, ...]]:
         """Mark one scene presenter / stock / generated (it is re-routed to a matching source)."""
         n = int(scene) if scene else None
-        async for out in self._decide(view, f"◧ Scene {n}: {kind or '?'}", action="kind", scene=n, kind=kind or ""):
+        async for out in self._decide(view, request, f"◧ Scene {n}: {kind or '?'}", action="kind", scene=n,
+                                      kind=kind or ""):
             yield out
 
-    async def voices(self, current: str | None) -> Any:
-        """Fill the voice picker from the studio's voices (offline engines, ElevenLabs, consented clones)."""
+    async def voices(self, current: str | None, request: gr.Request | None = None) -> Any:
+        """Fill the voice picker from the studio's voices (offline engines, ElevenLabs, this user's consented
+        clones)."""
         try:
-            found = await (await self.services.get()).voices()
+            found = await (await self.services.get()).voices(owner=web_owner(login_of(request)))
         except Exception:  # noqa: BLE001 - the picker keeps its built-in choices
             return gr.update()
         choices = []
@@ -277,41 +300,49 @@ class StudioApp:
             choices.append((current, current))
         return gr.update(choices=choices, value=current or "auto")
 
-    async def reject(self, feedback: str, view: StudioView) -> AsyncIterator[tuple[Any, ...]]:
+    async def reject(self, feedback: str, view: StudioView, request: gr.Request | None = None
+                     ) -> AsyncIterator[tuple[Any, ...]]:
         """Reject the storyboard with feedback for the director."""
-        async for out in self._decide(view, f"✗ Rejected: {feedback or 'no reason given'}", action="reject",
+        async for out in self._decide(view, request, f"✗ Rejected: {feedback or 'no reason given'}", action="reject",
                                       feedback=feedback or ""):
             yield out
 
     # --- threads ------------------------------------------------------------------------------------
 
-    async def threads(self, view: StudioView, request: gr.Request) -> Any:
-        """The past threads (this user's, when logged in), most recent first."""
+    async def threads(self, view: StudioView, request: gr.Request | None = None) -> Any:
+        """The signed-in user's own threads (the local user's without logins), most recent first."""
         try:
             svc = await self.services.get()
-            infos = await svc.threads()
+            infos = await svc.threads(owner=web_owner(login_of(request)))
         except Exception as exc:  # noqa: BLE001
             view.apply(error_event(exc, "listing your videos"))
             return gr.update()
-        user = getattr(request, "username", None) if request is not None else None
         choices = []
         for t in infos:
-            if user and t.user not in (None, user):
-                continue
             flag = " · awaiting review" if t.pending_review else " · interrupted" if t.interrupted else ""
             choices.append((f"{t.title[:60]} — {t.status}{flag} ({t.thread_id})", t.thread_id))
         ids = [tid for _, tid in choices]
         return gr.update(choices=choices, value=view.thread_id if view.thread_id in ids else None)
 
-    async def open_thread(self, thread_id: str | None, view: StudioView) -> AsyncIterator[tuple[Any, ...]]:
-        """Load a past thread: its conversation, the pending storyboard or its delivered videos; finish a run
-        that was interrupted."""
+    async def open_thread(self, thread_id: str | None, view: StudioView, request: gr.Request | None = None
+                          ) -> AsyncIterator[tuple[Any, ...]]:
+        """Load one of the user's past threads: its conversation, the pending storyboard or its delivered
+        videos; finish a run that was interrupted. Another user's thread id is refused."""
         if not thread_id or thread_id == view.thread_id:
+            yield (*self.outputs(view), *[gr.update()] * 6)
+            return
+        try:
+            svc = await self.services.get()
+            mine = await svc.may_act(thread_id, web_owner(login_of(request)))
+        except Exception as exc:  # noqa: BLE001
+            view.apply(error_event(exc, "opening that thread"))
+            mine = False
+        if not mine:
+            view.apply(ErrorEvent(message=NOT_YOURS))
             yield (*self.outputs(view), *[gr.update()] * 6)
             return
         view.reset(thread_id)
         try:
-            svc = await self.services.get()
             view.load_history(await svc.history(thread_id))
             prod = await svc.production(thread_id)
             view.review = await svc.pending(thread_id)
@@ -329,7 +360,7 @@ class StudioApp:
         def stream(svc: AgentService, tid: str) -> AsyncIterator[Event]:
             return svc.continue_run(tid)
 
-        async for out in self._drive(view, stream):
+        async for out in self._drive(view, stream, request):
             yield (*out, *[gr.update()] * 6)
 
     @staticmethod
@@ -343,10 +374,12 @@ class StudioApp:
         view.applied.update(values)
         return [gr.update(value=v) for v in values.values()]
 
-    async def sync_panel(self, view: StudioView) -> tuple[Any, ...]:
+    async def sync_panel(self, view: StudioView, request: gr.Request | None = None) -> tuple[Any, ...]:
         """Show the thread's actual brief in the settings panel (the chat may have changed it)."""
         try:
-            prod = await (await self.services.get()).production(view.thread_id) if view.thread_id else None
+            svc = await self.services.get()
+            mine = view.thread_id and await svc.may_act(view.thread_id, web_owner(login_of(request)))
+            prod = await svc.production(view.thread_id) if mine else None
         except Exception:  # noqa: BLE001 - the panel simply keeps its values
             prod = None
         return (view, *self._panel(view, prod.brief if prod is not None else None))
@@ -472,7 +505,7 @@ def launch(host: str = "127.0.0.1", port: int = 7860, *, settings: Settings | No
     demo.queue(default_concurrency_limit=8, max_size=64)
     demo.launch(server_name=host, server_port=port, share=False, auth=users,
                 auth_message="Sign in to reelforge studio." if users else None,
-                allowed_paths=[str(settings.home)], theme=theme(), css=CSS, footer_links=["api", "gradio"],
+                max_file_size=settings.max_upload_bytes, theme=theme(), css=CSS, footer_links=["api", "gradio"],
                 show_error=False, quiet=not block, prevent_thread_lock=True)
     if block:
         try:
@@ -483,4 +516,5 @@ def launch(host: str = "127.0.0.1", port: int = 7860, *, settings: Settings | No
         finally:
             app.services.close()
             demo.close()
+            app.delivery.close()
     return demo, app

@@ -9,7 +9,9 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from reelforge.tools.production import MOODS, PREFERENCES
+from reelforge.tools.owners import local_owner
+from reelforge.tools.production import MOODS, PREFERENCES, Consent
+from reelforge.tools.uploads import Incoming
 
 MUSIC_CHOICES = ["auto", "none", *MOODS]
 PREFERENCE_CHOICES = list(PREFERENCES)
@@ -65,8 +67,11 @@ def message_parts(message: Any) -> tuple[str, list[str]]:
 
 
 def _consented_upload(upload: str | None, suffixes: tuple[str, ...], consent_given: bool,
-                      consent_text: str, *, wrong_type: str, no_consent: str, request: str) -> tuple[list[str], str]:
-    """An upload as an attachment plus ``request`` with the user's consent words; refused without consent."""
+                      consent_text: str, *, by: str | None, wrong_type: str, no_consent: str, request: str
+                      ) -> tuple[list[Incoming], str]:
+    """An upload carrying the person's consent (the ticked box and their statement, who and when) plus the
+    ``request`` line for the director; refused without consent. The consent travels as data with the file,
+    never as text in the message."""
     if not upload:
         return [], ""
     if Path(upload).suffix.lower() not in suffixes:
@@ -74,23 +79,27 @@ def _consented_upload(upload: str | None, suffixes: tuple[str, ...], consent_giv
     statement = (consent_text or "").strip()
     if not consent_given or len(statement) < 10:
         raise InputError(no_consent)
-    return [upload], f"{request} Consent: {statement}"
+    consent = Consent(text=statement, affirmed_by=by or local_owner())
+    return [Incoming(path=upload, consent=consent)], request
 
 
-def voice_sample(sample: str | None, consent_given: bool, consent_text: str) -> tuple[list[str], str]:
-    """The voice sample as an attachment plus a consent sentence for the director; refused without consent."""
+def voice_sample(sample: str | None, consent_given: bool, consent_text: str, by: str | None = None
+                 ) -> tuple[list[Incoming], str]:
+    """The voice sample with its consent, and the request for the director; refused without consent."""
     return _consented_upload(
-        sample, AUDIO_SUFFIXES, consent_given, consent_text, wrong_type="The voice sample must be an audio file",
+        sample, AUDIO_SUFFIXES, consent_given, consent_text, by=by,
+        wrong_type="The voice sample must be an audio file",
         no_consent="To clone a voice, tick the consent box and say in your own words that you have the right to "
                    "use this voice.",
         request="Please clone the voice in the attached sample to narrate this video.")
 
 
-def presenter_upload(upload: str | None, consent_given: bool, consent_text: str) -> tuple[list[str], str]:
-    """A photo / short video of the user as an attachment plus a consent sentence for the director (the
-    agent's set_presenter checks the file); refused here without consent or when it is not a picture."""
+def presenter_upload(upload: str | None, consent_given: bool, consent_text: str, by: str | None = None
+                     ) -> tuple[list[Incoming], str]:
+    """A photo / short video of the user with its consent, and the request for the director (the agent's
+    set_presenter checks the file); refused here without consent or when it is not a picture."""
     return _consented_upload(
-        upload, PRESENTER_SUFFIXES, consent_given, consent_text,
+        upload, PRESENTER_SUFFIXES, consent_given, consent_text, by=by,
         wrong_type="The presenter must be a photo or a short video",
         no_consent="To appear on screen, tick the consent box and say in your own words that you are the person "
                    "shown or have their permission.",

@@ -4,6 +4,7 @@ for a scene's kind and a fresh take of one scene, driven through the same AgentS
 from __future__ import annotations
 
 from contextlib import AsyncExitStack
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -98,7 +99,8 @@ async def test_presenter_upload_needs_consent_and_reaches_the_brief(tmp_path: An
                             "auto", "auto", None, False, "", view, None, str(photo), True, PRESENTER_CONSENT))
         assert view.review is not None
         brief = (await (await app.services.get()).production(view.thread_id)).brief
-        assert brief.presenter_path == str(photo.resolve()) and "I am the person" in brief.presenter_consent.text
+        assert Path(brief.presenter_path).read_bytes() == photo.read_bytes()  # the thread's own copy
+        assert "I am the person" in brief.presenter_consent.text and brief.presenter_consent.affirmed_by
     finally:
         await app.services.stack.aclose()  # type: ignore[attr-defined]
 

@@ -97,8 +97,10 @@ def test_voice_sample_needs_consent(tmp_path: Path) -> None:
         voice_sample(str(sample), False, "I own this voice and consent.")
     with pytest.raises(InputError, match="audio file"):
         voice_sample(str(tmp_path / "me.txt"), True, "I own this voice and consent.")
-    files, line = voice_sample(str(sample), True, "I own this voice and consent.")
-    assert files == [str(sample)] and "Consent: I own this voice and consent." in line
+    files, line = voice_sample(str(sample), True, "I own this voice and consent.", by="web:ana")
+    assert [f.path for f in files] == [str(sample)] and "clone the voice" in line
+    assert files[0].consent.text == "I own this voice and consent." and files[0].consent.affirmed_by == "web:ana"
+    assert "consent" not in line.lower()  # the consent travels with the file, not as text in the message
 
 
 def test_downloads_list_outputs_sidecars_and_manifest(tmp_path: Path) -> None:
