@@ -11,7 +11,7 @@ from langgraph.graph.state import CompiledStateGraph
 from reelforge.agent.director_tools import DIRECTOR_TOOLS
 from reelforge.agent.nodes.assemble import make_assemble
 from reelforge.agent.nodes.call_tools import make_tools_node
-from reelforge.agent.nodes.converse import make_converse
+from reelforge.agent.nodes.converse import TurnLimits, make_converse
 from reelforge.agent.nodes.deliver import deliver
 from reelforge.agent.nodes.produce import make_produce
 from reelforge.agent.nodes.review import make_review
@@ -36,8 +36,12 @@ def build_graph(checkpointer: Any = None, *, brain: BaseChatModel | None = None,
         from reelforge.agent.brains import make_brain
 
         brain = make_brain(studio.settings)
+    from reelforge.agent.brains.offline import OfflineDirector
+
+    limits = TurnLimits(max_tool_calls=studio.settings.max_tool_calls,
+                        history_tokens=None if isinstance(brain, OfflineDirector) else studio.settings.llm_history_tokens)
     g = StateGraph(DirectorState)
-    g.add_node("converse", make_converse(brain, DIRECTOR_TOOLS))
+    g.add_node("converse", make_converse(brain, DIRECTOR_TOOLS, limits))
     g.add_node("tools", make_tools_node(DIRECTOR_TOOLS, studio))
     g.add_node("review_storyboard", make_review(studio))
     g.add_node("produce", make_produce(studio))

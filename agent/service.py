@@ -8,6 +8,7 @@ while a storyboard is pending to a review decision, and turns graph streams into
 from __future__ import annotations
 
 import asyncio
+import logging
 import sqlite3
 from collections import OrderedDict
 from collections.abc import AsyncIterator, Iterable, Mapping
@@ -49,6 +50,7 @@ from reelforge.tools.production import Brief, Cost, OutputFile, ProductionAssets
 from reelforge.tools.settings import Settings, get_settings
 from reelforge.tools.uploads import Attachment, Incoming, UploadError, store_upload
 
+log = logging.getLogger(__name__)
 RECURSION_LIMIT = 80
 SEEN_EVENT_IDS = 2048
 SEEN_EVENTS_DB = "agent-events.sqlite"
@@ -379,16 +381,38 @@ class AgentService:
                         for ev in _update_events(update):
                             yield ev
         except GraphRecursionError:
-            yield ErrorEvent(message="I went round in circles on that request; please rephrase it.")
+            event = ErrorEvent(message="I went round in circles on that request; please rephrase it.")
+            await self._close_failed_turn(cfg, event.message)
+            yield event
             return
         except Exception as exc:  # noqa: BLE001 - front ends get plain words, never a traceback
-            yield error_event(exc, "working on your video")
+            event = error_event(exc, "working on your video")
+            await self._close_failed_turn(cfg, event.message)
+            yield event
             return
         if delivered:
             prod = await self.production(thread_id)
             if prod is not None:
                 yield VideoEvent(outputs=prod.outputs, manifest_path=prod.manifest_path,
                                  qc_summary=prod.qc_summary, cost_usd=prod.cost.actual_usd)
+
+    async def _close_failed_turn(self, cfg: dict[str, Any], text: str) -> None:
+        """A conversation turn that failed (the model's server errored, the loop went round) ends here, in the
+        thread's history, so the next message starts fresh instead of silently re-running it. Production and
+        assembly are left resumable: they are continued, not re-decided."""
+        try:
+            snap = await self.graph.aget_state(cfg)
+            if not snap.next or snap.interrupts or not set(snap.next) <= {"converse", "tools"}:
+                return
+            last = snap.values.get("messages", [])[-1:] or [None]
+            if isinstance(last[0], AIMessage) and last[0].tool_calls:  # calls that never ran get their answer
+                await self.graph.aupdate_state(cfg, {"messages": [
+                    ToolMessage("Not run: the turn stopped.", tool_call_id=c["id"] or "", name=c["name"],
+                                status="error") for c in last[0].tool_calls]}, as_node="tools")
+            await self.graph.aupdate_state(cfg, {"messages": [AIMessage(f"(This request stopped: {text})")]},
+                                           as_node="converse")
+        except Exception:  # noqa: BLE001 - the error was already reported; the next message still works
+            log.warning("could not close a failed turn", exc_info=True)
 
     async def complete_job(self, thread_id: str, task_id: str, *, result: Mapping[str, Any] | None = None,
                            assets: Mapping[str, Any] | None = None, error: str | None = None) -> list[Event]:

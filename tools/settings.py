@@ -24,7 +24,9 @@ class Settings(BaseSettings):
     # The brain: any OpenAI-compatible chat endpoint; OPENAI_API_KEY / OPENAI_BASE_URL are read by name.
     llm_model: str = "gpt-4.1-mini"
     llm_temperature: float = 0.2
-    brain: str = "auto"  # auto | offline | llm
+    brain: str = "auto"  # auto | offline | llm (auto: the LLM only when REELFORGE_LLM_MODEL or OPENAI_BASE_URL is set)
+    max_tool_calls: int = Field(12, ge=1, le=100)  # per user message, then a plain message (the loop cannot run away)
+    llm_history_tokens: int = Field(6000, ge=500)  # earlier turns shown to the LLM are trimmed to this budget
     database_url: SecretStr | None = None
     # Scale-out (README "Scale out"): the task engine's broker, the progress channel, the asset store.
     queue_url: SecretStr | None = None  # amqp://… or redis://…: production and assembly run on `reelforge worker`s

@@ -209,21 +209,17 @@ def doctor() -> None:
 
 
 def _brain_row(settings) -> tuple[str, str]:
-    """The director doctor reports: the one ``REELFORGE_BRAIN`` and the configured keys select."""
-    from reelforge.agent.brains import llm_configured
+    """Which brain directs (REELFORGE_BRAIN and the configured endpoint decide) and why."""
+    from reelforge.tools.llm import brain_choice
 
-    choice = settings.brain.lower()
-    base = settings.secret("OPENAI_BASE_URL") or "https://api.openai.com/v1"
-    if choice not in ("auto", "llm", "offline"):
-        return "[red]invalid", f"REELFORGE_BRAIN must be auto, llm or offline, not {settings.brain!r}"
-    if choice == "llm" and not llm_configured(settings):
-        return "[red]llm, no key", "REELFORGE_BRAIN=llm but neither OPENAI_API_KEY nor OPENAI_BASE_URL is set"
-    if choice == "llm" or (choice == "auto" and llm_configured(settings)):
-        return "[green]llm", f"{settings.llm_model} at {base}"
-    if choice == "offline":
-        return "[yellow]offline", "rule-based director (REELFORGE_BRAIN=offline)"
-    return "[yellow]offline", ("rule-based director; set OPENAI_API_KEY (and OPENAI_BASE_URL for Ollama / vLLM / "
-                               "LM Studio / OpenRouter) for an LLM")
+    try:
+        use_llm, why = brain_choice(settings)
+    except ValueError as exc:
+        return "[red]invalid", str(exc)
+    if use_llm:
+        base = settings.secret("OPENAI_BASE_URL") or "https://api.openai.com/v1"
+        return "[green]llm", f"{settings.llm_model} at {base} — {why}"
+    return "[yellow]offline", f"rule-based director — {why}"
 
 
 def _retired_user_models(settings) -> list[tuple[str, str]]:

@@ -4,23 +4,15 @@ from __future__ import annotations
 
 from langchain_core.language_models import BaseChatModel
 
+from reelforge.tools.llm import brain_choice, build_chat_model
 from reelforge.tools.settings import Settings
 
 
-def llm_configured(settings: Settings) -> bool:
-    """True when an OpenAI-compatible endpoint is configured (a key, or a base URL such as Ollama's)."""
-    return bool(settings.secret("OPENAI_API_KEY") or settings.secret("OPENAI_BASE_URL"))
-
-
 def make_brain(settings: Settings) -> BaseChatModel:
-    """``REELFORGE_BRAIN``: ``llm`` (ChatOpenAI), ``offline`` (rule-based), or ``auto`` (llm when configured)."""
-    choice = settings.brain.lower()
-    if choice not in ("auto", "llm", "offline"):
-        raise ValueError(f"REELFORGE_BRAIN must be auto, llm or offline, not {settings.brain!r}")
-    if choice == "llm" or (choice == "auto" and llm_configured(settings)):
-        from reelforge.agent.brains.llm import llm_brain
-
-        return llm_brain(settings)
+    """The director's brain as :func:`tools.llm.brain_choice` decides: the LLM or the offline director."""
+    use_llm, _ = brain_choice(settings)
+    if use_llm:
+        return build_chat_model(settings)
     from reelforge.agent.brains.offline import OfflineDirector
 
     return OfflineDirector()

@@ -3,14 +3,17 @@
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable, Sequence
+from dataclasses import dataclass
 from typing import Any
 
 from langchain_core.language_models import BaseChatModel
-from langchain_core.messages import SystemMessage
+from langchain_core.messages import AIMessage, SystemMessage, ToolMessage
 from langchain_core.runnables import RunnableConfig
 from langchain_core.tools import BaseTool
 
+from reelforge.agent.brains.text_tool_calls import with_text_tool_calls
 from reelforge.agent.director_tools import brief_summary
+from reelforge.agent.history import history_for_brain, turn_start
 from reelforge.agent.state import DirectorState, Production
 from reelforge.prompts import load_prompt
 
@@ -34,16 +37,52 @@ def state_note(prod: Production) -> str:
     return "\n".join(lines)
 
 
-def make_converse(brain: BaseChatModel, tools: Sequence[BaseTool]
+@dataclass(frozen=True)
+class TurnLimits:
+    """How far one user message may take the brain: tool calls (then a plain message), and the token budget
+    for earlier turns (None: the whole history, as the offline director reads it)."""
+
+    max_tool_calls: int = 12
+    history_tokens: int | None = 6000
+
+    @property
+    def max_model_calls(self) -> int:
+        return self.max_tool_calls + 1
+
+
+def budget_message(calls: int) -> AIMessage:
+    """What the user sees when a turn used up its steps: plain words; the thread stays usable."""
+    return AIMessage(f"I stopped after {calls} tool steps on that message without finishing, so nothing more "
+                     "is being done. Tell me what to do next in a few words (for example \"plan the scenes\" or "
+                     "\"make it 20 seconds\"), and I'll continue from here.")
+
+
+def make_converse(brain: BaseChatModel, tools: Sequence[BaseTool], limits: TurnLimits = TurnLimits()
                   ) -> Callable[[DirectorState, RunnableConfig], Awaitable[dict[str, Any]]]:
-    """The brain bound to ``tools`` with the director prompt and a note on the production state."""
+    """The brain bound to ``tools`` with the director prompt and a note on the production state; at most
+    ``limits.max_tool_calls`` tool calls per user message, JSON tool calls in the text recognised."""
     bound = brain.bind_tools(list(tools))
+    names = {t.name for t in tools}
     system = load_prompt("director")
 
     async def converse(state: DirectorState, config: RunnableConfig) -> dict[str, Any]:
         prod = state.get("production") or Production()
-        messages = [SystemMessage(system + "\n\n" + state_note(prod)), *state.get("messages", [])]
-        reply = await bound.ainvoke(messages, config)
+        history = list(state.get("messages", []))
+        turn = history[turn_start(history):]
+        calls = sum(1 for m in turn if isinstance(m, ToolMessage))
+        steps = sum(1 for m in turn if isinstance(m, AIMessage))
+        if calls >= limits.max_tool_calls or steps >= limits.max_model_calls:
+            return {"messages": [budget_message(calls)]}
+        note = state_note(prod)
+        if limits.history_tokens is not None:
+            history, dropped = history_for_brain(history, limits.history_tokens)
+            if dropped:
+                note += f"\n({dropped} older messages of this conversation are not shown.)"
+        reply = await bound.ainvoke([SystemMessage(system + "\n\n" + note), *history], config)
+        reply = with_text_tool_calls(reply, names)
+        room = limits.max_tool_calls - calls
+        if len(reply.tool_calls) > room:  # never more calls than the budget has left
+            reply = reply.model_copy(update={"tool_calls": reply.tool_calls[:room], "invalid_tool_calls": []})
         return {"messages": [reply]}
 
     return converse
