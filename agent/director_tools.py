@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import asyncio
 from dataclasses import dataclass, field
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 from langchain_core.tools import BaseTool, InjectedToolArg, tool
 
@@ -258,6 +258,19 @@ async def set_scene_kind(scene: int, kind: str, ctx: Ctx) -> str:
 
 
 @tool
+def set_scene_sound(scene: int, sound: Literal["auto", "ambience", "scene", "mute"], ctx: Ctx) -> str:
+    """What happens to the sound a video model makes with one scene (many late-2026 models make audio):
+    "ambience" (low, ducked under the narration), "scene" (full level), "mute", or "auto" (ambience under
+    narration, full where nobody speaks). The version goes up."""
+    board = ctx.production.storyboard
+    if board is None:
+        raise ValueError("there is no storyboard yet; call plan_scenes first")
+    new, note = scenes.set_scene_sound(board, scene, sound)
+    _set_storyboard(ctx, new)
+    return note + "\n" + storyboard_summary(ctx)
+
+
+@tool
 def set_presenter(path: str, ctx: Ctx) -> str:
     """Use the user's own photo or short video, uploaded to this conversation (give its name), as an
     on-screen presenter (picture-in-picture while the narration plays). Needs the user's consent, which
@@ -373,6 +386,6 @@ def produce_video(ctx: Ctx) -> str:
     return f"Producing storyboard v{prod.storyboard.version}."
 
 
-DIRECTOR_TOOLS: list[BaseTool] = [read_source, update_brief, plan_scenes, select_models, set_scene_kind,
+DIRECTOR_TOOLS: list[BaseTool] = [read_source, update_brief, plan_scenes, select_models, set_scene_kind, set_scene_sound,
                                   select_voice, clone_voice, set_presenter, select_music, submit_storyboard,
                                   produce_video]

@@ -56,6 +56,27 @@ def set_scene_kind(studio: Any, brief: Brief, board: Storyboard, scene: int, kin
     return new, " ".join([note, *pins])
 
 
+SOUND_WORDS = {"auto": "its own sound as ambience under the narration, full where nobody speaks",
+               "ambience": "its own sound kept low and ducked under the narration",
+               "scene": "its own sound at full level", "mute": "no sound of its own"}
+
+
+def set_scene_sound(board: Storyboard, scene: int, sound: str) -> tuple[Storyboard, str]:
+    """Choose what happens to the sound a video model makes for one scene's shots; the version goes up
+    (the mix is part of what was approved)."""
+    if sound not in SOUND_WORDS:
+        raise ValueError(f"sound must be one of {', '.join(SOUND_WORDS)}")
+    if not any(s.index == scene for s in board.scenes):
+        raise ValueError(f"there is no scene {scene}; scenes are 1–{len(board.scenes)}")
+    new = board.model_copy(deep=True)
+    for sc in new.scenes:
+        if sc.index == scene:
+            for shot in sc.shots:
+                shot.sound = sound  # type: ignore[assignment]
+    new.version = board.version + 1
+    return new, f"Scene {scene} now has {SOUND_WORDS[sound]} (where its video model makes sound)."
+
+
 def _specialist_used(studio: Any, shots: list[Any], kind: str) -> bool:
     """Whether the routed shots went to a stock / avatar model (as the kind asks)."""
     wanted = {"stock": "stock", "presenter": "avatar"}[kind]

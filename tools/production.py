@@ -41,6 +41,10 @@ TRANSITIONS = ("cut", "crossfade", "dip", "wipeleft", "wiperight", "slideleft", 
 
 Preference = Literal["quality", "balanced", "cheap", "fast"]
 ShotKind = Literal["generated", "stock", "presenter"]
+#: What happens to the sound a video model makes with a shot: ``auto`` (ambience under narration, the scene's
+#: own sound where nobody speaks), ``ambience`` (kept low and ducked under the voice), ``scene`` (the shot's
+#: sound at full level), ``mute``.
+ShotSound = Literal["auto", "ambience", "scene", "mute"]
 SourceKind = Literal["prompt", "script", "outline", "article"]
 AssetKind = Literal["clip", "image", "narration", "music", "captions", "video", "thumbnail", "timeline", "other"]
 
@@ -131,6 +135,7 @@ class Shot(BaseModel):
     traits: list[str] = Field(default_factory=list)
     seconds: float
     kind: ShotKind = "generated"
+    sound: ShotSound = "auto"
     on_screen_text: str | None = None
     image_path: str | None = None
     importance: float = 1.0
@@ -303,6 +308,7 @@ class TimelineClip(BaseModel):
     is_image: bool = False
     has_audio: bool = False
     use_audio: bool = False
+    sound: Literal["ambience", "scene", "mute"] = "mute"  # how the clip's own sound is mixed (when used)
     transition: str = "crossfade"  # transition *into* this clip
     transition_s: float = 0.4
 

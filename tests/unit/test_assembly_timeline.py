@@ -63,11 +63,17 @@ def test_narration_back_to_back_and_shots_share_the_span(board):
     assert tl.caption_preset == "box"
 
 
-def test_clip_audio_kept_only_when_asked(board):
-    clips = {s: _asset(f"{s}.mp4", has_audio=(s == "a")) for s in "abcd"}
-    assert not any(c.use_audio for c in build_timeline(board, clips, [], None, Brief(goal="g")).clips)
+def test_a_generated_clips_own_sound_follows_its_shot(board):
+    clips = {s: _asset(f"{s}.mp4", has_audio=(s in "ab")) for s in "abcd"}
+    auto = build_timeline(board, clips, [], None, Brief(goal="g")).clips
+    assert [c.sound for c in auto] == ["scene", "scene", "mute", "mute"]  # nobody speaks: the shot's own sound
+    assert [c.use_audio for c in auto] == [True, True, False, False]
+    muted = board.model_copy(deep=True)
+    muted.scenes[0].shots[0].sound = "mute"
+    muted.scenes[0].shots[1].kind = "stock"  # stock footage's sound is not the video's unless asked
+    assert [c.sound for c in build_timeline(muted, clips, [], None, Brief(goal="g")).clips][:2] == ["mute", "mute"]
     kept = build_timeline(board, clips, [], None, Brief(goal="g"), keep_clip_audio=True)
-    assert [c.use_audio for c in kept.clips] == [True, False, False, False]
+    assert [c.sound for c in kept.clips] == ["ambience", "ambience", "mute", "mute"]
     assert kept.music is None and kept.duration_s == pytest.approx(board.total_seconds)
 
 

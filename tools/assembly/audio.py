@@ -22,7 +22,8 @@ MAX_TRUE_PEAK = -1.0
 LIMIT_DB = -2.0  # first sample-peak ceiling of the limiter; lowered when inter-sample peaks still poke out
 CODEC_HEADROOM_DB = 0.5  # true-peak room kept for the AAC encoder's overshoot
 MUSIC_DB = -15.0  # music bed under the voice before ducking
-CLIP_AUDIO_DB = -8.0
+CLIP_AUDIO_DB = -14.0  # a clip's ambience before ducking under the voice (a bed, like the music)
+SCENE_AUDIO_DB = -2.0  # a clip's sound when it is the scene's sound (nobody speaks over it)
 RATE = 48000
 
 InputFor = Callable[[str, int, str], "ffmpeg.nodes.FilterableStream"]
@@ -99,7 +100,8 @@ def build_mix(tl: Timeline, input_for: InputFor, levels: MixLevels = MixLevels()
         if fit.speed != 1.0:
             a = a.filter("atempo", tempo=f"{1 / fit.speed:.6f}")
         a = a.filter("apad", whole_dur=f"{c.duration:.6f}").filter("atrim", duration=f"{c.duration:.6f}")
-        bed.append(_span(a.filter("volume", volume=f"{CLIP_AUDIO_DB}dB"), c.start, total))
+        level = SCENE_AUDIO_DB if c.sound == "scene" else CLIP_AUDIO_DB
+        bed.append(_span(a.filter("volume", volume=f"{level}dB"), c.start, total))
     if voices and bed:
         split = _mix(voices).filter_multi_output("asplit", outputs=2)
         voice, key = split[0], split[1]

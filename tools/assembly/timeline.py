@@ -10,6 +10,7 @@ from reelforge.tools.production import (
     AudioPlacement,
     Brief,
     Narration,
+    Shot,
     Storyboard,
     Timeline,
     TimelineClip,
@@ -103,21 +104,39 @@ def build_timeline(storyboard: Storyboard, clips: dict[str, Asset], narrations: 
             into = (scene.transition if j == 0 else "cut") if bounds else "cut"
             bounds.append((shot.id, cursor, cursor + length, into))
             cursor += length
+    shots = {s.id: s for s in storyboard.shots}
+    narrated = {s.id for scene, narr in zip(storyboard.scenes, spoken, strict=True) if narr is not None
+                for s in scene.shots}
     out: list[TimelineClip] = []
     for k, (shot_id, a, b, into) in enumerate(bounds):
         d_in = _transition_frames(into, trans_frames, bounds, k)
         d_out = _transition_frames(bounds[k + 1][3], trans_frames, bounds, k + 1) if k + 1 < len(bounds) else 0
         start, end = a - d_in // 2, b + (d_out - d_out // 2)
         asset = clips[shot_id]
+        sound = shot_sound(shots[shot_id], asset, narrated=shot_id in narrated, keep_clip_audio=keep_clip_audio)
         out.append(TimelineClip(
             shot_id=shot_id, path=asset.path, start=start / fps, duration=(end - start) / fps,
             is_image=asset.kind == "image" or is_image(asset.path), has_audio=asset.has_audio,
-            use_audio=keep_clip_audio and asset.has_audio, transition=into if d_in else "cut",
-            transition_s=d_in / fps))
+            use_audio=sound != "mute", sound=sound, transition=into if d_in else "cut", transition_s=d_in / fps))
     total = cursor / fps
     music_at = AudioPlacement(path=music.path, start=0.0, duration=total) if music is not None else None
     return Timeline(duration_s=total, fps=fps, clips=out, narration=placements, music=music_at, words=words,
                     caption_preset=brief.caption_preset, captions=brief.captions)
+
+
+def shot_sound(shot: Shot, asset: Asset, *, narrated: bool, keep_clip_audio: bool = False) -> str:
+    """How a clip's own sound is mixed: the shot's choice, or for ``auto`` a generated clip's sound as ambience
+    under narration and as the scene's sound where nobody speaks; stock and presenter clips stay mute
+    (``keep_clip_audio`` keeps every clip's sound as ambience)."""
+    if not asset.has_audio or asset.kind == "image":
+        return "mute"
+    if shot.sound != "auto":
+        return shot.sound
+    if keep_clip_audio:
+        return "ambience"
+    if shot.kind != "generated":
+        return "mute"
+    return "ambience" if narrated else "scene"
 
 
 def _paced_gaps(storyboard: Storyboard, spoken: list[Narration | None], fps: int, scene_gap_s: float,
