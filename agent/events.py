@@ -2,31 +2,32 @@
 
 from __future__ import annotations
 
-import os
-import re
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, Field, TypeAdapter
+from pydantic import AfterValidator, BaseModel, Field, TypeAdapter
 
 from reelforge.agent.review import StoryboardReview
+from reelforge.tools.masking import mask
 from reelforge.tools.production import OutputFile
+
+Masked = Annotated[str, AfterValidator(mask)]  # text an event carries out of the process: secrets masked
 
 
 class MessageDelta(BaseModel):
     type: Literal["message_delta"] = "message_delta"
-    text: str
+    text: Masked
 
 
 class Message(BaseModel):
     type: Literal["message"] = "message"
-    text: str
+    text: Masked
     role: Literal["assistant", "user"] = "assistant"
 
 
 class ToolObservation(BaseModel):
     type: Literal["tool"] = "tool"
     name: str
-    text: str
+    text: Masked
     ok: bool = True
 
 
@@ -36,7 +37,7 @@ class Progress(BaseModel):
     status: str
     percent: float = 0.0
     shot_id: str | None = None
-    message: str = ""
+    message: Masked = ""
 
 
 class StoryboardEvent(BaseModel):
@@ -48,13 +49,13 @@ class VideoEvent(BaseModel):
     type: Literal["video"] = "video"
     outputs: list[OutputFile]
     manifest_path: str | None = None
-    qc_summary: str = ""
+    qc_summary: Masked = ""
     cost_usd: float = 0.0
 
 
 class ErrorEvent(BaseModel):
     type: Literal["error"] = "error"
-    message: str
+    message: Masked
 
 
 Event = Annotated[
@@ -63,15 +64,9 @@ Event = Annotated[
 ]
 EVENT_ADAPTER: TypeAdapter[Event] = TypeAdapter(Event)
 
-_SECRET_NAME = re.compile(r"(KEY|TOKEN|SECRET|PASSWORD)", re.IGNORECASE)
-
-
 def redact(text: str) -> str:
-    """Remove the value of every secret-looking environment variable (and URL passwords) from ``text``."""
-    for name, value in os.environ.items():
-        if value and len(value) >= 6 and _SECRET_NAME.search(name):
-            text = text.replace(value, "***")
-    return re.sub(r"(://[^:/@\s]+:)[^@\s]+@", r"\1***@", text)
+    """Mask every secret in ``text`` (the one masking function, :func:`tools.masking.mask`)."""
+    return mask(text)
 
 
 def error_event(exc: BaseException, during: str) -> ErrorEvent:

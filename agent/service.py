@@ -45,6 +45,7 @@ from reelforge.agent.review import ReviewDecision, StoryboardReview
 from reelforge.agent.state import Production
 from reelforge.agent.thread_index import PostgresThreadIndex
 from reelforge.tools.database import amigrate, postgres_url
+from reelforge.tools.masking import install_log_masking, mask
 from reelforge.tools.owners import local_owner, may_act
 from reelforge.tools.production import Brief, Cost, OutputFile, ProductionAssets, now_iso, parse_aspects
 from reelforge.tools.settings import Settings, get_settings
@@ -114,6 +115,7 @@ class AgentService:
         With ``REELFORGE_DATABASE_URL=postgresql://…`` the thread locks, event claims and thread index live in
         the same database as the checkpoints (migrated on open), so any replica can serve any thread.
         """
+        install_log_masking()  # every front door and worker logs through the one masking function
         if studio is None:
             from reelforge.tools.studio import Studio
 
@@ -268,7 +270,7 @@ class AgentService:
                 return
             if stored:
                 inp["production"] = prod.model_copy(update={"uploads": [*prod.uploads, *stored]})
-            inp["messages"] = [HumanMessage(text, additional_kwargs=_turn_record(prod, stored))]
+            inp["messages"] = [HumanMessage(mask(text), additional_kwargs=_turn_record(prod, stored))]
             async for ev in self._run(inp, thread_id):
                 yield ev
 

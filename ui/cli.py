@@ -43,7 +43,10 @@ _register_all()
 
 
 def main() -> None:
-    """Console-script entry point."""
+    """Console-script entry point: secrets are masked in every log line (tools.masking)."""
+    from reelforge.tools.masking import install_log_masking
+
+    install_log_masking()
     app()
 
 

@@ -16,6 +16,7 @@ from reelforge.agent.director_tools import brief_summary
 from reelforge.agent.history import history_for_brain, turn_start
 from reelforge.agent.state import DirectorState, Production
 from reelforge.prompts import load_prompt
+from reelforge.tools.masking import mask
 
 
 def state_note(prod: Production) -> str:
@@ -83,6 +84,8 @@ def make_converse(brain: BaseChatModel, tools: Sequence[BaseTool], limits: TurnL
         room = limits.max_tool_calls - calls
         if len(reply.tool_calls) > room:  # never more calls than the budget has left
             reply = reply.model_copy(update={"tool_calls": reply.tool_calls[:room], "invalid_tool_calls": []})
+        if isinstance(reply.content, str) and reply.content:  # what the brain says is checkpointed and shown
+            reply.content = mask(reply.content)
         return {"messages": [reply]}
 
     return converse

@@ -21,6 +21,7 @@ from typing import Any, Literal
 
 import httpx
 
+from reelforge.tools.http_credentials import VendorAsyncClient
 from reelforge.tools.settings import Settings, get_settings
 
 ErrorKind = Literal["auth", "quota", "rate_limit", "refused", "invalid", "provider", "timeout", "expired"]
@@ -245,7 +246,7 @@ class HttpProvider(ClipProvider):
     @property
     def client(self) -> httpx.AsyncClient:
         if self._client is None:
-            self._client = httpx.AsyncClient(timeout=self.timeout_s, follow_redirects=True)
+            self._client = VendorAsyncClient(timeout=self.timeout_s)  # no keys across a redirect
         return self._client
 
     async def aclose(self) -> None:

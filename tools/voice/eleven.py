@@ -16,6 +16,7 @@ import httpx
 import numpy as np
 
 from reelforge.tools.clips.base import RetryPolicy
+from reelforge.tools.http_credentials import VendorClient
 from reelforge.tools.production import WordTiming
 from reelforge.tools.settings import Settings
 from reelforge.tools.voice.base import VoiceError, VoiceInfo, wav_duration, write_wav
@@ -41,7 +42,8 @@ def client(settings: Settings) -> Any:
     key = settings.secret(KEY_NAME)
     if not key:
         raise VoiceError(f"ElevenLabs is not configured: set {KEY_NAME}", kind="auth")
-    return ElevenLabs(api_key=key, base_url=settings.elevenlabs_base_url.rstrip("/"), timeout=120)
+    return ElevenLabs(api_key=key, base_url=settings.elevenlabs_base_url.rstrip("/"),
+                      httpx_client=VendorClient(timeout=120))  # the xi-api-key never follows a redirect away
 
 
 def model_for(settings: Settings, preference: str | None = None) -> str:
