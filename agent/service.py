@@ -38,6 +38,7 @@ from reelforge.agent.events import (
     error_event,
     redact,
 )
+from reelforge.agent.followup import FollowUp, delivered, next_version, read_followup
 from reelforge.agent.graph import build_graph
 from reelforge.agent.locks import LocalLocks, PostgresLocks, ThreadLocks
 from reelforge.agent.replies import ReplyReading, interpret_reply
@@ -249,6 +250,13 @@ class AgentService:
                     yield ev
                 snap = await self.graph.aget_state(cfg)
             prod: Production | None = snap.values.get("production")
+            if delivered(prod) and not brief_patch and not attachments:
+                assert prod is not None
+                follow = await read_followup(text, prod, self.read_reply)
+                if follow is not None:  # a change to the delivered video: its next version, for approval
+                    async for ev in self._next_version(thread_id, text, prod, follow):
+                        yield ev
+                    return
             inp: dict[str, Any] = {}
             if prod is None:
                 meta = self._meta.get(thread_id) or {"origin": thread_id.split(":", 1)[0], "owner": local_owner()}
@@ -273,6 +281,25 @@ class AgentService:
             inp["messages"] = [HumanMessage(mask(text), additional_kwargs=_turn_record(prod, stored))]
             async for ev in self._run(inp, thread_id):
                 yield ev
+
+    async def _next_version(self, thread_id: str, text: str, prod: Production, follow: FollowUp
+                            ) -> AsyncIterator[Event]:
+        """Open the delivered video's next version (see :mod:`agent.followup`) and show it for review."""
+        try:
+            changed, reply, opened = await next_version(self.studio, prod, follow)
+        except (ValueError, KeyError) as exc:
+            yield ErrorEvent(message=f"I couldn't change the video: {redact(str(exc))}")
+            return
+        update: dict[str, Any] = {"messages": [HumanMessage(text), AIMessage(reply)]}
+        if not opened:
+            await self.graph.aupdate_state(self._config(thread_id), update, as_node="deliver")
+            yield Message(text=reply)
+            return
+        update["production"] = changed
+        await self.graph.aupdate_state(self._config(thread_id), update, as_node="tools")
+        yield Message(text=reply)
+        async for ev in self._run(None, thread_id):
+            yield ev
 
     async def read_reply(self, text: str, review: StoryboardReview) -> ReplyReading:
         """What a reply to ``review`` means (the director's LLM when it has one, else the offline reading)."""

@@ -14,7 +14,7 @@ from pydantic import BaseModel, Field
 from typing_extensions import TypedDict
 
 from reelforge.tools.approval import Approval, approval_refusal, approve, changed_since
-from reelforge.tools.production import Brief, Cost, OutputFile, ProductionAssets, Storyboard
+from reelforge.tools.production import Brief, Cost, OutputFile, ProductionAssets, Storyboard, now_iso
 from reelforge.tools.routing import budget_check
 from reelforge.tools.uploads import Attachment
 
@@ -41,6 +41,19 @@ class ProductionJob(BaseModel):
     version: int
 
 
+class Delivery(BaseModel):
+    """One delivered version of the thread's video (v1, v2 after a follow-up edit, ...)."""
+
+    number: int
+    storyboard_version: int
+    outputs: list[OutputFile] = Field(default_factory=list)
+    manifest_path: str | None = None
+    qc_summary: str = ""
+    cost_usd: float = 0.0
+    change: str = ""  # what the follow-up that made this version asked for ("" for the first)
+    delivered_at: str = Field(default_factory=now_iso)
+
+
 class Production(BaseModel):
     """One video being made in a thread: what, which plan, what was approved and what came out."""
 
@@ -65,6 +78,8 @@ class Production(BaseModel):
     feedback: str = ""  # the last rejection's feedback
     error: str = ""
     job: ProductionJob | None = None  # set while the workers produce this storyboard version
+    deliveries: list[Delivery] = Field(default_factory=list)  # every delivered version, oldest first
+    revision: str = ""  # the follow-up after a delivery that the next version carries out
 
     @property
     def title(self) -> str:
@@ -99,6 +114,19 @@ class Production(BaseModel):
         assert self.brief is not None and self.storyboard is not None
         self.approval = approve(self.brief, self.storyboard, self.user or self.origin)
         self.approved_version = self.storyboard.version
+
+    def record_delivery(self) -> Delivery:
+        """Add the current outputs as the next delivered version (once per storyboard version)."""
+        assert self.storyboard is not None
+        last = self.deliveries[-1] if self.deliveries else None
+        if last is not None and last.storyboard_version == self.storyboard.version:
+            return last
+        delivery = Delivery(number=len(self.deliveries) + 1, storyboard_version=self.storyboard.version,
+                            outputs=list(self.outputs), manifest_path=self.manifest_path, qc_summary=self.qc_summary,
+                            cost_usd=self.cost.actual_usd, change=self.revision)
+        self.deliveries.append(delivery)
+        self.revision = ""
+        return delivery
 
     def reopen_if_changed(self) -> bool:
         """After an approval, any change to what it covered makes a new storyboard version that needs its own

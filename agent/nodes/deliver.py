@@ -11,9 +11,14 @@ from reelforge.tools.estimate import cost_table
 
 
 def deliver(state: DirectorState) -> dict[str, Any]:
-    """A closing chat message listing the output files."""
-    prod = state["production"]
-    lines = ["Your video is ready:"]
+    """A closing chat message listing the output files; the outputs are recorded as the next version."""
+    prod = state["production"].model_copy(deep=True)
+    delivery = prod.record_delivery()
+    if delivery.number == 1:
+        lines = ["Your video is ready:"]
+    else:
+        change = f" ({delivery.change})" if delivery.change else ""
+        lines = [f"Version {delivery.number} of your video is ready{change}:"]
     lines += [f"- {o.aspect} ({o.width}x{o.height}, {o.duration_s:.1f} s): {o.path}" for o in prod.outputs]
     if prod.manifest_path:
         lines.append(f"Manifest: {prod.manifest_path}")
@@ -23,4 +28,7 @@ def deliver(state: DirectorState) -> dict[str, Any]:
     if prod.cost.unknown_jobs:
         lines.append("Paid jobs a crash left unconfirmed (check your provider account): "
                      + "; ".join(prod.cost.unknown_jobs))
-    return {"messages": [AIMessage("\n".join(lines))]}
+    if delivery.number == 1:
+        lines.append("To change it, just say so — e.g. \"edit 2 show the harvest\", \"make it square too\", "
+                     "\"swap the music\" or \"shorter\" — and I'll make version 2 for your approval.")
+    return {"production": prod, "messages": [AIMessage("\n".join(lines))]}

@@ -162,8 +162,8 @@ async def test_scene_kind_in_review_and_in_chat() -> None:
         events = await run(svc.resume(tid, ReviewDecision(action="kind", scene=9, kind="presenter")))
         assert "there is no scene 9" in text(events) and of(events, "storyboard")[0].review.version == 2
         await run(svc.send(tid, "approve"))
-        events = await run(svc.send(tid, "scenes 1 and 3 should be presenter"))  # after delivery: the tools
-        assert [e.name for e in of(events, "tool")] == ["set_scene_kind", "set_scene_kind", "submit_storyboard"]
+        events = await run(svc.send(tid, "scenes 1 and 3 should be presenter"))  # after delivery: version 2
+        assert "Making version 2 of this video" in text(events)
         review = of(events, "storyboard")[0].review
         assert [s.kind for s in review.scenes] == ["presenter", "stock", "presenter"]
         events = await run(svc.send(tid, "reject calmer please"))  # a re-plan keeps the user's scene kinds
