@@ -15,13 +15,7 @@ from reelforge.agent.nodes.converse import TurnLimits, make_converse
 from reelforge.agent.nodes.deliver import deliver
 from reelforge.agent.nodes.produce import make_produce
 from reelforge.agent.nodes.review import make_review
-from reelforge.agent.nodes.routes import (
-    after_assemble,
-    after_converse,
-    after_produce,
-    after_review,
-    after_tools,
-)
+from reelforge.agent.nodes.routes import after_assemble, after_converse, after_produce, after_review, after_tools
 from reelforge.agent.state import DirectorState
 
 

@@ -12,16 +12,7 @@ from fakes.server import serve
 from PIL import Image
 
 from reelforge.tools.clips.heygen import HeyGenProvider
-from reelforge.tools.production import (
-    Brief,
-    Consent,
-    ProductionAssets,
-    Scene,
-    Shot,
-    Storyboard,
-    Timeline,
-    TimelineClip,
-)
+from reelforge.tools.production import Brief, Consent, ProductionAssets, Scene, Shot, Storyboard, Timeline, TimelineClip
 from reelforge.tools.settings import get_settings
 from reelforge.tools.studio import Studio
 

@@ -6,14 +6,7 @@ import re
 
 import pytest
 
-from reelforge.tools.assembly.captions import (
-    PRESETS,
-    caption_events,
-    clean_text,
-    text_width,
-    write_ass,
-    write_captions,
-)
+from reelforge.tools.assembly.captions import PRESETS, caption_events, clean_text, text_width, write_ass, write_captions
 from reelforge.tools.assembly.formats import caption_safe_area
 from reelforge.tools.assembly.qc import ass_events, caption_check
 from reelforge.tools.production import WordTiming

@@ -6,16 +6,7 @@ import pytest
 
 from reelforge.tools.assembly.formats import cover_crop, output_path, reframe_mode
 from reelforge.tools.assembly.timeline import build_timeline, fit_clip
-from reelforge.tools.production import (
-    Asset,
-    Brief,
-    Narration,
-    Provenance,
-    Scene,
-    Shot,
-    Storyboard,
-    WordTiming,
-)
+from reelforge.tools.production import Asset, Brief, Narration, Provenance, Scene, Shot, Storyboard, WordTiming
 
 
 def _asset(path: str, kind: str = "clip", **kw) -> Asset:

@@ -16,14 +16,7 @@ from typing import Any
 import httpx
 
 from reelforge.tools.clips.avatar import AvatarInputs, avatar_inputs, content_type
-from reelforge.tools.clips.base import (
-    ClipRequest,
-    Job,
-    JobStatus,
-    KeyedProvider,
-    ProviderError,
-    default_error,
-)
+from reelforge.tools.clips.base import ClipRequest, Job, JobStatus, KeyedProvider, ProviderError, default_error
 
 MAX_IMAGE_BYTES = 10 * 1024 * 1024
 MAX_AUDIO_BYTES = 6 * 1024 * 1024

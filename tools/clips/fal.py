@@ -14,14 +14,7 @@ from typing import Any
 
 import httpx
 
-from reelforge.tools.clips.base import (
-    ClipRequest,
-    Job,
-    JobStatus,
-    KeyedProvider,
-    ProviderError,
-    default_error,
-)
+from reelforge.tools.clips.base import ClipRequest, Job, JobStatus, KeyedProvider, ProviderError, default_error
 from reelforge.tools.clips.gateway_input import build_input
 from reelforge.tools.clips.vendor_common import looks_like_refusal
 

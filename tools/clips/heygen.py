@@ -15,14 +15,7 @@ from typing import Any
 import httpx
 
 from reelforge.tools.clips.avatar import AvatarInputs, avatar_inputs, content_type
-from reelforge.tools.clips.base import (
-    ClipRequest,
-    Job,
-    JobStatus,
-    KeyedProvider,
-    ProviderError,
-    default_error,
-)
+from reelforge.tools.clips.base import ClipRequest, Job, JobStatus, KeyedProvider, ProviderError, default_error
 
 MAX_UPLOAD_BYTES = 32 * 1024 * 1024
 MAX_AUDIO_S = 600.0

@@ -14,22 +14,8 @@ import time
 import httpx
 import jwt
 
-from reelforge.tools.clips.base import (
-    ClipRequest,
-    Job,
-    JobStatus,
-    ProviderError,
-    default_error,
-    parse_retry_after,
-)
-from reelforge.tools.clips.vendor_common import (
-    VendorProvider,
-    dig,
-    image_bytes,
-    is_url,
-    map_status,
-    nearest_ratio,
-)
+from reelforge.tools.clips.base import ClipRequest, Job, JobStatus, ProviderError, default_error, parse_retry_after
+from reelforge.tools.clips.vendor_common import VendorProvider, dig, image_bytes, is_url, map_status, nearest_ratio
 
 STATUS = {"submitted": JobStatus.QUEUED, "processing": JobStatus.RUNNING,
           "succeed": JobStatus.SUCCEEDED, "failed": JobStatus.FAILED}

@@ -13,14 +13,7 @@ from typing import Any
 
 import httpx
 
-from reelforge.tools.clips.base import (
-    ClipRequest,
-    Job,
-    JobStatus,
-    ProviderError,
-    default_error,
-    parse_retry_after,
-)
+from reelforge.tools.clips.base import ClipRequest, Job, JobStatus, ProviderError, default_error, parse_retry_after
 from reelforge.tools.clips.vendor_common import VendorProvider, dig, image_data_url, map_status
 
 STATUS = {"Queueing": JobStatus.QUEUED, "Preparing": JobStatus.QUEUED, "Processing": JobStatus.RUNNING,

@@ -30,16 +30,7 @@ from reelforge.tools.clips import attempts
 from reelforge.tools.clips.base import ClipProvider, ClipRequest, Job, JobStatus, ProviderError
 from reelforge.tools.clips.journal import JournalStore, journal_for
 from reelforge.tools.clips.registry import ModelSpec, Registry, RegistryError
-from reelforge.tools.production import (
-    FORMATS,
-    Asset,
-    Brief,
-    ContinuitySheet,
-    Narration,
-    Provenance,
-    Shot,
-    Storyboard,
-)
+from reelforge.tools.production import FORMATS, Asset, Brief, ContinuitySheet, Narration, Provenance, Shot, Storyboard
 from reelforge.tools.routing.router import OFFLINE_MODEL, choose
 from reelforge.tools.settings import Settings
 from reelforge.tools.store import AssetStore

@@ -14,14 +14,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 from reelforge.tools.clips.base import ClipRequest, Job, JobStatus, ProviderError
-from reelforge.tools.clips.vendor_common import (
-    VendorProvider,
-    dig,
-    image_bytes,
-    is_url,
-    map_status,
-    nearest_ratio,
-)
+from reelforge.tools.clips.vendor_common import VendorProvider, dig, image_bytes, is_url, map_status, nearest_ratio
 
 STATUS = {"queued": JobStatus.QUEUED, "in_progress": JobStatus.RUNNING, "completed": JobStatus.SUCCEEDED,
           "failed": JobStatus.FAILED}

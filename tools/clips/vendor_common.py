@@ -17,14 +17,7 @@ from typing import Any
 
 import httpx
 
-from reelforge.tools.clips.base import (
-    ClipRequest,
-    Job,
-    JobStatus,
-    KeyedProvider,
-    ProviderError,
-    default_error,
-)
+from reelforge.tools.clips.base import ClipRequest, Job, JobStatus, KeyedProvider, ProviderError, default_error
 from reelforge.tools.settings import Settings, get_settings
 
 _REFUSAL = re.compile(
