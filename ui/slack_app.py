@@ -16,6 +16,7 @@ from __future__ import annotations
 import json
 import logging
 from typing import Any
+from urllib.parse import parse_qs
 
 from slack_bolt import Ack, App, BoltContext, BoltRequest
 from slack_sdk import WebClient
@@ -29,6 +30,7 @@ from reelforge.ui.slack_progress import MIN_INTERVAL_S
 from reelforge.ui.slack_routing import Access, SlackPlace, mentions, strip_mentions
 
 log = logging.getLogger(__name__)
+MAX_BODY_BYTES = 1024 * 1024  # Slack's own payloads are far smaller; anything bigger is refused unread
 
 HELP = ("Tell me what video to make, e.g. _a 30 second teaser for our coffee shop, vertical_ — or paste an "
         "article link. I'll reply here with a storyboard to approve before anything is generated.")
@@ -65,8 +67,8 @@ class SlackBot:
         self._converse(place, event)
 
     def on_message(self, event: dict[str, Any], body: dict[str, Any], context: BoltContext) -> None:
-        if event.get("subtype") or event.get("bot_id") or not event.get("user"):
-            return  # edits, joins, bot posts (ours included)
+        if event.get("subtype") not in (None, "file_share") or event.get("bot_id") or not event.get("user"):
+            return  # edits, joins, bot posts (ours included); a shared file is a message like any other
         team = body.get("team_id") or event.get("team") or ""
         is_dm = event.get("channel_type") == "im"
         if not self.access.team_ok(team) or not self.access.channel_ok(event.get("channel"), is_dm=is_dm):
@@ -81,10 +83,12 @@ class SlackBot:
 
     def _converse(self, place: SlackPlace, event: dict[str, Any]) -> None:
         text = strip_mentions(event.get("text", ""))
-        if not text:
+        files = [f for f in event.get("files") or [] if isinstance(f, dict)]
+        if not text and not files:
             self.bridge.say(place, HELP)
             return
-        self.bridge.converse(place, event.get("user", ""), text, event_key=f"slack:{place.channel}:{event['ts']}")
+        self.bridge.converse(place, event.get("user", ""), text, event_key=f"slack:{place.channel}:{event['ts']}",
+                             files=files)
 
     # --- storyboard buttons and the changes modal ------------------------------------------------------
 
@@ -154,7 +158,10 @@ def build_app(host: ServiceHost, client: WebClient, *, signing_secret: str = "",
     settings = settings or host.service.settings
     app = App(client=client, signing_secret=signing_secret, process_before_response=not socket_mode,
               request_verification_enabled=not socket_mode, name="reelforge")
-    bot = SlackBot(SlackBridge(client, host, min_interval=min_interval), Access.from_settings(settings))
+    access = Access.from_settings(settings)
+    bridge = SlackBridge(client, host, min_interval=min_interval, access=access,
+                         max_upload_bytes=settings.max_upload_bytes)
+    bot = SlackBot(bridge, access)
     app.event("app_mention")(ack=_ack, lazy=[bot.on_mention])
     app.event("message")(ack=_ack, lazy=[bot.on_message])
     app.action(APPROVE)(ack=_ack, lazy=[bot.on_approve])
@@ -170,8 +177,24 @@ def serve_socket_mode(app: App, app_token: str) -> None:
     SocketModeHandler(app, app_token).start()
 
 
+def well_formed(body: bytes, content_type: str) -> bool:
+    """A Slack request body that can be parsed: a JSON object, or a form whose ``payload`` is a JSON object."""
+    try:
+        if "application/json" in content_type:
+            return isinstance(json.loads(body), dict)
+        if "application/x-www-form-urlencoded" in content_type:
+            form = parse_qs(body.decode("utf-8"), strict_parsing=bool(body))
+            return "payload" not in form or isinstance(json.loads(form["payload"][0]), dict)
+    except (ValueError, UnicodeDecodeError):
+        return False
+    return False
+
+
 def http_app(app: App) -> Any:
-    """An ASGI app: ``POST /slack/events`` (events, buttons, modals — all signed) and ``GET /healthz``."""
+    """An ASGI app: ``POST /slack/events`` (events, buttons, modals — all signed) and ``GET /healthz``.
+
+    The body is capped at :data:`MAX_BODY_BYTES` before anything else (the signature check included) reads
+    it; a malformed body gets a 400 and a failure inside gets plain words, never a traceback."""
     from slack_bolt.adapter.starlette import SlackRequestHandler
     from starlette.applications import Starlette
     from starlette.requests import Request
@@ -179,9 +202,25 @@ def http_app(app: App) -> Any:
     from starlette.routing import Route
 
     handler = SlackRequestHandler(app)
+    too_large = PlainTextResponse(f"Request body larger than {MAX_BODY_BYTES // 1024} KB", status_code=413)
 
     async def events(req: Request) -> Response:
-        return await handler.handle(req)
+        length = req.headers.get("content-length", "")
+        if length and (not length.isdigit() or int(length) > MAX_BODY_BYTES):
+            return too_large
+        body = bytearray()
+        async for chunk in req.stream():
+            body.extend(chunk)
+            if len(body) > MAX_BODY_BYTES:
+                return too_large
+        req._body = bytes(body)  # what the Bolt adapter reads (Request.body() returns it)
+        if not well_formed(req._body, req.headers.get("content-type", "")):
+            return PlainTextResponse("Bad request: not a Slack event, action or view submission", status_code=400)
+        try:
+            return await handler.handle(req)
+        except Exception:  # noqa: BLE001 - the log has it (masked); the client gets plain words
+            log.exception("Slack request failed")
+            return PlainTextResponse("Bad request", status_code=400)
 
     async def healthz(_: Request) -> Response:
         return PlainTextResponse("ok")

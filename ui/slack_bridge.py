@@ -4,10 +4,12 @@ agent service and shows the resulting events in the thread (messages, storyboard
 from __future__ import annotations
 
 import logging
+import tempfile
 from collections.abc import AsyncIterator, Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 from slack_sdk.errors import SlackApiError
 
@@ -15,12 +17,17 @@ from reelforge.agent.events import Event, error_event
 from reelforge.agent.replies import read_reply
 from reelforge.agent.review import ReviewDecision, StoryboardReview
 from reelforge.agent.service import AgentService
+from reelforge.tools.owners import slack_owner
+from reelforge.tools.uploads import UploadError
 from reelforge.ui.slack_blocks import storyboard_blocks, storyboard_fallback
+from reelforge.ui.slack_files import download_files
 from reelforge.ui.slack_host import ServiceHost
 from reelforge.ui.slack_progress import MIN_INTERVAL_S, StatusMessage
-from reelforge.ui.slack_routing import SlackPlace
+from reelforge.ui.slack_routing import Access, SlackPlace
 
 log = logging.getLogger(__name__)
+NOT_YOURS = ("Only the person who asked for this video, or someone named in REELFORGE_SLACK_APPROVERS, can approve, "
+             "reject or change it. Mention me in a new message to start a video of your own.")
 
 
 @dataclass
@@ -35,29 +42,49 @@ class _Board:
 class SlackBridge:
     """One per app. Methods are called from Bolt's lazy listeners (worker threads) and block until done."""
 
-    def __init__(self, client: Any, host: ServiceHost, *, min_interval: float = MIN_INTERVAL_S) -> None:
+    def __init__(self, client: Any, host: ServiceHost, *, min_interval: float = MIN_INTERVAL_S,
+                 access: Access | None = None, max_upload_bytes: int | None = None) -> None:
         self.client = client
         self.host = host
+        self.access = access or Access()
+        self.max_upload_bytes = max_upload_bytes or host.service.settings.max_upload_bytes
         self.min_interval = min_interval
         self.boards: dict[str, _Board] = {}
         self._thumb_ids: dict[str, str] = {}  # local keyframe path -> uploaded Slack file id
 
     # --- what users do ---------------------------------------------------------------------------------
 
-    def converse(self, place: SlackPlace, user: str, text: str, event_key: str) -> None:
-        """A message in the thread (or the mention/DM that starts it). ``event_key`` de-duplicates retries."""
+    def converse(self, place: SlackPlace, user: str, text: str, event_key: str,
+                 files: Iterable[dict[str, Any]] = ()) -> None:
+        """A message in the thread (or the mention/DM that starts it), with the files shared with it.
+        ``event_key`` de-duplicates retries. Only the thread's requester and the named approvers are heard."""
         tid = place.thread_id
         with self.guard(place):
-            pending = self.host.call(lambda svc: _open_thread(svc, tid, user))
-            if pending is not None and read_reply(text, pending).approves:
-                self.mark_decided(place, _decided_line(ReviewDecision(action="approve"), user))
-            self.play(place, lambda svc: svc.send(tid, text, event_id=event_key))
+            owner, pending = self.host.call(lambda svc: _open_thread(svc, tid, place.team, user))
+            if not self.access.may_act(owner, place.team, user):
+                self.explain(place, user, NOT_YOURS)
+                return
+            with tempfile.TemporaryDirectory(prefix="reelforge-slack-") as folder:
+                try:
+                    attachments = download_files(files, Path(folder), token=self.client.token or "",
+                                                 api_host=_host(self.client.base_url),
+                                                 max_bytes=self.max_upload_bytes)
+                except UploadError as exc:
+                    self.explain(place, user, f":warning: {exc}")
+                    return
+                if pending is not None and read_reply(text, pending).approves:
+                    self.mark_decided(place, _decided_line(ReviewDecision(action="approve"), user))
+                self.play(place, lambda svc: svc.send(tid, text, attachments=attachments, event_id=event_key))
 
     def decide(self, place: SlackPlace, user: str, decision: ReviewDecision, version: int,
                message_ts: str | None = None) -> None:
         """A button or modal decision on storyboard ``version`` (a stale version is refused politely)."""
         tid = place.thread_id
         with self.guard(place):
+            owner = self.host.call(lambda svc: svc.owner(tid))
+            if owner is None or not self.access.may_act(owner, place.team, user):
+                self.explain(place, user, NOT_YOURS)
+                return
             review = self.host.call(lambda svc: svc.pending(tid))
             if review is not None and review.version != version:
                 self.say(place, f"That was storyboard v{version}; v{review.version} replaced it — "
@@ -92,6 +119,10 @@ class SlackBridge:
                 status.finish(":warning: *Stopped.*")
                 self.say(place, f":warning: {ev.message}")
         status.finish()
+
+    def explain(self, place: SlackPlace, user: str, text: str) -> None:
+        """A line only ``user`` sees (an ephemeral message in the thread)."""
+        self.client.chat_postEphemeral(channel=place.channel, user=user, thread_ts=place.thread_ts, text=text[:3000])
 
     def say(self, place: SlackPlace, text: str) -> None:
         self.client.chat_postMessage(channel=place.channel, thread_ts=place.thread_ts, text=text[:39000])
@@ -184,12 +215,18 @@ class _Guard:
         return True
 
 
-async def _open_thread(svc: AgentService, thread_id: str, user: str) -> StoryboardReview | None:
-    """Register a thread's origin and user at its first message; returns the storyboard awaiting review."""
-    if await svc.production(thread_id) is None:
-        await svc.new_thread(origin="slack", user=user, thread_id=thread_id)
-        return None
-    return await svc.pending(thread_id)
+async def _open_thread(svc: AgentService, thread_id: str, team: str, user: str
+                       ) -> tuple[str | None, StoryboardReview | None]:
+    """Register a thread's origin and owner (the Slack user who started it) at its first message; return the
+    thread's owner and the storyboard awaiting review."""
+    if await svc.owner(thread_id) is None:
+        await svc.new_thread(origin="slack", user=user, thread_id=thread_id, owner=slack_owner(team, user))
+        return slack_owner(team, user), None
+    return await svc.owner(thread_id), await svc.pending(thread_id)
+
+
+def _host(url: str) -> str:
+    return (urlsplit(url).hostname or "").lower()
 
 
 def _decided_line(decision: ReviewDecision, user: str) -> str:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from reelforge.tools.owners import may_act, slack_owner
 from reelforge.tools.settings import Settings
 
 _MENTION = re.compile(r"<@[A-Z0-9]+(?:\|[^>]*)?>")
@@ -30,14 +31,21 @@ def _ids(value: str) -> set[str]:
 
 @dataclass(frozen=True)
 class Access:
-    """Which workspaces and channels the bot serves (empty = any), from ``REELFORGE_SLACK_ALLOWED_*``."""
+    """Which workspaces and channels the bot serves (empty = any), from ``REELFORGE_SLACK_ALLOWED_*``, and who
+    besides a thread's requester may decide on its storyboard (``REELFORGE_SLACK_APPROVERS``)."""
 
     teams: frozenset[str] = frozenset()
     channels: frozenset[str] = frozenset()
+    approvers: frozenset[str] = frozenset()  # user ids who may decide on anyone's storyboard
 
     @classmethod
     def from_settings(cls, settings: Settings) -> Access:
-        return cls(frozenset(_ids(settings.slack_allowed_teams)), frozenset(_ids(settings.slack_allowed_channels)))
+        return cls(frozenset(_ids(settings.slack_allowed_teams)), frozenset(_ids(settings.slack_allowed_channels)),
+                   frozenset(_ids(settings.slack_approvers)))
+
+    def may_act(self, thread_owner: str | None, team: str, user: str) -> bool:
+        """The requester of a thread, or a named approver, may approve, reject or change it."""
+        return may_act(thread_owner, slack_owner(team, user), approvers=[slack_owner(team, u) for u in self.approvers])
 
     def team_ok(self, team: str | None) -> bool:
         return not self.teams or (team or "") in self.teams

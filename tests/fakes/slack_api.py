@@ -82,6 +82,11 @@ def slack_api() -> FakeApp:
         msg.update(p)
         return {"channel": p["channel"], "ts": p["ts"]}
 
+    @api("chat.postEphemeral")
+    def post_ephemeral(p: dict[str, Any]) -> dict[str, Any]:
+        app.state.setdefault("ephemeral", []).append(p)
+        return {"message_ts": new_ts()}
+
     @api("views.open")
     def views_open(p: dict[str, Any]) -> dict[str, Any]:
         return {"view": {"id": "V1", **p["view"]}}
@@ -107,6 +112,13 @@ def slack_api() -> FakeApp:
         app.state["uploads"][file_id] = req.body
         return 200, f"OK - {len(req.body)}"
 
+    def private_file(req: Req) -> tuple:  # url_private_download: only with the bot token
+        if req.headers.get("authorization") != f"Bearer {BOT_TOKEN}":
+            return 302, b"", {"Location": "/login"}
+        body = app.state.get("shared", {}).get(req.params["file_id"])
+        return (200, body, {"Content-Type": "application/octet-stream"}) if body is not None else (404, "gone")
+
+    app.route("GET", "/files-pri/{file_id}")(private_file)
     app.route("POST", "/upload/{file_id}")(upload)
     app.route("PUT", "/upload/{file_id}")(upload)
     return app
@@ -163,6 +175,13 @@ def mention(text: str, *, channel: str = "C1", ts: str = "1699999999.000100", us
 def thread_reply(text: str, *, thread_ts: str, ts: str, channel: str = "C1", user: str = "U1") -> dict[str, Any]:
     return {"type": "message", "channel_type": "channel", "user": user, "text": text, "ts": ts,
             "thread_ts": thread_ts, "channel": channel, "event_ts": ts}
+
+
+def shared_file(api: FakeApp, file_id: str, name: str, data: bytes, *, size: int | None = None) -> dict[str, Any]:
+    """A file someone shared in Slack: kept by the fake, described as Slack's event ``files`` entry does."""
+    api.state.setdefault("shared", {})[file_id] = data
+    return {"id": file_id, "name": name, "size": len(data) if size is None else size, "mode": "hosted",
+            "url_private_download": f"{api.base_url}/files-pri/{file_id}"}
 
 
 def interactive_body(payload: dict[str, Any]) -> str:

@@ -121,7 +121,7 @@ def test_slack_request_changes_opens_modal_and_submission_replans() -> None:
         assert resp.status == 200
         view = calls(bot.api, "views.open")[0]
         assert view["trigger_id"] == "trig-1" and view["view"]["callback_id"] == "storyboard_changes_modal"
-        submission = {"type": "view_submission", "team": {"id": "T1"}, "user": {"id": "U2"}, "api_app_id": "A1",
+        submission = {"type": "view_submission", "team": {"id": "T1"}, "user": {"id": "U1"}, "api_app_id": "A1",
                       "token": "legacy", "trigger_id": "trig-2", "view": {
                           **view["view"], "id": "V1", "state": {"values": {
                               "scene": {"scene_select": {"selected_option": {"value": "3"}}},
