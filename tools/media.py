@@ -9,6 +9,8 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
+from reelforge.tools.children import child_options
+
 
 class MediaError(RuntimeError):
     """An ffmpeg run or a probe failed; the message says which file and why."""
@@ -45,7 +47,8 @@ def run_ffmpeg(args: list[str], *, what: str = "ffmpeg", timeout: float | None =
     """Run ffmpeg with ``args`` (no shell); return stderr. Raises :class:`MediaError` with the tail of the log."""
     cmd = [ffmpeg_exe(), "-hide_banner", "-nostdin", "-y", *args]
     try:
-        proc = subprocess.run(cmd, capture_output=True, text=True, timeout=timeout, check=False)
+        proc = subprocess.run(cmd, capture_output=True, text=True, timeout=timeout, check=False,
+                              **child_options())
     except subprocess.TimeoutExpired as exc:
         raise MediaError(f"{what}: ffmpeg timed out after {timeout:.0f} s") from exc
     if proc.returncode != 0:

@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from reelforge.tools.approval import Approval
+from reelforge.tools.files import write_durably
 from reelforge.tools.masking import mask
 from reelforge.tools.production import (
     FORMATS,
@@ -303,7 +304,7 @@ class Studio:
             credits_file = out / f"{slug}-credits.txt"
             credits_file.write_text("Credits\n" + "\n".join(manifest.credits) + "\n")
             manifest.sidecars["credits"] = str(credits_file)
-        (out / "manifest.json").write_text(mask(json.dumps(manifest.model_dump(mode="json"), indent=2)))
+        write_durably(out / "manifest.json", mask(json.dumps(manifest.model_dump(mode="json"), indent=2)).encode())
         emit(ProgressEvent(stage="done", status="done", percent=100, message=str(out / "manifest.json")))
         return manifest
 

@@ -21,6 +21,8 @@ from reelforge.tools.assembly.graph import (
     plan_chunks,
 )
 from reelforge.tools.assembly.segment_cache import SegmentCache, render_segmented
+from reelforge.tools.children import child_options
+from reelforge.tools.files import atomic_output, publish, remove_leftovers
 from reelforge.tools.media import MediaError, ffmpeg_exe, probe
 from reelforge.tools.production import OutputFile, Timeline
 from reelforge.tools.settings import Settings
@@ -47,7 +49,7 @@ def run_with_progress(args: list[str], duration_s: float, *, what: str,
     cmd = [ffmpeg_exe(), "-hide_banner", "-nostdin", "-y", *args]
     t0 = time.perf_counter()
     with tempfile.TemporaryFile(mode="w+") as err:
-        proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=err, text=True)
+        proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=err, text=True, **child_options())
         assert proc.stdout is not None
         for line in proc.stdout:
             key, _, value = line.strip().partition("=")
@@ -131,6 +133,13 @@ def render_one(timeline: Timeline, width: int, height: int, target: Path, *, enc
     return RenderStats(aspect=f"{width}x{height}", wall_s=wall + w, peak_rss_mb=max(peak, p))
 
 
+def _playable(path: Path) -> None:
+    """A rendered file must open and hold a video stream with a duration, or it is not published."""
+    info = probe(path)
+    if not info.has_video or not info.duration_s:
+        raise MediaError(f"{path.name}: the render produced no playable video")
+
+
 def assemble(timeline: Timeline, aspects: list[str], out_dir: str | Path, slug: str, *, settings: Settings,
              on_progress: Progress | None = None, levels: MixLevels | None = None,
              cache_dir: str | Path | None = None) -> list[OutputFile]:
@@ -147,6 +156,7 @@ def assemble(timeline: Timeline, aspects: list[str], out_dir: str | Path, slug: 
         raise ValueError("no aspect ratio given")
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
+    remove_leftovers(out)  # what a killed run was writing: never served, never read
     for c in timeline.clips:
         if not Path(c.path).is_file():
             raise MediaError(f"clip for shot {c.shot_id}: {c.path} does not exist")
@@ -161,7 +171,10 @@ def assemble(timeline: Timeline, aspects: list[str], out_dir: str | Path, slug: 
                 on_progress(aspect, fraction)
 
         cache = SegmentCache(cache_dir, settings.segment_cache_mb) if cache_dir is not None else None
-        stats = render_one(timeline, w, h, target, encode=encode, levels=levels, on_fraction=report, cache=cache)
+        with atomic_output(target, check=_playable) as tmp:  # never a half-written MP4 under its real name
+            stats = render_one(timeline, w, h, tmp, encode=encode, levels=levels, on_fraction=report, cache=cache)
+            if tmp.with_suffix(".ass").is_file():
+                publish(tmp.with_suffix(".ass"), target.with_suffix(".ass"))
         report(1.0)
         results.append(OutputFile(aspect=aspect, width=w, height=h, path=str(target), duration_s=timeline.duration_s,
                                   render_s=stats.wall_s, render_peak_mb=stats.peak_rss_mb, segments=stats.segments,

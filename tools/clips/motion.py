@@ -27,6 +27,7 @@ from typing import Any
 import numpy as np
 
 from reelforge.tools.assets import CAPTION_FONT, CAPTION_FONT_NAME, FONTS_DIR
+from reelforge.tools.children import child_options
 from reelforge.tools.clips.base import ClipProvider, ClipRequest, Job, JobStatus, ProviderError
 from reelforge.tools.clips.motion_style import RGB, MotionStyle, prompt_digest, style_for
 from reelforge.tools.media import MediaError, ffmpeg_exe, is_image, run_ffmpeg
@@ -372,7 +373,8 @@ def _pipe_frames(args: list[str], frames: Iterator[np.ndarray], log: Path, *, wh
     """Run ffmpeg (no shell) reading raw frames on stdin; raise :class:`MediaError` with the log tail."""
     cmd = [ffmpeg_exe(), "-hide_banner", "-loglevel", "error", "-y", *args]
     with log.open("w+") as err:
-        proc = subprocess.Popen(cmd, stdin=subprocess.PIPE, stdout=subprocess.DEVNULL, stderr=err)
+        proc = subprocess.Popen(cmd, stdin=subprocess.PIPE, stdout=subprocess.DEVNULL, stderr=err,
+                                **child_options())
         assert proc.stdin is not None
         try:
             for frame in frames:

@@ -10,6 +10,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+from reelforge.tools.children import child_options
 from reelforge.tools.production import WordTiming
 from reelforge.tools.voice.audio import trim_end, voiced
 from reelforge.tools.voice.base import VoiceError, load_mono
@@ -38,7 +39,8 @@ def synthesize_espeak(text: str, out: Path, *, language: str = "en", rate_wpm: i
     if not available():
         raise VoiceError(f"espeak-ng is not installed: {INSTALL_HINT}", kind="unavailable")
     proc = subprocess.run([sys.executable, "-I", str(_RUNNER), voice_for(language), str(rate_wpm), str(out)],
-                          input=text, capture_output=True, text=True, timeout=120, check=False)
+                          input=text, capture_output=True, text=True, timeout=120, check=False,
+                          **child_options())
     if proc.returncode != 0:
         raise VoiceError(f"espeak-ng failed: {(proc.stdout + proc.stderr).strip()[-300:]}", kind="provider")
     reply = json.loads(proc.stdout.strip().splitlines()[-1])

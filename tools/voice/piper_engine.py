@@ -16,6 +16,7 @@ import sys
 import threading
 from pathlib import Path
 
+from reelforge.tools.children import child_options
 from reelforge.tools.production import WordTiming
 from reelforge.tools.settings import Settings
 from reelforge.tools.voice.base import VoiceError
@@ -65,7 +66,7 @@ def aligned_voice(settings: Settings) -> tuple[Path, Path]:
     cache.mkdir(parents=True, exist_ok=True)
     tmp = out.with_name(out.name + ".part")
     proc = subprocess.run([sys.executable, "-m", "piper.patch_voice_with_alignment", str(model), "--output", str(tmp)],
-                          capture_output=True, text=True, check=False, timeout=300)
+                          capture_output=True, text=True, check=False, timeout=300, **child_options())
     if proc.returncode != 0 or not tmp.is_file():
         raise VoiceError(f"could not patch the Piper voice for word timings: {proc.stderr.strip()[-300:]}",
                          kind="unavailable")

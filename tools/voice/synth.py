@@ -7,6 +7,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
+from reelforge.tools.files import write_durably
 from reelforge.tools.pricing import audio_price
 from reelforge.tools.production import Asset, Narration, Provenance, WordTiming
 from reelforge.tools.settings import Settings, get_settings
@@ -154,10 +155,11 @@ def _record(store: AssetStore, key: str, text: str, wav: Path, duration: float, 
             provenance: Provenance) -> Narration:
     words = [w for w in words if w.start < duration]
     words = [w.model_copy(update={"end": min(max(w.end, w.start), duration)}) for w in words]
+    # the timings first, then the audio: a cache hit needs both, so a crash in between never pays twice
+    write_durably(store.path_for(key, ".words.json"), json.dumps([w.model_dump() for w in words]).encode())
     asset = store.put(Asset(key=key, kind="narration", path=str(wav), duration_s=round(duration, 4),
                             has_audio=True, provenance=provenance), wav)
     wav.unlink(missing_ok=True)
-    store.path_for(key, ".words.json").write_text(json.dumps([w.model_dump() for w in words]))
     return Narration(text=text, asset=asset, words=words, duration_s=asset.duration_s or duration)
 
 
