@@ -22,7 +22,7 @@ from reelforge.tools.settings import get_settings
 console = Console(stderr=True)
 out_console = Console()
 
-DEMO_PROMPT = "A 30-second explainer on how honeybees turn flower nectar into honey"
+DEMO_ASPECTS = "9:16,16:9"
 MAX_DURATION_S = 1800
 
 
@@ -110,6 +110,8 @@ def run_make(brief: Brief, out_dir: Path) -> Manifest:
         storyboard = studio.plan(brief)
         bars.update(tasks["plan"], completed=100, note=f"{len(storyboard.scenes)} scenes, "
                                                        f"{len(storyboard.shots)} shots")
+        for warning in storyboard.warnings:  # said before anything is made: no content offline, too short
+            console.print(f"[yellow]note:[/] {warning}", highlight=False)
         manifest = asyncio.run(studio.make(brief, storyboard, out_dir=out_dir, on_event=on_event))
         bars.update(tasks["assemble"], completed=100)
     return manifest
@@ -161,8 +163,11 @@ def _plain(exc: BaseException) -> str:
 
 
 def demo(out: Annotated[Path, typer.Option("-o", "--out")] = Path("reelforge-out/demo")) -> None:
-    """Render the built-in example offline (no keys needed) and print where the files are."""
-    brief = build_brief(DEMO_PROMPT, script=None, duration=30, aspect="9:16,16:9", voice="auto", music="auto")
+    """Render the built-in example offline (no keys needed): a short script of checked facts about the Moon,
+    vertical and landscape, with its numbers on screen. Its sources are listed beside it (demo/SOURCES.md)."""
+    from reelforge.tools.assets import DEMO_SCRIPT
+
+    brief = build_brief("", script=DEMO_SCRIPT, duration=40, aspect=DEMO_ASPECTS, voice="auto", music="calm")
     _check_out_dir(out)
     try:
         manifest = run_make(brief, out)

@@ -95,3 +95,11 @@ def test_writers_symbols_survive_burned_captions(tmp_path):
             shown.append(body.replace("\\N", " ").replace("\\{", "{").replace("\\}", "}").replace("\u2060", ""))
     pages = list(dict.fromkeys(shown))  # one event per highlighted word; the page text repeats
     assert " ".join(pages) == text
+
+
+def test_a_number_and_its_unit_stay_together():
+    words = _words("On average the Moon is 384,400 km away, by ±1 g.", step=0.9)
+    from reelforge.tools.assembly.captions import paginate, phrases
+
+    assert all("384,400 km" in t or "384,400" not in t for _, _, t in phrases(words))
+    assert any([w.word for w in page][-2:] == ["384,400", "km"] for page in paginate(words))

@@ -15,6 +15,7 @@ from PIL import ImageFont
 from reelforge.tools.assembly.formats import caption_safe_area
 from reelforge.tools.assets import CAPTION_FONT, CAPTION_FONT_NAME
 from reelforge.tools.production import WordTiming
+from reelforge.tools.voice.speech_words import is_unit
 
 
 @dataclass(frozen=True)
@@ -105,6 +106,11 @@ def text_width(text: str, size: int) -> float:
 # --- pages ----------------------------------------------------------------------------------------
 
 
+def together(prev: str, word: str) -> bool:
+    """A number and its unit ("384,400 km", "±1 g") are never split across caption pages or phrases."""
+    return prev[-1:].isdigit() and is_unit(word)
+
+
 def paginate(words: list[WordTiming], max_words: int = 3, max_chars: int = MAX_PAGE_CHARS) -> list[list[WordTiming]]:
     """Group words into pages of 1–``max_words`` words, breaking at pauses and sentence ends."""
     pages: list[list[WordTiming]] = []
@@ -113,8 +119,9 @@ def paginate(words: list[WordTiming], max_words: int = 3, max_chars: int = MAX_P
         if not w.word.strip():
             continue
         chars = sum(len(x.word) + 1 for x in page) + len(w.word)
-        if page and (len(page) >= max_words or chars > max_chars or w.start - page[-1].end > PAGE_GAP_S
-                     or page[-1].word.rstrip()[-1:] in ".!?;:"):
+        if page and not together(page[-1].word, w.word) and (
+                len(page) >= max_words or chars > max_chars or w.start - page[-1].end > PAGE_GAP_S
+                or page[-1].word.rstrip()[-1:] in ".!?;:"):
             pages.append(page)
             page = []
         page.append(w)
@@ -240,8 +247,9 @@ def phrases(words: list[WordTiming], max_chars: int = 42, max_s: float = 4.0) ->
         text = " ".join(w.word.split())
         if not text:
             continue
-        if cur and (len(" ".join(x.word for x in cur)) + 1 + len(text) > max_chars or w.end - cur[0].start > max_s
-                    or w.start - cur[-1].end > PAGE_GAP_S or cur[-1].word.rstrip()[-1:] in ".!?"):
+        if cur and not together(cur[-1].word, text) and (
+                len(" ".join(x.word for x in cur)) + 1 + len(text) > max_chars or w.end - cur[0].start > max_s
+                or w.start - cur[-1].end > PAGE_GAP_S or cur[-1].word.rstrip()[-1:] in ".!?"):
             out.append((cur[0].start, cur[-1].end, " ".join(" ".join(x.word.split()) for x in cur)))
             cur = []
         cur.append(w)

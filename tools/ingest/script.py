@@ -13,7 +13,8 @@ _SCENE_HEADING = re.compile(r"^\s*(?:\.(?=[A-Z])|(?:INT|EXT|EST|INT\./EXT|INT/EX
 _SPEAKER_LINE = re.compile(r"^\s*(?:VO|V\.O\.|VOICE[- ]?OVER|NARRATOR|NARRATION|HOST|PRESENTER)\s*(?:\([^)]*\))?\s*:\s*(.*)$",
                            re.I)
 _CUE = re.compile(r"^\s*(?:NARRATOR|VO|V\.O\.|VOICE[- ]?OVER|HOST|PRESENTER|[A-Z][A-Z .'-]{1,30})\s*(?:\((?:V\.O\.|O\.S\.|CONT'D|O\.C\.)\))?\s*$")
-_DIRECTION = re.compile(r"\[\s*(?:VISUAL|VISUALS|B-?ROLL|SHOT|SCENE|ON[- ]?SCREEN|GRAPHIC|CAMERA)\s*:\s*([^\]]+)\]", re.I)
+_DIRECTION = re.compile(r"\[\s*(?:VISUAL|VISUALS|B-?ROLL|SHOT|SCENE|CAMERA)\s*:\s*([^\]]+)\]", re.I)
+_ON_SCREEN = re.compile(r"\[\s*(?:ON[- ]?SCREEN|GRAPHIC|TEXT|SUPER|LOWER[- ]?THIRD)\s*:\s*([^\]]+)\]", re.I)
 _TRANSITION = re.compile(r"^\s*(?:FADE (?:IN|OUT|TO BLACK)|CUT TO|DISSOLVE TO|SMASH CUT TO|MATCH CUT TO)\b.*$", re.I)
 _TITLE_PAGE = re.compile(r"^\s*(?:Title|Credit|Author|Source|Draft date|Contact)\s*:\s*(.*)$", re.I)
 
@@ -29,8 +30,8 @@ def detect_kind(text: str, filename: str | None = None) -> SourceKind:
     bullets = sum(1 for ln in content if _BULLET.match(ln))
     if bullets >= 2 and bullets >= 0.6 * len(content):
         return "outline"
-    structured = any(_SCENE_HEADING.match(ln) or _SPEAKER_LINE.match(ln) or _DIRECTION.search(ln) or _MD_HEADING.match(ln)
-                     for ln in lines)
+    structured = any(_SCENE_HEADING.match(ln) or _SPEAKER_LINE.match(ln) or _DIRECTION.search(ln)
+                     or _ON_SCREEN.search(ln) or _MD_HEADING.match(ln) for ln in lines)
     paragraphs = [p for p in re.split(r"\n\s*\n", text) if p.strip()]
     if structured or len(paragraphs) >= 2 or len(text.split()) > 80:
         return "script"
@@ -38,8 +39,15 @@ def detect_kind(text: str, filename: str | None = None) -> SourceKind:
 
 
 def _directions(line: str) -> tuple[str, list[str]]:
+    """The line without its ``[VISUAL: …]`` directions, and those directions."""
     found = [d.strip() for d in _DIRECTION.findall(line)]
     return _DIRECTION.sub(" ", line).strip(), found
+
+
+def _on_screen(line: str) -> tuple[str, list[str]]:
+    """The line without its ``[ON-SCREEN: …]`` texts, and those texts exactly as written."""
+    found = [d.strip() for d in _ON_SCREEN.findall(line)]
+    return _ON_SCREEN.sub(" ", line).strip(), found
 
 
 def _join(parts: list[str], sep: str = " ") -> str:
@@ -54,16 +62,17 @@ def parse_script(text: str) -> tuple[str, list[Section]]:
     sections: list[Section] = []
     narr: list[str] = []
     vis: list[str] = []
+    shown: list[str] = []
     heading = ""
     in_dialogue = False
 
     def flush() -> None:
-        nonlocal narr, vis, heading
-        if narr or vis:
-            sections.append(Section(heading=heading, narration=_join(narr), visual=_join(vis, "; ")))
-        elif heading and sections and not sections[-1].narration:
-            sections[-1].heading = sections[-1].heading or heading
-        narr, vis, heading = [], [], ""
+        nonlocal narr, vis, shown, heading
+        if narr or vis or shown:
+            sections.append(Section(heading=heading, narration=_join(narr), visual=_join(vis, "; "),
+                                    on_screen=" · ".join(shown)))
+            narr, vis, shown, heading = [], [], [], ""
+        # else: a heading followed by a blank line belongs to the block after it
 
     for raw in lines:
         line = raw.strip()
@@ -90,6 +99,8 @@ def parse_script(text: str) -> tuple[str, list[Section]]:
             heading = (m.group(1) or "").strip() or line
             vis.append(heading.title().replace(" - ", ", "))
             continue
+        line, texts = _on_screen(line)
+        shown.extend(texts)
         line, directions = _directions(line)
         vis.extend(directions)
         if not line:
@@ -108,7 +119,7 @@ def parse_script(text: str) -> tuple[str, list[Section]]:
         else:
             narr.append(line)
     flush()
-    return title, [s for s in sections if s.narration or s.visual]
+    return title, [s for s in sections if s.narration or s.visual or s.on_screen]
 
 
 def parse_outline(text: str) -> tuple[str, list[Section]]:
@@ -125,7 +136,8 @@ def parse_outline(text: str) -> tuple[str, list[Section]]:
             else:
                 sections.append(Section(heading=m.group(1).strip()))
             continue
-        line, directions = _directions(raw)
+        line, texts = _on_screen(raw)
+        line, directions = _directions(line)
         indent = len(raw) - len(raw.lstrip())
         m = _BULLET.match(line if line.strip() else "")
         item = (m.group(1) if m else line).strip()
@@ -143,4 +155,6 @@ def parse_outline(text: str) -> tuple[str, list[Section]]:
             sections[-1].bullets.append(item)
         if directions:
             sections[-1].visual = _join([sections[-1].visual, *directions], "; ")
+        if texts:
+            sections[-1].on_screen = " · ".join([t for t in (sections[-1].on_screen, *texts) if t])
     return title, [s for s in sections if s.bullets or s.heading]

@@ -13,6 +13,7 @@ class Section(BaseModel):
     heading: str = ""
     narration: str = ""
     visual: str = ""
+    on_screen: str = ""  # text to show, exactly as written ("[ON-SCREEN: 384,400 km]")
     bullets: list[str] = Field(default_factory=list)
 
 

@@ -56,7 +56,8 @@ EN_UNITS = _units(
     "cm=centimetre/centimetres; mm=millimetre/millimetres; µm=micrometre/micrometres; nm=nanometre/nanometres; "
     "mi=mile/miles; ft=foot/feet; yd=yard/yards; s|sec|secs=second/seconds; ms=millisecond/milliseconds; "
     "min|mins=minute/minutes; h|hr|hrs=hour/hours; km/h|kph|kmh=kilometre per hour/kilometres per hour; "
-    "mph=mile per hour/miles per hour; m/s=metre per second/metres per second; °C=degree Celsius/degrees Celsius; "
+    "mph=mile per hour/miles per hour; m/s=metre per second/metres per second; "
+    "m/s²|m/s2=metre per second squared/metres per second squared; °C=degree Celsius/degrees Celsius; "
     "°F=degree Fahrenheit/degrees Fahrenheit; °=degree/degrees; kWh=kilowatt hour/kilowatt hours; "
     "W=watt/watts; kW=kilowatt/kilowatts; MW=megawatt/megawatts; GW=gigawatt/gigawatts; V=volt/volts; "
     "Hz=hertz/hertz; kHz=kilohertz/kilohertz; MHz=megahertz/megahertz; GHz=gigahertz/gigahertz; "
@@ -168,3 +169,11 @@ EN_CURRENCIES = {"$": ("dollar", "dollars", "cent", "cents"), "€": ("euro", "e
 def vocabulary(language: str) -> Vocabulary:
     """The words for ``language`` (``"de-AT"`` -> German); English for a language without a table."""
     return VOCABULARIES.get((language or "en").split("-")[0].lower(), VOCABULARIES["en"])
+
+
+def is_unit(word: str) -> bool:
+    """True for a written unit of any narration language ("km", "°C", "m/s²"), trailing punctuation ignored."""
+    return word.rstrip(".,;:!?)") in _ALL_UNITS
+
+
+_ALL_UNITS = frozenset(u for v in VOCABULARIES.values() for u in v.units) - {"x", "×", "k", "K"}
