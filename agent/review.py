@@ -155,7 +155,9 @@ class StoryboardReview(BaseModel):
     total_cost_usd: float
     budget_usd: float
     within_budget: bool
-    notes: list[str] = Field(default_factory=list)  # the router's notes (downgrades, over-budget choices)
+    # what to know before approving: the plan's warnings (no content offline, shorter than asked), then the
+    # router's notes (downgrades, over-budget choices)
+    notes: list[str] = Field(default_factory=list)
     cost_items: list[CostLine] = Field(default_factory=list)  # every paid item; ``reused`` = already made
     to_pay_usd: float | None = None  # what approving spends (the estimate less what the cache re-uses)
     delta: str = ""  # "re-used from the cache: ...; to pay: ..."
@@ -181,7 +183,7 @@ class StoryboardReview(BaseModel):
         return cls(version=storyboard.version, title=storyboard.title or brief.title, aspects=list(brief.aspects),
                    scenes=scenes, total_seconds=storyboard.total_seconds, total_cost_usd=total,
                    budget_usd=brief.budget_usd, within_budget=not budget_check(storyboard, brief).over,
-                   notes=[n for n in storyboard.notes if n.startswith("Router:")],
+                   notes=[*storyboard.warnings, *(n for n in storyboard.notes if n.startswith("Router:"))],
                    cost_items=list(cost_items or storyboard.paid_extras),
                    to_pay_usd=to_pay_usd(cost_items) if cost_items else None,
                    delta=delta_text(cost_items) if cost_items else "")
@@ -198,5 +200,6 @@ class StoryboardReview(BaseModel):
                      + (f" (includes {', '.join(extras)})" if extras else ""))
         if self.delta:
             lines.append(f"Estimate: {self.delta}")
+        lines += [f"Note: {n.removeprefix('Router: ')}" for n in self.notes]
         lines.append(f"Reply: {self.instructions}")
         return "\n".join(lines)

@@ -204,6 +204,9 @@ class Storyboard(BaseModel):
     scenes: list[Scene]
     continuity: ContinuitySheet = Field(default_factory=ContinuitySheet)
     notes: list[str] = Field(default_factory=list)
+    # What the user must know before approving, in plain words (every review shows these): where the
+    # content came from when no language model wrote it, and a plan shorter than the length asked for.
+    warnings: list[str] = Field(default_factory=list)
     paid_extras: list[CostLine] = Field(default_factory=list)
 
     @property

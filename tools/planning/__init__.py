@@ -17,6 +17,8 @@ from reelforge.tools.planning.drafts import (
     wants_presenter,
 )
 from reelforge.tools.planning.edit import apply_edit
+from reelforge.tools.planning.pacing import speak_seconds, target_words
+from reelforge.tools.planning.text import word_count
 from reelforge.tools.planning.visual import continuity_for
 from reelforge.tools.production import Brief, Storyboard
 
@@ -74,7 +76,43 @@ def plan_storyboard(brief: Brief, source: SourceDoc | None = None, *, llm: Any =
     board = build_storyboard(brief, plan)
     if not board.scenes:
         raise ValueError("nothing to plan: the source has no usable text")
+    short = length_warning(brief, board, source, expanded=llm is not None and fallback_note is None)
+    if short:
+        board.warnings.append(short)
     return board
+
+
+_FILLS = {
+    "prompt": "a script, an outline or an article link, or a language model (OPENAI_API_KEY)",
+    "outline": "more bullets or sub-points, a full script or an article link, or a language model (OPENAI_API_KEY) "
+               "to expand the bullets",
+    "script": "more text in the script, or a shorter target length",
+    "article": "a longer article or a second source, or a shorter target length",
+}
+
+
+def _clock(seconds: float) -> str:
+    m, s = divmod(round(seconds), 60)
+    return f"{m} min {s} s" if m and s else f"{m} min" if m else f"{s} s"
+
+
+def length_warning(brief: Brief, board: Storyboard, source: SourceDoc | None, *, expanded: bool = False) -> str | None:
+    """When the narration cannot fill the requested length: the real length and what would fill it, in plain
+    words, for the storyboard (shown before approval). A prompt plan is held to the length with on-screen key
+    terms, so its shortfall is the narration, said by its own warning."""
+    kind = source.kind if source is not None else "prompt"
+    if kind == "prompt":
+        return None
+    spoken = sum(speak_seconds(s.narration, brief.language) for s in board.scenes if s.narration)
+    if spoken >= 0.85 * brief.duration_s:
+        return None
+    need = target_words(brief.duration_s, brief.language)
+    have = sum(word_count(s.narration) for s in board.scenes)
+    what = "outline" if kind == "outline" else kind
+    fill = "more source text, or a shorter target length" if expanded else _FILLS.get(kind, _FILLS["script"])
+    return (f"This {what} fills about {_clock(spoken)} of the {_clock(brief.duration_s)} you asked for: it gives "
+            f"{have} words of narration and about {need} are needed. Nothing was padded; to fill the length, add "
+            f"{fill}. Approve to make the shorter video as it is.")
 
 
 def edit_scene(brief: Brief, storyboard: Storyboard, scene_index: int, instruction: str, *,

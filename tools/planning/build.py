@@ -4,7 +4,7 @@ kinds, negative prompts, on-screen text for figures, chapters, and the continuit
 from __future__ import annotations
 
 from reelforge.tools.planning.drafts import DraftPlan, SceneDraft
-from reelforge.tools.planning.pacing import MIN_SHOT_S, chapter_groups, speak_seconds, split_spans
+from reelforge.tools.planning.pacing import MAX_SHOT_S, MIN_SHOT_S, chapter_groups, speak_seconds, split_spans
 from reelforge.tools.planning.text import headline_number, keywords
 from reelforge.tools.planning.visual import (
     VisualSpec,
@@ -59,12 +59,19 @@ def make_shot(brief: Brief, draft: SceneDraft, span: str, seconds: float, shot_i
 
 
 def shots_for(brief: Brief, draft: SceneDraft, scene_no: int, continuity: ContinuitySheet) -> tuple[list[Shot], list[str]]:
-    """Split a scene's narration into ≤ 8 s spans, one shot each (a visual-only scene gets one 3 s shot)."""
-    spans = split_spans(draft.narration, brief.language) if draft.narration else [""]
+    """Split a scene's narration into ≤ 8 s spans, one shot each. A visual-only scene holds ``draft.hold_s``
+    (default 3 s) in shots of at most 8 s."""
+    if draft.narration:
+        spans = split_spans(draft.narration, brief.language)
+        holds = [0.0] * len(spans)
+    else:
+        hold = draft.hold_s or VISUAL_ONLY_S
+        n = max(1, -int(-hold // MAX_SHOT_S))
+        spans, holds = [""] * n, [round(hold / n, 3)] * n
     shots: list[Shot] = []
     issues: list[str] = []
     for k, span in enumerate(spans):
-        seconds = speak_seconds(span, brief.language) if span else VISUAL_ONLY_S
+        seconds = speak_seconds(span, brief.language) if span else holds[k]
         shot, found = make_shot(brief, draft, span, max(seconds, MIN_SHOT_S if span else seconds),
                                 f"s{scene_no:02d}-{k + 1}", k, continuity)
         shots.append(shot)
@@ -105,4 +112,4 @@ def build_storyboard(brief: Brief, plan: DraftPlan) -> Storyboard:
             names.setdefault(g, f"Chapter {g + 1}: {scene.title}")
             scene.chapter = names[g]
     return Storyboard(version=1, title=plan.title or brief.title or brief.goal[:60], scenes=scenes,
-                      continuity=continuity, notes=notes)
+                      continuity=continuity, notes=notes, warnings=list(plan.warnings))

@@ -1,18 +1,24 @@
-"""Offline scene drafts: prompt → structured explainer, script → scenes, outline → rephrased bullets,
-article → extractive summary. Every builder fits its narration to the target word count where it honestly can.
+"""Offline scene drafts: prompt → the user's own words (title card, key terms, call to action), script →
+scenes, outline → rephrased bullets, article → extractive summary. Nothing is padded with filler: a source
+that cannot fill the length is trimmed or left short, and the plan says so.
 """
 
 from __future__ import annotations
 
-import math
 import re
 from collections import Counter
 from dataclasses import dataclass, field
 
 from reelforge.tools.ingest.source import Section, SourceDoc
-from reelforge.tools.planning import templates as T
-from reelforge.tools.planning.pacing import choose_to_fit, target_words, within
-from reelforge.tools.planning.text import content_words, keywords, looks_like_injection, sentences, word_count
+from reelforge.tools.planning.pacing import choose_to_fit, speak_seconds, target_words, within
+from reelforge.tools.planning.text import (
+    STOPWORDS,
+    content_words,
+    keywords,
+    looks_like_injection,
+    sentences,
+    word_count,
+)
 from reelforge.tools.production import Brief
 
 
@@ -30,6 +36,7 @@ class SceneDraft:
     spec: dict[str, str] | None = None  # visual slots chosen by an LLM (subject, motion, lighting, camera, style)
     kind: str | None = None
     on_screen_text: str | None = None
+    hold_s: float | None = None  # a scene without narration: how long it stays on screen
 
 
 @dataclass
@@ -38,6 +45,7 @@ class DraftPlan:
     drafts: list[SceneDraft]
     notes: list[str] = field(default_factory=list)
     setting: str = ""
+    warnings: list[str] = field(default_factory=list)  # shown to the user before approval
 
 
 _DURATION = re.compile(
@@ -56,7 +64,7 @@ _FORMAT_WORDS = (r"video|explainer|reel|clip|short|tiktok|story|ad|advert|advert
                  r"trailer|documentary|doc|tutorial|demo|walkthrough|presentation|overview|intro|introduction|piece|"
                  r"spot|film|animation|montage|recap|summary|breakdown|guide")
 _FORMAT = re.compile(
-    r"^(?:an?\s+|the\s+|one\s+)?(?:(?:short|quick|brief|vertical|horizontal|square|fun|simple|animated|little|"
+    r"^(?:an?\s+|the\s+|one\s+)?(?:(?:short|quick|brief|vertical|horizontal|square|landscape|portrait|fun|simple|animated|little|"
     r"punchy|engaging|cinematic|social|instagram|youtube|tiktok|product|promotional|educational|explainer|"
     r"marketing|kid-friendly|\s)+)?(?:" + _FORMAT_WORDS + r")s?\b\s*(?:[:\-–—]\s*)?"
     r"(?:(?:about|on|explaining|that\s+explains|which\s+explains|showing|that\s+shows|introducing|covering|"
@@ -74,6 +82,11 @@ _AUDIENCE_NOUNS = (
 _AUDIENCE = re.compile(r"[\s,]+(?:for|to|aimed\s+at|targeting|targeted\s+at)\s+" + _AUDIENCE_NOUNS, re.I)
 _LEAD_AUDIENCE = re.compile(r"^(?:(?:for|to)\s+)?" + _AUDIENCE_NOUNS + r"\s+(?:about|on|explaining|showing)\s+", re.I)
 _PRESENTER = re.compile(r"\b(presenter|avatar|talking head|host(?:ed)?|spokesperson|on-camera)\b", re.I)
+# Brief settings written into the request ("…, vertical, upbeat, $5 budget") are not part of the topic.
+_SETTINGS = re.compile(
+    r"(?:[,;]\s*|\s+(?=(?:with\s+)?(?:an?\s+)?(?:budget|\$)))(?:(?:with\s+)?(?:an?\s+)?budget\s+(?:of\s+)?[$€£]?\d+(?:\.\d+)?"
+    r"|[$€£]\d+(?:\.\d+)?\s+budget|vertical|horizontal|landscape|portrait|square|upbeat|calm|dramatic|playful|"
+    r"corporate|dark|cinematic|energetic|\d{1,2}:\d{1,2})\b(?=\s*(?:[,;]|$))", re.I)
 _OWNER = {"my": "our", "mine": "ours", "myself": "ourselves", "i'm": "we're", "i am": "we are"}
 
 
@@ -88,6 +101,7 @@ def topic_of(goal: str) -> str:
     text = re.sub(r"[,;]?\s*\b(?:with|using|featuring|hosted\s+by)\s+an?\s+(?:ai\s+)?(?:presenter|avatar|host|"
                   r"spokesperson|talking\s+head)\b", "", text, flags=re.I)
     text = _PRESENTER.sub("", text)
+    text = _SETTINGS.sub("", text)
     text = _SHORT_DURATION.sub(" ", _DURATION.sub(" ", text))
     topic = re.sub(r"\s+", " ", text).strip(" ,;:-")
     for _ in range(3):  # "please make me a quick 30s explainer video on ..." peels in a few passes
@@ -124,87 +138,66 @@ _LOWER_FIRST = {"how", "why", "what", "when", "where", "who", "which", "the", "a
                 "its", "this", "these", "those", "some", "ten", "five", "three", "top", "best"}
 
 
-_PROMO = re.compile(r"\b(?:ad|ads|advert|advertisement|commercial|promo|promotional|teaser|trailer|announcement|"
-                    r"product\s+demo|(?:launch|sale)\s+(?:video|ad|clip|reel|post|spot))\b", re.I)
-
-
-def is_promo(goal: str) -> bool:
-    """An ad, promo, teaser or launch: it closes with an invitation, not "follow for more explainers"."""
-    return bool(_PROMO.search(goal))
-
-
 def wants_presenter(brief: Brief) -> bool:
     return bool(_PRESENTER.search(" ".join([brief.goal, brief.style, *brief.notes])))
 
 
 # --- prompt ---------------------------------------------------------------------------------------
 
-def _beats_for(duration_s: float) -> tuple[str, ...]:
-    if duration_s >= 180:
-        return T.LONG_ORDER
-    n = 2 if duration_s <= 20 else 3 if duration_s <= 40 else 4 if duration_s <= 90 else 5
-    return T.SHORT_ORDER[:n]
+_CTA = re.compile(
+    r"(?:call\s+to\s+action|cta)\s*(?:is|of|:|=|-)?\s*[\"“'‘]?([^\"”'’]+?)[\"”'’]?\s*(?:$|[.;,](?:\s|$))"
+    r"|(?:end(?:ing|s)?|clos(?:e|ing|es)|finish(?:ing|es)?|sign(?:ing)?\s+off)\s+(?:it\s+)?(?:with|on|by\s+saying)"
+    r"\s+[\"“'‘]([^\"”'’]+)[\"”'’]", re.I)
+NO_CONTENT = ("Offline, with no language model, reelforge cannot write about “{topic}”, so this plan uses only "
+              "your own words: a title card{cta} and your key terms on screen over music; nothing is made up. For "
+              "real narration, send a script (paste it, or `--script FILE`), an outline or an article link, or "
+              "connect a language model (OPENAI_API_KEY). Send a script now and the storyboard is planned from it.")
+SCENE_PAUSE_S = 0.35  # the timeline's pause around a narrated scene (tools.assembly.timeline)
+VISUAL_CARD_MIN_S = 2.0
+
+
+def call_to_action(goal: str) -> str | None:
+    """The call to action the user wrote ("end with 'Order today'", "CTA: visit our shop"), or None."""
+    m = _CTA.search(goal)
+    if not m:
+        return None
+    text = (m.group(1) or m.group(2) or "").strip(" .,;:")
+    return (text[0].upper() + text[1:]) if text else None
+
+
+def _as_written(term: str, goal: str) -> str:
+    """A key term with the writer's own capitals ("NASA", "Marrowby"), found in the request."""
+    m = re.search(rf"\b{re.escape(term)}\b", goal, re.I) or re.search(rf"\b{re.escape(term)}\w*", goal, re.I)
+    return m.group(0) if m else term
 
 
 def prompt_drafts(brief: Brief) -> DraftPlan:
-    """A hook, 3–6 beats (per chapter for long videos) and a call to action, restating the topic."""
-    topic = topic_of(brief.goal)
-    terms = topic_terms(topic) or [topic]
-    target = target_words(brief.duration_s, brief.language)
-    roles = _beats_for(brief.duration_s)
-    per_chapter = sum(word_count(s) for r in roles for s in T.BEATS[r][2]) * 0.9
-    n_chapters = 1 if brief.duration_s < 180 else max(2, math.ceil(target / per_chapter))
-    aspects = [topic, *(f"{t} in {topic}" for t in terms if t not in topic.lower().split()),
-               f"the basics of {topic}", f"{topic} up close", f"{topic} in the real world", f"{topic} in practice",
-               f"the science of {topic}", f"{topic} step by step", f"the story of {topic}", f"the future of {topic}"]
-    presenter = wants_presenter(brief)
-    drafts: list[SceneDraft] = []
-    cands: list[tuple[int, int, str]] = []  # (priority, sentence id, text)
-    sent_of: dict[int, tuple[int, str]] = {}  # sentence id -> (draft index, text)
-    requires: dict[int, int] = {}
-    seen: set[str] = set()
-    sid = 0
-
-    def add_scene(title: str, visual: str, pool: tuple[str, ...], fmt: dict[str, str], base_priority: int,
-                  chapter: str | None, importance: float, is_presenter: bool = False) -> None:
-        nonlocal sid
-        drafts.append(SceneDraft(title=title, narration="", visual_hint=visual.format(**fmt), importance=importance,
-                                 presenter=is_presenter, chapter=chapter))
-        first: int | None = None
-        for j, tpl in enumerate(pool):
-            text = tpl.format(**fmt)
-            text = text[0].upper() + text[1:]
-            if text.lower() in seen:
-                continue
-            seen.add(text.lower())
-            sent_of[sid] = (len(drafts) - 1, text)
-            cands.append((base_priority + j * 1000, sid, text))
-            if first is None:
-                first = sid
-            else:
-                requires[sid] = first
-            sid += 1
-
-    base = {"topic": topic, "term": terms[0]}
-    add_scene("Hook", "a striking opening image of {topic}", T.HOOK[:1], base, 0, None, 1.0, presenter)
-    for c in range(n_chapters):
-        focus = aspects[c % len(aspects)]
-        chapter = focus[0].upper() + focus[1:] if n_chapters > 1 else None
-        for k, role in enumerate(roles):
-            title, visual, pool = T.BEATS[role]
-            fmt = {"topic": focus, "term": terms[(c + k) % len(terms)]}
-            add_scene(title, visual, pool, fmt, 2 + c * len(roles) + k, chapter, round(0.9 - 0.05 * k, 2))
-    cta = T.PROMO_CTA if is_promo(brief.goal) else T.CTA[:2]
-    add_scene("Call to action", "a closing image of {topic}, hopeful mood", cta, base, 1, None, 0.9, presenter)
-    cands.sort()
-    chosen = set(choose_to_fit([(s, t) for _, s, t in cands], target, requires=requires))
-    for s in sorted(chosen):
-        idx, text = sent_of[s]
-        drafts[idx].narration = f"{drafts[idx].narration} {text}".strip()
-    kept = [d for d in drafts if d.narration]
-    notes = ["offline planner: without a language model the script only restates and structures the topic "
-             f"\"{topic}\"; give a script, an outline or an article URL (or connect an LLM) for real content"]
-    return DraftPlan(title=topic[0].upper() + topic[1:], drafts=kept, notes=notes, setting="")
+    """Without a language model or a source: the user's own words only (a narrated title card, the key terms
+    on screen, their call to action), held to the requested length, and a warning that says so plainly."""
+    cta = call_to_action(brief.goal)
+    goal = _CTA.sub(" ", brief.goal) if cta else brief.goal
+    topic = topic_of(goal)
+    title = topic[0].upper() + topic[1:]
+    terms = list(dict.fromkeys(_as_written(t, goal) for t in topic_terms(topic, 6))) or [title]
+    drafts = [SceneDraft(title="Title card", narration=f"{title}.", on_screen_text=title, importance=1.0,
+                         visual_hint=f"a striking opening image of {topic}", presenter=wants_presenter(brief))]
+    spoken = speak_seconds(drafts[0].narration, brief.language) + 2 * SCENE_PAUSE_S
+    if cta:
+        spoken += speak_seconds(cta, brief.language) + SCENE_PAUSE_S
+    remaining = max(0.0, brief.duration_s - spoken)
+    n_cards = len(terms) if remaining >= VISUAL_CARD_MIN_S else 0
+    for term in terms[:n_cards]:
+        drafts.append(SceneDraft(title=f"Key term: {term}", narration="", on_screen_text=term,
+                                 visual_hint=f"a clear view of {term}", importance=0.8,
+                                 hold_s=round(remaining / n_cards, 3)))
+    if cta:
+        drafts.append(SceneDraft(title="Call to action", narration=f"{cta.rstrip('.!')}.", on_screen_text=cta,
+                                 visual_hint=f"a closing image of {topic}, hopeful mood", importance=0.9,
+                                 presenter=wants_presenter(brief)))
+    warning = NO_CONTENT.format(topic=topic, cta=", your call to action" if cta else "")
+    notes = [f"offline planner: planned from the request's own words only (title “{title}”, key terms: "
+             f"{', '.join(terms)}{'; call to action: ' + cta if cta else ''})"]
+    return DraftPlan(title=title, drafts=drafts, notes=notes, warnings=[warning])
 
 
 # --- script and outline ---------------------------------------------------------------------------
@@ -247,7 +240,7 @@ def script_drafts(doc: SourceDoc, brief: Brief) -> DraftPlan:
     """One scene per paragraph / heading / INT.-EXT. scene, keeping the writer's words and visual directions."""
     sections = doc.sections or [Section(narration=p) for p in doc.paragraphs]
     drafts = [SceneDraft(title=s.heading or f"Scene {i + 1}", narration=s.narration, visual_hint=s.visual,
-                         importance=0.8) for i, s in enumerate(sections)]
+                         importance=0.8, on_screen_text=s.on_screen or None) for i, s in enumerate(sections)]
     had_visual_only = [d for d in drafts if not d.narration]
     notes = _fit_sections(drafts, target_words(brief.duration_s, brief.language), "script")
     drafts = [d for d in drafts if d.narration or d in had_visual_only]
@@ -256,17 +249,43 @@ def script_drafts(doc: SourceDoc, brief: Brief) -> DraftPlan:
     return DraftPlan(title=doc.title or brief.title, drafts=drafts, notes=notes)
 
 
+_NUMBERED = r"(?:\d{1,2}|[ivx]{1,4}|one|two|three|four|five|six|seven|eight|nine|ten)"
+_STRUCTURE_LABEL = re.compile(
+    r"^\s*(?:(?:part|section|chapter|step|scene|act|point|slide|segment|beat|module|lesson)\s+" + _NUMBERED + r"\b"
+    r"|intro|introduction|opening|opener|hook|closing|close|conclusion|outro|ending|summary|recap|wrap[- ]?up|"
+    r"(?:key\s+)?takeaways?|call\s+to\s+action|cta|background|context|bonus|final\s+thoughts?|next\s+steps?)"
+    r"\s*(?:[:.)–—-]\s*|$)", re.I)
+
+
+def strip_label(text: str) -> str:
+    """``"Closing: the darkness is a clue"`` -> ``"the darkness is a clue"``: outline labels are structure, not
+    narration. Text without a label is returned unchanged."""
+    return _STRUCTURE_LABEL.sub("", text, count=1).strip()
+
+
+def _lower_first(text: str) -> str:
+    """Lower-case the first letter after a lead-in only for an ordinary word ("why", "the"), never a name."""
+    first = re.match(r"[\w'’-]+", text)
+    if first and first.group(0).lower() in STOPWORDS and not first.group(0)[1:2].isupper():
+        return text[0].lower() + text[1:]
+    return text
+
+
 def rephrase_bullet(bullet: str, sub: list[str], position: int, total: int) -> str:
-    """Offline outline expansion: the bullet (and its sub-points) as plain sentences, nothing added."""
+    """Offline outline expansion: the bullet (and its sub-points) as plain sentences, nothing added.
+
+    Structure labels ("Part 1:", "Closing:") are dropped; the writer's capitals (names) are kept.
+    """
     def sentence(text: str) -> str:
-        text = text.strip().rstrip(".;:")
-        return (text[0].upper() + text[1:] + ".") if text else ""
+        text = strip_label(text).rstrip(".;:")
+        end = "" if text.endswith(("?", "!", "…")) else "."
+        return (text[0].upper() + text[1:] + end) if text else ""
 
     lead = "First, " if position == 0 and total > 1 else "Finally, " if position == total - 1 and total > 2 else ""
     main = sentence(bullet)
     if lead and main:
-        main = lead + main[0].lower() + main[1:] if not main[:2].isupper() else lead + main
-    return " ".join([main, *(sentence(s) for s in sub)]).strip()
+        main = lead + _lower_first(main)
+    return " ".join(s for s in [main, *(sentence(s) for s in sub)] if s).strip()
 
 
 def outline_drafts(doc: SourceDoc, brief: Brief, expanded: list[str] | None = None) -> DraftPlan:
@@ -279,7 +298,7 @@ def outline_drafts(doc: SourceDoc, brief: Brief, expanded: list[str] | None = No
         narration = expanded[i] if expanded and i < len(expanded) and expanded[i].strip() else \
             rephrase_bullet(head, sub, i, len(sections))
         drafts.append(SceneDraft(title=s.heading[:60], narration=narration, visual_hint=s.visual,
-                                 source_sentences=bullets, importance=0.8))
+                                 source_sentences=bullets, importance=0.8, on_screen_text=s.on_screen or None))
     notes = [] if expanded else ["offline planner: each outline bullet was only rephrased as a sentence "
                                  "(connect an LLM to expand bullets into full narration)"]
     notes += _fit_sections(drafts, target_words(brief.duration_s, brief.language), "outline")
