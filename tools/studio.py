@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from reelforge.tools.approval import Approval
+from reelforge.tools.diskspace import MB, disk_guard, new_files_remover
 from reelforge.tools.files import write_durably
 from reelforge.tools.masking import mask
 from reelforge.tools.production import (
@@ -35,6 +36,12 @@ from reelforge.tools.settings import Settings, get_settings
 from reelforge.tools.store import AssetStore
 
 EventSink = Callable[[ProgressEvent], None]
+# Rough room a stage needs (checked before it starts): clips, narration, music and caches; then the encodes.
+PLAN_BYTES = 5 * MB
+PRODUCE_BASE_BYTES = 120 * MB
+PRODUCE_BYTES_PER_S = 3 * MB
+ASSEMBLE_BASE_BYTES = 30 * MB
+ASSEMBLE_BYTES_PER_S = 2 * MB
 
 
 def slugify(text: str, max_len: int = 48) -> str:
@@ -91,7 +98,8 @@ class Studio:
         from reelforge.tools.planning import plan_storyboard
 
         storyboard = plan_storyboard(brief, source, llm=self.llm)
-        return self.thumbnails(brief, self.route(brief, storyboard))
+        with disk_guard(self.settings.home, "drawing the storyboard's keyframes", PLAN_BYTES):
+            return self.thumbnails(brief, self.route(brief, storyboard))
 
     def route(self, brief: Brief, storyboard: Storyboard) -> Storyboard:
         """Price narration and music, then pick a model per shot within what is left of the budget."""
@@ -193,7 +201,14 @@ class Studio:
         """Clips, narration and music, concurrently; cached so unchanged shots are never made twice.
 
         Nothing is spent unless ``approval`` covers this storyboard under this brief as they are now and the
-        whole estimate fits the budget (:func:`tools.approval.require_approval` raises ``ApprovalError``)."""
+        whole estimate fits the budget (:func:`tools.approval.require_approval` raises ``ApprovalError``).
+        A disk too full for the work is refused up front or reported in plain words (tools.diskspace)."""
+        need = PRODUCE_BASE_BYTES + int(storyboard.total_seconds * PRODUCE_BYTES_PER_S)
+        with disk_guard(self.settings.home, "producing the clips, narration and music", need):
+            return await self._produce(brief, storyboard, approval=approval, on_event=on_event)
+
+    async def _produce(self, brief: Brief, storyboard: Storyboard, *, approval: Approval | None,
+                       on_event: EventSink | None = None) -> ProductionAssets:
         from reelforge.tools.approval import require_approval
         from reelforge.tools.clips.runner import generate_all
 
@@ -261,7 +276,15 @@ class Studio:
 
     def assemble(self, brief: Brief, storyboard: Storyboard, assets: ProductionAssets, out_dir: str | Path,
                  *, on_event: EventSink | None = None) -> Manifest:
-        """Assemble every aspect ratio, write captions, hand-off files and the manifest; run QC on each file."""
+        """Assemble every aspect ratio, write captions, hand-off files and the manifest; run QC on each file.
+        A disk too full is refused up front or reported in plain words, its partial files removed."""
+        out = Path(out_dir)
+        need = ASSEMBLE_BASE_BYTES + int(storyboard.total_seconds * len(brief.aspects) * ASSEMBLE_BYTES_PER_S)
+        with disk_guard(out, "assembling the video", need, cleanup=new_files_remover(out)):
+            return self._assemble(brief, storyboard, assets, out, on_event=on_event)
+
+    def _assemble(self, brief: Brief, storyboard: Storyboard, assets: ProductionAssets, out_dir: str | Path,
+                  *, on_event: EventSink | None = None) -> Manifest:
         from reelforge.tools.assembly import assemble, build_timeline, write_captions
         from reelforge.tools.assembly.audio import plan_levels
         from reelforge.tools.assembly.handoff import write_handoff

@@ -21,6 +21,7 @@ from typing import Literal
 
 from pydantic import BaseModel, Field
 
+from reelforge.tools.diskspace import disk_full, is_disk_full
 from reelforge.tools.production import Consent, now_iso
 
 UploadKind = Literal["document", "audio", "picture", "other"]
@@ -152,6 +153,8 @@ def store_upload(home: Path, thread_id: str, source: str | Path, *, owner: str |
             os.replace(incoming, target)
     except BaseException as exc:
         incoming.unlink(missing_ok=True)
+        if isinstance(exc, OSError) and is_disk_full(exc):
+            raise UploadError(str(disk_full(folder, f"storing the upload {shown}", info.st_size))) from None
         if isinstance(exc, OSError):
             raise UploadError(f"the upload {shown} could not be stored: {exc.strerror or exc}") from None
         raise

@@ -8,6 +8,7 @@ fine-tuned from the lessac voice, whose corpus may restrict commercial use).
 from __future__ import annotations
 
 import atexit
+import errno
 import importlib.util
 import json
 import shutil
@@ -68,8 +69,12 @@ def aligned_voice(settings: Settings) -> tuple[Path, Path]:
     proc = subprocess.run([sys.executable, "-m", "piper.patch_voice_with_alignment", str(model), "--output", str(tmp)],
                           capture_output=True, text=True, check=False, timeout=300, **child_options())
     if proc.returncode != 0 or not tmp.is_file():
-        raise VoiceError(f"could not patch the Piper voice for word timings: {proc.stderr.strip()[-300:]}",
-                         kind="unavailable")
+        tmp.unlink(missing_ok=True)
+        lines = [ln.strip() for ln in proc.stderr.strip().splitlines() if ln.strip()]
+        if "No space left on device" in proc.stderr:
+            raise OSError(errno.ENOSPC, f"No space left on device while patching the Piper voice in {cache}")
+        raise VoiceError("could not patch the Piper voice for word timings: "
+                         f"{(lines[-1] if lines else f'exit status {proc.returncode}')[:300]}", kind="unavailable")
     shutil.copyfile(config, out_cfg)
     tmp.replace(out)
     _patched[model] = (out, out_cfg)
