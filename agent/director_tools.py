@@ -19,14 +19,20 @@ from langchain_core.tools import BaseTool, InjectedToolArg, tool
 from reelforge.agent import scenes
 from reelforge.agent.consent import Said, affirms_consent, consent_for
 from reelforge.agent.state import Production
-from reelforge.tools.production import MOODS, PREFERENCES, Brief, parse_aspects
+from reelforge.tools.production import (
+    MOODS,
+    PREFERENCES,
+    AspectChoice,
+    Brief,
+    MusicMood,
+    Preference,
+    ShotKind,
+    Tone,
+    parse_aspects,
+)
 from reelforge.tools.uploads import Attachment, UploadError, find_upload
+from reelforge.tools.vocabulary import PLATFORM_ASPECTS, platform_aspect
 
-PLATFORM_ASPECTS: dict[str, str] = {
-    "tiktok": "9:16", "reels": "9:16", "instagram reels": "9:16", "shorts": "9:16", "youtube shorts": "9:16",
-    "stories": "9:16", "snapchat": "9:16", "youtube": "16:9", "linkedin": "1:1", "twitter": "16:9", "x": "16:9",
-    "instagram": "4:5", "instagram feed": "4:5", "facebook": "1:1",
-}
 MAX_DURATION_S = 600.0
 __all__ = ["DIRECTOR_TOOLS", "DirectorContext", "affirms_consent"]
 
@@ -124,15 +130,15 @@ def update_brief(
     goal: str | None = None,
     title: str | None = None,
     duration_s: float | None = None,
-    aspects: list[str] | None = None,
+    aspects: list[AspectChoice] | None = None,
     platform: str | None = None,
-    tone: str | None = None,
+    tone: Tone | None = None,
     style: str | None = None,
     audience: str | None = None,
     language: str | None = None,
     budget_usd: float | None = None,
-    preference: str | None = None,
-    music_mood: str | None = None,
+    preference: Preference | None = None,
+    music_mood: MusicMood | None = None,
     voice: str | None = None,
     captions: bool | None = None,
     note: str | None = None,
@@ -149,11 +155,11 @@ def update_brief(
     if aspects:
         patch["aspects"] = parse_aspects(aspects)
     if platform:
-        key = platform.strip().lower()
-        if key not in PLATFORM_ASPECTS:
+        aspect = platform_aspect(platform)
+        if aspect is None:
             raise ValueError(f"unknown platform {platform!r}; known: {', '.join(sorted(PLATFORM_ASPECTS))}")
         if "aspects" not in patch:
-            patch["aspects"] = [PLATFORM_ASPECTS[key]]
+            patch["aspects"] = [aspect]
     if budget_usd is not None:
         if budget_usd < 0:
             raise ValueError("budget_usd cannot be negative")
@@ -216,7 +222,7 @@ async def plan_scenes(ctx: Ctx) -> str:
 
 @tool
 async def select_models(ctx: Ctx, scene: int | None = None, model_id: str | None = None,
-                        preference: str | None = None, reroute: bool = False) -> str:
+                        preference: Preference | None = None, reroute: bool = False) -> str:
     """Explain the model chosen for each shot, one line each. Optionally force model_id for one scene
     (kept even over budget: production is then refused until the budget fits), re-route every shot with a
     preference (quality | balanced | cheap | fast), or reroute=true after the budget changed."""
@@ -244,7 +250,7 @@ async def select_models(ctx: Ctx, scene: int | None = None, model_id: str | None
 
 
 @tool
-async def set_scene_kind(scene: int, kind: str, ctx: Ctx) -> str:
+async def set_scene_kind(scene: int, kind: ShotKind, ctx: Ctx) -> str:
     """Mark one scene as "presenter" (a person speaking the narration on screen), "stock" (royalty-free
     footage or photos) or "generated" (a video model), and re-route it. The version goes up."""
     brief = ctx.brief()
@@ -350,7 +356,7 @@ async def clone_voice(sample_path: str, name: str, ctx: Ctx) -> str:
 
 
 @tool
-def select_music(mood: str, ctx: Ctx) -> str:
+def select_music(mood: MusicMood, ctx: Ctx) -> str:
     """Choose the music mood: auto, none, upbeat, calm, dramatic, corporate, playful or dark."""
     _check_mood(mood)
     ctx.production.brief = ctx.brief().model_copy(update={"music_mood": mood})

@@ -45,6 +45,11 @@ ShotKind = Literal["generated", "stock", "presenter"]
 #: own sound where nobody speaks), ``ambience`` (kept low and ducked under the voice), ``scene`` (the shot's
 #: sound at full level), ``mute``.
 ShotSound = Literal["auto", "ambience", "scene", "mute"]
+# Closed values as the director's tools offer them to a model (JSON-schema enums).
+Tone = Literal["modern", "upbeat", "calm", "dramatic", "corporate", "playful", "dark"]
+MusicMood = Literal["auto", "none", "upbeat", "calm", "dramatic", "corporate", "playful", "dark"]
+AspectChoice = Literal["9:16", "16:9", "1:1", "4:5", "vertical", "portrait", "square", "landscape", "horizontal",
+                       "widescreen"]
 SourceKind = Literal["prompt", "script", "outline", "article"]
 AssetKind = Literal["clip", "image", "narration", "music", "captions", "video", "thumbnail", "timeline", "other"]
 

@@ -16,6 +16,7 @@ from langchain_core.messages import AIMessage, BaseMessage, HumanMessage, ToolMe
 from langchain_core.outputs import ChatGeneration, ChatResult
 
 from reelforge.agent.brains.parse import ParsedRequest, parse_request
+from reelforge.agent.consent import CONSENT_WORDS as CONSENT
 
 QUESTION = ("What is the video about? For example: \"a 20 second teaser for a coffee shop, vertical\". "
             "Unless you say otherwise I'll make it 30 s, vertical 9:16, with a $5 budget.")
@@ -23,12 +24,12 @@ HELP = ("I didn't understand that. I can change the length, format (vertical / s
         "music, voice, language or budget, or start a new video — e.g. \"make it 15 seconds, square\".")
 REJECTION = re.compile(r"^I reject storyboard v\d+:\s*(.*)$", re.DOTALL)
 CLONE = re.compile(r"\bclon(e|ing)\b|\bmy (own )?voice\b", re.I)
-CONSENT = re.compile(r"\b(consent|permission|my own voice|the right|authori[sz])", re.I)
 SCENE_KIND = re.compile(r"\b(stock(?:\s+(?:footage|photos?|images?))?|b-?roll|real footage|presenter|avatar|talking head|"
                         r"(?:ai[- ])?generated)\b", re.I)
 SCENE_REF = re.compile(r"\bscenes?\s+#?(\d+)((?:\s*(?:,|and|&)\s*#?\d+)*)\b|\b(all|every|each)\s+scenes?\b", re.I)
 PRESENTER = re.compile(r"\b(presenter|on[- ]screen|on camera|picture[- ]in[- ]picture|pip|host|avatar|me in (?:it|the video)"
                        r"|photo of me|video of me|my (?:face|photo|picture|video))\b", re.I)
+PRODUCE_ASK = re.compile(r"\b(?:produce|render|generate|export|go ahead|do it|make it|ship it|start (?:it|now))\b", re.I)
 PRODUCE = re.compile(r"^\s*(retry|try again|produce( it)?|render( it)?|go ahead|make it now)\s*[.!]?\s*$", re.I)
 
 
@@ -124,6 +125,8 @@ def _after_user(messages: list[BaseMessage], text: str, n: int, files: list[str]
         return _read_first(req, n)
     latest = parse_request(text)
     goal = latest.goal or req.goal
+    if not goal and PRODUCE_ASK.search(text):
+        return AIMessage(_caveats(req, "Nothing is planned yet, so there is nothing to produce. " + QUESTION))
     if not goal:
         return AIMessage(_caveats(req, QUESTION))
     args = {**req.patch, "goal": goal}

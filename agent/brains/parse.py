@@ -7,12 +7,13 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from reelforge.tools.production import FORMATS
+from text_to_num import alpha2digit
 
-ASPECT_WORDS = {"vertical": "9:16", "portrait": "9:16", "square": "1:1", "landscape": "16:9",
-                "horizontal": "16:9", "widescreen": "16:9"}
-PLATFORMS = {"tiktok": "9:16", "reels": "9:16", "shorts": "9:16", "stories": "9:16", "youtube": "16:9",
-             "linkedin": "1:1", "instagram": "4:5", "facebook": "1:1"}
+from reelforge.tools.ingest.language import request_language
+from reelforge.tools.production import FORMATS
+from reelforge.tools.vocabulary import ASPECT_WORDS, PLATFORM_ASPECTS
+
+PLATFORMS = {name: aspect for name, aspect in PLATFORM_ASPECTS.items() if name != "x"}  # "x" only as "on X"
 MOOD_WORDS = {
     "upbeat": ("upbeat", "energetic", "fun", "exciting", "lively", "cheerful", "happy", "punchy", "livelier",
                "happier", "peppier", "faster-paced", "more energy"),
@@ -53,15 +54,64 @@ class ParsedRequest:
     content_words: int = 0
 
 
+def numbers_as_digits(text: str) -> str:
+    """Spelled numbers as digits ("three dollars" → "3 dollars", "ninety seconds" → "90 seconds"), keeping
+    "second" as a unit ("a twenty second teaser" → "a 20 second teaser")."""
+    guarded = re.sub(r"\bseconds?\b", lambda m: "SECS" if m.group(0).endswith("s") else "SEC", text,
+                     flags=re.IGNORECASE)
+    try:
+        converted = alpha2digit(guarded, "en", threshold=0)
+    except Exception:  # noqa: BLE001 - a text the converter cannot read keeps its words
+        converted = guarded
+    return converted.replace("SECS", "seconds").replace("SEC", "second")
+
+
+UNIT = r"(s|secs?|seconds?|segundos?|secondes?|sekunden|m|mins?|minutes?|minutos?|minuten)"
+
+
 def _duration(text: str) -> float | None:
-    m = re.search(r"(\d+(?:\.\d+)?)\s*-?\s*(s|secs?|seconds?|m|mins?|minutes?)\b", text, re.IGNORECASE)
+    text = numbers_as_digits(text)
+    if m := re.search(r"(\d+(?:\.\d+)?)\s*(?:and\s+a\s+half|½)\s*(m|mins?|minutes?)\b", text, re.IGNORECASE):
+        return (float(m.group(1)) + 0.5) * 60
+    if re.search(r"\b(?:a|1)\s+minute\s+and\s+a\s+half\b", text, re.IGNORECASE):
+        return 90.0
+    if m := re.search(r"\b(\d+)\s*m(?:in)?\s*(\d+)\s*s(?:ec)?\b|\b(\d+):([0-5]\d)\s*(?:min|minutes?)?\b(?!\s*(?:am|pm))",
+                      text, re.IGNORECASE):
+        minutes, secs = (m.group(1), m.group(2)) if m.group(1) else (m.group(3), m.group(4))
+        if int(minutes) <= 10:
+            return int(minutes) * 60 + float(secs)
+    m = re.search(rf"(\d+(?:\.\d+)?)\s*-?\s*{UNIT}\b", text, re.IGNORECASE)
     if not m:
-        if re.search(r"\bhalf a minute\b", text, re.IGNORECASE):
+        if re.search(r"\bhalf\s+(?:a\s+)?minute\b|\bthirty\s+seconds\b", text, re.IGNORECASE):
             return 30.0
-        m2 = re.search(r"\ba minute\b|\bone minute\b", text, re.IGNORECASE)
+        if re.search(r"\bquarter\s+(?:of\s+)?(?:a\s+)?minute\b", text, re.IGNORECASE):
+            return 15.0
+        m2 = re.search(r"\ba\s+minute\b|\b1\s+minute\b|\bminute[- ]long\b", text, re.IGNORECASE)
         return 60.0 if m2 else None
     value = float(m.group(1))
     return value * 60 if m.group(2).lower().startswith("m") else value
+
+
+CURRENCY = {"$": "USD", "usd": "USD", "dollar": "USD", "dollars": "USD", "buck": "USD", "bucks": "USD",
+            "€": "EUR", "eur": "EUR", "euro": "EUR", "euros": "EUR", "£": "GBP", "gbp": "GBP", "pound": "GBP",
+            "pounds": "GBP", "quid": "GBP"}
+MONEY = re.compile(r"([$€£])\s*(\d+(?:[.,]\d{1,2})?)|\b(?:usd|eur|gbp)\s*(\d+(?:[.,]\d{1,2})?)|"
+                   r"(\d+(?:[.,]\d{1,2})?)\s*(usd|eur|gbp|dollars?|bucks?|euros?|pounds?|quid|€|£|\$)(?!\w)",
+                   re.IGNORECASE)
+
+
+def budget(text: str) -> tuple[float, str] | None:
+    """(amount, currency) of a budget written in digits, words or symbols ("three dollars", "€5", "3 bucks")."""
+    m = MONEY.search(numbers_as_digits(text))
+    if not m:
+        return None
+    if m.group(1):
+        symbol, amount = m.group(1), m.group(2)
+    elif m.group(3):
+        symbol, amount = m.group(0)[:3], m.group(3)
+    else:
+        amount, symbol = m.group(4), m.group(5)
+    return float(amount.replace(",", ".")), CURRENCY.get(symbol.lower(), "USD")
 
 
 def _aspects(text: str, caveats: list[str]) -> list[str]:
@@ -70,11 +120,15 @@ def _aspects(text: str, caveats: list[str]) -> list[str]:
     for word, aspect in ASPECT_WORDS.items():
         for m in re.finditer(rf"\b{word}\b", low):
             found.append((m.start(), aspect))
-    for name, aspect in PLATFORMS.items():
-        for m in re.finditer(rf"\b{name}\b", low):
-            if name == "youtube" and low[m.end():m.end() + 7].strip().startswith("short"):
+    taken: list[tuple[int, int]] = []
+    for name in sorted(PLATFORMS, key=len, reverse=True):  # "instagram reels" before "instagram" and "reels"
+        for m in re.finditer(rf"\b{re.escape(name)}\b", low):
+            if any(a < m.end() and m.start() < b for a, b in taken):
                 continue
-            found.append((m.start(), aspect))
+            taken.append((m.start(), m.end()))
+            found.append((m.start(), PLATFORMS[name]))
+    for m in re.finditer(r"\b(?:on|for|to)\s+x\b(?!\s*\d)", low):  # "post it on X"
+        found.append((m.start(), PLATFORM_ASPECTS["x"]))
     for m in re.finditer(r"\b(\d{1,2})\s*[:x/]\s*(\d{1,2})\b", low):
         ratio = f"{m.group(1)}:{m.group(2)}"
         if ratio in FORMATS:
@@ -88,10 +142,24 @@ def _aspects(text: str, caveats: list[str]) -> list[str]:
     return out
 
 
+_LEAVE_OUT = (r"(?:no|without|skip|drop|remove|cut|lose|ditch|mute|kill|turn\s+off|disable|leave\s+out|get\s+rid\s+of|"
+              r"(?:don'?t|do\s+not|doesn'?t)\s+(?:add|include|want|need|use|put|have)|(?:we|i)\s+don'?t\s+"
+              r"(?:want|need))\s+(?:the\s+|any\s+|a\s+|some\s+)?")
+NO_MUSIC = re.compile(rf"\b{_LEAVE_OUT}(?:background\s+|backing\s+)?(?:music|soundtrack|track|score|songs?|tunes?|"
+                      r"jingle|beats?)\b|\bmusic[- ](?:free|less)\b|\bno[- ]music\b|\bvoice[- ]only\b|"
+                      r"\bmusic\s*(?::|=)?\s*(?:off|none|no)\b", re.IGNORECASE)
+NO_CAPTIONS = re.compile(rf"\b{_LEAVE_OUT}(?:burned[- ]in\s+|on-?screen\s+)?(?:captions?|subtitles?|subs|"
+                         r"on-?screen\s+text|text\s+on\s+screen)\b|\b(?:captions?|subtitles?)\s*(?::|=)?\s*"
+                         r"(?:off|none|no|not\s+needed)\b|\b(?:caption|subtitle)[- ]free\b", re.IGNORECASE)
+WITH_CAPTIONS = re.compile(r"\b(?:with|add|include|want|need|turn\s+on|burn\s+in|keep)\s+(?:the\s+)?"
+                           r"(?:captions?|subtitles?|subs)\b", re.IGNORECASE)
+
 FORMAT_PHRASES = (
-    r"\b(?:of |about |around |roughly )?\d+(?:\.\d+)?\s*-?\s*(?:s|secs?|seconds?|m|mins?|minutes?)\b(?:\s+long)?",
-    r"\b(?:for|on)\s+(?:" + "|".join(PLATFORMS) + r")\b", r"\b(?:" + "|".join(ASPECT_WORDS) + r")\b",
-    r"\b\d{1,2}\s*:\s*\d{1,2}\b", r"\$\s*\d+(?:\.\d+)?", r"\bbudget\b", r"\bin (?:" + "|".join(LANGUAGES) + r")\b",
+    r"\b(?:of |about |around |roughly |de )?\d+(?:\.\d+)?\s*-?\s*" + UNIT + r"\b(?:\s+long)?",
+    r"\b(?:for|on)\s+(?:(?:my|our|the)\s+)?(?:" + "|".join(sorted(PLATFORMS, key=len, reverse=True)) + r")\b", r"\b(?:" + "|".join(ASPECT_WORDS) + r")\b",
+    r"\b\d{1,2}\s*:\s*\d{1,2}\b", MONEY.pattern, r"\b(?:my\s+|a\s+|the\s+)?budget(?:\s+(?:is|of))?\b",
+    r"\b(?:about\s+|around\s+)?(?:half\s+a|a\s+quarter\s+of\s+a|a)\s+minute(?:\s+and\s+a\s+half)?(?:\s+long)?\b",
+    NO_MUSIC.pattern, NO_CAPTIONS.pattern, WITH_CAPTIONS.pattern, r"\bin (?:" + "|".join(LANGUAGES) + r")\b",
 )
 
 
@@ -100,7 +168,9 @@ def _strip_format_words(text: str) -> str:
     for pattern in FORMAT_PHRASES:
         text = re.sub(pattern, " ", text, flags=re.IGNORECASE)
     text = re.sub(r"\s+([,.;!?])", r"\1", re.sub(r"\s+", " ", text))
-    return re.sub(r"(?:[,;]\s*)+$|^[,;\s]+", "", re.sub(r"(,\s*)+", ", ", text)).strip(" .!?,")
+    text = re.sub(r"(?:[,;]\s*)+$|^[,;\s]+", "", re.sub(r"(,\s*)+", ", ", text)).strip(" .!?,")
+    text = re.sub(r"(?:[\s,]+(?:and|with|or|but|in|on|for))+$", "", text, flags=re.IGNORECASE)
+    return re.sub(r"\b([Aa]) (?=[aeiouAEIOU])", r"\1n ", text)
 
 
 def parse_request(text: str, attachments: Sequence[str] = ()) -> ParsedRequest:
@@ -137,10 +207,18 @@ def parse_request(text: str, attachments: Sequence[str] = ()) -> ParsedRequest:
                 p["tone"] = mood
                 p["music_mood"] = mood
             break
-    if m := re.search(r"\$\s*(\d+(?:\.\d+)?)|(\d+(?:\.\d+)?)\s*(?:usd|dollars?|bucks)\b", low):
-        p["budget_usd"] = float(m.group(1) or m.group(2))
+    if money := budget(body):
+        p["budget_usd"] = money[0]
+        if money[1] != "USD":
+            req.caveats.append(f"Budgets are in US dollars; I've taken {money[0]:g} {money[1]} as ${money[0]:g}.")
     if m := re.search(r"\bin (" + "|".join(LANGUAGES) + r")\b", low):
         p["language"] = LANGUAGES[m.group(1)]
+    elif m := re.search(r"\b(?:en\s+español|en\s+castellano|en\s+français|auf\s+deutsch|in\s+italiano|em\s+português)\b",
+                        low):
+        p["language"] = {"es": "es", "ca": "es", "fr": "fr", "au": "de", "in": "it", "em": "pt"}.get(
+            m.group(0)[3:5] if m.group(0).startswith("en ") else m.group(0)[:2], "en")
+    elif lang := request_language(body):
+        p["language"] = lang
     if re.search(r"\b(cheap|cheapest|low[- ]cost|free|budget[- ]friendly)\b", low):
         p["preference"] = "cheap"
     elif re.search(r"\b(best|high|highest|top|premium)[- ]quality\b|\bpremium\b", low):
@@ -150,10 +228,12 @@ def parse_request(text: str, attachments: Sequence[str] = ()) -> ParsedRequest:
              or re.search(r"\b(?:voice|narrator)\s*(?:to|:|=|is)?\s*(piper|espeak(?:-ng)?|auto)\b", low)):
         voice = m.group(1)
         p["voice"] = {"espeak-ng": "espeak", "automatic": "auto"}.get(voice.lower(), voice)
-    if re.search(r"\b(no|without)\s+music\b", low):
+    if NO_MUSIC.search(low):
         p["music_mood"] = "none"
-    if re.search(r"\b(no|without)\s+(captions|subtitles)\b", low):
+    if NO_CAPTIONS.search(low):
         p["captions"] = False
+    elif WITH_CAPTIONS.search(low):
+        p["captions"] = True
     if re.search(r"\b(post|publish|upload)\b.*\b(tiktok|youtube|instagram|facebook|linkedin)\b", low):
         req.caveats.append("I can't post to social networks; I'll give you the finished files to upload.")
     if m := re.search(r"\b(" + "|".join(KIND_NOUNS) + r")s?\b", low):
@@ -165,7 +245,8 @@ def parse_request(text: str, attachments: Sequence[str] = ()) -> ParsedRequest:
                   "little", "much", "way", "lot", "tone", "mood", "soundtrack", "song", "track", "background", "voice",
                   "narrator", "narration", "narrate", "narrated", "piper", "espeak", "automatic", "auto", "elevenlabs", "use"}
     req.content_words = len([w for w in words if w not in recognised])
-    cleaned = _strip_source_words(_strip_format_words(body)) if (req.urls or req.documents) else _strip_format_words(body)
+    plain = numbers_as_digits(body) if (p.get("duration_s") or p.get("budget_usd")) else body
+    cleaned = _strip_source_words(_strip_format_words(plain)) if (req.urls or req.documents) else _strip_format_words(plain)
     if SUBJECT.search(cleaned) or req.content_words >= 2:
         req.goal = cleaned
     return req

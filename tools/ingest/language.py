@@ -1,39 +1,48 @@
-"""A small stop-word language guesser (enough to pick a speaking rate), used when a page declares none."""
+"""Which language a text is written in: py3langid (a maintained langid.py fork whose model ships with the
+package, so it works offline), limited to the languages reelforge narrates."""
 
 from __future__ import annotations
 
 import re
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
 
-_STOPWORD_TEXT: dict[str, str] = {
-    "en": "the and of to is in that it for with as was on are be this by not or have from at",
-    "es": "el la de que y en los se del las un por con una para es al lo como más pero sus",
-    "fr": "le la les de des et est un une du en que qui dans pour pas sur au avec ce sont",
-    "de": "der die das und ist nicht ein eine zu den mit von sich des auf für im dem auch es",
-    "pt": "o a os as de do da que e em um uma para com não no na por mais se dos das",
-    "it": "il lo la gli le di che e è un una per con non del della in sono al nel",
-    "nl": "de het een en van is dat op te in voor niet met zijn er aan ook als",
-}
-_STOPWORDS = {lang: set(words.split()) for lang, words in _STOPWORD_TEXT.items()}
+LANGUAGES = ("en", "es", "fr", "de", "it", "pt", "nl", "pl", "ja", "zh", "ko", "hi", "ar", "ru", "tr", "sv", "da",
+             "no", "fi", "cs", "el", "uk", "id", "vi")
 _WORD = re.compile(r"[^\W\d_]+", re.UNICODE)
 
 
-def detect_language(text: str, default: str = "en") -> str:
-    """Best-guess ISO 639-1 code for ``text`` (CJK by script, European languages by stop words)."""
-    sample = text[:5000]
-    if not sample.strip():
+@lru_cache(maxsize=1)
+def _identifier() -> Any:
+    from py3langid.langid import MODEL_DIR, MODEL_FILE, LanguageIdentifier
+
+    ident = LanguageIdentifier.from_modelpath(Path(MODEL_DIR) / MODEL_FILE, norm_probs=True)
+    ident.set_languages(list(LANGUAGES))
+    return ident
+
+
+def identify(text: str) -> tuple[str, float]:
+    """(ISO 639-1 code, confidence 0–1) for ``text``."""
+    lang, prob = _identifier().classify(text[:5000])
+    return str(lang), float(prob)
+
+
+def detect_language(text: str, default: str = "en", min_confidence: float = 0.5) -> str:
+    """Best-guess ISO 639-1 code for a page or document; ``default`` when the text says too little."""
+    if len(_WORD.findall(text[:5000])) < 3:
         return default
-    if re.search(r"[\u3040-\u30ff]", sample):
-        return "ja"
-    if re.search(r"[\uac00-\ud7af]", sample):
-        return "ko"
-    if len(re.findall(r"[\u4e00-\u9fff]", sample)) > len(sample) * 0.2:
-        return "zh"
-    words = [w.lower() for w in _WORD.findall(sample)]
-    if not words:
-        return default
-    scores = {lang: sum(1 for w in words if w in sw) for lang, sw in _STOPWORDS.items()}
-    best = max(scores, key=scores.__getitem__)
-    return best if scores[best] >= max(2, len(words) // 50) else default
+    lang, prob = identify(text)
+    return lang if prob >= min_confidence else default
+
+
+def request_language(text: str, min_words: int = 4, min_confidence: float = 0.8) -> str | None:
+    """The language a short request is written in, when it is clearly not English; None otherwise (short or
+    mixed requests such as "a teaser for Café Olé" stay with the default)."""
+    if len(_WORD.findall(text)) < min_words:
+        return None
+    lang, prob = identify(text)
+    return lang if lang != "en" and prob >= min_confidence else None
 
 
 def normalize_language(code: str | None, default: str = "en") -> str:
