@@ -24,6 +24,8 @@ import httpx
 from reelforge.tools.http_credentials import VendorAsyncClient
 from reelforge.tools.settings import Settings, get_settings
 
+#: Methods a lost answer may be repeated for; a POST that got no answer may already have started a paid job.
+SAFE_TO_REPEAT = frozenset({"GET", "HEAD", "OPTIONS", "PUT", "DELETE"})
 ErrorKind = Literal["auth", "quota", "rate_limit", "refused", "invalid", "provider", "timeout", "expired"]
 
 
@@ -273,10 +275,15 @@ class HttpProvider(ClipProvider):
         for attempt in range(attempts):
             try:
                 resp = await self.client.request(method, self.url(path), headers=headers, **kwargs)
-            except httpx.TimeoutException:
-                last = ProviderError(self.name, "timeout", f"no answer within {self.timeout_s:.0f} s")
-            except httpx.TransportError as exc:
-                last = ProviderError(self.name, "provider", f"cannot reach the service ({type(exc).__name__})")
+            except (httpx.ConnectError, httpx.ConnectTimeout) as exc:  # never reached the provider: safe to repeat
+                last = ProviderError(self.name, "timeout" if isinstance(exc, httpx.ConnectTimeout) else "provider",
+                                     f"cannot reach the service ({type(exc).__name__})")
+            except (httpx.TimeoutException, httpx.TransportError) as exc:
+                last = ProviderError(self.name, "timeout" if isinstance(exc, httpx.TimeoutException) else "provider",
+                                     f"no answer within {self.timeout_s:.0f} s" if isinstance(exc, httpx.TimeoutException)
+                                     else f"the connection broke ({type(exc).__name__})")
+                if method.upper() not in SAFE_TO_REPEAT:  # it may have been accepted: the caller must reconcile
+                    raise last from exc
             else:
                 if resp.status_code < 400:
                     return resp

@@ -41,11 +41,20 @@ NarrationFn = Callable[[Shot], "str | Path | None | Awaitable[str | Path | None]
 #: ClipRequest.params holding local files: the cache key hashes their content, not their path.
 FILE_PARAMS = ("audio_path", "video_path")
 POLL_BACKOFF = 1.5
+POLL_FAILURES = 5  # consecutive failed status checks before a job is left to a later resume
 POLL_MAX_S = 15.0
 JOB_RETRIES = 1
 
 _limits: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, dict[str, asyncio.Semaphore]] = (
     weakref.WeakKeyDictionary())
+
+
+class JobStillPaid(Exception):
+    """Polling stopped while the provider may still be making the clip (it stays in the journal to resume)."""
+
+    def __init__(self, error: ProviderError) -> None:
+        super().__init__(str(error))
+        self.error = error
 
 
 def _semaphore(key: str, size: int) -> asyncio.Semaphore:
@@ -262,13 +271,19 @@ async def _run_job(provider: ClipProvider, req: ClipRequest, dest: Path, setting
         rec, job = await attempts.reconcile(journal, key, rec, provider, req)
     if job is None:
         rec, sent = await attempts.record_intent(journal, key, rec, provider, req, model=model, gateway=gateway)
-        job = await provider.submit(sent)
+        try:
+            job = await provider.submit(sent)
+        except ProviderError as exc:
+            if exc.status_code is not None:  # the provider answered "no": nothing was accepted
+                await attempts.close_attempt(journal, key, rec)
+            raise  # no answer (a timeout, a dropped connection): the intent stays, to be reconciled first
         rec = await attempts.record_submitted(journal, key, rec, job)
     try:
         return await _finish_job(provider, job, req, dest, settings, on_event, deadline)
-    except ProviderError as exc:
-        if exc.kind != "timeout":  # a timed-out job may still finish: keep it to resume
-            await attempts.close_attempt(journal, key, rec)
+    except JobStillPaid as exc:  # the job may still finish (deadline, a flaky status API): keep it to resume
+        raise exc.error from exc
+    except ProviderError:  # refused, failed or its result expired: that job is over
+        await attempts.close_attempt(journal, key, rec)
         raise
 
 
@@ -291,14 +306,22 @@ async def _wait(provider: ClipProvider, job: Job, req: ClipRequest, settings: Se
     """Poll ``job`` with backoff until it is done and succeeded; raise ProviderError otherwise."""
     delay = max(0.01, provider.poll_interval_s)
     last_status = None
+    failures = 0
     while not job.status.done:
         remaining = deadline - time.monotonic()
         if remaining <= 0:
-            raise ProviderError(provider.name, "timeout",
-                                f"no result within {settings.provider_timeout_s:.0f} s (job {job.id})")
+            raise JobStillPaid(ProviderError(provider.name, "timeout",
+                                             f"no result within {settings.provider_timeout_s:.0f} s (job {job.id})"))
         await asyncio.sleep(min(delay, remaining))
         delay = min(delay * POLL_BACKOFF, POLL_MAX_S)
-        job = await provider.poll(job)
+        try:
+            job = await provider.poll(job)
+        except ProviderError as exc:  # a bad answer about a job is not a dead job: ask again, then give up
+            failures += 1
+            if not exc.retryable or failures > POLL_FAILURES:
+                raise JobStillPaid(exc) from exc
+            continue
+        failures = 0
         if job.status is not last_status or job.progress is not None:
             last_status = job.status
             await _emit(on_event, req.shot_id, "generating" if job.status is JobStatus.RUNNING else job.status.value,
