@@ -15,7 +15,7 @@ from langgraph.checkpoint.serde.jsonplus import JsonPlusSerializer
 from pydantic import BaseModel
 
 from reelforge.agent.state import Production
-from reelforge.tools.database import POSTGRES_HINT, postgres_url
+from reelforge.tools.database import POSTGRES_HINT, migration_lock, postgres_url
 from reelforge.tools.settings import Settings
 
 
@@ -50,7 +50,8 @@ async def open_checkpointer(settings: Settings) -> AsyncIterator[BaseCheckpointS
         except ImportError as exc:
             raise RuntimeError(POSTGRES_HINT) from exc
         async with AsyncPostgresSaver.from_conn_string(url, serde=serializer()) as saver:
-            await saver.setup()
+            async with migration_lock(url):  # replicas starting together would race on CREATE TABLE
+                await saver.setup()
             yield saver
         return
     import aiosqlite

@@ -1,6 +1,6 @@
 """reelforge's own tables in PostgreSQL (with ``REELFORGE_DATABASE_URL=postgresql://…``), created and migrated
-by the application: numbered migrations, each applied once, in order, under a transaction-scoped advisory
-lock so that replicas starting together never race. LangGraph's checkpointer keeps its own tables.
+by the application: numbered migrations, each applied once, in order, under an advisory lock so that
+replicas starting together never race. LangGraph's checkpointer keeps its own tables.
 
 Tables: ``reelforge_threads`` (thread index and owner), ``reelforge_events`` (de-duplication claims of
 incoming events), ``reelforge_jobs`` (the job journal: one paid job per cache key), ``reelforge_dispatch``
@@ -10,6 +10,9 @@ incoming events), ``reelforge_jobs`` (the job journal: one paid job per cache ke
 from __future__ import annotations
 
 import asyncio
+import time
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from typing import Any
 
 from reelforge.tools.settings import Settings
@@ -17,6 +20,7 @@ from reelforge.tools.settings import Settings
 POSTGRES_HINT = ("REELFORGE_DATABASE_URL points at PostgreSQL but the driver is not installed: "
                  "pip install 'reelforge[postgres]'")
 MIGRATION_LOCK = 0x7265656C  # "reel": the advisory lock id that serialises migrations
+LOCK_POLL_S = 0.05
 
 #: (version, name, SQL). Append only: a released migration is never edited, a change is a new one.
 MIGRATIONS: list[tuple[int, str, str]] = [
@@ -87,22 +91,39 @@ _CREATE_LEDGER = ("CREATE TABLE IF NOT EXISTS reelforge_migrations (version inte
 def migrate(url: str) -> list[int]:
     """Apply every pending migration; returns the versions applied now (empty when up to date)."""
     applied: list[int] = []
-    with connect(url) as conn, conn.transaction():
-        conn.execute("SELECT pg_advisory_xact_lock(%s)", (MIGRATION_LOCK,))
-        conn.execute(_CREATE_LEDGER)
-        done = {row[0] for row in conn.execute("SELECT version FROM reelforge_migrations")}
-        for version, name, sql in MIGRATIONS:
-            if version in done:
-                continue
-            conn.execute(sql)
-            conn.execute("INSERT INTO reelforge_migrations (version, name) VALUES (%s, %s)", (version, name))
-            applied.append(version)
+    with connect(url) as conn:
+        while not conn.execute("SELECT pg_try_advisory_lock(%s)", (MIGRATION_LOCK,)).fetchone()[0]:
+            time.sleep(LOCK_POLL_S)  # polled, never waited on inside a statement (see migration_lock)
+        with conn.transaction():
+            conn.execute(_CREATE_LEDGER)
+            done = {row[0] for row in conn.execute("SELECT version FROM reelforge_migrations")}
+            for version, name, sql in MIGRATIONS:
+                if version in done:
+                    continue
+                conn.execute(sql)
+                conn.execute("INSERT INTO reelforge_migrations (version, name) VALUES (%s, %s)", (version, name))
+                applied.append(version)
+        conn.execute("SELECT pg_advisory_unlock(%s)", (MIGRATION_LOCK,))
     return applied
 
 
 async def amigrate(url: str) -> list[int]:
     """:func:`migrate` off the event loop (a front door never blocks on the database)."""
     return await asyncio.to_thread(migrate, url)
+
+
+@asynccontextmanager
+async def migration_lock(url: str) -> AsyncIterator[None]:
+    """Hold the migration lock (e.g. around LangGraph's own ``setup()``, which is not safe to run concurrently)."""
+    conn = await aconnect(url)
+    try:
+        # Polled with pg_try_advisory_lock: a session blocked in pg_advisory_lock sits in an open transaction,
+        # and LangGraph's CREATE INDEX CONCURRENTLY in the holder would wait for it forever.
+        while not (await (await conn.execute("SELECT pg_try_advisory_lock(%s)", (MIGRATION_LOCK,))).fetchone())[0]:
+            await asyncio.sleep(LOCK_POLL_S)
+        yield
+    finally:
+        await conn.close()  # closing the session releases the lock
 
 
 def schema_version(url: str) -> int:

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import json
 import logging
+from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 from urllib.parse import parse_qs
 
@@ -31,6 +32,8 @@ from reelforge.ui.slack_routing import Access, SlackPlace, mentions, strip_menti
 
 log = logging.getLogger(__name__)
 MAX_BODY_BYTES = 1024 * 1024  # Slack's own payloads are far smaller; anything bigger is refused unread
+
+LISTENER_THREADS = 64
 
 HELP = ("Tell me what video to make, e.g. _a 30 second teaser for our coffee shop, vertical_ — or paste an "
         "article link. I'll reply here with a storyboard to approve before anything is generated.")
@@ -157,7 +160,10 @@ def build_app(host: ServiceHost, client: WebClient, *, signing_secret: str = "",
         raise ValueError("SLACK_SIGNING_SECRET is required in HTTP mode")
     settings = settings or host.service.settings
     app = App(client=client, signing_secret=signing_secret, process_before_response=not socket_mode,
-              request_verification_enabled=not socket_mode, name="reelforge")
+              request_verification_enabled=not socket_mode, name="reelforge",
+              # Lazy listeners wait on the agent (a turn, or a production relayed to its end): Bolt's default of 5
+              # threads would queue every new conversation behind five running videos.
+              listener_executor=ThreadPoolExecutor(max_workers=LISTENER_THREADS, thread_name_prefix="slack-listener"))
     access = Access.from_settings(settings)
     bridge = SlackBridge(client, host, min_interval=min_interval, access=access,
                          max_upload_bytes=settings.max_upload_bytes)

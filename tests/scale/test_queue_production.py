@@ -77,3 +77,33 @@ async def test_completion_is_idempotent_and_failures_reach_the_thread(queue_env)
         assert [ev.type for ev in events] == ["message"] and "the provider is down" in events[0].text
         assert await door.complete_job(tid, "produce-x", error="again") == []  # a redelivered completion
         assert (await door.production(tid)).status == "failed"
+
+
+async def test_dispatch_is_once_per_thread_and_version(pg_url, monkeypatch) -> None:  # noqa: F811
+    from reelforge.tools import database
+
+    monkeypatch.setenv("REELFORGE_DATABASE_URL", pg_url)
+    monkeypatch.setenv("REELFORGE_QUEUE_URL", "amqp://guest:guest@127.0.0.1:5672//")
+    settings = get_settings()
+    await database.amigrate(pg_url)
+    sent: list[dict[str, Any]] = []
+    monkeypatch.setattr(jobs, "_send", lambda _settings, job: sent.append(job))
+    async with AgentService.open(settings, studio=WorkerStudio(settings)) as door:
+        [ev async for ev in door.send("web:d1", "a 9 second teaser for a bakery, vertical")]
+        prod = await door.production("web:d1")
+    first = await jobs.dispatch(settings, "web:d1", prod)
+    again = await jobs.dispatch(settings, "web:d1", prod)  # the produce node ran again after a crash
+    assert first == again and len(sent) == 1 and sent[0]["task_id"] == first.task_id
+    await jobs.forget_dispatch(settings, "web:d1", first.version)  # ended: a retry may dispatch anew
+    assert (await jobs.dispatch(settings, "web:d1", prod)).task_id != first.task_id and len(sent) == 2
+
+    def broker_down(_settings: Settings, _job: dict[str, Any]) -> None:
+        raise ConnectionError("broker unreachable")
+
+    monkeypatch.setattr(jobs, "_send", broker_down)
+    prod.storyboard.version = 2
+    with pytest.raises(ConnectionError):
+        await jobs.dispatch(settings, "web:d1", prod)
+    monkeypatch.setattr(jobs, "_send", lambda _settings, job: sent.append(job))
+    await jobs.dispatch(settings, "web:d1", prod)  # nothing was left claimed by the failed send
+    assert len(sent) == 3

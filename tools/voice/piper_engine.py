@@ -11,6 +11,7 @@ import atexit
 import errno
 import importlib.util
 import json
+import os
 import shutil
 import subprocess
 import sys
@@ -46,6 +47,7 @@ def _voice_files() -> tuple[Path, Path]:
 
 
 _patched: dict[Path, tuple[Path, Path]] = {}  # source model -> its patched copy, made once per process
+_patch_lock = threading.Lock()
 
 
 def aligned_voice(settings: Settings) -> tuple[Path, Path]:
@@ -55,30 +57,32 @@ def aligned_voice(settings: Settings) -> tuple[Path, Path]:
     it and its warm worker instead of patching and loading the voice again.
     """
     model, config = _voice_files()
-    known = _patched.get(model)
-    if known is not None and known[0].is_file() and known[1].is_file():
-        return known
-    cache = settings.home / "voices" / "piper"
-    out = cache / f"{VOICE_NAME}.aligned.onnx"
-    out_cfg = out.with_name(out.name + ".json")
-    if out.is_file() and out_cfg.is_file():
+    with _patch_lock:  # concurrent first narrations (a worker's threads) patch once
+        known = _patched.get(model)
+        if known is not None and known[0].is_file() and known[1].is_file():
+            return known
+        cache = settings.home / "voices" / "piper"
+        out = cache / f"{VOICE_NAME}.aligned.onnx"
+        out_cfg = out.with_name(out.name + ".json")
+        if out.is_file() and out_cfg.is_file():
+            _patched[model] = (out, out_cfg)
+            return out, out_cfg
+        cache.mkdir(parents=True, exist_ok=True)
+        tmp = out.with_name(f"{out.name}.{os.getpid()}.part")  # processes sharing the data dir never collide
+        proc = subprocess.run([sys.executable, "-m", "piper.patch_voice_with_alignment", str(model), "--output",
+                               str(tmp)], capture_output=True, text=True, check=False, timeout=300,
+                              **child_options())
+        if proc.returncode != 0 or not tmp.is_file():
+            tmp.unlink(missing_ok=True)
+            lines = [ln.strip() for ln in proc.stderr.strip().splitlines() if ln.strip()]
+            if "No space left on device" in proc.stderr:
+                raise OSError(errno.ENOSPC, f"No space left on device while patching the Piper voice in {cache}")
+            raise VoiceError("could not patch the Piper voice for word timings: "
+                             f"{(lines[-1] if lines else f'exit status {proc.returncode}')[:300]}", kind="unavailable")
+        shutil.copyfile(config, out_cfg)
+        tmp.replace(out)
         _patched[model] = (out, out_cfg)
         return out, out_cfg
-    cache.mkdir(parents=True, exist_ok=True)
-    tmp = out.with_name(out.name + ".part")
-    proc = subprocess.run([sys.executable, "-m", "piper.patch_voice_with_alignment", str(model), "--output", str(tmp)],
-                          capture_output=True, text=True, check=False, timeout=300, **child_options())
-    if proc.returncode != 0 or not tmp.is_file():
-        tmp.unlink(missing_ok=True)
-        lines = [ln.strip() for ln in proc.stderr.strip().splitlines() if ln.strip()]
-        if "No space left on device" in proc.stderr:
-            raise OSError(errno.ENOSPC, f"No space left on device while patching the Piper voice in {cache}")
-        raise VoiceError("could not patch the Piper voice for word timings: "
-                         f"{(lines[-1] if lines else f'exit status {proc.returncode}')[:300]}", kind="unavailable")
-    shutil.copyfile(config, out_cfg)
-    tmp.replace(out)
-    _patched[model] = (out, out_cfg)
-    return out, out_cfg
 
 
 class PiperProcess:
