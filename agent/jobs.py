@@ -93,7 +93,8 @@ async def dispatch(settings: Settings, thread_id: str, prod: Production) -> Prod
             row = await cur.fetchone()
             return ProductionJob(task_id=row[0], version=version)
         job = {"thread_id": thread_id, "version": version, "task_id": task_id,
-               "brief": prod.brief.model_dump(mode="json"), "storyboard": prod.storyboard.model_dump(mode="json")}
+               "brief": prod.brief.model_dump(mode="json"), "storyboard": prod.storyboard.model_dump(mode="json"),
+               "approval": prod.approval.model_dump(mode="json") if prod.approval else None}
         try:
             await asyncio.to_thread(_send, settings, job)
         except Exception:
@@ -153,10 +154,12 @@ def _step(task: Any, job: dict[str, Any], work: Any) -> dict[str, Any]:
     """Run one step; retry with backoff; after the last retry pass the error down the chain."""
     if job.get("error"):
         return job
+    from reelforge.tools.approval import ApprovalError
+
     try:
         return work(job)
     except Exception as exc:  # noqa: BLE001 - every failure is either retried or reported to the thread
-        if task.request.retries < MAX_RETRIES:
+        if task.request.retries < MAX_RETRIES and not isinstance(exc, ApprovalError):  # a refusal stays one
             log.warning("%s failed for %s (retry %d): %s", task.name, job["thread_id"], task.request.retries + 1,
                         redact(str(exc)).splitlines()[0] if str(exc) else type(exc).__name__)
             raise task.retry(exc=exc, countdown=min(30, 2 ** task.request.retries)) from None
@@ -171,11 +174,14 @@ def _studio(settings: Settings) -> Any:
 
 
 def _produce(job: dict[str, Any]) -> dict[str, Any]:
+    from reelforge.tools.approval import Approval
     from reelforge.tools.production import Brief, Storyboard
 
     settings = get_settings()
     brief, board = Brief.model_validate(job["brief"]), Storyboard.model_validate(job["storyboard"])
-    assets = asyncio.run(_studio(settings).produce(brief, board, on_event=_progress_sink(settings, job["thread_id"])))
+    approval = Approval.model_validate(job["approval"]) if job.get("approval") else None  # checked again here
+    assets = asyncio.run(_studio(settings).produce(brief, board, approval=approval,
+                                                   on_event=_progress_sink(settings, job["thread_id"])))
     return {**job, "assets": assets.model_dump(mode="json")}
 
 

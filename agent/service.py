@@ -136,6 +136,15 @@ class AgentService:
             else:
                 yield cls(graph, saver, settings, studio, reply_llm=reply_llm)
 
+    async def warm(self) -> None:
+        """Load what a first storyboard needs (planner, router, keyframe renderer, model registry) by planning a
+        throwaway brief, so a freshly started front door answers its first users as fast as the rest."""
+        plan = getattr(self.studio, "plan", None)
+        if plan is None:
+            return
+        with suppress(Exception):  # warming is an optimisation; a failure shows up again on real use
+            await asyncio.to_thread(plan, Brief(goal="a warm-up teaser for a cafe", duration_s=5), None)
+
     # --- threads ------------------------------------------------------------------------------------
 
     async def new_thread(self, origin: str = "cli", user: str | None = None, thread_id: str | None = None,

@@ -73,6 +73,7 @@ BUSINESSES = ["coffee shop", "bakery", "bike repair shop", "yoga studio", "books
               "surf school", "pottery studio", "vegan deli", "jazz bar", "plant nursery", "dog walker", "gelato cart"]
 VIDEO_TIMEOUT_S = 1500.0
 STORYBOARD_TIMEOUT_S = 120.0
+KILL_AFTER_S = 1.0  # after the submission that triggers it: the worker is polling (bench/crash.py covers submit)
 
 
 def percentile(values: list[float], p: float) -> float:
@@ -254,9 +255,10 @@ def run(stack: Stack, api: Any, paid: Any, n: int) -> dict[str, Any]:
         c.start()
     killed = threading.Event()
 
-    def killer() -> None:  # when a third of the clips have been paid for, kill a worker mid-production
+    def killer() -> None:  # a third of the clips paid for and being polled: kill a worker mid-production
         wait_until(lambda: paid_video.paid_submissions(paid) >= max(2, n // 3) or all(
             not c.is_alive() for c in convs), VIDEO_TIMEOUT_S, "paid submissions")
+        time.sleep(KILL_AFTER_S)
         if any(c.is_alive() for c in convs):
             stack.kill("worker0")
             killed.set()

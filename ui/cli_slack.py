@@ -25,6 +25,7 @@ def run_slack(*, http: bool, port: int, host: str) -> None:
 
     settings = get_settings()
     with ServiceHost(lambda: AgentService.open(settings)) as svc_host:
+        svc_host.call(lambda svc: svc.warm())
         client = WebClient(token=settings.secret("SLACK_BOT_TOKEN"), **(
             {"base_url": settings.slack_api_url} if settings.slack_api_url else {}))
         app = build_app(svc_host, client, signing_secret=settings.secret("SLACK_SIGNING_SECRET") or "",

@@ -101,3 +101,29 @@ async def test_conversation_on_postgres_continues_on_another_replica(pg_url, mon
         assert [t.thread_id for t in threads] == [tid] and threads[0].user == "U1"
         events = [ev async for ev in two.resume(tid, ReviewDecision(action="approve"), event_id="click1")]
         assert any(ev.type == "video" for ev in events)
+
+
+def test_one_maker_per_clip_across_processes(pg_url, monkeypatch) -> None:  # noqa: F811
+    """Two workers asked for the same clip at once: the second waits for the first (then finds it cached)."""
+    import threading
+    import time
+
+    from reelforge.tools.clips.journal import single_flight
+
+    monkeypatch.setenv("REELFORGE_DATABASE_URL", pg_url)
+    settings = get_settings()
+    spans: dict[str, tuple[float, float]] = {}
+
+    async def make(name: str, hold_s: float) -> None:
+        async with single_flight(settings, "clip-key-1"):
+            start = time.monotonic()
+            await asyncio.sleep(hold_s)
+            spans[name] = (start, time.monotonic())
+
+    other = threading.Thread(target=lambda: asyncio.run(make("worker-a", 0.6)))  # its own loop and connection
+    other.start()
+    time.sleep(0.2)
+    asyncio.run(make("worker-b", 0.3))
+    other.join()
+    (a0, a1), (b0, b1) = spans["worker-a"], spans["worker-b"]
+    assert b0 >= a1 or a0 >= b1  # never both at once

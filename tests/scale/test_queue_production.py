@@ -52,7 +52,7 @@ async def test_approved_storyboard_is_produced_by_a_worker_and_the_thread_resume
         kinds = [ev.type for ev in events]
         texts = " ".join(getattr(ev, "text", "") for ev in events)
         assert "render workers" in texts  # dispatched, not rendered in the front door
-        assert "progress" in kinds and kinds[-1] == "video", kinds  # relayed from the worker
+        assert "progress" in kinds and kinds[-1] == "video", [getattr(e, "text", e.type) for e in events]
         video = events[-1]
         assert video.outputs and all(o.path.endswith(".mp4") for o in video.outputs)
         prod = await door.production(tid)

@@ -8,7 +8,11 @@ Records live in ``<store>/jobs/<cache key>.json`` (one machine, the default) or,
 
 from __future__ import annotations
 
+import asyncio
 import json
+import weakref
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Any, Protocol
 
@@ -86,3 +90,41 @@ def journal_for(settings: Settings, store_root: str | Path) -> JournalStore:
     if url:
         return PostgresJournal(url)
     return FileJournal(Path(store_root) / "jobs")
+
+
+_flights: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, dict[str, tuple[asyncio.Lock, list[int]]]] = (
+    weakref.WeakKeyDictionary())
+FLIGHT_POLL_S = 0.2
+
+
+@asynccontextmanager
+async def single_flight(settings: Settings, key: str) -> AsyncIterator[None]:
+    """One maker per clip at a time: a second request for the same cache key (another shot, another
+    conversation, another worker) waits, then finds the clip in the store instead of paying for it again.
+
+    In one process an ``asyncio.Lock`` per key; with PostgreSQL also a session advisory lock per key, taken by
+    polling ``pg_try_advisory_lock`` on its own connection (released when the connection closes, so a killed
+    worker never leaves a clip locked)."""
+    per_loop = _flights.setdefault(asyncio.get_running_loop(), {})
+    lock, users = per_loop.setdefault(key, (asyncio.Lock(), [0]))
+    users[0] += 1
+    try:
+        async with lock:
+            from reelforge.tools.database import aconnect, postgres_url
+
+            url = postgres_url(settings)
+            if not url:
+                yield
+                return
+            conn = await aconnect(url)
+            try:
+                sql = "SELECT pg_try_advisory_lock(hashtextextended(%s, 0))"
+                while not (await (await conn.execute(sql, (f"reelforge-clip:{key}",))).fetchone())[0]:
+                    await asyncio.sleep(FLIGHT_POLL_S)
+                yield
+            finally:
+                await conn.close()
+    finally:
+        users[0] -= 1
+        if users[0] == 0:
+            per_loop.pop(key, None)

@@ -28,7 +28,7 @@ from typing import Any
 
 from reelforge.tools.clips import attempts
 from reelforge.tools.clips.base import ClipProvider, ClipRequest, Job, JobStatus, ProviderError
-from reelforge.tools.clips.journal import JournalStore, journal_for
+from reelforge.tools.clips.journal import JournalStore, journal_for, single_flight
 from reelforge.tools.clips.registry import ModelSpec, Registry, RegistryError
 from reelforge.tools.production import FORMATS, Asset, Brief, ContinuitySheet, Narration, Provenance, Shot, Storyboard
 from reelforge.tools.routing.router import OFFLINE_MODEL, choose
@@ -426,39 +426,40 @@ async def generate_shot(shot: Shot, brief: Brief, registry: Registry, store: Ass
                             audio_path=await narration_for(spec), extend_s=route.extend_s if i == 0 else None)
         key = cache_key(req, gateway)
         fell_back = i > 0
-        cached = store.get(key)
-        if cached is not None:
-            await _emit(on_event, shot.id, "done", 100.0, f"cached {model_id}")
-            # the clip is the same; whether it is a fallback, and why, is this run's story
-            return cached.model_copy(update={"provenance": cached.provenance.model_copy(update={
-                "fell_back": fell_back, "fallback_reason": "; ".join(reasons) if fell_back else None})})
-        try:
-            path, cost, job = await _attempt(model_id, gateway, req, registry, store, settings, on_event)
-        except RegistryError as exc:
-            reasons.append(f"{model_id}: {exc}")
-            continue
-        except ProviderError as exc:
-            reasons.append(f"{model_id}: {exc.kind}: {exc.message}")
-            await _emit(on_event, shot.id, "fell_back", None, f"{model_id} failed ({exc.kind}: {exc.message})")
-            continue
-        extra = job.data.get("provenance") if isinstance(job.data.get("provenance"), dict) else {}
-        prov = {"source": gateway if gateway not in ("direct", "local") else spec.family, "model": model_id,
-                "prompt": req.prompt, **extra, "cost_usd": round(cost, 4), "fell_back": fell_back,
-                "fallback_reason": "; ".join(reasons) if fell_back else None}
-        if spec.kind == "avatar" and brief.presenter_consent and brief.presenter_path and (
-                req.params.get("video_path") or (req.image_path and req.image_path != shot.image_path)):
-            prov["consent"] = brief.presenter_consent  # the user's likeness was used: keep their affirmation
-            prov.setdefault("licence", "generated from a user-provided likeness (consent recorded)")
-        journal = journal_for(settings, store.root)
-        prov["unconfirmed_jobs"] = list((await attempts.load(journal, key)).get("unknown") or [])
-        asset = Asset(key=key, kind="clip", path=str(path), **_probe_fields(path),
-                      provenance=Provenance.model_validate(prov))
-        stored = store.put(asset, path)
-        await asyncio.to_thread(journal.delete, key)  # the clip is safe: nothing left to resume
-        if Path(path) != Path(stored.path):
-            Path(path).unlink(missing_ok=True)
-        await _emit(on_event, shot.id, "done", 100.0, f"{model_id}" + (" (fell back)" if fell_back else ""))
-        return stored
+        async with single_flight(settings, key):  # a concurrent request for this clip waits, then hits the cache
+            cached = store.get(key)
+            if cached is not None:
+                await _emit(on_event, shot.id, "done", 100.0, f"cached {model_id}")
+                # the clip is the same; whether it is a fallback, and why, is this run's story
+                return cached.model_copy(update={"provenance": cached.provenance.model_copy(update={
+                    "fell_back": fell_back, "fallback_reason": "; ".join(reasons) if fell_back else None})})
+            try:
+                path, cost, job = await _attempt(model_id, gateway, req, registry, store, settings, on_event)
+            except RegistryError as exc:
+                reasons.append(f"{model_id}: {exc}")
+                continue
+            except ProviderError as exc:
+                reasons.append(f"{model_id}: {exc.kind}: {exc.message}")
+                await _emit(on_event, shot.id, "fell_back", None, f"{model_id} failed ({exc.kind}: {exc.message})")
+                continue
+            extra = job.data.get("provenance") if isinstance(job.data.get("provenance"), dict) else {}
+            prov = {"source": gateway if gateway not in ("direct", "local") else spec.family, "model": model_id,
+                    "prompt": req.prompt, **extra, "cost_usd": round(cost, 4), "fell_back": fell_back,
+                    "fallback_reason": "; ".join(reasons) if fell_back else None}
+            if spec.kind == "avatar" and brief.presenter_consent and brief.presenter_path and (
+                    req.params.get("video_path") or (req.image_path and req.image_path != shot.image_path)):
+                prov["consent"] = brief.presenter_consent  # the user's likeness was used: keep their affirmation
+                prov.setdefault("licence", "generated from a user-provided likeness (consent recorded)")
+            journal = journal_for(settings, store.root)
+            prov["unconfirmed_jobs"] = list((await attempts.load(journal, key)).get("unknown") or [])
+            asset = Asset(key=key, kind="clip", path=str(path), **_probe_fields(path),
+                          provenance=Provenance.model_validate(prov))
+            stored = store.put(asset, path)
+            await asyncio.to_thread(journal.delete, key)  # the clip is safe: nothing left to resume
+            if Path(path) != Path(stored.path):
+                Path(path).unlink(missing_ok=True)
+            await _emit(on_event, shot.id, "done", 100.0, f"{model_id}" + (" (fell back)" if fell_back else ""))
+            return stored
     raise ProviderError("runner", "provider", f"shot {shot.id}: every model failed ({'; '.join(reasons)})")
 
 
