@@ -5,9 +5,11 @@ from __future__ import annotations
 import os
 import shutil
 import subprocess
+import wave
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
+from typing import Any
 
 from reelforge.tools.children import child_options
 
@@ -112,3 +114,16 @@ IMAGE_SUFFIXES = {".png", ".jpg", ".jpeg", ".webp", ".bmp"}
 
 def is_image(path: str | Path) -> bool:
     return Path(path).suffix.lower() in IMAGE_SUFFIXES
+
+
+def write_wav(path: str | Path, samples: Any, sample_rate: int) -> Path:
+    """Write float [-1, 1] or int16 samples as a 16-bit PCM WAV: mono (n,) or interleaved stereo (n, 2)."""
+    import numpy as np
+
+    data = samples if samples.dtype == np.int16 else (np.clip(samples, -1, 1) * 32767).astype("<i2")
+    with wave.open(str(path), "wb") as wf:
+        wf.setnchannels(1 if data.ndim == 1 else data.shape[1])
+        wf.setsampwidth(2)
+        wf.setframerate(sample_rate)
+        wf.writeframes(data.tobytes())
+    return Path(path)

@@ -6,11 +6,11 @@ import numpy as np
 import pytest
 from fakes import elevenlabs as fake
 
+from reelforge.tools.media import write_wav
 from reelforge.tools.production import Consent
 from reelforge.tools.settings import get_settings
 from reelforge.tools.store import AssetStore
 from reelforge.tools.voice import VoiceError, clone_voice, delete_clone, list_clones, synthesize
-from reelforge.tools.voice.base import write_wav
 
 CONSENT = Consent(text="I have the right to clone this voice: it is my own.", affirmed_by="Ada Lovelace")
 

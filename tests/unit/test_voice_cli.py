@@ -10,9 +10,9 @@ from fakes import elevenlabs as fake
 from fakes.server import serve
 from typer.testing import CliRunner
 
+from reelforge.tools.media import write_wav
 from reelforge.tools.settings import get_settings
 from reelforge.tools.voice import espeak_engine, list_clones, synthesize
-from reelforge.tools.voice.base import write_wav
 from reelforge.ui.cli import app
 
 runner = CliRunner()

@@ -5,12 +5,13 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
+from reelforge.tools.media import write_wav
 from reelforge.tools.planning.pacing import speak_seconds
 from reelforge.tools.production import WordTiming
 from reelforge.tools.settings import Settings
 from reelforge.tools.store import AssetStore
 from reelforge.tools.voice import VoiceError, align_words, espeak_engine, normalize_text, piper_engine, synthesize
-from reelforge.tools.voice.base import load_mono, wav_duration, write_wav
+from reelforge.tools.voice.base import load_mono, wav_duration
 from reelforge.tools.voice.words import map_words
 
 TEXT = ("Welcome to our channel. Today we explore three surprising facts about the deep ocean, and why they "

@@ -93,10 +93,4 @@ class WanProvider(VendorProvider):
             if status == JobStatus.CANCELLED:
                 failed.status = JobStatus.CANCELLED
             return failed
-        if status == JobStatus.SUCCEEDED:
-            url = dig(body, "output", "video_url")
-            if not url:
-                raise ProviderError(self.name, "provider", f"task {job.id} succeeded without a video_url")
-            job.result_url = str(url)
-        job.status = status
-        return job
+        return self.settle(job, status, dig(body, "output", "video_url"), "output.video_url")

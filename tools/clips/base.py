@@ -362,3 +362,9 @@ class KeyedProvider(HttpProvider):
             return {}
         key = self._api_key or self.require(*self.key_names)
         return {self.key_header: self.key_format.format(key=key)}
+
+    async def download(self, job: Job, dest: Path) -> Path:
+        """Fetch ``job.result_url`` at once (vendor URLs expire)."""
+        if job.status != JobStatus.SUCCEEDED or not job.result_url:
+            raise ProviderError(self.name, "invalid", f"job {job.id} has no result to download ({job.status})")
+        return await self.fetch_file(job.result_url, dest)

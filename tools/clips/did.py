@@ -116,7 +116,4 @@ class DIDProvider(KeyedProvider):
             job.status, job.message = JobStatus.FAILED, "done without a result_url"
         return job
 
-    async def download(self, job: Job, dest: Path) -> Path:
-        if not job.result_url:
-            raise ProviderError(self.name, "provider", f"talk {job.id} has no result to download")
-        return await self.fetch_file(job.result_url, dest)
+

@@ -160,7 +160,4 @@ class HeyGenProvider(KeyedProvider):
             job.status, job.message = JobStatus.FAILED, "completed without a video_url"
         return job
 
-    async def download(self, job: Job, dest: Path) -> Path:
-        if not job.result_url:
-            raise ProviderError(self.name, "provider", f"job {job.id} has no result to download")
-        return await self.fetch_file(job.result_url, dest)
+

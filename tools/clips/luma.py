@@ -103,10 +103,4 @@ class LumaProvider(VendorProvider):
         status = map_status(self.name, gen.get("state"), STATUS)
         if status == JobStatus.FAILED:
             return self.failed(job, str(gen.get("failure_reason") or ""))
-        job.status = status
-        if status == JobStatus.SUCCEEDED:
-            url = dig(gen, "assets", "video")
-            if not url:
-                raise ProviderError(self.name, "provider", f"generation {job.id} completed without assets.video")
-            job.result_url = str(url)
-        return job
+        return self.settle(job, status, dig(gen, "assets", "video"), "assets.video")

@@ -42,8 +42,6 @@ class PexelsProvider(StockProvider):
     name = "pexels"
     base_url = "https://api.pexels.com"
     env = ("PEXELS_API_KEY",)
-    media_kinds = ("videos", "photos")
-    per_page = 30
 
     def headers(self) -> dict[str, str]:
         return {"Authorization": self.require_key()}

@@ -31,8 +31,6 @@ class PixabayProvider(StockProvider):
     name = "pixabay"
     base_url = "https://pixabay.com"
     env = ("PIXABAY_API_KEY",)
-    media_kinds = ("videos", "photos")
-    per_page = 30
 
     def map_error(self, resp: httpx.Response) -> ProviderError:
         # Pixabay answers a bad key with HTTP 400 and a plain-text "[ERROR 400] Invalid or missing API key".

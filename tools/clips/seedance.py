@@ -104,13 +104,7 @@ class SeedanceProvider(VendorProvider):
             code, message = str(dig(task, "error", "code") or ""), str(dig(task, "error", "message") or "")
             return self.failed(job, f"{message} [{code}]" if code else message,
                                refused=True if code and is_refusal_code(code) else None)
-        job.status = status
-        if status == JobStatus.SUCCEEDED:
-            url = dig(task, "content", "video_url")
-            if not url:
-                raise ProviderError(self.name, "provider", f"task {job.id} succeeded without content.video_url")
-            job.result_url = str(url)
-        return job
+        return self.settle(job, status, dig(task, "content", "video_url"), "content.video_url")
 
 
 def _safe_json(resp) -> object:

@@ -173,8 +173,11 @@ class VendorProvider(KeyedProvider):
         job.message = message or ("refused by the provider's content policy" if is_refusal else "generation failed")
         return job
 
-    async def download(self, job: Job, dest: Path) -> Path:
-        """Fetch ``job.result_url`` at once (vendor URLs expire)."""
-        if job.status != JobStatus.SUCCEEDED or not job.result_url:
-            raise ProviderError(self.name, "invalid", f"job {job.id} has no result to download ({job.status})")
-        return await self.fetch_file(job.result_url, dest)
+    def settle(self, job: Job, status: JobStatus, url: Any, field: str) -> Job:
+        """Record a status that is not a failure; a success must carry its result URL (``field`` names it)."""
+        job.status = status
+        if status == JobStatus.SUCCEEDED:
+            if not url:
+                raise ProviderError(self.name, "provider", f"job {job.id} succeeded without {field}")
+            job.result_url = str(url)
+        return job

@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 import re
-import wave
 from pathlib import Path
 
 import numpy as np
 
-from reelforge.tools.media import MediaError, run_ffmpeg
+from reelforge.tools.media import MediaError, run_ffmpeg, write_wav
 
 RATE = 44100
 REFERENCE_LUFS = -16.0  # the bed before mixing; assembly ducks it under the voice and masters to -14
@@ -34,14 +33,8 @@ def load_stereo(path: str | Path) -> np.ndarray:
 
 
 def write_stereo(path: str | Path, audio: np.ndarray) -> Path:
-    """Write float stereo samples as a 16-bit 44.1 kHz WAV."""
-    pcm = (np.clip(audio, -1, 1) * 32767).astype("<i2")
-    with wave.open(str(path), "wb") as wf:
-        wf.setnchannels(2)
-        wf.setsampwidth(2)
-        wf.setframerate(RATE)
-        wf.writeframes(pcm.tobytes())
-    return Path(path)
+    """Write float stereo samples (n, 2) as a 16-bit 44.1 kHz WAV."""
+    return write_wav(path, audio, RATE)
 
 
 def fit_length(audio: np.ndarray, seconds: float, *, bpm: float | None = None, crossfade_s: float = 0.25,

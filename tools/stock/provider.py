@@ -33,6 +33,7 @@ class StockProvider(HttpProvider):
 
     env: tuple[str, ...] = ()
     media_kinds: tuple[str, ...] = ("videos", "photos")  # first = default; later ones are fallbacks
+    per_page = 30  # results asked for per search
     concurrency = 2
     poll_interval_s = 0.0
     max_prompt_chars = 2000

@@ -57,15 +57,6 @@ class ClonedVoice(BaseModel):
     shared: bool = False  # usable by everyone on this installation (only when its owner says so)
 
 
-def write_wav(path: str | Path, samples: np.ndarray, sample_rate: int) -> Path:
-    """Write mono float [-1, 1] or int16 samples as a 16-bit PCM WAV."""
-    data = samples if samples.dtype == np.int16 else (np.clip(samples, -1, 1) * 32767).astype(np.int16)
-    with wave.open(str(path), "wb") as wf:
-        wf.setnchannels(1)
-        wf.setsampwidth(2)
-        wf.setframerate(sample_rate)
-        wf.writeframes(data.tobytes())
-    return Path(path)
 
 
 def wav_duration(path: str | Path) -> float:

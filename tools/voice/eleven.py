@@ -17,9 +17,10 @@ import numpy as np
 
 from reelforge.tools.clips.base import RetryPolicy
 from reelforge.tools.http_credentials import VendorClient
+from reelforge.tools.media import write_wav
 from reelforge.tools.production import WordTiming
 from reelforge.tools.settings import Settings
-from reelforge.tools.voice.base import VoiceError, VoiceInfo, wav_duration, write_wav
+from reelforge.tools.voice.base import VoiceError, VoiceInfo, wav_duration
 
 KEY_NAME = "ELEVENLABS_API_KEY"
 QUALITY_MODEL = "eleven_multilingual_v2"

@@ -8,13 +8,14 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from reelforge.tools.files import write_durably
+from reelforge.tools.media import write_wav
 from reelforge.tools.pricing import audio_price
 from reelforge.tools.production import Asset, Narration, Provenance, WordTiming
 from reelforge.tools.settings import Settings, get_settings
 from reelforge.tools.store import AssetStore
 from reelforge.tools.voice import eleven, espeak_engine, openai_tts, piper_engine
 from reelforge.tools.voice.align import align_words
-from reelforge.tools.voice.base import VoiceError, VoiceInfo, load_mono, write_wav
+from reelforge.tools.voice.base import VoiceError, VoiceInfo, load_mono
 from reelforge.tools.voice.clone import find_clone
 from reelforge.tools.voice.offline_engines import NO_OFFLINE
 from reelforge.tools.voice.speech import Speech, shown_timings, to_speech
