@@ -102,15 +102,23 @@ def make_bucket(endpoint: str, bucket: str) -> None:
                  aws_secret_access_key="testing").create_bucket(Bucket=bucket)
 
 
-@pytest.fixture
-def s3_store(monkeypatch) -> Iterator[str]:
-    """An s3:// asset store on a moto server, configured in the environment; yields the store URL."""
+@pytest.fixture(scope="session")
+def moto_endpoint() -> Iterator[str]:
+    """One moto S3 server for the whole test session."""
     pytest.importorskip("moto", reason="moto[server] is not installed: pip install '.[dev]'")
     pytest.importorskip("boto3", reason="the scale extra is not installed: pip install '.[scale]'")
     with moto_server() as endpoint:
-        for k, v in S3_ENV.items():
-            monkeypatch.setenv(k, v)
-        make_bucket(endpoint, "reelforge-test")
-        monkeypatch.setenv("REELFORGE_ASSET_STORE", "s3://reelforge-test/assets-root")
-        monkeypatch.setenv("REELFORGE_S3_ENDPOINT_URL", endpoint)
-        yield "s3://reelforge-test/assets-root"
+        yield endpoint
+
+
+@pytest.fixture
+def s3_store(moto_endpoint, monkeypatch) -> str:
+    """An s3:// asset store in a fresh bucket on the moto server, configured in the environment."""
+    for k, v in S3_ENV.items():
+        monkeypatch.setenv(k, v)
+    bucket = f"reelforge-test-{uuid.uuid4().hex[:10]}"
+    make_bucket(moto_endpoint, bucket)
+    url = f"s3://{bucket}/assets-root"
+    monkeypatch.setenv("REELFORGE_ASSET_STORE", url)
+    monkeypatch.setenv("REELFORGE_S3_ENDPOINT_URL", moto_endpoint)
+    return url

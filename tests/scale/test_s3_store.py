@@ -6,7 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import httpx
-from fakes.services import s3_store  # noqa: F401 - fixture
+from fakes.services import moto_endpoint, s3_store  # noqa: F401 - fixtures
 
 from reelforge.tools.blobs import blob_store
 from reelforge.tools.production import Asset, Provenance
@@ -34,7 +34,7 @@ def test_asset_stored_on_one_machine_is_found_on_another(s3_store, tmp_path) -> 
 
 def test_delivered_file_gets_a_presigned_link(s3_store, tmp_path) -> None:  # noqa: F811
     store = Studio(get_settings()).store
-    assert store.blobs is not None and store.blobs.bucket == "reelforge-test"
+    assert store.blobs is not None and s3_store == f"s3://{store.blobs.bucket}/assets-root"
     video = tmp_path / "teaser-1080x1920.mp4"
     video.write_bytes(b"video bytes")
     url = store.publish("outputs/web_abc/v1/teaser-1080x1920.mp4", video, expires_s=600)
