@@ -7,14 +7,16 @@ to the chat, the studio or Slack. Messages are the :mod:`agent.events` models as
 from __future__ import annotations
 
 import json
+import logging
 from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
+from contextlib import asynccontextmanager, suppress
 from typing import Any
 
 from reelforge.agent.events import Event
 from reelforge.tools.settings import Settings
 
 DONE = "done"
+log = logging.getLogger(__name__)
 
 
 def events_url(settings: Settings) -> str | None:
@@ -48,15 +50,25 @@ class Publisher:
 
 @asynccontextmanager
 async def subscribe(url: str, thread_id: str) -> AsyncIterator[Any]:
-    """An async Redis pub/sub subscribed to the thread's channel (messages via ``get_message``)."""
+    """An async Redis pub/sub subscribed to the thread's channel (messages via ``get_message``), or None when
+    Redis cannot be reached: the relay then reads the thread's checkpoint instead, so chat goes on."""
     import redis.asyncio as aredis
 
     client = aredis.Redis.from_url(url)
     pubsub = client.pubsub(ignore_subscribe_messages=True)
-    await pubsub.subscribe(channel(thread_id))
+    try:
+        await pubsub.subscribe(channel(thread_id))
+    except (OSError, aredis.RedisError) as exc:
+        log.warning("progress channel unavailable (%s); following the thread's checkpoint instead",
+                    type(exc).__name__)
+        await pubsub.aclose()
+        await client.aclose()
+        yield None
+        return
     try:
         yield pubsub
     finally:
-        await pubsub.unsubscribe()
+        with suppress(OSError, aredis.RedisError):
+            await pubsub.unsubscribe()
         await pubsub.aclose()
         await client.aclose()

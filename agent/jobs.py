@@ -214,9 +214,12 @@ def _finish(job: dict[str, Any]) -> dict[str, Any]:
     events = asyncio.run(_complete(settings, job))
     publisher = _publisher(settings)
     if publisher is not None:
-        for ev in events:
-            publisher.publish(job["thread_id"], ev)
-        publisher.done(job["thread_id"])
+        try:
+            for ev in events:
+                publisher.publish(job["thread_id"], ev)
+            publisher.done(job["thread_id"])
+        except Exception:  # noqa: BLE001 - the thread has the outcome; front doors read it from the checkpoint
+            log.warning("could not announce the end of %s's production", job["thread_id"])
     return {"thread_id": job["thread_id"], "version": job["version"], "error": job.get("error")}
 
 
