@@ -146,3 +146,20 @@ def test_bigger_sources_render_fewer_clips_per_ffmpeg_run(monkeypatch):
 
     assert render._clips_per_run(timeline("hd.mp4", "still.png"), 12) == 12  # stills are not decoded streams
     assert render._clips_per_run(timeline("hd.mp4", "uhd.mp4"), 12) == 3
+
+
+def test_timeline_markers_keep_the_writers_line(board, tmp_path):
+    import opentimelineio as otio
+
+    from reelforge.tools.assembly.handoff import write_otio
+
+    clips = {s: _asset(f"{s}.mp4") for s in "abc"} | {"d": _asset("d.png", "image")}
+    written = _narration(4.0, [("Pour", 0.1, 0.5), ("50", 0.6, 1.0), ("g.", 1.0, 1.6)]).model_copy(
+        update={"text": "Pour 50 g.", "spoken": "Pour fifty grams."})
+    tl = build_timeline(board, clips, [written, _narration(2.0, [("x", 0.0, 0.4)])], None, Brief(goal="g"))
+    assert (tl.narration[0].text, tl.narration[0].spoken) == ("Pour 50 g.", "Pour fifty grams.")
+    back = otio.adapters.read_from_file(str(write_otio(tl, tmp_path / "t.otio")))
+    [track] = [t for t in back.tracks if t.name == "Narration"]
+    first = track.markers[0]
+    assert first.name == "Pour 50 g." and first.metadata["reelforge"]["spoken"] == "Pour fifty grams."
+    assert first.marked_range.start_time.to_seconds() == pytest.approx(tl.narration[0].start, abs=1 / tl.fps)
