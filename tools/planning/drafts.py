@@ -150,8 +150,8 @@ _CTA = re.compile(
     r"\s+[\"“'‘]([^\"”'’]+)[\"”'’]", re.I)
 NO_CONTENT = ("Offline, with no language model, reelforge cannot write about “{topic}”, so this plan uses only "
               "your own words: a title card{cta} and your key terms on screen over music; nothing is made up. For "
-              "real narration, send a script (paste it, or `--script FILE`), an outline or an article link, or "
-              "connect a language model (OPENAI_API_KEY). Send a script now and the storyboard is planned from it.")
+              "real narration, give a script or an outline (attach the file, or `--script FILE`), an article link, "
+              "or connect a language model (OPENAI_API_KEY), and the plan is made from that.")
 SCENE_PAUSE_S = 0.35  # the timeline's pause around a narrated scene (tools.assembly.timeline)
 VISUAL_CARD_MIN_S = 2.0
 
