@@ -32,7 +32,7 @@ def _read(target: str) -> SourceDoc:
 def storyboard_json(board: Storyboard) -> dict:
     """The storyboard as plain JSON: scenes, shots, narration, prompts, traits, seconds, sources."""
     return {"title": board.title, "version": board.version, "total_seconds": board.total_seconds,
-            "continuity": board.continuity.model_dump(), "notes": board.notes,
+            "continuity": board.continuity.model_dump(), "notes": board.notes, "warnings": board.warnings,
             "scenes": [{"index": s.index, "title": s.title, "chapter": s.chapter, "narration": s.narration,
                         "seconds": s.seconds, "source_sentences": s.source_sentences,
                         "shots": [sh.model_dump(include={"id", "narration", "visual_prompt", "negative_prompt",
@@ -109,6 +109,8 @@ def plan_cmd(prompt: Annotated[str | None, typer.Argument(help="what the video i
             table.add_row(str(scene.index), shot.id, f"{shot.seconds:.1f}", shot.kind, shot.narration,
                           shot.visual_prompt, ", ".join(shot.traits))
     console.print(table)
+    for warning in board.warnings:
+        console.print(f"[yellow]note:[/] {warning}", highlight=False)
     for note in board.notes:
         console.print(f"[dim]note: {note}[/dim]", highlight=False)
 
