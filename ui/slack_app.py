@@ -25,7 +25,7 @@ from slack_sdk import WebClient
 from reelforge.agent.review import ReviewDecision, scene_decision
 from reelforge.tools.settings import Settings
 from reelforge.ui.slack_blocks import APPROVE, CHANGES, CHANGES_MODAL, changes_modal, modal_answer, read_value
-from reelforge.ui.slack_bridge import SlackBridge
+from reelforge.ui.slack_bridge import NOT_YOURS, SlackBridge
 from reelforge.ui.slack_host import ServiceHost
 from reelforge.ui.slack_progress import MIN_INTERVAL_S
 from reelforge.ui.slack_routing import Access, SlackPlace, mentions, strip_mentions
@@ -115,6 +115,11 @@ class SlackBot:
         ack()
         place = self._action_place(body)
         if place is None:
+            return
+        user = body.get("user", {}).get("id", "")
+        owner = self.bridge.host.call(lambda svc: svc.owner(place.thread_id))
+        if owner is None or not self.access.may_act(owner, place.team, user):
+            self.bridge.explain(place, user, NOT_YOURS)  # the form is not even opened
             return
         value = body["actions"][0]["value"]
         meta = {"team": place.team, "channel": place.channel, "thread_ts": place.thread_ts,

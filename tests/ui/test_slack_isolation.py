@@ -46,11 +46,13 @@ def test_only_the_requester_or_an_approver_decides(monkeypatch: pytest.MonkeyPat
         bot.event(mention(BRIEF, ts=TS, user="U1"), event_id="Ev1")
         board = _board(bot)
         bot.interact(button_click(board, "storyboard_approve", user="U2"))
+        bot.interact(button_click(board, "storyboard_changes", user="U2"))
         bot.event(thread_reply("approve", thread_ts=TS, ts="1700000200.000100", user="U2"), event_id="Ev2")
-        refusals = wait_for(lambda: len(_ephemeral(bot, "U2")) >= 2 and _ephemeral(bot, "U2"), what="two refusals")
+        refusals = wait_for(lambda: len(_ephemeral(bot, "U2")) >= 3 and _ephemeral(bot, "U2"), what="three refusals")
         assert all(NOT_YOURS in r["text"] and r["thread_ts"] == TS for r in refusals)
         time.sleep(0.5)
         assert studio.renders == {} and bot.host.call(lambda svc: svc.pending(TID)) is not None
+        assert calls(bot.api, "views.open") == []  # the changes form was not opened for U2
         assert any(b["type"] == "actions" for b in bot.messages(ts=board["ts"])[0]["blocks"])  # buttons still there
         bot.interact(button_click(board, "storyboard_approve", user="U9"))  # a named approver may
         wait_for(lambda: calls(bot.api, "files.completeUploadExternal"), what="the production")
