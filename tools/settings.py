@@ -50,6 +50,7 @@ class Settings(BaseSettings):
     default_music_mood: str = "auto"
     # Production.
     provider_timeout_s: float = 900.0
+    http_timeout_s: float = 60.0  # one request to a provider's API (connect, send, answer)
     max_parallel_shots: int = 8
     fps: int = 30
     crf: int = 20

@@ -345,6 +345,7 @@ class KeyedProvider(HttpProvider):
                  retry: RetryPolicy | None = None, **kwargs: Any) -> None:
         self.settings = settings or get_settings()
         env_url = os.environ.get(self.base_url_env) if self.base_url_env else None
+        kwargs.setdefault("timeout_s", self.settings.http_timeout_s)
         super().__init__(base_url=base_url or env_url or None, client=client, retry=retry, **kwargs)
         self._api_key = api_key
 

@@ -37,9 +37,8 @@ class ReplicateProvider(KeyedProvider):
     poll_interval_s = 3.0
 
     def __init__(self, *, wait_s: int = 30, **kwargs: Any) -> None:
-        kwargs.setdefault("timeout_s", wait_s + 30.0)
         super().__init__(**kwargs)
-        self.wait_s = wait_s
+        self.wait_s = max(1, min(wait_s, int(self.timeout_s) - 5))  # the server holds the answer this long
 
     async def submit(self, req: ClipRequest) -> Job:
         if not req.gateway_model:
