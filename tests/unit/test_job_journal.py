@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from reelforge.tools.clips.base import ClipProvider, ClipRequest, Job, JobStatus
+from reelforge.tools.clips.base import ClipProvider, ClipRequest, Job, JobStatus, ProviderError
 from reelforge.tools.clips.registry import Registry
 from reelforge.tools.clips.runner import generate_shot
 from reelforge.tools.production import Brief, RouteChoice, Shot
@@ -42,6 +42,8 @@ class Vendor(ClipProvider):
         self.account[job_id] = {"key": req.idempotency_key, "prompt": req.prompt}
         if self.account.get("_die_after_submit"):
             raise asyncio.CancelledError  # the process dies before the job id reaches the journal
+        if self.account.pop("_no_answer", False):  # accepted, but the answer was lost on the way back
+            raise ProviderError(self.name, "timeout", "no answer within 60 s")
         return Job(job_id, self.name, JobStatus.RUNNING)
 
     async def find_job(self, req: ClipRequest, since: float) -> Job | None:
@@ -119,3 +121,11 @@ async def test_an_interrupted_submission_nobody_can_look_up_is_reported(world):
     assert "vendor a" in note and "may have been charged" in note
     first, second = (v["key"] for _, v in jobs(account))
     assert first != second
+
+
+async def test_a_submit_that_got_no_answer_is_looked_up_before_it_is_retried(world):
+    reg, store, account, use = world
+    use("find")
+    account["_no_answer"] = True
+    asset = await generate_shot(shot(), BRIEF, reg, store, get_settings())
+    assert paid(account) == 1 and Path(asset.path).read_bytes() == b"clip job-1"
