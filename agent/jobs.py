@@ -196,7 +196,8 @@ def _render(job: dict[str, Any]) -> dict[str, Any]:
     made = ProductionAssets.model_validate(job["assets"])
     assets = ProductionAssets(  # files another worker made, fetched from the shared store
         clips={k: store.localize(a) for k, a in made.clips.items()},
-        narrations=[n.model_copy(update={"asset": store.localize(n.asset)}) for n in made.narrations],
+        narrations=[n.model_copy(update={"asset": store.localize(n.asset)}) if n.duration_s > 0 else n
+                    for n in made.narrations],
         music=store.localize(made.music) if made.music else None)
     out = output_dir(settings.outputs_dir, job["thread_id"], board.version)
     manifest = studio.assemble(brief, board, assets, out, on_event=_progress_sink(settings, job["thread_id"]))

@@ -451,7 +451,7 @@ class ProductionAssets(BaseModel):
 
     @property
     def all_assets(self) -> list[Asset]:
-        out = list(self.clips.values()) + [n.asset for n in self.narrations]
+        out = list(self.clips.values()) + [n.asset for n in self.narrations if n.duration_s > 0]  # silent: no file
         return out + ([self.music] if self.music else [])
 
     @property

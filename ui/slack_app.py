@@ -241,6 +241,13 @@ def http_app(app: App) -> Any:
 
 def serve_http(app: App, port: int, host: str = "0.0.0.0") -> None:
     """Serve :func:`http_app` with uvicorn; blocks."""
-    import uvicorn
+    import copy
 
-    uvicorn.run(http_app(app), host=host, port=port, log_level="info")
+    import uvicorn
+    from uvicorn.config import LOGGING_CONFIG
+
+    # Log records reach uvicorn already formatted and masked (tools.masking), so its access formatter, which
+    # unpacks the record's arguments, would fail on every request: log the masked line as it is.
+    log_config = copy.deepcopy(LOGGING_CONFIG)
+    log_config["formatters"]["access"] = {"()": "uvicorn.logging.DefaultFormatter", "fmt": "%(levelprefix)s %(message)s"}
+    uvicorn.run(http_app(app), host=host, port=port, log_level="info", log_config=log_config)

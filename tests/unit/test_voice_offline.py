@@ -99,3 +99,13 @@ def test_no_offline_engine_names_the_fix(monkeypatch):
 def test_unknown_voice_is_rejected():
     with pytest.raises(VoiceError, match="unknown voice 'robot'"):
         synthesize("Hello.", voice="robot")
+
+
+def test_a_scene_without_words_is_silent_not_an_error(tmp_path) -> None:
+    """A title-card scene (no narration) gets a zero-length narration; its neighbours are spoken."""
+    from reelforge.tools.store import AssetStore
+    from reelforge.tools.voice.synth import narrate_scenes
+
+    out = narrate_scenes(["Fresh bread every morning.", "", "  "], voice="auto", store=AssetStore(tmp_path))
+    assert [n.duration_s > 0 for n in out] == [True, False, False]
+    assert out[1].words == [] and out[1].asset.path == ""

@@ -121,6 +121,9 @@ def narrate_scenes(texts: list[str], *, voice: str = "auto", language: str = "en
     for i, text in enumerate(texts):
         if on_progress:
             on_progress(i, text)
+        if not to_speech(text, language).spoken.strip():  # a scene without words (a title card) stays silent
+            out.append(silence())
+            continue
         if reason is not None:  # already fell back: the rest of the video speaks offline, no more failing calls
             out.append(_fallback(text, language, settings, store, reason))
             continue
@@ -132,9 +135,18 @@ def narrate_scenes(texts: list[str], *, voice: str = "auto", language: str = "en
             if on_fallback:
                 on_fallback(f"narration of scene {i + 1} fell back to the offline voice: {reason}"
                             + (f"; scenes 1–{i} are re-spoken offline so the voice stays the same" if i else ""))
-            out = [_fallback(t, language, settings, store, reason) for t in texts[:i]]
+            out = [_fallback(t, language, settings, store, reason) if o.duration_s > 0 else o
+                   for t, o in zip(texts[:i], out, strict=True)]
         out.append(n)
     return out
+
+
+def silence() -> Narration:
+    """The narration of a scene with nothing to say: no file, no words, zero seconds (assembly plays the scene's
+    planned length without a voice)."""
+    return Narration(text="", asset=Asset(key="silence", kind="narration", path="", duration_s=0.0,
+                                          provenance=Provenance(source="none", model="silence")),
+                     words=[], duration_s=0.0)
 
 
 def _fallback(text: str, language: str, settings: Settings, store: AssetStore, reason: str) -> Narration:
