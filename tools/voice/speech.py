@@ -34,6 +34,7 @@ _ORDINAL_SIGN = re.compile(r"^(\d+)(?:\.?[º°ª]|e|er|ère|ème|eme)$")
 _PAIR = re.compile(r"^(\d+):(\d+)$")
 _RANGE = re.compile(rf"^({_NUM})[-–—]({_NUM})$")
 _FRACTION = re.compile(r"^(\d+)/(\d+)$")
+_CLOCK_AMPM = re.compile(r"^(\d{1,2})(?::(\d{2}))?\s?([ap])\.?m\.?$", re.I)
 _DECADE = re.compile(r"^'?(\d{1,3}0)s$")
 _PIECE = re.compile(r"\d+(?:[.,]\d+)*|[^\W\d_]+|\S", re.UNICODE)
 _DOMAIN = re.compile(r"^[\w-]+(?:\.[\w-]+)*\.([A-Za-z]{2,6})(?:/\S*)?$")
@@ -293,7 +294,14 @@ class _Reader:
         if m := _RANGE.match(core):
             return f"{number_words(m.group(1), lang)} {v.to} {number_words(m.group(2), lang)}"
         if m := _FRACTION.match(core):
-            return _fraction(int(m.group(1)), int(m.group(2)), lang)
+            num, den = int(m.group(1)), int(m.group(2))
+            if 0 < num < den <= 16:
+                return _fraction(num, den, lang)
+            return f"{_say(num, lang)} {_say(den, lang)}"  # "24/7", "50/50"
+        if (m := _CLOCK_AMPM.match(core)) and int(m.group(1)) <= 12:
+            minute = int(m.group(2) or 0)
+            said = _say(int(m.group(1)), lang) + (f" {'oh ' if minute < 10 else ''}{_say(minute, lang)}" if minute else "")
+            return f"{said} {m.group(3).lower()} m"
         if lang == "en" and (m := _DECADE.match(core)) and int(m.group(1)) % 10 == 0 and len(m.group(1)) in (2, 4):
             return _decade(m.group(1), lang)
         if m := _NUM_UNIT.match(core):
