@@ -392,7 +392,7 @@ class Studio:
         notes += [f"scene {i + 1} narration fell back: {n.asset.provenance.fallback_reason}"
                   for i, n in enumerate(assets.narrations) if n.asset.provenance.fell_back]
         lines = [NarrationLine(scene=scene.index, text=n.text, spoken=n.spoken or n.text)
-                 for scene, n in zip(storyboard.scenes, assets.narrations, strict=False)]
+                 for scene, n in zip(storyboard.scenes, assets.narrations, strict=False) if n.text]
         return Manifest(brief=brief, storyboard=storyboard, assets=all_assets, cost=cost, outputs=outputs,
                         sidecars=sidecars, credits=credits_for(all_assets), notes=notes, narration=lines)
 
