@@ -22,7 +22,8 @@ FORMATS: dict[str, tuple[int, int]] = {
     "4:5": (1080, 1350),
 }
 PREFERENCES = ("quality", "balanced", "cheap", "fast")
-SHOT_KINDS = ("generated", "stock", "presenter")
+SHOT_KINDS = ("generated", "stock", "presenter", "graphics")
+GRAPHIC_LAYOUTS = ("title", "list", "steps", "number", "quote", "comparison", "lower_third", "location", "end_card")
 TRAITS = (
     "photoreal_human",
     "fast_action",
@@ -40,7 +41,9 @@ MOODS = ("upbeat", "calm", "dramatic", "corporate", "playful", "dark")
 TRANSITIONS = ("cut", "crossfade", "dip", "wipeleft", "wiperight", "slideleft", "slideup")
 
 Preference = Literal["quality", "balanced", "cheap", "fast"]
-ShotKind = Literal["generated", "stock", "presenter"]
+ShotKind = Literal["generated", "stock", "presenter", "graphics"]
+GraphicLayout = Literal["title", "list", "steps", "number", "quote", "comparison", "lower_third", "location",
+                        "end_card"]
 #: What happens to the sound a video model makes with a shot: ``auto`` (ambience under narration, the scene's
 #: own sound where nobody speaks), ``ambience`` (kept low and ducked under the voice), ``scene`` (the shot's
 #: sound at full level), ``mute``.
@@ -130,8 +133,34 @@ class RouteChoice(BaseModel):
     downgraded: bool = False
 
 
+class Graphic(BaseModel):
+    """What a motion-graphics shot shows, chosen from the narration (see ``tools.graphics``).
+
+    ``layout`` picks the design; the other fields are its words, exactly as displayed:
+    title (kicker + headline), list / steps (``items``), number (``figure`` counted up, ``unit``, ``body``),
+    quote (``body`` + ``attribution``), comparison (two ``items``), lower third (``title`` + ``body``),
+    location (``title`` + ``body``), end card (``title`` as the call to action, ``items`` as credits).
+    """
+
+    layout: GraphicLayout
+    kicker: str = ""
+    title: str = ""
+    body: str = ""
+    figure: str = ""
+    unit: str = ""
+    attribution: str = ""
+    items: list[str] = Field(default_factory=list)
+    icons: list[str] = Field(default_factory=list)  # icon names (Font Awesome Free), one per item or one in all
+
+    def words(self) -> str:
+        """Every word the graphic puts on screen, in reading order."""
+        parts = [self.kicker, self.title, f"{self.figure} {self.unit}".strip(), self.body, *self.items,
+                 self.attribution]
+        return " ".join(p for p in parts if p)
+
+
 class Shot(BaseModel):
-    """One generated, stock or presenter clip inside a scene."""
+    """One generated, stock, presenter or motion-graphics clip inside a scene."""
 
     id: str
     narration: str = ""
@@ -142,6 +171,7 @@ class Shot(BaseModel):
     kind: ShotKind = "generated"
     sound: ShotSound = "auto"
     on_screen_text: str | None = None
+    graphic: Graphic | None = None
     image_path: str | None = None
     importance: float = 1.0
     seed: int = 0
@@ -268,6 +298,7 @@ class Asset(BaseModel):
     height: int | None = None
     has_audio: bool = False
     provenance: Provenance
+    variants: dict[str, str] = Field(default_factory=dict)  # aspect → the same shot laid out for that format
 
 
 class WordTiming(BaseModel):
@@ -319,6 +350,7 @@ class TimelineClip(BaseModel):
     sound: Literal["ambience", "scene", "mute"] = "mute"  # how the clip's own sound is mixed (when used)
     transition: str = "crossfade"  # transition *into* this clip
     transition_s: float = 0.4
+    variants: dict[str, str] = Field(default_factory=dict)  # aspect → a file drawn natively for that format
 
 
 class AudioPlacement(BaseModel):
@@ -354,6 +386,13 @@ class Timeline(BaseModel):
     captions: bool = True
     overlays: list[Overlay] = Field(default_factory=list)
     end_card: str | None = None
+
+    def for_aspect(self, aspect: str) -> Timeline:
+        """This timeline with each clip's native rendering for ``aspect`` where one was made."""
+        if not any(aspect in c.variants for c in self.clips):
+            return self
+        clips = [c.model_copy(update={"path": c.variants[aspect]}) if aspect in c.variants else c for c in self.clips]
+        return self.model_copy(update={"clips": clips})
 
 
 class QCCheck(BaseModel):

@@ -56,6 +56,11 @@ class Settings(BaseSettings):
     crf: int = 20
     x264_preset: str = "veryfast"
     segment_cache_mb: int = 4096  # encoded spans kept so an edit re-encodes only what changed (<home>/cache)
+    # Brand kit for motion graphics (tools/graphics/brand.py): empty = colours from each shot's look.
+    brand_colors: str = ""  # "#0b1f4d,#ffb000,#ffffff": background, accent, text (any of them may be left out)
+    brand_font: Path | None = None  # a .ttf/.otf for headings and body text
+    brand_display_font: Path | None = None  # a .ttf/.otf for big figures (default: the heading font)
+    brand_logo: Path | None = None  # a PNG (transparent background works best) shown on title and end cards
     # Voice and music.
     elevenlabs_base_url: str = "https://api.elevenlabs.io"
     elevenlabs_model: str = ""  # empty: by preference (multilingual_v2 for quality, flash_v2_5 for cheap/fast)

@@ -147,19 +147,22 @@ class Studio:
             raise ValueError(f"there is no scene {scene_index}; scenes are 1–{len(storyboard.scenes)}")
 
     def thumbnails(self, brief: Brief, storyboard: Storyboard) -> Storyboard:
-        """Give each scene a keyframe thumbnail (first frame of the offline rendering), cached by content."""
+        """Give each scene a keyframe thumbnail (its motion graphic fully shown), cached by content."""
         from reelforge.tools.clips.motion import keyframe
+        from reelforge.tools.graphics import brand_from_settings
 
         w, h = FORMATS[brief.aspects[0]]
         scale = 360 / max(w, h)
         tw, th = int(w * scale) // 2 * 2, int(h * scale) // 2 * 2
+        brand = brand_from_settings(self.settings)
         for scene in storyboard.scenes:
             shot = scene.shots[0]
-            key = self.store.key("thumb", shot.visual_prompt, shot.on_screen_text, shot.image_path, shot.seed, tw, th)
+            key = self.store.key("thumb", shot.visual_prompt, shot.on_screen_text, shot.graphic, brand.fingerprint(),
+                                 shot.image_path, shot.seed, tw, th)
             path = self.store.path_for(key, ".png")
             if not path.is_file():
                 keyframe(shot.visual_prompt, tw, th, path, seed=shot.seed, on_screen_text=shot.on_screen_text,
-                         image_path=shot.image_path)
+                         image_path=shot.image_path, graphic=shot.graphic, brand=brand)
             scene.thumbnail = str(path)
         return storyboard
 
@@ -393,8 +396,14 @@ class Studio:
                   for i, n in enumerate(assets.narrations) if n.asset.provenance.fell_back]
         lines = [NarrationLine(scene=scene.index, text=n.text, spoken=n.spoken or n.text)
                  for scene, n in zip(storyboard.scenes, assets.narrations, strict=False) if n.text]
+        credits = credits_for(all_assets)
+        drawn = {k for k, a in assets.clips.items() if a.provenance.model == "motion"}
+        if any(s.graphic and s.graphic.icons for s in storyboard.shots if s.id in drawn):
+            from reelforge.tools.graphics.icons import ICON_CREDIT
+
+            credits.append(ICON_CREDIT)
         return Manifest(brief=brief, storyboard=storyboard, assets=all_assets, cost=cost, outputs=outputs,
-                        sidecars=sidecars, credits=credits_for(all_assets), notes=notes, narration=lines)
+                        sidecars=sidecars, credits=credits, notes=notes, narration=lines)
 
     async def make(self, brief: Brief, storyboard: Storyboard | None = None, *, out_dir: str | Path,
                    source: Any = None, on_event: EventSink | None = None) -> Manifest:

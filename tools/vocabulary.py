@@ -16,22 +16,26 @@ SCENE_KIND_WORDS: dict[str, str] = {
     "me on camera": "presenter", "me talking": "presenter", "me": "presenter", "spokesperson": "presenter",
     "generated": "generated", "ai": "generated", "ai generated": "generated", "ai-generated": "generated",
     "generate": "generated", "ai video": "generated", "generated video": "generated",
+    "graphics": "graphics", "motion graphics": "graphics", "motion graphic": "graphics", "infographic": "graphics",
+    "infographics": "graphics", "animated text": "graphics", "kinetic typography": "graphics",
+    "text on screen": "graphics",
 }
 # A kind named inside a sentence ("make scene 2 stock footage", "can the last scene be me talking").
 SCENE_KIND_PHRASE = re.compile(
     r"\b(stock(?:\s+(?:footage|photos?|images?|videos?|clips?))?|b-?\s?roll|real (?:footage|video)|footage|presenter|"
-    r"avatar|talking head|spokesperson|me (?:talking|on camera|speaking)|(?:ai[- ])?generated|ai video|with ai)\b",
+    r"avatar|talking head|spokesperson|me (?:talking|on camera|speaking)|(?:ai[- ])?generated|ai video|with ai|"
+    r"motion graphics?|infographics?|animated text|kinetic typography|text on screen)\b",
     re.IGNORECASE)
 
 
 def scene_kind(word: str) -> str:
-    """``stock`` / ``presenter`` / ``generated`` from a word the user used; ValueError otherwise."""
+    """``stock`` / ``presenter`` / ``generated`` / ``graphics`` from a word the user used; ValueError otherwise."""
     key = " ".join(word.strip().lower().replace("_", " ").split())
     bare = re.sub(r"\s+(footage|scene|shots?|photos?|images?|pictures?|clips?|videos?)$", "", key)
     bare = re.sub(r"^(?:with|using)\s+", "", bare)
     kind = SCENE_KIND_WORDS.get(key) or SCENE_KIND_WORDS.get(bare)
     if kind is None:
-        raise ValueError(f"unknown scene kind {word!r}; use one of generated, stock, presenter")
+        raise ValueError(f"unknown scene kind {word!r}; use one of generated, stock, presenter, motion graphics")
     return kind
 
 

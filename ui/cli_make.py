@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import getpass
 import importlib.util
+import re
 import shutil
 import subprocess
 import tempfile
@@ -16,7 +17,7 @@ from rich.console import Console
 from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from reelforge.tools.production import Brief, Consent, Manifest, ProgressEvent, parse_aspects
+from reelforge.tools.production import PREFERENCES, Brief, Consent, Manifest, ProgressEvent, parse_aspects
 from reelforge.tools.settings import get_settings
 
 console = Console(stderr=True)
@@ -24,6 +25,7 @@ out_console = Console()
 
 DEMO_ASPECTS = "9:16,16:9"
 MAX_DURATION_S = 1800
+LANGUAGE = re.compile(r"^[A-Za-z]{2,3}(?:[-_][A-Za-z0-9]{2,8})?$")
 
 
 def fail(message: str) -> typer.Exit:
@@ -41,8 +43,44 @@ def _check_out_dir(out_dir: Path) -> None:
         raise fail(f"output directory {out_dir} is not writable ({exc.strerror or exc})") from None
 
 
+def _read_text_file(path: Path, what: str) -> str:
+    if not path.is_file():
+        raise fail(f"{what} file {path} does not exist")
+    try:
+        text = path.read_text(encoding="utf-8").strip()
+    except (OSError, UnicodeDecodeError) as exc:
+        raise fail(f"cannot read {what} {path}: {exc}") from None
+    if not text:
+        raise fail(f"{what} file {path} is empty")
+    return text
+
+
+def _source(script: Path | None, outline: Path | None, url: str | None) -> dict:
+    """Brief fields for the one source given (a script, an outline or an article URL), or none."""
+    given = [name for name, v in (("--script", script), ("--outline", outline), ("--url", url)) if v]
+    if len(given) > 1:
+        raise fail(f"give one source, not {' and '.join(given)}")
+    if script is not None:
+        return {"source_kind": "script", "source_text": _read_text_file(script, "script")}
+    if outline is not None:
+        return {"source_kind": "outline", "source_text": _read_text_file(outline, "outline")}
+    if url:
+        from reelforge.tools.ingest import IngestError, read_source
+
+        try:
+            doc = read_source(url.strip(), get_settings())
+        except IngestError as exc:
+            raise fail(str(exc)) from None
+        return {"source_kind": "article", "source_text": doc.text, "source_url": doc.url or url.strip(),
+                "title": doc.title or "", "language": doc.language or "en"}
+    return {}
+
+
 def build_brief(prompt: str, *, script: Path | None, duration: float, aspect: str, voice: str, music: str,
-                budget: float | None = None) -> Brief:
+                budget: float | None = None, outline: Path | None = None, url: str | None = None,
+                language: str | None = None, preference: str | None = None, captions: bool = True,
+                caption_style: str | None = None, title: str | None = None, audience: str | None = None,
+                tone: str | None = None, style: str | None = None) -> Brief:
     """Validate CLI input into a Brief; raises typer.Exit(2) with a one-line reason on bad input."""
     settings = get_settings()
     if not (0 < duration <= MAX_DURATION_S):
@@ -51,22 +89,26 @@ def build_brief(prompt: str, *, script: Path | None, duration: float, aspect: st
         aspects = parse_aspects(aspect)
     except ValueError as exc:
         raise fail(str(exc)) from None
-    source_text, kind = "", "prompt"
-    if script is not None:
-        if not script.is_file():
-            raise fail(f"script file {script} does not exist")
-        try:
-            source_text = script.read_text(encoding="utf-8").strip()
-        except (OSError, UnicodeDecodeError) as exc:
-            raise fail(f"cannot read script {script}: {exc}") from None
-        if not source_text:
-            raise fail(f"script file {script} is empty")
-        kind = "script"
-    if not prompt.strip() and not source_text:
-        raise fail("give a prompt, or a script with --script FILE")
-    return Brief(goal=prompt.strip() or source_text.splitlines()[0][:120], source_kind=kind,
-                 source_text=source_text, duration_s=duration, aspects=aspects, voice=voice,
-                 music_mood=music, budget_usd=settings.default_budget_usd if budget is None else budget)
+    preference = (preference or settings.default_preference).strip().lower()
+    if preference not in PREFERENCES:
+        raise fail(f"--preference must be one of {', '.join(PREFERENCES)} (got {preference!r})")
+    if caption_style is not None:
+        from reelforge.tools.assembly.captions import PRESETS
+
+        if caption_style not in PRESETS:
+            raise fail(f"--caption-style must be one of {', '.join(PRESETS)} (got {caption_style!r})")
+    if language is not None and not LANGUAGE.match(language.strip()):
+        raise fail(f"--language must be a language code such as en, fr or pt-BR (got {language!r})")
+    fields = _source(script, outline, url)
+    if not prompt.strip() and not fields:
+        raise fail("give a prompt, or a source with --script FILE, --outline FILE or --url URL")
+    text = fields.get("source_text", "")
+    goal = prompt.strip() or (title or "").strip() or fields.get("title") or text.splitlines()[0][:120]
+    extra = {k: v.strip() for k, v in (("title", title), ("audience", audience), ("tone", tone), ("style", style),
+                                       ("language", language), ("caption_preset", caption_style)) if v and v.strip()}
+    return Brief(**{"goal": goal, **fields, **extra}, duration_s=duration, aspects=aspects, voice=voice,
+                 music_mood=music, budget_usd=settings.default_budget_usd if budget is None else budget,
+                 preference=preference, captions=captions)
 
 
 def with_presenter(brief: Brief, path: Path, consent: str) -> Brief:
@@ -133,11 +175,27 @@ def print_outputs(manifest: Manifest, out_dir: Path) -> None:
 def make(
     prompt: Annotated[str, typer.Argument(help="What the video is about.")] = "",
     script: Annotated[Path | None, typer.Option("--script", help="A script file: one paragraph or heading per scene.")] = None,
+    outline: Annotated[Path | None, typer.Option("--outline", help="An outline file: one bullet or heading per "
+                                                 "point; reelforge writes the narration.")] = None,
+    url: Annotated[str | None, typer.Option("--url", help="An article to turn into a video (its facts only).")] = None,
     duration: Annotated[float, typer.Option("--duration", help="Target length in seconds.")] = 30.0,
     aspect: Annotated[str, typer.Option("--aspect", help="Comma-separated: 9:16,16:9,1:1,4:5.")] = "9:16",
     voice: Annotated[str, typer.Option("--voice", help="auto, piper, espeak, elevenlabs:<voice_id> or openai:<voice> (see `reelforge voice list`).")] = "auto",
     music: Annotated[str, typer.Option("--music", help="auto, upbeat, calm, dramatic, corporate, playful, dark, none.")] = "auto",
     budget: Annotated[float | None, typer.Option("--budget", help="Spending cap in USD for paid models.")] = None,
+    preference: Annotated[str | None, typer.Option("--preference", help="quality, balanced, cheap or fast: how "
+                                                   "paid models are chosen.")] = None,
+    language: Annotated[str | None, typer.Option("--language", help="Narration language code, e.g. en, fr, de "
+                                                 "(default: the source's, else en).")] = None,
+    captions: Annotated[bool, typer.Option("--captions/--no-captions", help="Burn word-by-word captions into the "
+                                           "video (SRT/VTT files are written either way).")] = True,
+    caption_style: Annotated[str | None, typer.Option("--caption-style", help="Caption look: bold, box or "
+                                                      "minimal.")] = None,
+    title: Annotated[str | None, typer.Option("--title", help="The video's title (file names, title card).")] = None,
+    audience: Annotated[str | None, typer.Option("--audience", help="Who it is for, e.g. \"kids\".")] = None,
+    tone: Annotated[str | None, typer.Option("--tone", help="modern, playful, dramatic, calm, corporate, dark.")] = None,
+    style: Annotated[str | None, typer.Option("--style", help="Visual style words, e.g. \"motion graphics\" or "
+                                              "\"watercolour\".")] = None,
     presenter: Annotated[Path | None, typer.Option("--presenter", help="Your photo or short video, shown "
                                                    "picture-in-picture while the narration plays.")] = None,
     consent: Annotated[str, typer.Option("--consent", help="Required with --presenter: your affirmation that you "
@@ -146,7 +204,9 @@ def make(
 ) -> None:
     """Turn a prompt or a script into finished videos (one MP4 per aspect ratio), captions and a manifest."""
     brief = build_brief(prompt, script=script, duration=duration, aspect=aspect, voice=voice, music=music,
-                        budget=budget)
+                        budget=budget, outline=outline, url=url, language=language, preference=preference,
+                        captions=captions, caption_style=caption_style, title=title, audience=audience, tone=tone,
+                        style=style)
     if presenter is not None:
         brief = with_presenter(brief, presenter, consent)
     _check_out_dir(out)

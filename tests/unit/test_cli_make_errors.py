@@ -77,3 +77,34 @@ def test_doctor_reports_the_brain_the_agent_will_use(monkeypatch, env, needle):
     row = next(line for line in result.output.splitlines() if "brain" in line)
     assert needle in row, row
     assert "sk-test-doctor" not in result.output
+
+
+@pytest.mark.parametrize(
+    ("extra", "needle"),
+    [
+        (["--preference", "cheapest"], "--preference must be one of"),
+        (["--language", "english please"], "--language must be a language code"),
+        (["--caption-style", "comic"], "--caption-style must be one of"),
+        (["--outline", "missing.md"], "outline file missing.md does not exist"),
+        (["--script", "a.md", "--url", "https://example.com/a"], "give one source, not --script and --url"),
+    ],
+)
+def test_make_rejects_bad_brief_fields(extra, needle):
+    result = runner.invoke(app, ["make", "bees", *extra])
+    assert result.exit_code == 2, result.output
+    assert needle in " ".join(result.output.split())
+
+
+def test_every_brief_field_can_be_set_from_the_command_line(tmp_path):
+    from reelforge.ui.cli_make import build_brief
+
+    outline = tmp_path / "outline.md"
+    outline.write_text("- what compost is\n- how to start\n")
+    brief = build_brief("", script=None, outline=outline, duration=45, aspect="16:9,9:16", voice="auto",
+                        music="calm", budget=2.0, language="fr", preference="cheap", captions=False,
+                        caption_style="box", title="Compost", audience="kids", tone="playful",
+                        style="motion graphics")
+    assert (brief.source_kind, brief.language, brief.preference, brief.captions) == ("outline", "fr", "cheap", False)
+    assert (brief.caption_preset, brief.title, brief.audience, brief.tone, brief.style) == (
+        "box", "Compost", "kids", "playful", "motion graphics")
+    assert brief.goal == "Compost" and "how to start" in brief.source_text

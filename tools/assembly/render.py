@@ -158,13 +158,15 @@ def assemble(timeline: Timeline, aspects: list[str], out_dir: str | Path, slug: 
     out.mkdir(parents=True, exist_ok=True)
     remove_leftovers(out)  # what a killed run was writing: never served, never read
     for c in timeline.clips:
-        if not Path(c.path).is_file():
-            raise MediaError(f"clip for shot {c.shot_id}: {c.path} does not exist")
+        for path in (c.path, *c.variants.values()):
+            if not Path(path).is_file():
+                raise MediaError(f"clip for shot {c.shot_id}: {path} does not exist")
     levels = levels if levels is not None else plan_levels(timeline)
     encode = EncodeSettings(preset=settings.x264_preset, crf=settings.crf)
     results: list[OutputFile] = []
     for aspect, (w, h) in sizes.items():
         target = output_path(out, slug, w, h)
+        native = timeline.for_aspect(aspect)  # what reelforge drew itself, laid out for this format
 
         def report(fraction: float, aspect: str = aspect) -> None:
             if on_progress:
@@ -172,7 +174,7 @@ def assemble(timeline: Timeline, aspects: list[str], out_dir: str | Path, slug: 
 
         cache = SegmentCache(cache_dir, settings.segment_cache_mb) if cache_dir is not None else None
         with atomic_output(target, check=_playable) as tmp:  # never a half-written MP4 under its real name
-            stats = render_one(timeline, w, h, tmp, encode=encode, levels=levels, on_fraction=report, cache=cache)
+            stats = render_one(native, w, h, tmp, encode=encode, levels=levels, on_fraction=report, cache=cache)
             if tmp.with_suffix(".ass").is_file():
                 publish(tmp.with_suffix(".ass"), target.with_suffix(".ass"))
         report(1.0)

@@ -117,7 +117,8 @@ def build_timeline(storyboard: Storyboard, clips: dict[str, Asset], narrations: 
         out.append(TimelineClip(
             shot_id=shot_id, path=asset.path, start=start / fps, duration=(end - start) / fps,
             is_image=asset.kind == "image" or is_image(asset.path), has_audio=asset.has_audio,
-            use_audio=sound != "mute", sound=sound, transition=into if d_in else "cut", transition_s=d_in / fps))
+            use_audio=sound != "mute", sound=sound, transition=into if d_in else "cut", transition_s=d_in / fps,
+            variants=dict(asset.variants)))
     total = cursor / fps
     music_at = AudioPlacement(path=music.path, start=0.0, duration=total) if music is not None else None
     return Timeline(duration_s=total, fps=fps, clips=out, narration=placements, music=music_at, words=words,

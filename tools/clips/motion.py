@@ -22,7 +22,7 @@ import uuid
 from collections.abc import Iterator
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
@@ -31,6 +31,10 @@ from reelforge.tools.children import child_options
 from reelforge.tools.clips.base import ClipProvider, ClipRequest, Job, JobStatus, ProviderError
 from reelforge.tools.clips.motion_style import RGB, MotionStyle, prompt_digest, style_for
 from reelforge.tools.media import MediaError, ffmpeg_exe, is_image, run_ffmpeg
+from reelforge.tools.production import Graphic
+
+if TYPE_CHECKING:
+    from reelforge.tools.graphics.brand import BrandKit
 
 MAX_SIDE = 4096
 BG_LONG_SIDE = 480  # the background is drawn at most this big, then scaled up (it is soft anyway)
@@ -165,7 +169,7 @@ def filter_value(value: str) -> str:
 # --- the animated background (numpy, reduced resolution) ---------------------------------------------
 
 
-def _bg_size(width: int, height: int) -> tuple[int, int]:
+def bg_size(width: int, height: int) -> tuple[int, int]:
     scale = min(1.0, BG_LONG_SIDE / max(width, height))
     return max(2, round(width * scale / 2) * 2), max(2, round(height * scale / 2) * 2)
 
@@ -178,7 +182,7 @@ def _gbr(colour: RGB, saturation: float = 1.0, key: float = 1.0) -> np.ndarray:
     return c[[1, 2, 0]]
 
 
-class _Background:
+class Background:
     """Precomputed layers and motion parameters; :meth:`frame` draws one planar ``gbrp`` frame at time ``t``.
 
     Everything is planar (3, h, w) float32: whole-frame numpy ops on contiguous planes are several times
@@ -284,11 +288,15 @@ class _Background:
         return np.clip(img, 0.0, 255.0, out=img).astype(np.uint8)
 
 
-def background_frames(prompt: str, n: int, fps: float, w: int, h: int, seed: int = 0) -> Iterator[np.ndarray]:
-    """``n`` background frames, planar (3, h, w) uint8 in ``gbrp`` order, deterministic in (prompt, seed)."""
-    style = style_for(prompt, seed)
+def background_frames(prompt: str, n: int, fps: float, w: int, h: int, seed: int = 0,
+                      style: MotionStyle | None = None) -> Iterator[np.ndarray]:
+    """``n`` background frames, planar (3, h, w) uint8 in ``gbrp`` order, deterministic in (prompt, seed).
+
+    ``style`` replaces the look :func:`style_for` reads from the prompt (motion graphics tone it down).
+    """
+    style = style or style_for(prompt, seed)
     rng = np.random.default_rng(int.from_bytes(prompt_digest(prompt, seed)[:8], "big"))
-    bg = _Background(style, w, h, rng)
+    bg = Background(style, w, h, rng)
     for i in range(n):
         yield bg.frame(i / fps)
 
@@ -296,7 +304,7 @@ def background_frames(prompt: str, n: int, fps: float, w: int, h: int, seed: int
 # --- ffmpeg -------------------------------------------------------------------------------------------
 
 
-def _encode_args(n: int, fps: float, out: Path) -> list[str]:
+def encode_args(n: int, fps: float, out: Path) -> list[str]:
     if out.suffix.lower() == ".png":
         return ["-frames:v", "1", "-update", "1", "-c:v", "png", "-compression_level", "1", str(out)]
     return ["-frames:v", str(n), "-r", _rate(fps), "-an", "-c:v", "libx264", "-preset", X264_PRESET,
@@ -356,20 +364,20 @@ def _render(prompt: str, n: int, fps: float, width: int, height: int, out: Path,
         if image_path is not None:
             chain = _kenburns_chain(n, fps, width, height, seed)
             graph = f"[0:v]{chain},{_to_video(out)}{_text_filter(ass)}[v]"
-            run_ffmpeg(["-i", str(image_path), "-filter_complex", graph, "-map", "[v]", *_encode_args(n, fps, out)],
+            run_ffmpeg(["-i", str(image_path), "-filter_complex", graph, "-map", "[v]", *encode_args(n, fps, out)],
                        what=f"motion render of {out.name}")
             return out
-        bw, bh = _bg_size(width, height)
+        bw, bh = bg_size(width, height)
         graph = (f"[0:v]{_to_video(out)},scale={width}:{height}:flags=bicubic"
                  f"{_text_filter(ass)}[v]")
         args = ["-f", "rawvideo", "-pix_fmt", "gbrp", "-s", f"{bw}x{bh}", "-framerate", _rate(fps),
-                "-i", "pipe:0", "-filter_complex", graph, "-map", "[v]", *_encode_args(n, fps, out)]
-        _pipe_frames(args, background_frames(prompt, n, fps, bw, bh, seed), Path(tmp) / "ffmpeg.log",
+                "-i", "pipe:0", "-filter_complex", graph, "-map", "[v]", *encode_args(n, fps, out)]
+        pipe_frames(args, background_frames(prompt, n, fps, bw, bh, seed), Path(tmp) / "ffmpeg.log",
                      what=f"motion render of {out.name}")
     return out
 
 
-def _pipe_frames(args: list[str], frames: Iterator[np.ndarray], log: Path, *, what: str) -> None:
+def pipe_frames(args: list[str], frames: Iterator[np.ndarray], log: Path, *, what: str) -> None:
     """Run ffmpeg (no shell) reading raw frames on stdin; raise :class:`MediaError` with the log tail."""
     cmd = [ffmpeg_exe(), "-hide_banner", "-loglevel", "error", "-y", *args]
     with log.open("w+") as err:
@@ -393,29 +401,52 @@ def _pipe_frames(args: list[str], frames: Iterator[np.ndarray], log: Path, *, wh
 # --- public API ----------------------------------------------------------------------------------------
 
 
+def _as_graphic(graphic: Graphic | dict[str, Any] | None) -> Graphic | None:
+    """A graphic from a model or its JSON form (``ValueError`` naming what is wrong)."""
+    if graphic is None or isinstance(graphic, Graphic):
+        return graphic
+    return Graphic.model_validate(graphic)
+
+
 def render_motion(prompt: str, seconds: float, width: int, height: int, fps: float, out: str | Path, *,
-                  seed: int = 0, on_screen_text: str | None = None, image_path: str | Path | None = None) -> Path:
+                  seed: int = 0, on_screen_text: str | None = None, image_path: str | Path | None = None,
+                  graphic: Graphic | dict[str, Any] | None = None, brand: BrandKit | None = None) -> Path:
     """Render an H.264 MP4 (yuv420p, no audio) of exactly ``round(seconds * fps)`` frames for a visual prompt.
 
-    Palette and pace follow mood, pace, colour and subject words in ``prompt``; ``on_screen_text`` is shown
-    as kinetic text; ``image_path`` gets a Ken Burns move instead of the drawn background.
+    Palette and pace follow mood, pace, colour and subject words in ``prompt``. A ``graphic`` (see
+    ``tools.graphics``) is laid out for this frame size and animated over a calmer background, in the
+    ``brand`` kit's colours and fonts; otherwise ``on_screen_text`` is shown as kinetic text. ``image_path``
+    gets a slow camera move instead of the drawn background.
     Raises ``ValueError`` for bad input and :class:`~tools.media.MediaError` when ffmpeg fails.
     """
     _check(seconds, width, height, fps, image_path)
     out = Path(out)
     if out.suffix.lower() != ".mp4":
         raise ValueError(f"render_motion writes an .mp4 file, got {out.name!r}")
+    chosen = _as_graphic(graphic)
+    if chosen is not None:
+        from reelforge.tools.graphics.render import render_graphic
+
+        return render_graphic(chosen, prompt, seconds, width, height, fps, out, seed=seed, kit=brand,
+                              image_path=image_path)
     return _render(prompt, round(seconds * fps), fps, width, height, out, seed, on_screen_text, image_path,
                    animate=True)
 
 
 def keyframe(prompt: str, width: int, height: int, out: str | Path, *, seed: int = 0,
-             on_screen_text: str | None = None, image_path: str | Path | None = None) -> Path:
+             on_screen_text: str | None = None, image_path: str | Path | None = None,
+             graphic: Graphic | dict[str, Any] | None = None, brand: BrandKit | None = None) -> Path:
     """A PNG still with the look of the shot's first frame (text fully shown), for the storyboard."""
     _check(None, width, height, None, image_path)
     out = Path(out)
     if out.suffix.lower() != ".png":
         raise ValueError(f"keyframe writes a .png file, got {out.name!r}")
+    chosen = _as_graphic(graphic)
+    if chosen is not None:
+        from reelforge.tools.graphics.render import render_graphic
+
+        return render_graphic(chosen, prompt, 1.0, width, height, 30, out, seed=seed, kit=brand,
+                              image_path=image_path)
     return _render(prompt, 1, 30, width, height, out, seed, on_screen_text, image_path, animate=False)
 
 
@@ -432,6 +463,7 @@ class MotionProvider(ClipProvider):
         if scratch_dir is None and settings is not None:
             scratch_dir = Path(settings.store_dir) / "tmp"
         self.scratch_dir = Path(scratch_dir) if scratch_dir else None
+        self.settings = settings
 
     @staticmethod
     def available(settings: Any | None = None) -> bool:
@@ -457,9 +489,14 @@ class MotionProvider(ClipProvider):
         self.check_request(req)
         path = self._scratch()
         try:
+            brand = None
+            if req.params.get("graphic") is not None:
+                from reelforge.tools.graphics import brand_from_settings
+
+                brand = brand_from_settings(self.settings)
             await asyncio.to_thread(render_motion, req.prompt, req.seconds, req.width, req.height, req.fps, path,
                                     seed=req.seed, on_screen_text=req.params.get("on_screen_text"),
-                                    image_path=req.image_path)
+                                    image_path=req.image_path, graphic=req.params.get("graphic"), brand=brand)
         except ValueError as exc:
             path.unlink(missing_ok=True)
             raise ProviderError(self.name, "invalid", str(exc)) from exc

@@ -98,7 +98,12 @@ def build_request(shot: Shot, brief: Brief, registry: Registry, model_id: str, g
     i2v = bool(shot.image_path) and "image-to-video" in spec.modes
     seconds = clip_seconds or spec.clip_length(shot.seconds)
     params = dict(gw.params) if gw else {}
-    if spec.kind == "offline" and shot.on_screen_text:
+    if spec.kind == "offline" and shot.graphic is not None:
+        from reelforge.tools.graphics import brand_from_settings
+
+        params["graphic"] = shot.graphic.model_dump(mode="json", exclude_defaults=True)
+        params["brand"] = brand_from_settings(settings).fingerprint()
+    elif spec.kind == "offline" and shot.on_screen_text:
         params["on_screen_text"] = shot.on_screen_text
     if spec.kind == "stock":
         params.setdefault("traits", list(shot.traits))
@@ -431,8 +436,10 @@ async def generate_shot(shot: Shot, brief: Brief, registry: Registry, store: Ass
             if cached is not None:
                 await _emit(on_event, shot.id, "done", 100.0, f"cached {model_id}")
                 # the clip is the same; whether it is a fallback, and why, is this run's story
-                return cached.model_copy(update={"provenance": cached.provenance.model_copy(update={
+                cached = cached.model_copy(update={"provenance": cached.provenance.model_copy(update={
                     "fell_back": fell_back, "fallback_reason": "; ".join(reasons) if fell_back else None})})
+                return await _native_formats(cached, shot, brief, registry, store, settings, model_id, gateway,
+                                             req.aspect, continuity)
             try:
                 path, cost, job = await _attempt(model_id, gateway, req, registry, store, settings, on_event)
             except RegistryError as exc:
@@ -458,9 +465,35 @@ async def generate_shot(shot: Shot, brief: Brief, registry: Registry, store: Ass
             await asyncio.to_thread(journal.delete, key)  # the clip is safe: nothing left to resume
             if Path(path) != Path(stored.path):
                 Path(path).unlink(missing_ok=True)
+            stored = await _native_formats(stored, shot, brief, registry, store, settings, model_id, gateway,
+                                           req.aspect, continuity)
             await _emit(on_event, shot.id, "done", 100.0, f"{model_id}" + (" (fell back)" if fell_back else ""))
             return stored
     raise ProviderError("runner", "provider", f"shot {shot.id}: every model failed ({'; '.join(reasons)})")
+
+
+async def _native_formats(asset: Asset, shot: Shot, brief: Brief, registry: Registry, store: AssetStore,
+                          settings: Settings, model_id: str, gateway: str, made_for: str,
+                          continuity: ContinuitySheet | None) -> Asset:
+    """What reelforge draws itself (the offline renderer) is drawn again for every other output format, laid
+    out for that frame, instead of being cropped or pillarboxed from the first one. Cached like any clip."""
+    spec = registry.get(model_id)
+    others = [a for a in brief.aspects if a != made_for]
+    if spec.kind != "offline" or not others:
+        return asset
+    variants = dict(asset.variants)
+    for aspect in others:
+        req = build_request(shot, brief, registry, model_id, gateway, settings, aspect=aspect, continuity=continuity)
+        key = cache_key(req, gateway)
+        cached = store.get(key)
+        if cached is None:
+            path, _cost, _job = await _attempt(model_id, gateway, req, registry, store, settings, None)
+            cached = store.put(Asset(key=key, kind="clip", path=str(path), **_probe_fields(path),
+                                     provenance=asset.provenance.model_copy(update={"prompt": req.prompt})), path)
+            if Path(path) != Path(cached.path):
+                Path(path).unlink(missing_ok=True)
+        variants[aspect] = cached.path
+    return asset.model_copy(update={"variants": variants})
 
 
 async def generate_all(shots: Iterable[Shot], brief: Brief, registry: Registry, store: AssetStore,

@@ -3,6 +3,9 @@ kinds, negative prompts, on-screen text for figures, chapters, and the continuit
 
 from __future__ import annotations
 
+import re
+
+from reelforge.tools.graphics.pick import pick_graphic
 from reelforge.tools.planning.drafts import DraftPlan, SceneDraft
 from reelforge.tools.planning.pacing import MAX_SHOT_S, MIN_SHOT_S, chapter_groups, speak_seconds, split_spans
 from reelforge.tools.planning.text import headline_number, keywords
@@ -17,9 +20,12 @@ from reelforge.tools.planning.visual import (
     motion_for,
     negative_prompt,
 )
-from reelforge.tools.production import Brief, ContinuitySheet, Scene, Shot, Storyboard
+from reelforge.tools.production import SHOT_KINDS, Brief, ContinuitySheet, Graphic, Scene, Shot, Storyboard
 
 VISUAL_ONLY_S = 3.0
+#: A style asking for these makes every shot a motion graphic (drawn by reelforge, free, with or without keys).
+GRAPHICS_STYLE = re.compile(r"\b(motion[ -]graphics?|infographics?|kinetic (?:type|typography)|animated text|"
+                            r"explainer graphics)\b", re.I)
 
 
 def subject_for(draft: SceneDraft, span: str) -> str:
@@ -35,9 +41,17 @@ def continuity_text(sheet: ContinuitySheet) -> str:
     return sheet.model_copy(update={"style": ""}).suffix()
 
 
+def graphic_for(draft: SceneDraft, span: str, *, first_shot: bool, last_scene: bool) -> Graphic:
+    """The motion graphic that carries this span's words (the planner's own on-screen text wins a plain title)."""
+    graphic = pick_graphic(span, title=draft.title, last_scene=last_scene, first_shot=first_shot)
+    if draft.on_screen_text and graphic.layout == "title":
+        return graphic.model_copy(update={"title": draft.on_screen_text.strip(), "kicker": ""})
+    return graphic
+
+
 def make_shot(brief: Brief, draft: SceneDraft, span: str, seconds: float, shot_id: str, variant: int,
-              continuity: ContinuitySheet) -> tuple[Shot, list[str]]:
-    """One shot for a narration span."""
+              continuity: ContinuitySheet, *, last_scene: bool = False) -> tuple[Shot, list[str]]:
+    """One shot for a narration span, with the motion graphic that shows its words."""
     context = " ".join([draft.visual_hint, span, draft.title])
     traits = infer_traits(context, style=brief.style)
     figure = headline_number(span)
@@ -51,14 +65,17 @@ def make_shot(brief: Brief, draft: SceneDraft, span: str, seconds: float, shot_i
         spec = spec.with_(**{k: v for k, v in draft.spec.items() if v and k in ("subject", "motion", "lighting",
                                                                                  "camera", "style")})
     prompt, issues = lint_prompt(spec.render())
-    kind = draft.kind if draft.kind in ("generated", "stock", "presenter") else choose_kind(traits,
-                                                                                          presenter=draft.presenter)
+    kind = draft.kind if draft.kind in SHOT_KINDS else choose_kind(traits, presenter=draft.presenter)
+    if kind == "generated" and GRAPHICS_STYLE.search(f"{brief.style} {brief.goal}"):
+        kind = "graphics"
+    graphic = graphic_for(draft, span, first_shot=variant == 0, last_scene=last_scene)
     return Shot(id=shot_id, narration=span, visual_prompt=prompt, negative_prompt=negative_prompt(traits),
                 traits=traits, seconds=round(seconds, 3), kind=kind, on_screen_text=draft.on_screen_text or figure,
-                importance=draft.importance, seed=variant), issues
+                graphic=graphic, importance=draft.importance, seed=variant), issues
 
 
-def shots_for(brief: Brief, draft: SceneDraft, scene_no: int, continuity: ContinuitySheet) -> tuple[list[Shot], list[str]]:
+def shots_for(brief: Brief, draft: SceneDraft, scene_no: int, continuity: ContinuitySheet, *,
+              last_scene: bool = False) -> tuple[list[Shot], list[str]]:
     """Split a scene's narration into ≤ 8 s spans, one shot each. A visual-only scene holds ``draft.hold_s``
     (default 3 s) in shots of at most 8 s."""
     if draft.narration:
@@ -73,7 +90,7 @@ def shots_for(brief: Brief, draft: SceneDraft, scene_no: int, continuity: Contin
     for k, span in enumerate(spans):
         seconds = speak_seconds(span, brief.language) if span else holds[k]
         shot, found = make_shot(brief, draft, span, max(seconds, MIN_SHOT_S if span else seconds),
-                                f"s{scene_no:02d}-{k + 1}", k, continuity)
+                                f"s{scene_no:02d}-{k + 1}", k, continuity, last_scene=last_scene)
         shots.append(shot)
         issues.extend(f"shot {shot.id}: {i}" for i in found)
     return shots, issues
@@ -98,7 +115,7 @@ def build_storyboard(brief: Brief, plan: DraftPlan) -> Storyboard:
     scenes: list[Scene] = []
     notes = list(plan.notes)
     for i, draft in enumerate(plan.drafts, start=1):
-        shots, issues = shots_for(brief, draft, i, continuity)
+        shots, issues = shots_for(brief, draft, i, continuity, last_scene=i == len(plan.drafts))
         notes.extend(issues)
         scenes.append(Scene(index=i, title=draft.title, narration=draft.narration, shots=shots,
                             chapter=draft.chapter, transition="cut" if i == 1 else "crossfade",

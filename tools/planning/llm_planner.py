@@ -33,7 +33,7 @@ class LLMScene(BaseModel):
     title: str
     narration: str = Field(description="the words spoken over this scene")
     visual: LLMVisual
-    kind: Literal["generated", "stock", "presenter"] = "generated"
+    kind: Literal["generated", "stock", "presenter", "graphics"] = "generated"
     on_screen_text: str | None = None
     importance: float = Field(default=0.7, ge=0, le=1)
     source_sentences: list[str] = Field(default_factory=list)
