@@ -27,7 +27,7 @@ class ReviewDecision(BaseModel):
     # "regenerate": only that scene gets a fresh take (new seed), otherwise the whole plan is redone
     instruction: str = ""
     model_id: str = ""
-    kind: str = ""  # for action "kind": presenter | stock | generated
+    kind: str = ""  # for action "kind": presenter | stock | generated | graphics
     feedback: str = ""
 
     @model_validator(mode="after")

@@ -24,7 +24,7 @@ SCENE_KIND_WORDS: dict[str, str] = {
 SCENE_KIND_PHRASE = re.compile(
     r"\b(stock(?:\s+(?:footage|photos?|images?|videos?|clips?))?|b-?\s?roll|real (?:footage|video)|footage|presenter|"
     r"avatar|talking head|spokesperson|me (?:talking|on camera|speaking)|(?:ai[- ])?generated|ai video|with ai|"
-    r"motion graphics?|infographics?|animated text|kinetic typography|text on screen)\b",
+    r"motion graphics?|infographics?|kinetic typography)\b",
     re.IGNORECASE)
 
 

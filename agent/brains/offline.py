@@ -25,7 +25,7 @@ HELP = ("I didn't understand that. I can change the length, format (vertical / s
 REJECTION = re.compile(r"^I reject storyboard v\d+:\s*(.*)$", re.DOTALL)
 CLONE = re.compile(r"\bclon(e|ing)\b|\bmy (own )?voice\b", re.I)
 SCENE_KIND = re.compile(r"\b(stock(?:\s+(?:footage|photos?|images?))?|b-?roll|real footage|presenter|avatar|talking head|"
-                        r"(?:ai[- ])?generated)\b", re.I)
+                        r"(?:ai[- ])?generated|motion graphics?|infographics?|animated text|kinetic typography)\b", re.I)
 SCENE_REF = re.compile(r"\bscenes?\s+#?(\d+)((?:\s*(?:,|and|&)\s*#?\d+)*)\b|\b(all|every|each)\s+scenes?\b", re.I)
 PRESENTER = re.compile(r"\b(presenter|on[- ]screen|on camera|picture[- ]in[- ]picture|pip|host|avatar|me in (?:it|the video)"
                        r"|photo of me|video of me|my (?:face|photo|picture|video))\b", re.I)

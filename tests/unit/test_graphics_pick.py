@@ -93,3 +93,16 @@ def test_only_spoken_words_are_shown(text):
 def test_graphic_round_trips_as_json():
     g = pick_graphic("A peregrine falcon can dive at 390 km/h when it hunts.", title="Speed")
     assert Graphic.model_validate_json(g.model_dump_json()) == g
+
+
+def test_motion_graphics_is_a_scene_kind_the_user_can_name():
+    from reelforge.tools.vocabulary import SCENE_KIND_PHRASE, scene_kind
+
+    assert scene_kind("motion graphics") == scene_kind("infographic") == "graphics"
+    m = SCENE_KIND_PHRASE.search("make scene 3 motion graphics please")
+    assert m and scene_kind(m.group(1)) == "graphics"
+
+
+def test_generic_scene_titles_are_not_shown():
+    g = pick_graphic("Arctic terns fly about 70,000 kilometres every year.", title="Scene 1")
+    assert g.kicker == "" and "Scene" not in g.words()

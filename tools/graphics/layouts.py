@@ -179,18 +179,29 @@ class Designer:
 
     def number(self, g: Graphic) -> list[Layer]:
         u, f = self.f.u, self.f
-        kicker = self.text(g.kicker, "heading", u * 0.045, colour=self.pal.accent, upper=True, max_lines=1) \
-            if g.kicker else None
-        icon = self.icon(g.icons[0] if g.icons else None, u * 0.11)
-        fig_size, fig_lines = self.type.fit(g.figure, "display", f.width * (0.62 if g.unit else 0.9), f.h * 0.3,
-                                            size=round(u * 0.26), max_lines=1)
-        figure = self.type.sprite(fig_lines, "display", fig_size, self.pal.text)
-        unit = self.text(g.unit, "heading", min(u * 0.1, fig_size * 0.45), colour=self.pal.accent, max_lines=1) \
-            if g.unit else None
-        side = unit is not None and figure.width + unit.width + u * 0.03 <= f.width
-        body = self.text(g.body, "body", u * 0.048, max_lines=3) if g.body else None
+        gap = round(u * 0.03)
+        scale = 1.0
+        while True:  # everything at one scale, smaller until the stack fits between the margins
+            kicker = self.text(g.kicker, "heading", u * 0.045 * scale, colour=self.pal.accent, upper=True,
+                               max_lines=1) if g.kicker else None
+            icon = self.icon(g.icons[0] if g.icons else None, u * 0.11 * scale)
+            unit = self.text(g.unit, "heading", u * (0.1 if f.wide else 0.085) * scale, colour=self.pal.accent,
+                             max_lines=1) if g.unit else None
+            # The unit sits beside the figure when the figure can keep at least half the width; else below it.
+            beside = f.width - (unit.width + gap if unit else 0)
+            room = beside if beside >= f.width * 0.5 else f.width
+            fig_size, fig_lines = self.type.fit(g.figure, "display", room, f.h * 0.3, size=round(u * 0.26 * scale),
+                                                max_lines=1)
+            figure = self.type.sprite(fig_lines, "display", fig_size, self.pal.text)
+            side = unit is not None and figure.width + unit.width + gap <= f.width
+            body = self.text(g.body, "body", u * 0.048 * scale, max_lines=3) if g.body else None
+            blocks = [b for b in (icon, kicker, figure, None if side else unit, body) if b is not None]
+            total = sum(b.height for b in blocks) + gap * (len(blocks) - 1)
+            if total <= f.bottom - f.top or scale < 0.5:
+                break
+            scale *= 0.88
         # The figure (and its unit beside it when it fits) is one row of the stack.
-        row_w = figure.width + (unit.width + round(u * 0.03) if side and unit else 0)
+        row_w = figure.width + (unit.width + gap if side and unit else 0)
         row = Image.new("RGBA", (row_w, figure.height), (0, 0, 0, 0))
         layers = self.stack([icon, kicker, row, None if side else unit, body], step=0.2)
         row_layer = next(layer for layer in layers if layer.image is row)
@@ -200,8 +211,8 @@ class Designer:
         layers.append(count)
         if side and unit:
             uy = row_layer.y + figure.height - unit.height - round(fig_size * 0.08)
-            layers.append(Layer(unit, row_layer.x + figure.width + round(u * 0.03), uy,
-                                start=row_layer.start + COUNT_S * 0.6, effect="rise"))
+            layers.append(Layer(unit, row_layer.x + figure.width + gap, uy, start=row_layer.start + COUNT_S * 0.6,
+                                effect="rise"))
         return layers
 
     def items(self, g: Graphic, numbered: bool) -> list[Layer]:

@@ -45,6 +45,7 @@ _CTA = re.compile(r"\b(subscribe|follow|visit|order|book|sign up|join|download|t
 _NOT_PLACES = {"January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
                "November", "December", "Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday",
                "Sunday", "English", "French", "The", "This", "That", "Earth"}
+_GENERIC_TITLE = re.compile(r"^(?:scene|chapter|part|section|slide|step|shot)\s*\d+$", re.I)  # says nothing
 _LEADING = re.compile(r"^(?:and|or|the|a|an|then|finally|first|next|also)\s+", re.I)
 _TRAILING = re.compile(r"\s+(?:about|around|roughly|nearly|almost|over|up to|more than|at|of|by|to|some)$",
                        re.I)
@@ -142,6 +143,7 @@ def pick_graphic(narration: str, *, title: str = "", last_scene: bool = False, f
                  ) -> Graphic:
     """The layout and words to show for a shot speaking ``narration`` in a scene called ``title``."""
     text = _clean(narration)
+    title = "" if _GENERIC_TITLE.match(title.strip()) else title.strip()
     kicker = _short(title, 5) if title and title.lower() not in text.lower()[:len(title) + 5] else ""
     if text:
         q = quote_of(text)

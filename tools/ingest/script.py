@@ -58,6 +58,8 @@ def parse_script(text: str) -> tuple[str, list[Section]]:
     """Split a script into sections; return (title, sections). Screenplay action lines become visual hints."""
     lines = text.splitlines()
     screenplay = any(_SCENE_HEADING.match(ln) or _SPEAKER_LINE.match(ln) for ln in lines)
+    # One top-level "# " heading is the title; several are the scenes' own headings.
+    one_title = sum(1 for ln in lines if ln.lstrip().startswith("# ")) == 1
     title = ""
     sections: list[Section] = []
     narr: list[str] = []
@@ -78,7 +80,7 @@ def parse_script(text: str) -> tuple[str, list[Section]]:
         line = raw.strip()
         if not line:
             in_dialogue = False
-            if not screenplay:
+            if not screenplay and (narr or vis):  # a heading stays with the paragraph after its blank line
                 flush()
             continue
         if m := _TITLE_PAGE.match(line):
@@ -88,7 +90,7 @@ def parse_script(text: str) -> tuple[str, list[Section]]:
         if m := _MD_HEADING.match(line):
             flush()
             heading = m.group(1).strip()
-            if not title and line.lstrip().startswith("# "):
+            if not title and one_title and line.lstrip().startswith("# "):
                 title = heading
                 heading = ""
             continue
