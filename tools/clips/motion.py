@@ -307,14 +307,14 @@ def background_frames(prompt: str, n: int, fps: float, w: int, h: int, seed: int
 def encode_args(n: int, fps: float, out: Path) -> list[str]:
     if out.suffix.lower() == ".png":
         return ["-frames:v", "1", "-update", "1", "-c:v", "png", "-compression_level", "1", str(out)]
-    return ["-frames:v", str(n), "-r", _rate(fps), "-an", "-c:v", "libx264", "-preset", X264_PRESET,
+    return ["-frames:v", str(n), "-r", rate(fps), "-an", "-c:v", "libx264", "-preset", X264_PRESET,
             "-crf", str(CRF), "-pix_fmt", "yuv420p", "-threads", THREADS,
             "-colorspace", "bt709", "-color_primaries", "bt709", "-color_trc", "bt709",
             "-map_metadata", "-1", "-fflags", "+bitexact", "-flags:v", "+bitexact",
             "-movflags", "+faststart", str(out)]
 
 
-def _rate(fps: float) -> str:
+def rate(fps: float) -> str:
     return str(int(fps)) if float(fps).is_integer() else f"{fps:.6f}"
 
 
@@ -324,14 +324,14 @@ def _text_filter(ass: Path | None) -> str:
     return f",ass=filename={filter_value(str(ass))}:fontsdir={filter_value(str(FONTS_DIR))}"
 
 
-def _to_video(out: Path) -> str:
+def to_video(out: Path) -> str:
     """The pixel-format step: yuv420p (BT.709) for video, RGB for a PNG still."""
     if out.suffix.lower() == ".png":
         return "format=rgb24"
     return "scale=out_color_matrix=bt709:out_range=tv,format=yuv420p"
 
 
-def _kenburns_chain(n: int, fps: float, width: int, height: int, seed: int) -> str:
+def kenburns_chain(n: int, fps: float, width: int, height: int, seed: int) -> str:
     """Filters that give a still a slow zoom and pan (direction from the seed) at the output size."""
     rng = np.random.default_rng(seed + 7919)
     zoom_in = bool(rng.integers(0, 2))
@@ -346,7 +346,7 @@ def _kenburns_chain(n: int, fps: float, width: int, height: int, seed: int) -> s
         f"zoompan=z='{z0}+({z1 - z0:.4f})*{prog}'"
         f":x='(iw-iw/zoom)*({px0:.4f}+({px1 - px0:.4f})*{prog})'"
         f":y='(ih-ih/zoom)*({py0:.4f}+({py1 - py0:.4f})*{prog})'"
-        f":d={n}:s={width}x{height}:fps={_rate(fps)}"
+        f":d={n}:s={width}x{height}:fps={rate(fps)}"
     )
     return chain
 
@@ -362,15 +362,15 @@ def _render(prompt: str, n: int, fps: float, width: int, height: int, out: Path,
             ass = write_ass(on_screen_text, n / fps, width, height, Path(tmp) / "text.ass",
                             variant=variant, animate=animate)
         if image_path is not None:
-            chain = _kenburns_chain(n, fps, width, height, seed)
-            graph = f"[0:v]{chain},{_to_video(out)}{_text_filter(ass)}[v]"
+            chain = kenburns_chain(n, fps, width, height, seed)
+            graph = f"[0:v]{chain},{to_video(out)}{_text_filter(ass)}[v]"
             run_ffmpeg(["-i", str(image_path), "-filter_complex", graph, "-map", "[v]", *encode_args(n, fps, out)],
                        what=f"motion render of {out.name}")
             return out
         bw, bh = bg_size(width, height)
-        graph = (f"[0:v]{_to_video(out)},scale={width}:{height}:flags=bicubic"
+        graph = (f"[0:v]{to_video(out)},scale={width}:{height}:flags=bicubic"
                  f"{_text_filter(ass)}[v]")
-        args = ["-f", "rawvideo", "-pix_fmt", "gbrp", "-s", f"{bw}x{bh}", "-framerate", _rate(fps),
+        args = ["-f", "rawvideo", "-pix_fmt", "gbrp", "-s", f"{bw}x{bh}", "-framerate", rate(fps),
                 "-i", "pipe:0", "-filter_complex", graph, "-map", "[v]", *encode_args(n, fps, out)]
         pipe_frames(args, background_frames(prompt, n, fps, bw, bh, seed), Path(tmp) / "ffmpeg.log",
                      what=f"motion render of {out.name}")

@@ -206,8 +206,9 @@ class Designer:
         layers = self.stack([icon, kicker, row, None if side else unit, body], step=0.2)
         row_layer = next(layer for layer in layers if layer.image is row)
         layers.remove(row_layer)
+        shown, draw = _counter(g.figure, self.type, fig_size, self.pal.text, figure.size, row_layer.start)
         count = Layer(figure, row_layer.x, row_layer.y, start=row_layer.start, effect="fade", duration=0.3,
-                      content=_counter(g.figure, self.type, fig_size, self.pal.text, figure.size, row_layer.start))
+                      content=draw, label=shown)
         layers.append(count)
         if side and unit:
             uy = row_layer.y + figure.height - unit.height - round(fig_size * 0.08)
@@ -408,7 +409,7 @@ def format_figure(parsed: tuple[str, float, int, str, str, str], value: float) -
 
 
 def _counter(figure: str, typography, size: int, colour, final_size: tuple[int, int], start: float):
-    """``content(t)`` for a figure: counts from 0 to its value over ``COUNT_S`` seconds, right-aligned."""
+    """(text shown at t, sprite at t) for a figure counting from 0 to its value over ``COUNT_S`` s, right-aligned."""
     parsed = parse_figure(figure)
 
     @lru_cache(maxsize=64)
@@ -419,13 +420,14 @@ def _counter(figure: str, typography, size: int, colour, final_size: tuple[int, 
                                (max(0, final_size[0] - img.width), 0))
         return canvas
 
-    def content(t: float) -> Image.Image:
+    def shown(t: float) -> str:
         if parsed is None:
-            return sprite(figure)
+            return figure
         p = ease_out((t - start) / COUNT_S)
         value = parsed[1] if p >= 1 else parsed[1] * p
-        if parsed[2] == 0:
-            value = round(value)
-        return sprite(format_figure(parsed, value))
+        return format_figure(parsed, round(value) if parsed[2] == 0 else value)
 
-    return content
+    def draw(t: float) -> Image.Image:
+        return sprite(shown(t))
+
+    return shown, draw

@@ -1,29 +1,38 @@
-"""Render a motion graphic: a toned-down animated background (or a still with a camera move) plus the
-layout's layers, composed per frame at the output size and piped as raw RGB into one ffmpeg encode.
+"""Render a motion graphic: a toned-down animated background (or a still with a camera move) under the
+layout's layers, in one ffmpeg run.
 
-Deterministic: the same graphic, prompt, seed, size and brand give the same frames. The layout is built for
-the frame being rendered, so 16:9 and 9:16 are each designed, never a crop or a blurred pillarbox.
+ffmpeg draws and scales the background (raw frames piped from numpy, or the still through ``zoompan``); Python
+draws only the distinct foregrounds (each entrance frame once, then one picture for as long as nothing moves)
+as transparent PNGs, which ffmpeg overlays from a concat list. Deterministic: the same graphic, prompt, seed,
+size and brand give the same frames. The layout is built for the frame being rendered, so 16:9 and 9:16 are
+each designed, never a crop or a blurred pillarbox.
 """
 
 from __future__ import annotations
 
 import dataclasses
-import math
 import tempfile
-from collections.abc import Iterator
 from pathlib import Path
 
-import numpy as np
 from PIL import Image
 
-from reelforge.tools.clips.motion import Background, bg_size, encode_args, pipe_frames
-from reelforge.tools.clips.motion_style import MotionStyle, prompt_digest, style_for
+from reelforge.tools.clips.motion import (
+    background_frames,
+    bg_size,
+    encode_args,
+    kenburns_chain,
+    pipe_frames,
+    rate,
+    to_video,
+)
+from reelforge.tools.clips.motion_style import MotionStyle, style_for
 from reelforge.tools.graphics.brand import BrandKit
 from reelforge.tools.graphics.layers import Layer
 from reelforge.tools.graphics.layouts import Designer, Frame, palette_for
+from reelforge.tools.media import run_ffmpeg
 from reelforge.tools.production import Graphic
 
-CAMERA_ZOOM = 0.1
+SETTLED_T = 1e6  # a time after every entrance and count-up
 
 
 def graphic_style(prompt: str, seed: int, kit: BrandKit) -> MotionStyle:
@@ -39,75 +48,54 @@ def graphic_style(prompt: str, seed: int, kit: BrandKit) -> MotionStyle:
                                shape_count=1, sweep=False, pulse=0.0, speed=min(style.speed, 1.2))
 
 
-class _Drawn:
-    """The drawn background at reduced resolution, scaled up per frame."""
-
-    def __init__(self, style: MotionStyle, prompt: str, seed: int, w: int, h: int) -> None:
-        bw, bh = bg_size(w, h)
-        rng = np.random.default_rng(int.from_bytes(prompt_digest(prompt, seed)[:8], "big"))
-        self.bg, self.size = Background(style, bw, bh, rng), (w, h)
-
-    def frame(self, t: float) -> Image.Image:
-        planar = self.bg.frame(t)  # gbrp
-        rgb = np.ascontiguousarray(np.stack([planar[2], planar[0], planar[1]], axis=-1))
-        return Image.fromarray(rgb).resize(self.size, Image.BILINEAR)
-
-
-class _Camera:
-    """A still with a slow camera move (zoom and drift, direction from the seed), cropped to the frame."""
-
-    def __init__(self, image_path: str | Path, seed: int, w: int, h: int, seconds: float) -> None:
-        with Image.open(image_path) as src:
-            img = src.convert("RGB")
-        scale = max(w / img.width, h / img.height) * (1 + CAMERA_ZOOM)
-        self.img = img.resize((max(w, math.ceil(img.width * scale)), max(h, math.ceil(img.height * scale))),
-                              Image.LANCZOS)
-        rng = np.random.default_rng(seed + 7919)
-        self.zoom_in = bool(rng.integers(0, 2))
-        self.pan = [float(v) for v in rng.uniform(0.2, 0.8, 4)]
-        self.size, self.seconds = (w, h), max(seconds, 1e-3)
-
-    def frame(self, t: float) -> Image.Image:
-        p = min(1.0, t / self.seconds)
-        p = p * p * (3 - 2 * p)  # smoothstep: starts and ends gently
-        z = 1 + CAMERA_ZOOM * (p if self.zoom_in else 1 - p)
-        w, h = self.size
-        iw, ih = self.img.size
-        cw, ch = iw / z, ih / z
-        ratio = w / h  # the crop keeps the output's aspect inside the enlarged image
-        if cw / ch > ratio:
-            cw = ch * ratio
-        else:
-            ch = cw / ratio
-        px = self.pan[0] + (self.pan[2] - self.pan[0]) * p
-        py = self.pan[1] + (self.pan[3] - self.pan[1]) * p
-        x0, y0 = (iw - cw) * px, (ih - ch) * py
-        return self.img.resize(self.size, Image.BILINEAR, box=(x0, y0, x0 + cw, y0 + ch))
-
-
 def layers_for(graphic: Graphic, width: int, height: int, seconds: float, style: MotionStyle,
                kit: BrandKit) -> list[Layer]:
     """The graphic's layers designed for a ``width × height`` frame."""
     return Designer(Frame(width, height), kit, palette_for(kit, style.palette), seconds).build(graphic)
 
 
-def frames(graphic: Graphic | None, prompt: str, n: int, fps: float, width: int, height: int, *, seed: int = 0,
-           kit: BrandKit | None = None, image_path: str | Path | None = None, final: bool = False
-           ) -> Iterator[Image.Image]:
-    """``n`` composed RGB frames; ``final`` draws every layer fully entered (a storyboard still)."""
-    kit = kit or BrandKit()
-    style = graphic_style(prompt, seed, kit)
-    seconds = n / fps
-    source = _Camera(image_path, seed, width, height, seconds) if image_path else _Drawn(style, prompt, seed,
-                                                                                          width, height)
-    layers = layers_for(graphic, width, height, seconds, style, kit) if graphic else []
-    settle = max((layer.start + layer.duration for layer in layers), default=0.0) + 1.6
+def extent(layers: list[Layer], width: int, height: int) -> tuple[int, int, int, int]:
+    """The part of the frame any layer touches while it enters (a rising layer starts lower), even-aligned."""
+    x0 = min(layer.x for layer in layers)
+    y0 = min(layer.y for layer in layers)
+    x1 = max(layer.x + layer.image.width for layer in layers)
+    y1 = max(layer.y + layer.image.height + (round(max(8, layer.image.height * 0.25)) if layer.effect == "rise"
+                                               else 0) for layer in layers)
+    x0, y0 = max(0, x0) // 2 * 2, max(0, y0) // 2 * 2
+    return x0, y0, min(width, x1 + 1) // 2 * 2, min(height, y1 + 1) // 2 * 2
+
+
+def foreground(layers: list[Layer], t: float, box: tuple[int, int, int, int]) -> Image.Image:
+    """The layers at ``t`` on a transparent canvas covering ``box`` of the frame."""
+    x0, y0, x1, y1 = box
+    canvas = Image.new("RGBA", (x1 - x0, y1 - y0), (0, 0, 0, 0))
+    for layer in layers:
+        layer.draw(canvas, t, origin=(x0, y0))
+    return canvas
+
+
+def write_foregrounds(layers: list[Layer], n: int, fps: float, box: tuple[int, int, int, int],
+                      folder: Path) -> Path:
+    """Each distinct foreground of ``n`` frames as a PNG, listed with its duration in an ffconcat file."""
+    entries: list[tuple[str, int]] = []
+    last = None
     for i in range(n):
         t = i / fps
-        img = source.frame(t)
-        for layer in layers:
-            layer.paste(img, settle if final else t)
-        yield img
+        key = tuple(layer.key(t) for layer in layers)
+        if key == last:
+            entries[-1] = (entries[-1][0], entries[-1][1] + 1)
+            continue
+        last = key
+        name = f"fg{len(entries):04d}.png"
+        foreground(layers, t, box).save(folder / name, compress_level=0)
+        entries.append((name, 1))
+    lines = ["ffconcat version 1.0"]
+    for name, frames in entries:
+        lines += [f"file '{name}'", f"duration {frames / fps:.6f}"]
+    lines.append(f"file '{entries[-1][0]}'")  # the concat demuxer needs the last file twice to honour its duration
+    listing = folder / "foreground.ffconcat"
+    listing.write_text("\n".join(lines) + "\n")
+    return listing
 
 
 def render_graphic(graphic: Graphic | None, prompt: str, seconds: float, width: int, height: int, fps: float,
@@ -117,14 +105,41 @@ def render_graphic(graphic: Graphic | None, prompt: str, seconds: float, width: 
     with everything shown."""
     out = Path(out)
     out.parent.mkdir(parents=True, exist_ok=True)
+    kit = kit or BrandKit()
     still = out.suffix.lower() == ".png"
     n = 1 if still else max(1, round(seconds * fps))
-    pictures = frames(graphic, prompt, n, fps, width, height, seed=seed, kit=kit, image_path=image_path,
-                      final=still)
-    raw = (np.asarray(img) for img in pictures)
-    graph = "format=rgb24" if still else "scale=out_color_matrix=bt709:out_range=tv,format=yuv420p"
-    args = ["-f", "rawvideo", "-pix_fmt", "rgb24", "-s", f"{width}x{height}", "-framerate", f"{fps:g}",
-            "-i", "pipe:0", "-vf", graph, *encode_args(n, fps, out)]
+    style = graphic_style(prompt, seed, kit)
+    layers = layers_for(graphic, width, height, seconds, style, kit) if graphic else []
+    box = extent(layers, width, height) if layers else (0, 0, 2, 2)
     with tempfile.TemporaryDirectory(prefix="reelforge-graphic-") as tmp:
-        pipe_frames(args, raw, Path(tmp) / "ffmpeg.log", what=f"motion graphic {out.name}")
+        work = Path(tmp)
+        if not layers:
+            fg_input = []
+        elif still:
+            foreground(layers, SETTLED_T, box).save(work / "fg.png")
+            fg_input = ["-i", str(work / "fg.png")]
+        else:
+            listing = write_foregrounds(layers, n, fps, box, work)
+            fg_input = ["-f", "concat", "-safe", "0", "-i", str(listing)]
+        if image_path is not None:
+            bg_input = ["-i", str(image_path)]
+            bg = f"[0:v]{kenburns_chain(n, fps, width, height, seed)}"
+        else:
+            bw, bh = bg_size(width, height)
+            bg_input = ["-f", "rawvideo", "-pix_fmt", "gbrp", "-s", f"{bw}x{bh}", "-framerate", rate(fps),
+                        "-i", "pipe:0"]
+            bg = f"[0:v]{to_video(out)},scale={width}:{height}:flags=bicubic"
+        if fg_input:  # overlaid in the output's pixel format: no full-frame RGB pass
+            fmt = "rgb" if still else "yuv420"
+            graph = (f"{bg}[bg];[1:v]format=rgba[fg];[bg][fg]overlay=x={box[0]}:y={box[1]}:eof_action=repeat"
+                     f":format={fmt},{to_video(out)}[v]")
+        else:
+            graph = f"{bg},{to_video(out)}[v]"
+        args = [*bg_input, *fg_input, "-filter_complex", graph, "-map", "[v]", *encode_args(n, fps, out)]
+        if image_path is not None:
+            run_ffmpeg(args, what=f"motion graphic {out.name}")
+        else:
+            bw, bh = bg_size(width, height)
+            frames = background_frames(prompt, n, fps, bw, bh, seed, style=style)
+            pipe_frames(args, frames, work / "ffmpeg.log", what=f"motion graphic {out.name}")
     return out
