@@ -19,10 +19,11 @@ def narration_line(brief: Brief, storyboard: Storyboard, settings: Settings) -> 
     """The narration: characters spoken × the chosen voice's price per character."""
     from reelforge.tools.voice import eleven, openai_tts
     from reelforge.tools.voice.base import VoiceError
+    from reelforge.tools.voice.speech import to_speech
     from reelforge.tools.voice.synth import resolve
-    from reelforge.tools.voice.text import normalize_text
 
-    chars = sum(len(normalize_text(s.narration, brief.language)) for s in storyboard.scenes if s.narration.strip())
+    chars = sum(len(to_speech(s.narration, brief.language).spoken)  # what the voice is paid to say
+                for s in storyboard.scenes if s.narration.strip())
     try:
         choice = resolve(brief.voice, settings, brief.language)
         engine = choice.engine
@@ -84,8 +85,17 @@ def clip_lines(brief: Brief, storyboard: Storyboard, registry: Any, store: Any, 
 
 
 def estimate_lines(brief: Brief, storyboard: Storyboard, registry: Any, store: Any, settings: Settings) -> list[CostLine]:
-    """Every paid item of ``storyboard``: clips (re-used or to pay), then narration and music."""
-    return clip_lines(brief, storyboard, registry, store, settings) + list(storyboard.paid_extras)
+    """Every paid item of ``storyboard``: clips, narration and music, each marked re-used when already made."""
+    from reelforge.tools.voice.synth import narration_reused
+
+    extras = []
+    for line in storyboard.paid_extras:
+        if line.kind == "narration" and line.estimated_usd > 0:
+            line = line.model_copy(update={"reused": narration_reused(
+                [s.narration for s in storyboard.scenes], voice=brief.voice, language=brief.language,
+                settings=settings, store=store, preference=brief.preference)})
+        extras.append(line)
+    return clip_lines(brief, storyboard, registry, store, settings) + extras
 
 
 def to_pay_usd(lines: list[CostLine]) -> float:

@@ -19,7 +19,7 @@ from reelforge.tools.estimate import delta_text, price_storyboard
 from reelforge.tools.production import Brief, Consent, CostLine, RouteChoice, Scene, Shot, Storyboard
 from reelforge.tools.routing import budget_check
 from reelforge.tools.settings import Settings
-from reelforge.tools.voice.text import normalize_text
+from reelforge.tools.voice.speech import to_speech
 
 BRIEF = {"goal": "coffee shop teaser", "duration_s": 9, "aspects": ["vertical"], "voice": "elevenlabs:abc",
          "music_mood": "calm", "budget_usd": 5}
@@ -103,7 +103,7 @@ def test_the_estimate_covers_narration_and_music_and_the_budget_caps_the_total()
     brief = Brief(goal="coffee", voice="elevenlabs:abc", music_mood="calm", budget_usd=1.01)
     board = price_storyboard(brief, _board(), settings)
     kinds = {x.kind: x for x in board.paid_extras}
-    chars = sum(len(normalize_text(s.narration)) for s in board.scenes)  # what is spoken ("1" -> "one")
+    chars = sum(len(to_speech(s.narration).spoken) for s in board.scenes)  # what is spoken ("1" -> "one")
     assert kinds["narration"].quantity == chars and kinds["narration"].unit == "characters"
     assert kinds["narration"].estimated_usd == pytest.approx(chars * 0.0003, abs=1e-4)
     assert "ElevenLabs" in kinds["narration"].price_source and "music" in kinds

@@ -155,6 +155,35 @@ def _fallback(text: str, language: str, settings: Settings, store: AssetStore, r
                                fell_back_reason=reason), speech)
 
 
+def paid_key(store: AssetStore, engine: str, voice_id: str, model: str, language: str, spoken: str,
+             prev_spoken: str | None = None, next_spoken: str | None = None) -> str:
+    """Where a paid voice's narration of ``spoken`` is cached (ElevenLabs also hears its neighbours)."""
+    if engine == "openai":
+        return store.key("voice", "openai", voice_id, model, language, spoken)
+    return store.key("voice", "elevenlabs", voice_id, model, language, spoken, prev_spoken, next_spoken)
+
+
+def narration_reused(texts: list[str], *, voice: str, language: str, settings: Settings, store: AssetStore,
+                     preference: str | None = None) -> bool:
+    """True when a paid voice already narrated every one of ``texts`` (as :func:`narrate_scenes` would ask):
+    producing them again pays nothing. False for a free voice or when anything is missing."""
+    try:
+        choice = resolve(voice, settings, language)
+    except VoiceError:
+        return False
+    if choice.engine not in ("elevenlabs", "openai"):
+        return False
+    model = (eleven.model_for(settings, preference) if choice.engine == "elevenlabs"
+             else openai_tts.model_for(preference or settings.default_preference))
+    spoken = [to_speech(t, language).spoken for t in texts]
+    for i, text in enumerate(spoken):
+        key = paid_key(store, choice.engine, choice.voice_id, model, language, text,
+                       spoken[i - 1] if i else None, spoken[i + 1] if i + 1 < len(spoken) else None)
+        if store.get(key) is None or not store.path_for(key, ".words.json").is_file():
+            return False
+    return True
+
+
 def _cached(store: AssetStore, key: str, text: str) -> Narration | None:
     asset = store.get(key)
     words_file = store.path_for(key, ".words.json")
@@ -198,7 +227,7 @@ def _offline(text: str, choice: VoiceChoice, language: str, settings: Settings, 
 def _elevenlabs(text: str, choice: VoiceChoice, language: str, settings: Settings, store: AssetStore,
                 prev_text: str | None, next_text: str | None, preference: str | None) -> Narration:
     model = eleven.model_for(settings, preference)
-    key = store.key("voice", "elevenlabs", choice.voice_id, model, language, text, prev_text, next_text)
+    key = paid_key(store, "elevenlabs", choice.voice_id, model, language, text, prev_text, next_text)
     hit = _cached(store, key, text)
     if hit is not None:
         return hit
@@ -218,7 +247,7 @@ def _openai(text: str, choice: VoiceChoice, language: str, settings: Settings, s
     """OpenAI speech (audio only); word timings from the offline aligner (MFCC + DTW, ~10–45 ms)."""
 
     model = openai_tts.model_for(preference or settings.default_preference)
-    key = store.key("voice", "openai", choice.voice_id, model, language, text)
+    key = paid_key(store, "openai", choice.voice_id, model, language, text)
     hit = _cached(store, key, text)
     if hit is not None:
         return hit
