@@ -537,7 +537,7 @@ class AgentService:
     async def threads(self, owner: str | None = None) -> list[ThreadInfo]:
         """Every thread (only ``owner``'s when given), most recently updated first, with titles."""
         if self.thread_index is not None:
-            ordered = await self.thread_index.ids(owner=owner)
+            ordered = await self.thread_index.ids(owner=None if owner in (None, local_owner()) else owner)
         else:
             ordered = await self._thread_ids_from_checkpoints()
         out: list[ThreadInfo] = []

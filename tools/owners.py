@@ -9,7 +9,7 @@ An owner key is a plain string kept on the thread's :class:`agent.state.Producti
 
 :func:`may_act` is the single check the front doors ask before listing, opening, approving or serving
 anything of a thread. A thread with no recorded owner (made before owners existed) belongs to the local
-user only.
+user, who — being the machine's own user — may also open the studio's and Slack's threads.
 """
 
 from __future__ import annotations
@@ -43,5 +43,7 @@ def owner_of(owner: str | None) -> str:
 
 
 def may_act(thread_owner: str | None, who: str, *, approvers: Iterable[str] = ()) -> bool:
-    """True when ``who`` may see and act on a thread owned by ``thread_owner`` (or is a named approver)."""
-    return who == owner_of(thread_owner) or who in set(approvers)
+    """True when ``who`` may see and act on a thread owned by ``thread_owner``: its owner, a named approver,
+    or the person at this machine (the terminal, or the studio without logins), who holds every thread's
+    files anyway."""
+    return who in (owner_of(thread_owner), local_owner()) or who in set(approvers)

@@ -199,3 +199,17 @@ async def test_service_stores_front_door_uploads_in_the_thread_folder(tmp_path: 
         assert Path(prod.uploads[0].path).parent == uploads_folder(svc.settings.home, tid)
         assert any(e.type == "tool" and e.name == "read_source" and e.ok for e in events)
     assert os.stat(secret_file).st_size > 0  # the original is untouched
+
+
+async def test_threads_are_listed_per_owner_and_the_machine_user_sees_all() -> None:
+    from reelforge.tools.owners import local_owner
+
+    async with AgentService.open(Settings(), brain=OfflineDirector()) as svc:
+        for owner in ("web:alice", "web:bob", "slack:T1:U1"):
+            tid = await svc.new_thread(origin=owner.split(":")[0], owner=owner)
+            _ = [e async for e in svc.send(tid, "make a video please")]
+        assert [t.owner for t in await svc.threads(owner="web:alice")] == ["web:alice"]
+        assert {t.owner for t in await svc.threads(owner=local_owner())} == {"web:alice", "web:bob", "slack:T1:U1"}
+        alice = (await svc.threads(owner="web:alice"))[0].thread_id
+        assert await svc.may_act(alice, "web:alice") and not await svc.may_act(alice, "web:bob")
+        assert not await svc.may_act("web:nope", "web:alice")  # no such thread: the same refusal
