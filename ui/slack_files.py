@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
+from reelforge.tools.diskspace import disk_full, is_disk_full
 from reelforge.tools.http_credentials import VendorClient
 from reelforge.tools.uploads import Incoming, UploadError, safe_name
 
@@ -37,7 +38,13 @@ def download_files(files: Iterable[dict[str, Any]], folder: Path, *, token: str,
         if urlsplit(url).scheme not in ("https", "http") or host not in (*SLACK_FILE_HOSTS, api_host):
             raise UploadError(f"{name} is not hosted by Slack; upload the file itself")
         target = folder / f"{len(out)}-{name}"
-        _fetch(url, target, token=token, max_bytes=max_bytes, name=name)
+        try:
+            _fetch(url, target, token=token, max_bytes=max_bytes, name=name)
+        except OSError as exc:
+            target.unlink(missing_ok=True)
+            if is_disk_full(exc):
+                raise UploadError(str(disk_full(folder, f"receiving {name} from Slack", size))) from None
+            raise
         out.append(Incoming(path=str(target), name=name))
     return out
 
