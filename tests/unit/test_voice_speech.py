@@ -32,6 +32,7 @@ def test_shown_text_is_the_writers_and_spoken_text_reads_it():
     ("See example.com/about or mail hi@example.org now.",
      "See example dot com slash about or mail hi at example dot org now."),
     ("NASA's Apollo 11 landed 🙂 — really.", "NASA's Apollo eleven landed really."),
+    ("We won 5. m is next.", "We won five. m is next."),
     ("Open 24/7 from 7:30am, or 9pm; split 50/50, 3/4 full.",
      "Open twenty four seven from seven thirty a m, or nine p m; split fifty fifty, three quarters full."),
 ])

@@ -259,6 +259,8 @@ class _Reader:
         if core + trail[:1] in self.v.abbreviations:  # "e.g.," -> core "e.g" + "."
             return lead + self.v.abbreviations[core + trail[:1]] + trail[1:]
         said = self.core(core, value, prev, nxt)
+        if any(c in trail for c in ".!?;:"):  # "It weighs 5. G..." : a unit never follows across a stop
+            self.last_value = None
         if not said:
             return ""
         return lead.strip("{[") + said + trail.replace("}", "").replace("]", "")
