@@ -77,3 +77,19 @@ def test_timings_survive_an_engine_that_drops_a_word():
 def test_spoken_text_is_stable_when_read_again():
     once = to_speech(COFFEE).spoken
     assert to_speech(once).spoken == once
+
+
+@pytest.mark.parametrize(("written", "spoken"), [
+    ("1½ cups", "one and a half cups"), ("x² + 10⁶", "x squared plus ten to the power of six"),
+    ("CO₂", "CO two"), ("v2.0.1", "v two dot zero dot one"), ("1.000.000", "one million"),
+])
+def test_unusual_numbers_read_as_words(written, spoken):
+    assert to_speech(written).spoken == spoken
+
+
+def test_odd_input_never_breaks_narration():
+    odd = ["1" * 400, "3.14.15", "1,2,3", "99:99", "12/31/2025", "0/0", "--", "...", "$$", "🙂", "http://", "\\\\",
+           "٣", "１２３", "(1)", "[2]", "{3}", "x" * 300]
+    for text in odd:
+        spoken = to_speech(text).spoken
+        assert not any(c.isdigit() for c in spoken), (text, spoken)

@@ -13,7 +13,9 @@ Numbers are spelled by ``num2words`` in the narration language; units, symbols a
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass
+from fractions import Fraction
 
 from num2words import num2words
 
@@ -36,7 +38,8 @@ _RANGE = re.compile(rf"^({_NUM})[-–—]({_NUM})$")
 _FRACTION = re.compile(r"^(\d+)/(\d+)$")
 _CLOCK_AMPM = re.compile(r"^(\d{1,2})(?::(\d{2}))?\s?([ap])\.?m\.?$", re.I)
 _DECADE = re.compile(r"^'?(\d{1,3}0)s$")
-_PIECE = re.compile(r"\d+(?:[.,]\d+)*|[^\W\d_]+|\S", re.UNICODE)
+_NUMERIC_SIGNS = "⁰¹²³⁴⁵⁶⁷⁸⁹₀₁₂₃₄₅₆₇₈₉¼½¾⅐⅑⅒⅓⅔⅕⅖⅗⅘⅙⅚⅛⅜⅝⅞"  # read by their value
+_PIECE = re.compile(rf"\d+(?:[.,]\d+)*|[^\W\d_{_NUMERIC_SIGNS}]+|\S", re.UNICODE)
 _DOMAIN = re.compile(r"^[\w-]+(?:\.[\w-]+)*\.([A-Za-z]{2,6})(?:/\S*)?$")
 _SCALE_WORDS = {"k": "thousand", "K": "thousand", "m": "million", "M": "million", "bn": "billion"}
 _SCALES = {"thousand", "million", "billion", "trillion"}
@@ -78,11 +81,13 @@ def spoken_words(text: str) -> list[str]:
 
 
 def _say(n: int | float | str, lang: str, **kw: object) -> str:
-    try:
-        out = num2words(n, lang=lang, **kw)
-    except (NotImplementedError, OverflowError, ValueError, TypeError):
-        out = num2words(n, lang="en", **kw) if lang != "en" else str(n)
-    return out.replace("-", " ").replace(",", "")
+    """``num2words`` in ``lang`` (English where the language lacks the form); digit by digit when it cannot."""
+    for attempt in (lang, "en"):
+        try:
+            return num2words(n, lang=attempt, **kw).replace("-", " ").replace(",", "")
+        except (NotImplementedError, OverflowError, ValueError, TypeError, ArithmeticError):
+            continue
+    return " ".join(_say(int(d), lang) for d in str(n) if d in "0123456789")
 
 
 def _parse(digits: str, v: Vocabulary) -> tuple[str, bool]:
@@ -96,6 +101,8 @@ def _parse(digits: str, v: Vocabulary) -> tuple[str, bool]:
         if re.fullmatch(r"\d+\.\d+", digits):
             return digits, True
         return digits.replace(".", ""), False
+    if re.fullmatch(r"\d{1,3}(?:\.\d{3}){2,}", digits):  # "1.000.000" written the continental way
+        return digits.replace(".", ""), False
     if re.fullmatch(r"\d{1,3}(?:,\d{3})+(?:\.\d+)?", digits) or re.fullmatch(r"\d+(?:\.\d+)?", digits):
         plain = digits.replace(",", "")
         return plain, "." in plain
@@ -103,8 +110,12 @@ def _parse(digits: str, v: Vocabulary) -> tuple[str, bool]:
 
 
 def number_words(digits: str, lang: str, *, year_ok: bool = False) -> str:
-    """A written number in words: ``"3,500"`` -> ``"three thousand five hundred"``, ``"2024"`` -> a year."""
+    """A written number in words: ``"3,500"`` -> ``"three thousand five hundred"``, ``"2024"`` -> a year;
+    ``"2.0.1"`` (a version, not a number) -> its parts joined by "dot"."""
     v = vocabulary(lang)
+    if len(re.findall(r"[.,]", digits)) > 1 and not re.fullmatch(r"\d{1,3}(?:([.,])\d{3})(?:\1\d{3})*(?:[.,]\d+)?",
+                                                                  digits):
+        return f" {v.dot} ".join(_say(int(part), lang) for part in re.split(r"[.,]", digits) if part)
     plain, decimal = _parse(digits, v)
     if decimal:
         return _say(plain, lang)
@@ -204,15 +215,33 @@ def _path(core: str, lang: str) -> str:
 
 def _pieces(core: str, v: Vocabulary, lang: str) -> str:
     """Anything else, piece by piece: numbers spelled, letters kept, known symbols named, the rest silent."""
-    out = []
+    out: list[str] = []
     for piece in _PIECE.findall(core):
-        if piece[0].isdigit():
+        if re.match(r"\d", piece):
             out.append(number_words(piece, lang))
+        elif len(piece) == 1 and unicodedata.numeric(piece, None) is not None:  # ½ ² ₂
+            out.append(_numeric_sign(piece, lang, after_number=bool(out) and bool(re.match(r"\d", core))))
         elif piece[0].isalpha():
             out.append(piece)
         elif piece in v.symbols:
             out.append(v.symbols[piece])
-    return " ".join(out)
+    return " ".join(w for w in out if w)
+
+
+def _numeric_sign(ch: str, lang: str, *, after_number: bool) -> str:
+    """A vulgar fraction, superscript or subscript digit: ``½`` "one half" ("and a half" after a number),
+    ``²`` "squared", ``₂`` "two"."""
+    value = unicodedata.numeric(ch)
+    name = unicodedata.name(ch, "")
+    if value < 1:
+        frac = Fraction(value).limit_denominator(16)
+        words = _fraction(frac.numerator, frac.denominator, lang)
+        if after_number and lang == "en":  # "1½" -> "one and a half"
+            return "and " + re.sub(r"^one ", "a ", words)
+        return words
+    if "SUPERSCRIPT" in name and lang == "en":
+        return {2: "squared", 3: "cubed"}.get(int(value), f"to the power of {_say(int(value), lang)}")
+    return _say(int(value), lang)
 
 
 def _is_path(core: str) -> bool:
@@ -315,7 +344,7 @@ class _Reader:
             return v.units[core][1]
         if _is_path(core):
             return _path(core, lang)
-        if core.replace("'", "").replace("’", "").replace("-", "").isalpha():
+        if core.replace("'", "").replace("’", "").replace("-", "").isalpha() and not set(core) & set(_NUMERIC_SIGNS):
             return core
         return _pieces(core, v, lang)
 
