@@ -80,6 +80,17 @@ async def record_submitted(journal: JournalStore, key: str, rec: dict[str, Any],
     return new
 
 
+async def record_extension(journal: JournalStore, key: str, rec: dict[str, Any], step: int) -> dict[str, Any]:
+    """Before asking the provider to extend the clip (paid): note which extension is being asked for. A record
+    still ``extending`` after a crash is an extension nobody can confirm: it joins the ``unknown`` list."""
+    if rec.get("extending"):
+        rec = {**rec, "unknown": [*rec.get("unknown", []),
+                                  f"{unknown_note(rec)} (extension {rec['extending']} of job {rec.get('id')})"]}
+    new = {**rec, "extending": step}
+    await _write(journal, key, new)
+    return new
+
+
 async def close_attempt(journal: JournalStore, key: str, rec: dict[str, Any]) -> None:
     """The attempt is over (failed for good): keep only what the user must still be told."""
     if rec.get("unknown"):

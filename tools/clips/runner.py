@@ -284,7 +284,7 @@ async def _run_job(provider: ClipProvider, req: ClipRequest, dest: Path, setting
             raise  # no answer (a timeout, a dropped connection): the intent stays, to be reconciled first
         rec = await attempts.record_submitted(journal, key, rec, job)
     try:
-        return await _finish_job(provider, job, req, dest, settings, on_event, deadline)
+        return await _finish_job(provider, job, req, dest, settings, on_event, deadline, journal, key, rec)
     except JobStillPaid as exc:  # the job may still finish (deadline, a flaky status API): keep it to resume
         raise exc.error from exc
     except ProviderError:  # refused, failed or its result expired: that job is over
@@ -293,14 +293,24 @@ async def _run_job(provider: ClipProvider, req: ClipRequest, dest: Path, setting
 
 
 async def _finish_job(provider: ClipProvider, job: Job, req: ClipRequest, dest: Path, settings: Settings,
-                      on_event: EventFn | None, deadline: float) -> Job:
-    """Wait for the job, extend its clip where the route asks for one continuous take, download."""
+                      on_event: EventFn | None, deadline: float, journal: JournalStore, key: str,
+                      rec: dict[str, Any]) -> Job:
+    """Wait for the job, extend its clip where the route asks for one continuous take, download.
+
+    Each extension is paid like a submission, so it is journalled the same way (intent first, job id after); a
+    resumed run continues from the last extension on record instead of extending again."""
     job = await _wait(provider, job, req, settings, on_event, deadline)
     made = req.seconds
-    for step in req.extend_s:
+    for step_no, step in enumerate(req.extend_s, start=1):
+        if step_no <= int(rec.get("extended") or 0):  # done before a crash: the resumed job already has it
+            made += step
+            continue
         await _emit(on_event, req.shot_id, "generating", None, f"extending the take from {made:g} s to "
                                                                f"{made + step:g} s")
-        job = await _wait(provider, await provider.extend(job, req, step), req, settings, on_event, deadline)
+        rec = await attempts.record_extension(journal, key, rec, step_no)
+        extended = await provider.extend(job, req, step)
+        rec = await attempts.record_submitted(journal, key, {**rec, "extended": step_no, "extending": None}, extended)
+        job = await _wait(provider, extended, req, settings, on_event, deadline)
         made += step
     await provider.download(job, dest)
     return job
