@@ -55,6 +55,7 @@ def price_storyboard(brief: Brief, storyboard: Storyboard, settings: Settings) -
     music = music_line(brief, settings)
     if music is not None:
         extras.append(music)
+    extras += [x for x in storyboard.paid_extras if x.kind == "image"]  # keyframes drawn for the storyboard
     return storyboard.model_copy(update={"paid_extras": extras})
 
 
@@ -133,6 +134,7 @@ def actual_lines(storyboard: Storyboard, assets: ProductionAssets) -> list[CostL
     if assets.music is not None or music is not None:
         music = music or CostLine(item="music", kind="music")
         out.append(music.model_copy(update={"actual_usd": assets.music.provenance.cost_usd if assets.music else 0.0}))
+    out += [x for x in storyboard.paid_extras if x.kind == "image"]  # keyframes: paid when they were drawn
     return out
 
 

@@ -22,7 +22,7 @@ FORMATS: dict[str, tuple[int, int]] = {
     "4:5": (1080, 1350),
 }
 PREFERENCES = ("quality", "balanced", "cheap", "fast")
-SHOT_KINDS = ("generated", "stock", "presenter", "graphics")
+SHOT_KINDS = ("generated", "stock", "presenter", "graphics", "still")
 GRAPHIC_LAYOUTS = ("title", "list", "steps", "number", "quote", "comparison", "lower_third", "location", "end_card")
 TRAITS = (
     "photoreal_human",
@@ -41,7 +41,7 @@ MOODS = ("upbeat", "calm", "dramatic", "corporate", "playful", "dark")
 TRANSITIONS = ("cut", "crossfade", "dip", "wipeleft", "wiperight", "slideleft", "slideup")
 
 Preference = Literal["quality", "balanced", "cheap", "fast"]
-ShotKind = Literal["generated", "stock", "presenter", "graphics"]
+ShotKind = Literal["generated", "stock", "presenter", "graphics", "still"]
 GraphicLayout = Literal["title", "list", "steps", "number", "quote", "comparison", "lower_third", "location",
                         "end_card"]
 #: What happens to the sound a video model makes with a shot: ``auto`` (ambience under narration, the scene's
@@ -110,6 +110,7 @@ class Brief(BaseModel):
     preference: Preference = "balanced"
     captions: bool = True
     caption_preset: str = "bold"
+    keyframes: Literal["auto", "off"] = "auto"  # draw a keyframe per shot with an image model, within budget
     commercial: bool = True
     presenter_path: str | None = None  # the user's own photo or video, shown picture-in-picture
     presenter_consent: Consent | None = None
@@ -172,6 +173,7 @@ class Shot(BaseModel):
     sound: ShotSound = "auto"
     on_screen_text: str | None = None
     graphic: Graphic | None = None
+    keyframe: str | None = None  # the image model's picture of this shot (storyboard, first frame, still)
     image_path: str | None = None
     importance: float = 1.0
     seed: int = 0
@@ -216,15 +218,37 @@ class CostLine(BaseModel):
     """
 
     item: str  # "shot s1", "narration", "music"
-    kind: Literal["clip", "narration", "music", "avatar", "stock"]
+    kind: Literal["clip", "narration", "music", "avatar", "stock", "image"]
     provider: str = ""
     model: str = ""
     quantity: float = 0.0
-    unit: str = ""  # "s", "characters", "track"
+    unit: str = ""  # "s", "characters", "track", "image"
     estimated_usd: float = 0.0
     actual_usd: float | None = None
     reused: bool = False
     price_source: str = ""
+
+
+class LookSubject(BaseModel):
+    """A recurring subject (a character, a product, a place) and the picture that shows it."""
+
+    name: str
+    description: str = ""
+    reference: str | None = None  # a local image: uploaded by the user, or generated once and approved
+
+
+class LookSheet(BaseModel):
+    """The look of one video: style words and recurring subjects, given to every model that takes them."""
+
+    style: str = ""  # palette, lighting, lens, grade
+    subjects: list[LookSubject] = Field(default_factory=list)
+
+    def prompt_suffix(self) -> str:
+        parts = [self.style] + [f"{s.name}: {s.description}" if s.description else s.name for s in self.subjects]
+        return "; ".join(p for p in parts if p)
+
+    def reference_paths(self) -> list[str]:
+        return [s.reference for s in self.subjects if s.reference]
 
 
 class Storyboard(BaseModel):
@@ -243,6 +267,7 @@ class Storyboard(BaseModel):
     # content came from when no language model wrote it, and a plan shorter than the length asked for.
     warnings: list[str] = Field(default_factory=list)
     paid_extras: list[CostLine] = Field(default_factory=list)
+    look: LookSheet | None = None
 
     @property
     def shots(self) -> list[Shot]:

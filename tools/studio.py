@@ -44,6 +44,18 @@ ASSEMBLE_BASE_BYTES = 30 * MB
 ASSEMBLE_BYTES_PER_S = 2 * MB
 
 
+def run_sync(coro: Any) -> Any:
+    """Run a coroutine to completion from synchronous code, also when this thread already runs an event loop."""
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        return asyncio.run(coro)
+    import concurrent.futures
+
+    with concurrent.futures.ThreadPoolExecutor(max_workers=1) as pool:
+        return pool.submit(asyncio.run, coro).result()
+
+
 def slugify(text: str, max_len: int = 48) -> str:
     """A filesystem-safe slug: ``"How bees make honey!"`` → ``"how-bees-make-honey"``."""
     norm = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
@@ -102,10 +114,19 @@ class Studio:
             return self.thumbnails(brief, self.route(brief, storyboard))
 
     def route(self, brief: Brief, storyboard: Storyboard) -> Storyboard:
-        """Price narration and music, then pick a model per shot within what is left of the budget."""
+        """Draw keyframes (with an image model, within budget), price narration and music, then pick a model
+        per shot within what is left of the budget."""
         from reelforge.tools.routing import route_storyboard
 
-        return route_storyboard(self.price(brief, storyboard), brief, self.registry, self.settings)
+        drawn = self.keyframes(brief, storyboard)
+        return route_storyboard(self.price(brief, drawn), brief, self.registry, self.settings)
+
+    def keyframes(self, brief: Brief, storyboard: Storyboard) -> Storyboard:
+        """A keyframe per shot from an image model when one is configured and fits the budget (see
+        tools.images.keyframes); shots whose prompt did not change keep theirs from the cache."""
+        from reelforge.tools.images.keyframes import draw_keyframes
+
+        return run_sync(draw_keyframes(storyboard, brief, self.registry, self.store, self.settings))
 
     def price(self, brief: Brief, storyboard: Storyboard) -> Storyboard:
         """``storyboard`` with its narration and music priced for ``brief`` (see tools.estimate)."""
@@ -157,12 +178,14 @@ class Studio:
         brand = brand_from_settings(self.settings)
         for scene in storyboard.scenes:
             shot = scene.shots[0]
-            key = self.store.key("thumb", shot.visual_prompt, shot.on_screen_text, shot.graphic, brand.fingerprint(),
-                                 shot.image_path, shot.seed, tw, th)
+            picture = shot.image_path or shot.keyframe  # the image model's keyframe when there is one
+            graphic = None if shot.kind == "still" and picture else shot.graphic
+            key = self.store.key("thumb", shot.visual_prompt, shot.on_screen_text, graphic, brand.fingerprint(),
+                                 picture, shot.seed, tw, th)
             path = self.store.path_for(key, ".png")
             if not path.is_file():
                 keyframe(shot.visual_prompt, tw, th, path, seed=shot.seed, on_screen_text=shot.on_screen_text,
-                         image_path=shot.image_path, graphic=shot.graphic, brand=brand)
+                         image_path=picture, graphic=graphic, brand=brand)
             scene.thumbnail = str(path)
         return storyboard
 
@@ -236,7 +259,8 @@ class Studio:
                                            window=windows[shot.id])
 
         clips_task = generate_all(storyboard.shots, brief, self.registry, self.store, self.settings,
-                                  on_event=clip_event, aspect=brief.aspects[0], narration_audio=narration_audio)
+                                  on_event=clip_event, aspect=brief.aspects[0], narration_audio=narration_audio,
+                                  look=storyboard.look)
         clips, narrations = await asyncio.gather(clips_task, voice_task)
         total = sum(n.duration_s for n in narrations) or storyboard.total_seconds
         music = await asyncio.to_thread(self._music, brief, max(total, storyboard.total_seconds), emit)

@@ -26,7 +26,7 @@ def models_json(registry: Registry) -> list[dict[str, Any]]:
             "gateway": avail.gateway, "why_unavailable": "" if avail.ok else avail.reason,
             "gateways": {g: {"model": gw.model, "env": gw.env, "missing": [e for e in gw.env if not s.secret(e)],
                              "price_per_s": registry.gateway_price(m, g)} for g, gw in m.gateways.items()},
-            "price_per_s": m.price_per_s, "price_source": m.price_source,
+            "price_per_s": m.price_per_s, "price_per_image": m.price_per_image, "price_source": m.price_source,
             "durations": m.durations or list(m.duration_range or ()), "duration_range": m.duration_range is not None,
             "aspects": m.aspects, "modes": m.modes, "native_audio": m.native_audio, "latency_s": m.latency_s,
             "capabilities": m.capabilities, "checked": m.checked.isoformat() if m.checked else None,
@@ -37,6 +37,8 @@ def models_json(registry: Registry) -> list[dict[str, Any]]:
 
 
 def _lengths(m: dict[str, Any]) -> str:
+    if m["kind"] == "image":
+        return "still image"
     d = m["durations"]
     return f"{d[0]:g}–{d[1]:g} s" if m["duration_range"] else ", ".join(f"{x:g}" for x in d) + " s"
 
@@ -70,7 +72,7 @@ def register(app: typer.Typer) -> None:
         stale: bool = typer.Option(False, "--stale", help="Only rows not checked against the vendor's docs "
                                                             "in the last 90 days."),
     ) -> None:
-        """List every video model: family, gateways, availability, price, lengths, aspect ratios, strengths."""
+        """List every video and image model: family, gateways, availability, price, lengths, aspect ratios, strengths."""
         console = Console(soft_wrap=True)
         if aspect not in FORMATS or preference not in PREFERENCES or seconds <= 0:
             console.print(f"[red]--aspect must be one of {', '.join(FORMATS)}, --preference one of "
@@ -110,6 +112,7 @@ def register(app: typer.Typer) -> None:
         for m in data:
             t.add_row(m["id"], m["family"], ", ".join(m["gateways"]),
                       f"yes ({m['gateway']})" if m["available"] else f"no: {m['why_unavailable']}",
-                      f"{m['price_per_s']:.3f}", _lengths(m), " ".join(m["aspects"]), _can(m["capabilities"]),
+                      f"{m['price_per_image']:.3f}/image" if m["kind"] == "image" else f"{m['price_per_s']:.3f}",
+                      _lengths(m), " ".join(m["aspects"]), _can(m["capabilities"]),
                       m["checked"] or "never", style=None if m["available"] else "dim")
         console.print(t)

@@ -37,6 +37,8 @@ def build_input(req: ClipRequest, provider: str, *, duration: str = "str", image
     image_field = params.pop("_image_field", image_field)
     aspect_field = params.pop("_aspect_field", aspect_field)
     with_seed = params.pop("_seed", True)
+    refs_field = params.pop("_references_field", "")
+    refs = params.pop("references", None) or []  # local paths: never sent as they are
     for hint in [k for k in params if k.startswith("_")]:
         params.pop(hint)
     body: dict[str, Any] = {"prompt": req.prompt}
@@ -54,6 +56,8 @@ def build_input(req: ClipRequest, provider: str, *, duration: str = "str", image
         if not req.image_path:
             raise ProviderError(provider, "invalid", "image-to-video needs a start image")
         body[image_field] = image_data_url(req.image_path, max_bytes=MAX_IMAGE_BYTES, provider=provider)
+    if refs and refs_field:
+        body[refs_field] = [image_data_url(str(p), max_bytes=MAX_IMAGE_BYTES, provider=provider) for p in refs]
     for k, v in params.items():
         if v is None:
             body.pop(k, None)

@@ -30,7 +30,7 @@ USER_FILE = "models.toml"
 #: Gateway preference when two usable gateways cost the same.
 GATEWAY_ORDER = ("local", "direct", "fal", "replicate", "comfyui")
 
-ModelKind = Literal["video", "stock", "avatar", "offline"]
+ModelKind = Literal["video", "stock", "avatar", "offline", "image"]
 Mode = Literal["text-to-video", "image-to-video", "video-to-video"]
 #: What an avatar model can present: a vendor ``avatar`` (needs ``params.avatar_id`` on a gateway),
 #: the user's ``image`` (photo) or ``video`` (lip-synced).
@@ -50,6 +50,7 @@ class Gateway(BaseModel):
     model_i2v: str = ""
     params: dict[str, Any] = Field(default_factory=dict)
     price_per_s: float | None = None  # overrides the model's price on this gateway
+    price_per_image: float | None = None  # image models: overrides the model's price per image on this gateway
     base_url_env: str = ""  # env var with a base-URL override; default REELFORGE_<GATEWAY>_BASE_URL
     concurrency: int | None = Field(default=None, ge=1)  # account-wide jobs at once, shared by every model
     #                                                     on this gateway with this adapter (model limit still applies)
@@ -83,6 +84,7 @@ class ModelSpec(BaseModel):
     checked: date | None = None  # when these facts were last checked against the vendor's documentation
     presenter_inputs: list[PresenterInput] = Field(default_factory=list)  # avatar models only
     price_per_s: float = 0.0
+    price_per_image: float = 0.0  # image models (kind "image"): USD per image
     billing_step_s: float = 0.0  # billed in whole steps of this many seconds (D-ID: 15); 0 = per second
     price_source: str = ""
     latency_s: float = 120.0
@@ -115,6 +117,10 @@ class ModelSpec(BaseModel):
 
     @model_validator(mode="after")
     def _lengths(self) -> ModelSpec:
+        if self.kind == "image":
+            if self.concurrency < 1:
+                raise ValueError("concurrency must be at least 1")
+            return self  # an image has no length
         if not self.durations and self.duration_range is None:
             raise ValueError("give durations = [...] or duration_range = [min, max]")
         if self.duration_range is not None and not 0 < self.duration_range[0] <= self.duration_range[1]:
@@ -314,7 +320,10 @@ class Registry:
         return sorted({m.family for m in self.models.values()})
 
     def gateway_price(self, model: ModelSpec, gateway: str) -> float:
+        """USD per second of video, or per image for an image model, on ``gateway``."""
         gw = model.gateways.get(gateway)
+        if model.kind == "image":
+            return gw.price_per_image if gw and gw.price_per_image is not None else model.price_per_image
         return gw.price_per_s if gw and gw.price_per_s is not None else model.price_per_s
 
     def gateway_status(self, model: ModelSpec, gateway: str, settings: Settings) -> str | None:

@@ -30,7 +30,17 @@ from reelforge.tools.clips import attempts
 from reelforge.tools.clips.base import ClipProvider, ClipRequest, Job, JobStatus, ProviderError
 from reelforge.tools.clips.journal import JournalStore, journal_for, single_flight
 from reelforge.tools.clips.registry import ModelSpec, Registry, RegistryError
-from reelforge.tools.production import FORMATS, Asset, Brief, ContinuitySheet, Narration, Provenance, Shot, Storyboard
+from reelforge.tools.production import (
+    FORMATS,
+    Asset,
+    Brief,
+    ContinuitySheet,
+    LookSheet,
+    Narration,
+    Provenance,
+    Shot,
+    Storyboard,
+)
 from reelforge.tools.routing.router import OFFLINE_MODEL, choose
 from reelforge.tools.settings import Settings
 from reelforge.tools.store import AssetStore
@@ -82,10 +92,12 @@ def _file_hash(path: str | None) -> str | None:
 def build_request(shot: Shot, brief: Brief, registry: Registry, model_id: str, gateway: str, settings: Settings, *,
                   aspect: str | None = None, continuity: ContinuitySheet | None = None,
                   clip_seconds: float | None = None, audio_path: str | Path | None = None,
-                  extend_s: list[float] | None = None) -> ClipRequest:
+                  extend_s: list[float] | None = None, look: LookSheet | None = None) -> ClipRequest:
     """The provider-neutral request for ``shot`` on ``model_id`` / ``gateway``.
 
     ``extend_s`` (from the route) makes one continuous take: the first clip, then the provider extends it.
+    ``look`` (the storyboard's look sheet) adds its style and subjects to the prompt and, where the registry says
+    how a gateway takes reference images, sends its subjects' pictures as references.
 
     For an avatar model, ``audio_path`` is the narration to lip-sync (see the module docstring).
     """
@@ -93,12 +105,19 @@ def build_request(shot: Shot, brief: Brief, registry: Registry, model_id: str, g
     gw = spec.gateways.get(gateway)
     aspect = aspect or brief.aspects[0]
     width, height = FORMATS[aspect]
-    extras = [p for p in (brief.style, continuity.suffix() if continuity else "") if p]
+    extras = [p for p in (brief.style, continuity.suffix() if continuity else "", look.prompt_suffix() if look else "")
+              if p]
     prompt = "; ".join([shot.visual_prompt, *extras])
-    i2v = bool(shot.image_path) and "image-to-video" in spec.modes
+    # The approved keyframe is the first frame on models that take one (what was approved is what moves).
+    first_frame = shot.image_path or shot.keyframe
+    i2v = bool(first_frame) and "image-to-video" in spec.modes
     seconds = clip_seconds or spec.clip_length(shot.seconds)
     params = dict(gw.params) if gw else {}
-    if spec.kind == "offline" and shot.graphic is not None:
+    refs = look.reference_paths() if look is not None else []
+    if refs and spec.references and "_references_field" in params:  # the registry says how this gateway takes them
+        params["references"] = refs[:spec.references]
+    still = shot.kind == "still" and bool(first_frame)  # the keyframe alone, moved by a camera
+    if spec.kind == "offline" and shot.graphic is not None and not still:
         from reelforge.tools.graphics import brand_from_settings
 
         params["graphic"] = shot.graphic.model_dump(mode="json", exclude_defaults=True)
@@ -107,7 +126,7 @@ def build_request(shot: Shot, brief: Brief, registry: Registry, model_id: str, g
         params["on_screen_text"] = shot.on_screen_text
     if spec.kind == "stock":
         params.setdefault("traits", list(shot.traits))
-    image_path = shot.image_path
+    image_path = first_frame if (i2v or spec.kind == "offline") else shot.image_path
     if spec.kind == "avatar":
         image_path, params = _avatar_params(shot, brief, params, image_path, audio_path)
         i2v = bool(image_path)
@@ -248,6 +267,8 @@ def _span(shots: list[Shot], j: int, narr: Narration) -> tuple[float, float]:
 def cache_key(req: ClipRequest, gateway: str) -> str:
     """Hash of (model, gateway, normalised request, seed, input hashes)."""
     params = {k: (_file_hash(v) if k in FILE_PARAMS and isinstance(v, str) else v) for k, v in req.params.items()}
+    if isinstance(params.get("references"), list):  # reference images count by content, not by path
+        params["references"] = [_file_hash(str(p)) for p in params["references"]]
     norm = {"prompt": " ".join(req.prompt.split()), "negative": " ".join(req.negative_prompt.split()),
             "seconds": round(req.seconds, 3), "aspect": req.aspect, "size": [req.width, req.height], "fps": req.fps,
             "mode": req.mode, "resolution": req.resolution, "gateway_model": req.gateway_model,
@@ -359,7 +380,7 @@ def _probe_fields(path: Path) -> dict[str, Any]:
             "has_audio": info.has_audio}
 
 
-async def _attempt(model_id: str, gateway: str, req: ClipRequest, registry: Registry,
+async def attempt(model_id: str, gateway: str, req: ClipRequest, registry: Registry,
                    store: AssetStore, settings: Settings, on_event: EventFn | None) -> tuple[Path, float, Job]:
     """Run one model (retrying a transient job failure once); return the downloaded file, its cost, the job."""
     spec = registry.get(model_id)
@@ -377,11 +398,15 @@ async def _attempt(model_id: str, gateway: str, req: ClipRequest, registry: Regi
                 provider.check_request(req)
                 await _emit(on_event, req.shot_id, "generating", 0.0, f"{model_id} via {gateway}"
                             + (f" (retry {attempt})" if attempt else ""))
-                dest = store.scratch(".mp4")
+                dest = store.scratch(".png" if spec.kind == "image" else ".mp4")
                 job = await _run_job(provider, req, dest, settings, on_event, journal_for(settings, store.root),
                                      cache_key(req, gateway), model=model_id, gateway=gateway)
-                billed = job.data.get("billed_s") or (spec.billed_seconds(float(job.data.get("duration_s") or req.seconds))
-                                                      + sum(spec.billed_seconds(s) for s in req.extend_s))
+                if spec.kind == "image":  # one picture, priced per image
+                    billed = 1.0
+                else:
+                    billed = job.data.get("billed_s") or (
+                        spec.billed_seconds(float(job.data.get("duration_s") or req.seconds))
+                        + sum(spec.billed_seconds(s) for s in req.extend_s))
                 cost = float(job.data.get("cost_usd", float(billed) * registry.gateway_price(spec, gateway)))
                 return dest, cost, job
             except ProviderError as exc:
@@ -397,7 +422,7 @@ async def _attempt(model_id: str, gateway: str, req: ClipRequest, registry: Regi
 async def generate_shot(shot: Shot, brief: Brief, registry: Registry, store: AssetStore, settings: Settings, *,
                         on_event: EventFn | None = None, aspect: str | None = None,
                         continuity: ContinuitySheet | None = None,
-                        narration_audio: NarrationFn | None = None) -> Asset:
+                        narration_audio: NarrationFn | None = None, look: LookSheet | None = None) -> Asset:
     """Make (or fetch from the cache) the clip for ``shot``, falling back down its route to ``motion``.
 
     ``narration_audio(shot)`` is asked (once, only when an avatar model is tried) for the narration to lip-sync.
@@ -438,7 +463,8 @@ async def generate_shot(shot: Shot, brief: Brief, registry: Registry, store: Ass
             continue
         req = build_request(shot, brief, registry, model_id, gateway, settings, aspect=aspect, continuity=continuity,
                             clip_seconds=route.clip_seconds if i == 0 and route.clip_seconds else None,
-                            audio_path=await narration_for(spec), extend_s=route.extend_s if i == 0 else None)
+                            audio_path=await narration_for(spec), extend_s=route.extend_s if i == 0 else None,
+                            look=look)
         key = cache_key(req, gateway)
         fell_back = i > 0
         async with single_flight(settings, key):  # a concurrent request for this clip waits, then hits the cache
@@ -449,9 +475,9 @@ async def generate_shot(shot: Shot, brief: Brief, registry: Registry, store: Ass
                 cached = cached.model_copy(update={"provenance": cached.provenance.model_copy(update={
                     "fell_back": fell_back, "fallback_reason": "; ".join(reasons) if fell_back else None})})
                 return await _native_formats(cached, shot, brief, registry, store, settings, model_id, gateway,
-                                             req.aspect, continuity)
+                                             req.aspect, continuity, look)
             try:
-                path, cost, job = await _attempt(model_id, gateway, req, registry, store, settings, on_event)
+                path, cost, job = await attempt(model_id, gateway, req, registry, store, settings, on_event)
             except RegistryError as exc:
                 reasons.append(f"{model_id}: {exc}")
                 continue
@@ -476,7 +502,7 @@ async def generate_shot(shot: Shot, brief: Brief, registry: Registry, store: Ass
             if Path(path) != Path(stored.path):
                 Path(path).unlink(missing_ok=True)
             stored = await _native_formats(stored, shot, brief, registry, store, settings, model_id, gateway,
-                                           req.aspect, continuity)
+                                           req.aspect, continuity, look)
             await _emit(on_event, shot.id, "done", 100.0, f"{model_id}" + (" (fell back)" if fell_back else ""))
             return stored
     raise ProviderError("runner", "provider", f"shot {shot.id}: every model failed ({'; '.join(reasons)})")
@@ -484,7 +510,7 @@ async def generate_shot(shot: Shot, brief: Brief, registry: Registry, store: Ass
 
 async def _native_formats(asset: Asset, shot: Shot, brief: Brief, registry: Registry, store: AssetStore,
                           settings: Settings, model_id: str, gateway: str, made_for: str,
-                          continuity: ContinuitySheet | None) -> Asset:
+                          continuity: ContinuitySheet | None, look: LookSheet | None) -> Asset:
     """What reelforge draws itself (the offline renderer) is drawn again for every other output format, laid
     out for that frame, instead of being cropped or pillarboxed from the first one. Cached like any clip."""
     spec = registry.get(model_id)
@@ -493,11 +519,12 @@ async def _native_formats(asset: Asset, shot: Shot, brief: Brief, registry: Regi
         return asset
     variants = dict(asset.variants)
     for aspect in others:
-        req = build_request(shot, brief, registry, model_id, gateway, settings, aspect=aspect, continuity=continuity)
+        req = build_request(shot, brief, registry, model_id, gateway, settings, aspect=aspect, continuity=continuity,
+                            look=look)
         key = cache_key(req, gateway)
         cached = store.get(key)
         if cached is None:
-            path, _cost, _job = await _attempt(model_id, gateway, req, registry, store, settings, None)
+            path, _cost, _job = await attempt(model_id, gateway, req, registry, store, settings, None)
             cached = store.put(Asset(key=key, kind="clip", path=str(path), **_probe_fields(path),
                                      provenance=asset.provenance.model_copy(update={"prompt": req.prompt})), path)
             if Path(path) != Path(cached.path):
@@ -509,7 +536,8 @@ async def _native_formats(asset: Asset, shot: Shot, brief: Brief, registry: Regi
 async def generate_all(shots: Iterable[Shot], brief: Brief, registry: Registry, store: AssetStore,
                        settings: Settings, *, on_event: EventFn | None = None, aspect: str | None = None,
                        continuity: ContinuitySheet | None = None, max_parallel: int | None = None,
-                       narration_audio: NarrationFn | None = None) -> dict[str, Asset]:
+                       narration_audio: NarrationFn | None = None, look: LookSheet | None = None
+                       ) -> dict[str, Asset]:
     """Generate every shot with bounded fan-out (``settings.max_parallel_shots``); ``{shot_id: Asset}``."""
     gate = asyncio.Semaphore(max_parallel or settings.max_parallel_shots)
 
@@ -517,7 +545,7 @@ async def generate_all(shots: Iterable[Shot], brief: Brief, registry: Registry, 
         async with gate:
             return shot.id, await generate_shot(shot, brief, registry, store, settings, on_event=on_event,
                                                 aspect=aspect, continuity=continuity,
-                                                narration_audio=narration_audio)
+                                                narration_audio=narration_audio, look=look)
 
     results: list[tuple[str, Asset]] = await asyncio.gather(*(one(s) for s in shots))
     return dict(results)

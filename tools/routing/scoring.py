@@ -71,8 +71,10 @@ def trait_fit(model: ModelSpec, traits: tuple[str, ...]) -> float:
 def kind_allowed(model: ModelSpec, need: Need, specialist_available: bool) -> str | None:
     """None when a model of this kind may take the shot, else why not."""
     wanted = SHOT_KIND_MODELS.get(need.kind)
-    if need.kind == "graphics":  # motion graphics are drawn by the offline renderer, free, with or without keys
-        return None if model.kind == "offline" else "a motion-graphics shot is drawn by reelforge itself"
+    if model.kind == "image":
+        return "an image model draws keyframes, not clips"
+    if need.kind in ("graphics", "still"):  # drawn by the offline renderer, free, with or without keys
+        return None if model.kind == "offline" else f"a {need.kind} shot is drawn by reelforge itself"
     if model.kind in ("stock", "avatar"):
         return None if wanted == model.kind else f"{model.kind} model, shot is {need.kind}"
     if wanted and specialist_available:
