@@ -124,8 +124,10 @@ class Studio:
     def keyframes(self, brief: Brief, storyboard: Storyboard) -> Storyboard:
         """A keyframe per shot from an image model when one is configured and fits the budget (see
         tools.images.keyframes); shots whose prompt did not change keep theirs from the cache."""
-        from reelforge.tools.images.keyframes import draw_keyframes
+        from reelforge.tools.images.keyframes import draw_keyframes, pick_image_model
 
+        if brief.keyframes == "off" or pick_image_model(self.registry, self.settings, brief) is None:
+            return storyboard  # nothing to draw with: no event loop, no work
         return run_sync(draw_keyframes(storyboard, brief, self.registry, self.store, self.settings))
 
     def price(self, brief: Brief, storyboard: Storyboard) -> Storyboard:
