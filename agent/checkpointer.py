@@ -1,7 +1,8 @@
 """Durable threads: AsyncSqliteSaver in the data directory, or AsyncPostgresSaver with a database URL.
 
 Checkpoints are deserialised with an explicit allow-list (every pydantic model reachable from
-:class:`agent.state.Production`), so no other class can be revived from a checkpoint file.
+:class:`agent.state.Production`), so no other class can be revived from a checkpoint file, and they are
+written with every known secret masked.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from pydantic import BaseModel
 
 from reelforge.agent.state import Production
 from reelforge.tools.database import POSTGRES_HINT, migration_lock, postgres_url
+from reelforge.tools.masking import mask_bytes
 from reelforge.tools.settings import Settings
 
 
@@ -35,9 +37,18 @@ def _models(root: type[BaseModel]) -> list[type[BaseModel]]:
     return seen
 
 
+class MaskingSerializer(JsonPlusSerializer):
+    """Checkpoints never hold a key: every known secret is overwritten in the serialized bytes
+    (:func:`tools.masking.mask_bytes`, same length, so the data stays readable)."""
+
+    def dumps_typed(self, obj: typing.Any) -> tuple[str, bytes]:
+        kind, data = super().dumps_typed(obj)
+        return kind, mask_bytes(data)
+
+
 def serializer() -> JsonPlusSerializer:
-    """A strict serializer that allows our state models and LangGraph's own safe types."""
-    return JsonPlusSerializer(allowed_msgpack_modules=None).with_msgpack_allowlist(_models(Production))
+    """A strict serializer that allows our state models and LangGraph's own safe types, and masks secrets."""
+    return MaskingSerializer(allowed_msgpack_modules=None).with_msgpack_allowlist(_models(Production))
 
 
 @asynccontextmanager

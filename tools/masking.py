@@ -3,7 +3,7 @@
 :func:`mask` replaces every known secret with ``***``: the value of each secret-looking variable in the
 environment *and* in the ``.env`` file (keys that live only there included), passwords in URLs and in
 ``REELFORGE_UI_USERS``, credential query parameters (``?key=…``, ``&token=…``) and bearer tokens.
-:func:`install_log_masking` applies it to every log record of the process and quiets the HTTP client
+:func:`mask_bytes` does the same inside serialized bytes (checkpoints). :func:`install_log_masking` applies it to every log record of the process and quiets the HTTP client
 loggers that would print request URLs (with their query-string keys) at INFO.
 """
 
@@ -69,6 +69,16 @@ def mask(text: str) -> str:
     text = URL_PASSWORD.sub(rf"\1{MASK}@", text)
     text = CREDENTIAL_PARAM.sub(rf"\1{MASK}", text)
     return BEARER.sub(rf"\1{MASK}", text)
+
+
+def mask_bytes(data: bytes) -> bytes:
+    """``data`` with every known secret overwritten by as many ``*`` bytes: lengths stay the same, so a
+    serialized structure (a msgpack checkpoint) stays valid while the key is gone."""
+    for value in known_secrets():
+        raw = value.encode()
+        if raw in data:
+            data = data.replace(raw, b"*" * len(raw))
+    return data
 
 
 _installed = False

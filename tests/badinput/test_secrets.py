@@ -106,3 +106,14 @@ async def test_a_run_with_fake_keys_leaves_no_key_anywhere(keys: list[str], tmp_
     for key in keys:
         assert not any(key.encode() in b for b in blobs), key
         assert not any(key in t for t in texts), key
+
+
+def test_a_key_inside_the_production_state_never_reaches_the_checkpoint(keys: list[str]) -> None:
+    from reelforge.agent.checkpointer import serializer
+    from reelforge.agent.state import Production
+
+    prod = Production(error=f"vendor said: invalid key {DOTENV_KEY}", feedback=f"use {ENV_KEY}")
+    kind, data = serializer().dumps_typed({"production": prod})
+    assert DOTENV_KEY.encode() not in data and ENV_KEY.encode() not in data
+    back = serializer().loads_typed((kind, data))["production"]
+    assert back.error == "vendor said: invalid key " + "*" * len(DOTENV_KEY)  # still readable
