@@ -53,13 +53,25 @@ class VideoEvent(BaseModel):
     cost_usd: float = 0.0
 
 
+class PreviewEvent(BaseModel):
+    """An animatic of the storyboard under review (tools.preview): low resolution, free, watermarked."""
+
+    type: Literal["preview"] = "preview"
+    path: str
+    storyboard_version: int
+    width: int
+    height: int
+    duration_s: float
+    notes: list[Masked] = Field(default_factory=list)
+
+
 class ErrorEvent(BaseModel):
     type: Literal["error"] = "error"
     message: Masked
 
 
 Event = Annotated[
-    MessageDelta | Message | ToolObservation | Progress | StoryboardEvent | VideoEvent | ErrorEvent,
+    MessageDelta | Message | ToolObservation | Progress | StoryboardEvent | VideoEvent | PreviewEvent | ErrorEvent,
     Field(discriminator="type"),
 ]
 EVENT_ADAPTER: TypeAdapter[Event] = TypeAdapter(Event)

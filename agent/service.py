@@ -41,6 +41,7 @@ from reelforge.agent.events import (
 from reelforge.agent.followup import FollowUp, delivered, next_version, read_followup
 from reelforge.agent.graph import build_graph
 from reelforge.agent.locks import LocalLocks, PostgresLocks, ThreadLocks
+from reelforge.agent.previews import asks_for_preview, preview_dir, stream_preview
 from reelforge.agent.replies import ReplyReading, interpret_reply
 from reelforge.agent.review import ReviewDecision, StoryboardReview
 from reelforge.agent.state import Production
@@ -244,6 +245,11 @@ class AgentService:
         async with self._lock(thread_id):
             cfg = self._config(thread_id)
             snap = await self.graph.aget_state(cfg)
+            if asks_for_preview(text) and not attachments:  # free: no approval needed, nothing changes
+                async for ev in stream_preview(self.studio, snap.values.get("production"),
+                                               preview_dir(self.settings.outputs_dir, thread_id)):
+                    yield ev
+                return
             if snap.interrupts:
                 review = StoryboardReview.model_validate(snap.interrupts[0].value)
                 reading = await self.read_reply(text, review)
@@ -290,6 +296,13 @@ class AgentService:
             inp["messages"] = [HumanMessage(mask(text), additional_kwargs=_turn_record(prod, stored))]
             async for ev in self._run(inp, thread_id):
                 yield ev
+
+    async def preview(self, thread_id: str) -> AsyncIterator[Event]:
+        """An animatic of the thread's current storyboard (low resolution, watermarked, free, seconds): progress
+        events, then a ``preview`` event with the file. The studio's button and Slack's action call this."""
+        async for ev in stream_preview(self.studio, await self.production(thread_id),
+                                       preview_dir(self.settings.outputs_dir, thread_id)):
+            yield ev
 
     async def _next_version(self, thread_id: str, text: str, prod: Production, follow: FollowUp
                             ) -> AsyncIterator[Event]:

@@ -11,6 +11,7 @@ import json
 import re
 import unicodedata
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
@@ -178,7 +179,8 @@ class Studio:
         scale = 360 / max(w, h)
         tw, th = int(w * scale) // 2 * 2, int(h * scale) // 2 * 2
         brand = brand_from_settings(self.settings)
-        for scene in storyboard.scenes:
+
+        def draw(scene: Any) -> None:
             shot = scene.shots[0]
             picture = shot.image_path or shot.keyframe  # the image model's keyframe when there is one
             graphic = None if shot.kind == "still" and picture else shot.graphic
@@ -189,6 +191,9 @@ class Studio:
                 keyframe(shot.visual_prompt, tw, th, path, seed=shot.seed, on_screen_text=shot.on_screen_text,
                          image_path=picture, graphic=graphic, brand=brand)
             scene.thumbnail = str(path)
+
+        with ThreadPoolExecutor(max_workers=2) as pool:  # each keyframe is mostly one ffmpeg run
+            list(pool.map(draw, storyboard.scenes))
         return storyboard
 
     def models(self) -> list[dict[str, Any]]:
@@ -300,6 +305,13 @@ class Studio:
                              seed=int(stable_hash(brief.goal)[:6], 16), commercial=brief.commercial)
         emit(ProgressEvent(stage="music", status="done", percent=100, message=track.provenance.model or "music"))
         return track
+
+    def preview(self, brief: Brief, storyboard: Storyboard, out_dir: str | Path, *,
+                on_event: EventSink | None = None) -> Any:
+        """An animatic of the storyboard before approval: free, in seconds (see :mod:`tools.preview`)."""
+        from reelforge.tools.preview import make_preview
+
+        return make_preview(self, brief, storyboard, out_dir, on_event=on_event)
 
     # --- assembly -------------------------------------------------------------------------------------
 

@@ -4,6 +4,7 @@ provider and caches by content, so a resumed or re-run production never pays twi
 from __future__ import annotations
 
 import asyncio
+import contextvars
 import threading
 from collections.abc import Awaitable, Callable
 from typing import Any
@@ -21,6 +22,7 @@ def progress_sink(stage_default: str = "clips") -> Callable[[Any], None]:
     writer = get_stream_writer()
     loop = asyncio.get_running_loop()
     owner = threading.get_ident()
+    node_context = contextvars.copy_context()  # the writer reads the node's run config from context
 
     def on_event(event: Any) -> None:
         data = event.model_dump(mode="json") if hasattr(event, "model_dump") else dict(event)
@@ -29,7 +31,7 @@ def progress_sink(stage_default: str = "clips") -> Callable[[Any], None]:
         if threading.get_ident() == owner:
             writer(payload)
         else:
-            loop.call_soon_threadsafe(writer, payload)
+            loop.call_soon_threadsafe(writer, payload, context=node_context)
 
     return on_event
 

@@ -88,14 +88,22 @@ def _clip_stream(inputs: _Inputs, k: int, c: TimelineClip, info: MediaInfo, widt
         if fit.speed != 1.0:
             v = v.filter("setpts", expr=f"{fit.speed:.6f}*PTS")
         hold = fit.hold_s
-    early_fps = info.fps > fps + 1  # drop surplus frames before any per-frame work
+    v = _normalised(v, c, info, width, height, fps, hold + 2 / fps)
+    return v.filter("trim", end_frame=frames).filter("setpts", expr="PTS-STARTPTS").filter("settb", expr="AVTB")
+
+
+def _normalised(v, c: TimelineClip, info: MediaInfo, width: int, height: int, fps: int, pad_s: float):
+    """Reframed to ``width × height`` yuv420p at ``fps``, its last frame held ``pad_s`` seconds longer."""
+    early_fps = not c.is_image and info.fps > fps + 1  # drop surplus frames before any per-frame work
     if early_fps:
         v = v.filter("fps", fps=fps)
     v = reframe(v, info.width, info.height, width, height).filter("format", pix_fmts="yuv420p")
-    if not early_fps:
+    if not early_fps and not c.is_image:
         v = v.filter("fps", fps=fps)
-    v = v.filter("tpad", stop_mode="clone", stop_duration=f"{hold + 2 / fps:.4f}")
-    return v.filter("trim", end_frame=frames).filter("setpts", expr="PTS-STARTPTS").filter("settb", expr="AVTB")
+    v = v.filter("tpad", stop_mode="clone", stop_duration=f"{pad_s:.4f}")
+    if c.is_image:  # a still is one frame: held first, then on the frame grid (an fps filter would drop it)
+        v = v.filter("fps", fps=fps)
+    return v
 
 
 def overlay_mask(shape: str, w: int, h: int, path: Path) -> Path:

@@ -18,12 +18,12 @@ from pathlib import Path
 import ffmpeg
 
 from reelforge.tools.assembly.captions import CaptionEvent, ass_document
-from reelforge.tools.assembly.graph import XFADE, EncodeSettings, _dress, _Inputs, _x264, reframe
+from reelforge.tools.assembly.graph import XFADE, EncodeSettings, _dress, _Inputs, _normalised, _x264
 from reelforge.tools.assembly.timeline import fit_clip
 from reelforge.tools.media import MediaInfo, ffmpeg_exe, probe
 from reelforge.tools.production import Overlay, Timeline, TimelineClip, stable_hash
 
-SEGMENT_FORMAT = "segment-v1"  # bump when the command a key stands for changes
+SEGMENT_FORMAT = "segment-v2"  # bump when the command a key stands for changes
 
 
 @dataclass(frozen=True)
@@ -103,14 +103,7 @@ def _window_stream(inputs: _Inputs, k: int, c: TimelineClip, info: MediaInfo, wi
     skip = min((window.first - 1) / fps, shown - 2 / fps)
     if not c.is_image and skip > 0:  # frames before the window never reach the per-frame filters
         v = v.filter("trim", start=f"{skip:.6f}")
-    early_fps = info.fps > fps + 1
-    if early_fps:
-        v = v.filter("fps", fps=fps)
-    v = reframe(v, info.width, info.height, width, height).filter("format", pix_fmts="yuv420p")
-    if not early_fps:
-        v = v.filter("fps", fps=fps)
-    pad = max(hold, window.end / fps - shown) + 2 / fps
-    v = v.filter("tpad", stop_mode="clone", stop_duration=f"{pad:.4f}")
+    v = _normalised(v, c, info, width, height, fps, max(hold, window.end / fps - shown) + 2 / fps)
     half = 0.5 / fps  # cut between two frames
     if window.first:
         v = v.filter("trim", start=f"{window.first / fps - half:.6f}")
