@@ -12,7 +12,7 @@ from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
 
-from reelforge.agent.events import ErrorEvent, Event, PreviewEvent, Progress, error_event
+from reelforge.agent.events import ErrorEvent, Event, PreviewEvent, error_event
 from reelforge.agent.nodes.assemble import output_dir
 from reelforge.agent.state import Production
 
@@ -33,30 +33,16 @@ def preview_dir(outputs_root: Path, thread_id: str) -> Path:
 
 
 async def stream_preview(studio: Any, prod: Production | None, out_dir: Path) -> AsyncIterator[Event]:
-    """Render the preview of ``prod``'s storyboard, yielding progress and then a :class:`PreviewEvent`."""
+    """Render the preview of ``prod``'s storyboard and yield a :class:`PreviewEvent` (or an error). It sends no
+    progress events: front doors read progress as production having started, and a preview takes seconds."""
     if prod is None or prod.brief is None or prod.storyboard is None:
         yield ErrorEvent(message="There is no storyboard to preview yet: describe the video first.")
         return
     if not hasattr(studio, "preview"):
         yield ErrorEvent(message="Previews are not available in this installation.")
         return
-    loop = asyncio.get_running_loop()
-    queue: asyncio.Queue[Any] = asyncio.Queue()
-
-    def on_event(ev: Any) -> None:
-        loop.call_soon_threadsafe(queue.put_nowait, ev)
-
-    task = asyncio.ensure_future(asyncio.to_thread(studio.preview, prod.brief, prod.storyboard, out_dir,
-                                                   on_event=on_event))
-    while not task.done() or not queue.empty():
-        getter = asyncio.ensure_future(queue.get())
-        await asyncio.wait({task, getter}, return_when=asyncio.FIRST_COMPLETED)
-        if getter.done():
-            ev = getter.result()
-            yield Progress(stage=ev.stage, status=ev.status, percent=ev.percent, shot_id=ev.shot_id,
-                           message=ev.message)
-        else:
-            getter.cancel()
+    task = asyncio.ensure_future(asyncio.to_thread(studio.preview, prod.brief, prod.storyboard, out_dir))
+    await asyncio.wait({task})
     try:
         made = task.result()
     except Exception as exc:  # noqa: BLE001 - front ends get plain words

@@ -8,6 +8,7 @@ while a storyboard is pending to a review decision, and turns graph streams into
 from __future__ import annotations
 
 import asyncio
+import importlib
 import logging
 import sqlite3
 from collections import OrderedDict
@@ -144,6 +145,7 @@ class AgentService:
         if plan is None:
             return
         with suppress(Exception):  # warming is an optimisation; a failure shows up again on real use
+            await asyncio.to_thread(importlib.import_module, "reelforge.tools.ingest")  # scripts and articles
             await asyncio.to_thread(plan, Brief(goal="a warm-up teaser for a cafe", duration_s=5), None)
 
     # --- threads ------------------------------------------------------------------------------------

@@ -3,11 +3,11 @@
     .venv/bin/python bench/iterate.py [--keep DIR]
 
 Offline, in a fresh data directory, through :class:`agent.service.AgentService` (the call every front door
-uses): a 60 s vertical explainer is planned from a nine-paragraph script (one shot per scene) and approved,
+uses): a 60 s vertical explainer is planned from an eleven-paragraph script (one shot per scene) and approved,
 produced and assembled (``full_render_s``: approval to delivery); then one scene in the middle is edited in
 chat after delivery ("edit 5 ..."), version 2 is approved and delivered (``edit_render_s``: from the edit
 message to the delivery of version 2); then a fresh 60 s storyboard on another subject is previewed
-(``preview_s``). ``shots_regenerated_on_edit`` counts clips version 2 made that version 1 did not have.
+(``preview_s``, from another script). ``shots_regenerated_on_edit`` counts clips version 2 made that version 1 did not have.
 The last line printed is one JSON object.
 """
 
@@ -41,11 +41,37 @@ Over one season a busy worm population can turn over tonnes of soil in a single 
 
 Gardeners can help them by adding compost, keeping mulch on the beds and skipping harsh chemicals.
 
+Some worms live near the surface in leaf litter, while others dig burrows deeper than a metre.
+
+A single square metre of rich garden soil can hold hundreds of them, working day and night.
+
 So next time you dig and find a worm, thank it: your garden runs on its quiet work.
+"""
+PREVIEW_SCRIPT = """A honeybee visits up to a thousand flowers on a single sunny afternoon.
+
+At each one she sips nectar and stores it in a special honey stomach.
+
+Back at the hive she passes the nectar to a younger worker, mouth to mouth.
+
+Enzymes from the bees begin turning the sugars into something new.
+
+The workers spread the nectar across the wax cells of the honeycomb.
+
+Thousands of wings fan the comb, drying the nectar until it thickens.
+
+When it is thick enough, the bees seal each cell with a cap of fresh wax.
+
+A strong colony can make more than twenty kilograms of honey in a good summer.
+
+That stored honey feeds the whole colony through the long cold winter.
+
+Beekeepers take only the surplus, leaving the bees enough to survive.
+
+So every spoonful of honey holds the work of thousands of tiny wings.
 """
 REQUEST = "make a 60 second vertical explainer from this script"
 EDIT = "show earthworms turning the soil, close up"
-PREVIEW_REQUEST = "a 60 second vertical explainer on how honeybees turn nectar into honey"
+PREVIEW_REQUEST = "make a 60 second vertical explainer about honeybees from this script"
 
 
 def _of(events: list, kind: str) -> list:
@@ -59,9 +85,11 @@ async def _collect(stream) -> list:
 async def run(work: Path) -> dict:
     from reelforge.agent.service import AgentService
 
-    script = work / "earthworms.txt"
+    script, other_script = work / "earthworms.txt", work / "honeybees.txt"
     script.write_text(SCRIPT)
+    other_script.write_text(PREVIEW_SCRIPT)
     async with AgentService.open() as svc:
+        await svc.warm()  # as a front door does before serving
         tid = await svc.new_thread(origin="bench")
         t0 = time.perf_counter()
         events = await _collect(svc.send(tid, REQUEST, attachments=[str(script)]))
@@ -95,7 +123,7 @@ async def run(work: Path) -> dict:
         out = second.outputs[0]
 
         other = await svc.new_thread(origin="bench")
-        if not _of(await _collect(svc.send(other, PREVIEW_REQUEST)), "storyboard"):
+        if not _of(await _collect(svc.send(other, PREVIEW_REQUEST, attachments=[str(other_script)])), "storyboard"):
             raise SystemExit("no storyboard to preview")
         t0 = time.perf_counter()
         events = await _collect(svc.preview(other))

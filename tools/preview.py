@@ -111,6 +111,18 @@ def quick_levels(timeline: Any) -> MixLevels:
     return MixLevels(gain_db=TARGET_LUFS - measured.integrated, limit=10 ** (LIMIT_DB / 20), measured=measured)
 
 
+def _narrate(studio: Any, brief: Brief, storyboard: Storyboard, emit: Callable[[ProgressEvent], None]
+             ) -> list[Narration]:
+    """Each scene's narration; a scene without words gets a silent placeholder (it lasts its planned time)."""
+    said = [i for i, scene in enumerate(storyboard.scenes) if scene.narration.strip()]
+    spoken = studio._narrate(brief, storyboard.model_copy(update={"scenes": [storyboard.scenes[i] for i in said]}),
+                             emit) if said else []
+    silent = Narration(text="", words=[], duration_s=0.0, asset=Asset(key="silent", kind="narration", path="",
+                                                                      provenance=Provenance(source="none")))
+    by_scene = dict(zip(said, spoken, strict=True))
+    return [by_scene.get(i, silent) for i in range(len(storyboard.scenes))]
+
+
 def make_preview(studio: Any, brief: Brief, storyboard: Storyboard, out_dir: str | Path, *,
                  on_event: Callable[[ProgressEvent], None] | None = None) -> Preview:
     """Render the animatic of ``storyboard`` to ``out_dir/preview-v<version>-<w>x<h>.mp4``; free, no approval."""
@@ -129,7 +141,7 @@ def make_preview(studio: Any, brief: Brief, storyboard: Storyboard, out_dir: str
     emit(ProgressEvent(stage="plan", status="running", percent=5, message="keyframes"))
     with ThreadPoolExecutor(max_workers=2) as pool:  # keyframes are drawn while the narration is spoken
         drawing = pool.map(lambda s: _keyframe(store, s, width, height, brand), storyboard.shots)
-        narrations: list[Narration] = studio._narrate(spoken, storyboard, emit)
+        narrations = _narrate(studio, spoken, storyboard, emit)
         frames = list(drawing)
     clips = {shot.id: frame for shot, frame in zip(storyboard.shots, frames, strict=True)}
     total = sum(n.duration_s for n in narrations) or storyboard.total_seconds

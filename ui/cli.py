@@ -17,6 +17,7 @@ app = typer.Typer(
 # Each module defines ``register(app: typer.Typer) -> None``.
 COMMAND_MODULES = (
     "reelforge.ui.cli_make",  # make, demo, doctor
+    "reelforge.ui.cli_preview",  # preview
     "reelforge.ui.cli_models",  # models
     "reelforge.ui.cli_ingest",  # read, plan
     "reelforge.ui.cli_voice",  # voice ..., music ...

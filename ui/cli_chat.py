@@ -65,10 +65,15 @@ class Printer:
                         f"{' — ' + ev.message if ev.message else ''}[/]", highlight=False)
         elif ev.type == "storyboard":
             c.print(storyboard_table(ev.review))
-            c.print(f"Reply: {ev.review.instructions}")
+            c.print(f"Reply: {ev.review.instructions} | preview (a free animatic first)")
         elif ev.type == "video":
             self.outputs = [o.path for o in ev.outputs]
             c.print(f"[green]QC[/]: {ev.qc_summary}")
+        elif ev.type == "preview":
+            c.print(f"[green]preview[/] of storyboard v{ev.storyboard_version} ({ev.width}x{ev.height}, "
+                    f"{ev.duration_s:.0f} s, free): {ev.path}", highlight=False)
+            for note in ev.notes:
+                c.print(f"  [dim]{note}[/]", highlight=False)
         elif ev.type == "error":
             c.print(f"[red]error[/]: {ev.message}", highlight=False)
 

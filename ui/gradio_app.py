@@ -3,7 +3,7 @@
 Everything goes through one :class:`agent.service.AgentService` per process (opened lazily on Gradio's event
 loop). Handlers are async generators that fold service events into a :class:`StudioView` and stream the
 components. Named API endpoints (``/send``, ``/approve``, ``/edit_scene``, ``/regenerate``, ``/change_model``,
-``/regenerate_scene``, ``/set_kind``, ``/reject``, ``/threads``, ``/open_thread``, ``/new_video``) make every step scriptable with ``gradio_client``.
+``/regenerate_scene``, ``/set_kind``, ``/reject``, ``/preview``, ``/threads``, ``/open_thread``, ``/new_video``) make every step scriptable with ``gradio_client``.
 """
 
 from __future__ import annotations
@@ -236,6 +236,23 @@ class StudioApp:
         async for out in self._drive(view, stream, request):
             yield out
 
+    async def preview(self, view: StudioView, request: gr.Request | None = None) -> AsyncIterator[tuple[Any, ...]]:
+        """A free animatic of the storyboard on screen (360p, watermarked), played next to it; nothing changes."""
+        if view.thread_id is None:
+            view.say("assistant", "⚠ There is no storyboard to preview yet — describe your video first.")
+            yield (*self.outputs(view), gr.update())
+            return
+        view.say("user", "▶ Preview")
+
+        def stream(svc: AgentService, tid: str) -> AsyncIterator[Event]:
+            return svc.preview(tid)
+
+        async for out in self._drive(view, stream, request):
+            shown = view.preview is not None and Path(view.preview.path).is_file()
+            yield (*out, gr.update(value=self.delivery.serve(view.preview.path), visible=True,
+                                   label=f"Preview of v{view.preview.storyboard_version} (360p, free)")
+                   if shown else gr.update())
+
     async def approve(self, view: StudioView, request: gr.Request | None = None) -> AsyncIterator[tuple[Any, ...]]:
         """Approve the storyboard: production starts and streams its progress."""
         async for out in self._decide(view, request, "✓ Approved", action="approve"):
@@ -446,7 +463,10 @@ class StudioApp:
                         progress = gr.HTML(progress_html([]), padding=True)
                     storyboard = gr.HTML(storyboard_html(None), label="Storyboard")
                     with gr.Group(visible=False) as review_panel:
-                        approve = gr.Button("Approve & produce", variant="primary", size="lg")
+                        with gr.Row(equal_height=True):
+                            approve = gr.Button("Approve & produce", variant="primary", size="lg", scale=3)
+                            preview = gr.Button("▶ Preview (free)", size="lg", scale=1, min_width=140)
+                        preview_player = gr.Video(visible=False, interactive=False, label="Preview")
                         with gr.Row(equal_height=True):
                             scene_no = gr.Number(1, label="Scene", precision=0, minimum=1, scale=1, min_width=90)
                             instruction = gr.Textbox(label="Change this scene", scale=4,
@@ -480,6 +500,7 @@ class StudioApp:
                                    presenter_text], [*out, box],
                        api_name="send", concurrency_id="director").then(**listing).then(**syncing)
             approve.click(self.approve, [view], api_name="approve", **common).then(**listing)
+            preview.click(self.preview, [view], [*out, preview_player], api_name="preview", concurrency_id="director")
             edit.click(self.edit_scene, [scene_no, instruction, view], api_name="edit_scene", **common)
             regen.click(self.regenerate, [view], api_name="regenerate", **common)
             regen_scene.click(self.regenerate_scene, [scene_no, view], api_name="regenerate_scene", **common)

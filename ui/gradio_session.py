@@ -10,7 +10,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
-from reelforge.agent.events import Event, VideoEvent
+from reelforge.agent.events import Event, PreviewEvent, VideoEvent
 from reelforge.agent.review import StoryboardReview
 
 MODELS_LINE = re.compile(r"^Models usable now:\s*(.+?)\.?$", re.MULTILINE)
@@ -28,6 +28,7 @@ class StudioView:
     board: StoryboardReview | None = None  # the storyboard on screen (pending or approved)
     progress: dict[str, dict[str, Any]] = field(default_factory=dict)
     video: VideoEvent | None = None
+    preview: PreviewEvent | None = None  # the animatic of the storyboard on screen (free, before approval)
     models: list[str] = field(default_factory=lambda: ["motion"])
     applied: dict[str, Any] = field(default_factory=dict)  # brief settings already sent for this thread
     _streaming: int | None = None
@@ -88,6 +89,11 @@ class StudioView:
         elif ev.type == "video":
             self.video = ev
             self.review = None
+        elif ev.type == "preview":
+            self.preview = ev
+            notes = "".join(f" ({n})" for n in ev.notes)
+            self.say("assistant", f"▶ Preview of storyboard v{ev.storyboard_version} is ready ({ev.width}×{ev.height}, "
+                                  f"{ev.duration_s:.0f} s, watermarked, free){notes} — it plays next to the storyboard.")
         elif ev.type == "error":
             self.say("assistant", f"⚠ {ev.message}")
 

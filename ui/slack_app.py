@@ -24,7 +24,7 @@ from slack_sdk import WebClient
 
 from reelforge.agent.review import ReviewDecision, scene_decision
 from reelforge.tools.settings import Settings
-from reelforge.ui.slack_blocks import APPROVE, CHANGES, CHANGES_MODAL, changes_modal, modal_answer, read_value
+from reelforge.ui.slack_blocks import APPROVE, CHANGES, CHANGES_MODAL, PREVIEW, changes_modal, modal_answer, read_value
 from reelforge.ui.slack_bridge import NOT_YOURS, SlackBridge
 from reelforge.ui.slack_host import ServiceHost
 from reelforge.ui.slack_progress import MIN_INTERVAL_S
@@ -110,6 +110,13 @@ class SlackBot:
         self.bridge.decide(place, body["user"]["id"], ReviewDecision(action="approve"), value["v"],
                            message_ts=body["message"]["ts"])
 
+    def on_preview(self, body: dict[str, Any]) -> None:
+        """The storyboard's Preview button: a free animatic of it, uploaded into the thread."""
+        place = self._action_place(body)
+        if place is None:
+            return
+        self.bridge.preview(place, body["user"]["id"])
+
     def open_changes(self, ack: Ack, body: dict[str, Any], client: WebClient) -> None:
         """Open the modal inside the 3-second window (trigger ids expire quickly)."""
         ack()
@@ -177,6 +184,7 @@ def build_app(host: ServiceHost, client: WebClient, *, signing_secret: str = "",
     app.event("message")(ack=_ack, lazy=[bot.on_message])
     app.action(APPROVE)(ack=_ack, lazy=[bot.on_approve])
     app.action(CHANGES)(bot.open_changes)
+    app.action(PREVIEW)(ack=_ack, lazy=[bot.on_preview])
     app.view(CHANGES_MODAL)(ack=bot.check_changes, lazy=[bot.apply_changes])
     return app
 

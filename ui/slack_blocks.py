@@ -10,6 +10,7 @@ from reelforge.agent.review import StoryboardReview
 
 APPROVE = "storyboard_approve"
 CHANGES = "storyboard_changes"
+PREVIEW = "storyboard_preview"
 CHANGES_MODAL = "storyboard_changes_modal"
 SCENE_INPUT = ("scene", "scene_select")
 INSTRUCTION_INPUT = ("instruction", "instruction_text")
@@ -82,9 +83,10 @@ def storyboard_blocks(review: StoryboardReview, thread_id: str, *, thumbnails: M
     blocks.append({"type": "actions", "block_id": "storyboard_review", "elements": [
         {"type": "button", "action_id": APPROVE, "style": "primary", "text": _plain("Approve"), "value": value},
         {"type": "button", "action_id": CHANGES, "text": _plain("Request changes"), "value": value},
+        {"type": "button", "action_id": PREVIEW, "text": _plain("Preview (free)"), "value": value},
     ]})
     blocks.append({"type": "context", "elements": [_mrkdwn(
-        "Or reply in this thread: `approve`, `edit 3 make it a drone shot`, `model 2 <model>`, "
+        "Or reply in this thread: `approve`, `preview`, `edit 3 make it a drone shot`, `model 2 <model>`, "
         "`make scene 2 stock footage` (or presenter / generated), `regenerate 2`, `regenerate`, "
         "`reject <what to change>`")]})
     return blocks

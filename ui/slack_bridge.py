@@ -96,6 +96,16 @@ class SlackBridge:
                 self.mark_decided(place, _decided_line(decision, user))
             self.play(place, lambda svc: svc.resume(tid, decision))
 
+    def preview(self, place: SlackPlace, user: str) -> None:
+        """A free animatic of the thread's storyboard (the Preview button), for its requester or an approver."""
+        tid = place.thread_id
+        with self.guard(place):
+            owner = self.host.call(lambda svc: svc.owner(tid))
+            if owner is None or not self.access.may_act(owner, place.team, user):
+                self.explain(place, user, NOT_YOURS)
+                return
+            self.play(place, lambda svc: svc.preview(tid))
+
     # --- showing events --------------------------------------------------------------------------------
 
     def play(self, place: SlackPlace, run: Callable[[AgentService], AsyncIterator[Event]]) -> None:
@@ -115,6 +125,8 @@ class SlackBridge:
             elif ev.type == "video":
                 status.finish(":white_check_mark: *Done.*")
                 self.upload(place, ev)
+            elif ev.type == "preview":
+                self.upload_preview(place, ev)
             elif ev.type == "error":
                 status.finish(":warning: *Stopped.*")
                 self.say(place, f":warning: {ev.message}")
@@ -169,6 +181,17 @@ class SlackBridge:
             return
         self.client.files_upload_v2(file_uploads=files, channel=place.channel, thread_ts=place.thread_ts,
                                     initial_comment=comment[:3900])
+
+    def upload_preview(self, place: SlackPlace, ev: Any) -> None:
+        """Upload a storyboard's preview (360p, watermarked) into the thread, next to the storyboard."""
+        comment = (f":film_projector: Preview of storyboard v{ev.storyboard_version} ({ev.width}x{ev.height}, "
+                   f"{ev.duration_s:.0f} s): keyframes stand in for the clips, nothing was spent.")
+        comment += "".join(f"\n_{note}_" for note in ev.notes)
+        if not Path(ev.path).is_file():
+            self.say(place, comment + "\n(the preview file was not found to upload)")
+            return
+        self.client.files_upload_v2(file=ev.path, filename=Path(ev.path).name, title="Preview", channel=place.channel,
+                                    thread_ts=place.thread_ts, initial_comment=comment[:3900])
 
     def _thumbnails(self, review: StoryboardReview) -> dict[int, str]:
         """Scene number -> image reference: public URLs as they are, local keyframes uploaded once (not shared)."""

@@ -122,26 +122,8 @@ async def test_other_words_after_delivery_go_to_the_director(text: str) -> None:
     assert await read_followup(text, _production(), _reply) is None
 
 
-class PreviewingStudio(FakeStudio):
-    """The fake studio with a preview that writes a small file (the real one is tested in tests/e2e)."""
-
-    def preview(self, brief: Brief, storyboard: Storyboard, out_dir: Any, *, on_event: Any = None) -> Any:
-        from pathlib import Path
-
-        from reelforge.tools.preview import Preview
-        from reelforge.tools.production import ProgressEvent
-
-        if on_event:
-            on_event(ProgressEvent(stage="assemble", status="running", percent=50, message="preview"))
-        path = Path(out_dir) / f"preview-v{storyboard.version}.mp4"
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_bytes(b"preview")
-        return Preview(path=str(path), width=360, height=640, fps=12, duration_s=storyboard.total_seconds,
-                       storyboard_version=storyboard.version, voice="offline")
-
-
 async def test_preview_in_chat_and_by_call_changes_nothing() -> None:
-    studio = PreviewingStudio()
+    studio = FakeStudio()
     async with AgentService.open(studio=studio, brain=OfflineDirector()) as svc:
         tid = await svc.new_thread(origin="test")
         assert of(await run(svc.preview(tid)), "error")  # nothing to preview yet
@@ -149,7 +131,7 @@ async def test_preview_in_chat_and_by_call_changes_nothing() -> None:
         events = await run(svc.send(tid, "can I see a preview first?"))
         made = of(events, "preview")[0]
         assert made.storyboard_version == 1 and made.path.endswith("preview-v1.mp4")
-        assert of(events, "progress") and of(events, "storyboard") == []
+        assert of(events, "progress") == [] and of(events, "storyboard") == []
         review = await svc.pending(tid)
         assert review is not None and review.version == 1 and studio.renders == {}  # still waiting, nothing made
         assert of(await run(svc.preview(tid)), "preview")

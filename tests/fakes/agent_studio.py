@@ -63,6 +63,16 @@ class FakeStudio:
             shot.route = self._route(shot)
         return board
 
+    def preview(self, brief: Brief, storyboard: Storyboard, out_dir: Any, *, on_event: Any = None) -> Any:
+        """A stand-in animatic file (the real preview is tested in tests/e2e/test_preview.py)."""
+        from reelforge.tools.preview import Preview
+
+        path = Path(out_dir) / f"preview-v{storyboard.version}.mp4"
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(b"fake preview")
+        return Preview(path=str(path), width=360, height=640, fps=12, duration_s=storyboard.total_seconds,
+                       storyboard_version=storyboard.version, voice="offline")
+
     def plan(self, brief: Brief, source: Any = None) -> Storyboard:
         self.plans += 1
         secs = round(brief.duration_s / self.n_scenes, 3)

@@ -47,7 +47,8 @@ def test_slack_mention_posts_storyboard_in_thread_with_buttons() -> None:
         sections = [b for b in board["blocks"] if b.get("block_id", "").startswith("scene_")]
         assert len(sections) == 3 and "Line 1" in sections[0]["text"]["text"] and "`motion`" in sections[0]["text"]["text"]
         actions = next(b for b in board["blocks"] if b["type"] == "actions")
-        assert [e["action_id"] for e in actions["elements"]] == ["storyboard_approve", "storyboard_changes"]
+        assert [e["action_id"] for e in actions["elements"]] == ["storyboard_approve", "storyboard_changes",
+                                                                "storyboard_preview"]
         tid = f"slack-T1-C1-{TS}"
         assert [t.thread_id for t in _threads(bot)] == [tid]
         assert bot.host.call(lambda svc: svc.production(tid)).origin == "slack"
@@ -146,6 +147,20 @@ def test_slack_approve_in_thread_produces_and_uploads_once() -> None:
         bot.interact(button_click(board, "storyboard_approve"))
         time.sleep(1.0)
         assert len(calls(bot.api, "files.completeUploadExternal")) == 1
+
+
+def test_slack_preview_button_uploads_the_animatic_and_keeps_the_review() -> None:
+    studio = FakeStudio()
+    with running_bot(studio) as bot:
+        bot.event(mention(BRIEF, ts=TS), event_id="Ev1")
+        board = _ready(bot)
+        bot.interact(button_click(board, "storyboard_preview"))
+        done = wait_for(lambda: calls(bot.api, "files.completeUploadExternal"), what="the preview upload")
+        assert done[0]["thread_ts"] == TS and "Preview of storyboard v1" in done[0]["initial_comment"]
+        assert list(bot.api.state["uploads"].values())[0] == b"fake preview" and studio.renders == {}
+        assert any(b["type"] == "actions" for b in bot.messages(ts=board["ts"])[0]["blocks"])  # still to decide
+        bot.event(thread_reply("preview", thread_ts=TS, ts="1700000300.000100"), event_id="Ev9")
+        wait_for(lambda: len(calls(bot.api, "files.completeUploadExternal")) == 2 or None, what="a typed preview")
 
 
 @pytest.mark.parametrize("text", ["", "   "])
