@@ -20,7 +20,14 @@ class Delivery:
     """A private staging folder for the files one studio process delivers."""
 
     def __init__(self) -> None:
-        self.root = Path(tempfile.mkdtemp(prefix="reelforge-studio-"))
+        self._root: Path | None = None
+
+    @property
+    def root(self) -> Path:
+        """The staging folder (made at the first delivery)."""
+        if self._root is None:
+            self._root = Path(tempfile.mkdtemp(prefix="reelforge-studio-"))
+        return self._root
 
     def serve(self, path: str | Path) -> str:
         """A copy of ``path`` that Gradio may serve (made once per file version)."""
@@ -39,4 +46,6 @@ class Delivery:
         return str(target)
 
     def close(self) -> None:
-        shutil.rmtree(self.root, ignore_errors=True)
+        if self._root is not None:
+            shutil.rmtree(self._root, ignore_errors=True)
+            self._root = None
