@@ -139,14 +139,19 @@ class AgentService:
                 yield cls(graph, saver, settings, studio, reply_llm=reply_llm)
 
     async def warm(self) -> None:
-        """Load what a first storyboard needs (planner, router, keyframe renderer, model registry) by planning a
-        throwaway brief, so a freshly started front door answers its first users as fast as the rest."""
-        plan = getattr(self.studio, "plan", None)
-        if plan is None:
-            return
+        """Run one throwaway turn (offline director, in-memory checkpoints, this studio) up to its storyboard, so
+        what loads lazily — the request parser's language model, the planner, the keyframe renderer, the model
+        registry — is loaded before a freshly started front door meets its first users. Nothing is stored in the
+        thread database and nothing is spent."""
+        from langgraph.checkpoint.memory import InMemorySaver
+
+        from reelforge.agent.brains.offline import OfflineDirector
+
+        graph = build_graph(InMemorySaver(), brain=OfflineDirector(), studio=self.studio)
+        turn = {"messages": [HumanMessage("a 5 second vertical teaser for a cafe")], "production": Production()}
         with suppress(Exception):  # warming is an optimisation; a failure shows up again on real use
             await asyncio.to_thread(importlib.import_module, "reelforge.tools.ingest")  # scripts and articles
-            await asyncio.to_thread(plan, Brief(goal="a warm-up teaser for a cafe", duration_s=5), None)
+            await graph.ainvoke(turn, self._config("warm-up"))
 
     # --- threads ------------------------------------------------------------------------------------
 

@@ -175,7 +175,7 @@ class Conversation(threading.Thread):
         try:
             self.start_evt.wait()
             door = self.doors[self.i % 2]
-            brief = f"an 8 second vertical teaser for a {BUSINESSES[self.i % len(BUSINESSES)]} called Spot {self.i}"
+            brief = f"an 8 second vertical teaser for our {BUSINESSES[self.i % len(BUSINESSES)]}"
             t0 = time.monotonic()
             body = event_body(mention(brief, ts=self.ts, channel="C1", user=f"U{self.i}"), event_id=f"Ev{self.i}")
             signed_post(door, body, "application/json")
@@ -230,6 +230,7 @@ def main() -> int:
                 result = run(stack, api, paid, args.conversations)
             finally:
                 stack.close()
+                drop_queues(env["REELFORGE_QUEUE_PREFIX"])
     finally:
         if not args.keep:
             shutil.rmtree(work, ignore_errors=True)
@@ -278,6 +279,16 @@ def run(stack: Stack, api: Any, paid: Any, n: int) -> dict[str, Any]:
             "p50_video_s": percentile(videos, 50), "p95_video_s": percentile(videos, 95),
             "paid_submissions": paid_video.paid_submissions(paid), "wall_s": round(time.monotonic() - t0, 1),
             "front_doors": 2, "workers": 2, "cpus": os.cpu_count(), **({"errors": errors[:3]} if errors else {})}
+
+
+def drop_queues(prefix: str) -> None:
+    """Remove this run's queues from the broker (each run has its own names)."""
+    from kombu import Connection
+
+    with contextlib.suppress(Exception), Connection(AMQP) as conn:
+        channel = conn.default_channel
+        for kind in ("clips", "render"):
+            channel.queue_delete(f"{prefix}.{kind}")
 
 
 def _healthy(port: int) -> bool:

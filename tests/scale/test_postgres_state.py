@@ -90,6 +90,8 @@ async def test_conversation_on_postgres_continues_on_another_replica(pg_url, mon
     settings = get_settings()
     tid = "slack-T1-C1-1700000000.000100"
     async with AgentService.open(settings, studio=FakeStudio(settings)) as one:
+        await one.warm()  # a throwaway turn in memory: no thread is stored
+        assert await one.threads() == []
         await one.new_thread(origin="slack", user="U1", thread_id=tid)
         events = [ev async for ev in one.send(tid, "a 9 second teaser for a bakery, vertical", event_id="ev1")]
         assert any(ev.type == "storyboard" for ev in events)
