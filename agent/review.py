@@ -188,6 +188,13 @@ class StoryboardReview(BaseModel):
                    to_pay_usd=to_pay_usd(cost_items) if cost_items else None,
                    delta=delta_text(cost_items) if cost_items else "")
 
+    def paid_summary(self) -> str:
+        """What the estimate holds besides the clips, and what the cache re-uses (for every front door)."""
+        extras = [f"{x.item} ${x.estimated_usd:.2f}" for x in self.cost_items if x.kind in ("narration", "music")]
+        parts = [f"The estimate includes {', '.join(extras)}." if extras else "",
+                 f"Estimate: {self.delta}" if self.delta else ""]
+        return " ".join(p for p in parts if p)
+
     def text(self) -> str:
         """A plain-text rendering for chat front ends without tables."""
         lines = [f"Storyboard v{self.version} — {self.title or 'untitled'} ({', '.join(self.aspects)})"]
@@ -195,11 +202,9 @@ class StoryboardReview(BaseModel):
             kind = "" if s.kind == "generated" else f" · {s.kind}"
             lines.append(f"{s.number}. [{s.seconds:.1f}s · {s.models}{kind} · ${s.est_cost_usd:.2f}] {s.narration}")
         over = "" if self.within_budget else " — OVER BUDGET: approving will not produce it"
-        extras = [f"{x.item} ${x.estimated_usd:.2f}" for x in self.cost_items if x.kind in ("narration", "music")]
-        lines.append(f"Total {self.total_seconds:.1f}s, est. ${self.total_cost_usd:.2f} of ${self.budget_usd:.2f}{over}"
-                     + (f" (includes {', '.join(extras)})" if extras else ""))
-        if self.delta:
-            lines.append(f"Estimate: {self.delta}")
+        lines.append(f"Total {self.total_seconds:.1f}s, est. ${self.total_cost_usd:.2f} of ${self.budget_usd:.2f}{over}")
+        if self.paid_summary():
+            lines.append(self.paid_summary())
         lines += [f"Note: {n.removeprefix('Router: ')}" for n in self.notes]
         lines.append(f"Reply: {self.instructions}")
         return "\n".join(lines)

@@ -30,7 +30,8 @@ def storyboard_table(review: StoryboardReview) -> Table:
     table = Table(title=f"Storyboard v{review.version} — {review.title} ({', '.join(review.aspects)})",
                   show_lines=True, caption=f"Total {review.total_seconds:.1f} s · est. ${review.total_cost_usd:.2f} "
                                            f"of ${review.budget_usd:.2f}" + ("" if review.within_budget else
-                                                                             " · OVER BUDGET"))
+                                                                             " · OVER BUDGET")
+                  + (f"\n{review.paid_summary()}" if review.paid_summary() else ""))
     for col in ("#", "s", "Narration", "Visual", "Model (why)", "$", "Keyframe"):
         table.add_column(col, overflow="fold")
     for s in review.scenes:

@@ -71,7 +71,9 @@ def storyboard_html(review: StoryboardReview | None, pending: bool = True) -> st
         f'</span><span class="rf-version">v{review.version}</span>{state}</div>'
         f'<div class="rf-total">{", ".join(escape(a) for a in review.aspects)} · {review.total_seconds:.1f} s · '
         f'est. ${review.total_cost_usd:.2f} of ${review.budget_usd:.2f} '
-        f'<span class="{cls}">{budget}</span></div></div>'
+        f'<span class="{cls}">{budget}</span></div>'
+        + (f'<div class="rf-total">{escape(review.paid_summary())}</div>' if review.paid_summary() else "")
+        + '</div>'
     )
     cards = "".join(_scene_card(s) for s in review.scenes)
     notes = "".join(f"<li>{escape(n.removeprefix('Router: '))}</li>" for n in review.notes

@@ -72,6 +72,8 @@ def storyboard_blocks(review: StoryboardReview, thread_id: str, *, thumbnails: M
     total = f"*Total* {review.total_seconds:.1f} s · est. ${review.total_cost_usd:.2f} of ${review.budget_usd:.2f}"
     if not review.within_budget:
         total += " · :warning: *over budget*"
+    if review.paid_summary():
+        total += f"\n{review.paid_summary()}"
     blocks += [{"type": "divider"}, {"type": "section", "text": _mrkdwn(total)}]
     notes = [n.removeprefix("Router: ") for n in review.notes if "estimated clip cost" not in n]
     if notes:
