@@ -7,8 +7,8 @@ as written, one block per line (headings inside the body and list items included
 comments, related links, banners and footers excluded). The pages were written for this benchmark (their
 text and markup are reelforge's own, so they ship with it) in the layouts real sites use: news pages with
 comments and related stories, blogs with sidebars, magazines with cookie banners and a newsletter box inside
-the story, div soup without ``<p>``, old table layouts with ``<br>`` paragraphs, bare pages, and very short
-notices.
+the story, div soup without ``<p>``, old table layouts with ``<br>`` paragraphs, bare pages, very short
+notices, comment threads longer than the story, and ads and "read more" boxes between its paragraphs.
 
 Scoring is the public article-extraction benchmark's (scrapinghub/article-extraction-benchmark,
 ``evaluate.py``): per page, true/false positives and negatives over word 4-gram shingles; precision and recall

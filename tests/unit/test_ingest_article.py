@@ -40,3 +40,10 @@ def test_a_page_without_main_text_is_refused_plainly():
     html = "<html><body><nav><a href='/'>Home</a> <a href='/a'>About</a></nav></body></html>"
     with pytest.raises(EmptyContentError, match="no readable article text"):
         extract_article(html, "https://example.org/menu")
+
+
+def test_ads_and_read_more_boxes_inside_the_story_stay_out():
+    html = (PAGES / "34-inline-ads-allotment-waiting.html").read_text(encoding="utf-8")
+    text = extract_article(html, "https://example.org/a").text
+    assert "Half plots, they say" in text
+    assert "Save 20% on garden tools" not in text and "Read more" not in text

@@ -92,8 +92,26 @@ def _agreement(a: set[tuple[str, ...]], b: set[tuple[str, ...]]) -> float:
     return 2 * len(a & b) / (len(a) + len(b)) if a and b else 0.0
 
 
+_BOILERPLATE = re.compile(r"^(?:ad|ads|advert|advertisement|adslot|ad-slot|ad-container|sponsored|promo|"
+                         r"inline-related|related-links|newsletter|newsletter-signup|social-share|share-buttons|"
+                         r"cookie-banner|cookie-notice)$", re.I)
+
+
+def without_boilerplate(html: str) -> str:
+    """The page less blocks whose class or id names them as ads, inline "read more" links, newsletter boxes,
+    share buttons or cookie banners (readers keep such blocks when they sit inside the story)."""
+    soup = BeautifulSoup(html, "html.parser")
+    doomed = [tag for tag in soup.find_all(True)
+              if any(_BOILERPLATE.match(name) for name in [*(tag.get("class") or []), tag.get("id") or ""])]
+    for tag in doomed:
+        if not tag.decomposed:
+            tag.decompose()
+    return str(soup)
+
+
 def readings(html: str, url: str | None = None) -> dict[str, str]:
     """The page's main text by each reader: ``precise``, ``balanced`` (trafilatura) and ``readability``."""
+    html = without_boilerplate(html)
     common = {"url": url, "include_comments": False, "include_tables": False, "include_links": False,
               "include_images": False, "deduplicate": True}
     return {"precise": trafilatura.extract(html, favor_precision=True, **common) or "",
