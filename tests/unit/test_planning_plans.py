@@ -248,6 +248,7 @@ def test_outline_labels_are_structure_and_names_keep_their_case():
     assert [s.narration for s in board.scenes] == [
         "First, Olbers' question: why is the sky dark at night.", "Light takes time to travel.",
         "Finally, the darkness is a clue."]
+    assert [s.title for s in board.scenes][1:] == ["Part 2", "Closing"]
     [warning] = board.warnings  # 3 bullets cannot fill 3 minutes: said before approval, with what would
     assert "of the 3 min you asked for" in warning and "more bullets" in warning and "OPENAI_API_KEY" in warning
 

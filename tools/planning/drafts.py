@@ -297,7 +297,9 @@ def outline_drafts(doc: SourceDoc, brief: Brief, expanded: list[str] | None = No
         head, sub = (bullets[0], bullets[1:]) if bullets[0] == s.heading else (s.heading, bullets)
         narration = expanded[i] if expanded and i < len(expanded) and expanded[i].strip() else \
             rephrase_bullet(head, sub, i, len(sections))
-        drafts.append(SceneDraft(title=s.heading[:60], narration=narration, visual_hint=s.visual,
+        label = _STRUCTURE_LABEL.match(s.heading)  # "Closing: the darkness…" is titled "Closing"
+        title = label.group(0).strip(" :.)–—-") if label and strip_label(s.heading) else s.heading[:60]
+        drafts.append(SceneDraft(title=title, narration=narration, visual_hint=s.visual,
                                  source_sentences=bullets, importance=0.8, on_screen_text=s.on_screen or None))
     notes = [] if expanded else ["offline planner: each outline bullet was only rephrased as a sentence "
                                  "(connect an LLM to expand bullets into full narration)"]
