@@ -376,6 +376,7 @@ class TimelineClip(BaseModel):
     transition: str = "crossfade"  # transition *into* this clip
     transition_s: float = 0.4
     variants: dict[str, str] = Field(default_factory=dict)  # aspect → a file drawn natively for that format
+    focus: list[float] | None = None  # the subject's box (x0, y0, x1, y1 in 0..1): crops keep it in frame
 
 
 class AudioPlacement(BaseModel):
@@ -416,7 +417,8 @@ class Timeline(BaseModel):
         """This timeline with each clip's native rendering for ``aspect`` where one was made."""
         if not any(aspect in c.variants for c in self.clips):
             return self
-        clips = [c.model_copy(update={"path": c.variants[aspect]}) if aspect in c.variants else c for c in self.clips]
+        clips = [c.model_copy(update={"path": c.variants[aspect], "focus": None}) if aspect in c.variants else c
+                 for c in self.clips]
         return self.model_copy(update={"clips": clips})
 
 

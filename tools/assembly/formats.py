@@ -57,12 +57,15 @@ def caption_safe_area(width: int, height: int) -> SafeArea:
 MIN_CROP_KEEP = 0.30  # a centre crop may drop up to 70 % of the source area
 
 
-def reframe_mode(src_w: int, src_h: int, width: int, height: int) -> str:
-    """``"crop"`` (centre crop to cover) or ``"fill"`` (fit over a blurred copy).
+def reframe_mode(src_w: int, src_h: int, width: int, height: int, focus: list[float] | None = None) -> str:
+    """``"crop"`` (a crop to cover) or ``"fill"`` (fit over a blurred copy).
 
-    Crop unless it would keep less than :data:`MIN_CROP_KEEP` of the picture, or it would turn a portrait
-    source into a landscape frame (that crop cuts heads off).
+    With the subject's box (``focus``, see :mod:`tools.assembly.subject`): crop whenever the subject fits in a
+    crop window, else fill. Without it: crop unless it would keep less than :data:`MIN_CROP_KEEP` of the
+    picture, or it would turn a portrait source into a landscape frame (that crop cuts heads off).
     """
+    if focus is not None:
+        return "crop" if cover_crop(src_w, src_h, width, height, focus) is not None else "fill"
     src_ar, dst_ar = src_w / src_h, width / height
     keep = min(src_ar, dst_ar) / max(src_ar, dst_ar)
     if src_ar < 0.9 and dst_ar > 1.1:
@@ -70,15 +73,24 @@ def reframe_mode(src_w: int, src_h: int, width: int, height: int) -> str:
     return "crop" if keep >= MIN_CROP_KEEP else "fill"
 
 
-def cover_crop(src_w: int, src_h: int, width: int, height: int) -> tuple[int, int, int, int]:
-    """The centred ``(w, h, x, y)`` crop of the source with the output's aspect ratio."""
+def cover_crop(src_w: int, src_h: int, width: int, height: int, focus: list[float] | None = None):
+    """The ``(w, h, x, y)`` crop of the source with the output's aspect ratio: centred, or centred on the
+    subject's box ``focus`` (normalised x0, y0, x1, y1) and kept inside the picture. With a ``focus`` that
+    cannot fit in the crop window, None."""
     dst_ar = width / height
     if src_w / src_h > dst_ar:
         cw, ch = even(src_h * dst_ar), src_h - src_h % 2
     else:
         cw, ch = src_w - src_w % 2, even(src_w / dst_ar)
     cw, ch = min(cw, src_w), min(ch, src_h)
-    return cw, ch, (src_w - cw) // 2, (src_h - ch) // 2
+    if focus is None:
+        return cw, ch, (src_w - cw) // 2, (src_h - ch) // 2
+    x0, y0, x1, y1 = focus[0] * src_w, focus[1] * src_h, focus[2] * src_w, focus[3] * src_h
+    if x1 - x0 > cw + 1 or y1 - y0 > ch + 1:
+        return None
+    x = min(max(0, round((x0 + x1) / 2 - cw / 2)), src_w - cw)
+    y = min(max(0, round((y0 + y1) / 2 - ch / 2)), src_h - ch)
+    return cw, ch, x, y
 
 
 def fit_size(src_w: int, src_h: int, width: int, height: int) -> tuple[int, int]:

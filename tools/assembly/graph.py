@@ -58,10 +58,11 @@ def _scale(v, w: int, h: int, flags: str = "bicubic"):
     return v.filter("scale", w=w, h=h, flags=flags)
 
 
-def reframe(v, src_w: int, src_h: int, width: int, height: int):
-    """Centre crop to cover, or fit over a cheap blurred fill (blurred at 1/8 size) when a crop cuts too much."""
-    if reframe_mode(src_w, src_h, width, height) == "crop":
-        cw, ch, x, y = cover_crop(src_w, src_h, width, height)
+def reframe(v, src_w: int, src_h: int, width: int, height: int, focus: list[float] | None = None):
+    """Crop to cover (around the subject's box ``focus`` when known), or fit over a cheap blurred fill (blurred at
+    1/8 size) when a crop cuts too much or would cut the subject."""
+    if reframe_mode(src_w, src_h, width, height, focus) == "crop":
+        cw, ch, x, y = cover_crop(src_w, src_h, width, height, focus) or cover_crop(src_w, src_h, width, height)
         if (cw, ch) != (src_w, src_h):
             v = v.filter("crop", w=cw, h=ch, x=x, y=y)
         if (cw, ch) != (width, height):
@@ -97,7 +98,7 @@ def _normalised(v, c: TimelineClip, info: MediaInfo, width: int, height: int, fp
     early_fps = not c.is_image and info.fps > fps + 1  # drop surplus frames before any per-frame work
     if early_fps:
         v = v.filter("fps", fps=fps)
-    v = reframe(v, info.width, info.height, width, height).filter("format", pix_fmts="yuv420p")
+    v = reframe(v, info.width, info.height, width, height, c.focus).filter("format", pix_fmts="yuv420p")
     if not early_fps and not c.is_image:
         v = v.filter("fps", fps=fps)
     v = v.filter("tpad", stop_mode="clone", stop_duration=f"{pad_s:.4f}")

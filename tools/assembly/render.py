@@ -21,6 +21,7 @@ from reelforge.tools.assembly.graph import (
     plan_chunks,
 )
 from reelforge.tools.assembly.segment_cache import SegmentCache, render_segmented
+from reelforge.tools.assembly.subject import with_subjects
 from reelforge.tools.children import child_options
 from reelforge.tools.files import atomic_output, publish, remove_leftovers
 from reelforge.tools.media import MediaError, ffmpeg_exe, probe
@@ -162,6 +163,7 @@ def assemble(timeline: Timeline, aspects: list[str], out_dir: str | Path, slug: 
             if not Path(path).is_file():
                 raise MediaError(f"clip for shot {c.shot_id}: {path} does not exist")
     levels = levels if levels is not None else plan_levels(timeline)
+    timeline = with_subjects(timeline, list(sizes))  # crops keep the subject in frame
     encode = EncodeSettings(preset=settings.x264_preset, crf=settings.crf)
     results: list[OutputFile] = []
     for aspect, (w, h) in sizes.items():

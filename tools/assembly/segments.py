@@ -178,7 +178,7 @@ def segment_key(tl: Timeline, seg: Segment, width: int, height: int, encode: Enc
     clips = []
     for w in seg.windows:
         c = tl.clips[w.clip]
-        clips.append([file_id(c.path), c.is_image, round(c.duration * fps), w.first, w.end])
+        clips.append([file_id(c.path), c.is_image, round(c.duration * fps), w.first, w.end, c.focus])
     dressing = [[ov.model_dump(mode="json", exclude={"path"}), file_id(ov.path)] for ov in overlays]
     if overlays:  # an open-ended overlay lasts until the programme ends
         dressing.append(round(tl.duration_s * fps))
