@@ -2,36 +2,19 @@
 
 from __future__ import annotations
 
-import httpx
 import pytest
 from fakes import fal as fake
-from fakes.server import serve
+from fakes.contract_fixtures import fake_vendor_fixtures, provider_factory
 from fakes.video_vendors import MALFORMED, VIDEO, inject, request, run_job
 
-from reelforge.tools.clips.base import JobStatus, ProviderError, RetryPolicy
+from reelforge.tools.clips.base import JobStatus, ProviderError
 from reelforge.tools.clips.fal import FalProvider
 
 MODEL = "fal-ai/kling-video/v2.5-turbo/pro/text-to-video"
 
 
-@pytest.fixture(scope="module")
-def server():
-    with serve(fake.make_app()) as app:
-        yield app
-
-
-@pytest.fixture
-def app(server, monkeypatch):
-    server.state["faults"] = {}
-    server.state["expired"].clear()
-    server.requests.clear()
-    monkeypatch.setenv("FAL_KEY", fake.KEY)
-    return server
-
-
-def provider(app, timeout: float = 5.0) -> FalProvider:
-    return FalProvider(base_url=app.base_url, client=httpx.AsyncClient(timeout=timeout),
-                       retry=RetryPolicy(attempts=3, base_s=0.01))
+server, app = fake_vendor_fixtures(fake.make_app, {"FAL_KEY": fake.KEY})
+provider = provider_factory(FalProvider, attempts=3)
 
 
 def req(**kw):

@@ -4,37 +4,19 @@ from __future__ import annotations
 
 import base64
 
-import httpx
 import jwt
 import pytest
 from fakes import kling as fake
-from fakes.server import serve
+from fakes.contract_fixtures import fake_vendor_fixtures, provider_factory
 from fakes.video_vendors import MALFORMED, VIDEO, inject, request, run_job
 from PIL import Image
 
-from reelforge.tools.clips.base import JobStatus, ProviderError, RetryPolicy
+from reelforge.tools.clips.base import JobStatus, ProviderError
 from reelforge.tools.clips.kling import KlingProvider, kling_token
 
-
-@pytest.fixture(scope="module")
-def server():
-    with serve(fake.make_app()) as app:
-        yield app
-
-
-@pytest.fixture
-def app(server, monkeypatch):
-    server.state["faults"] = {}
-    server.state["expired"].clear()
-    server.requests.clear()
-    monkeypatch.setenv("KLING_ACCESS_KEY", fake.ACCESS_KEY)
-    monkeypatch.setenv("KLING_SECRET_KEY", fake.SECRET_KEY)
-    return server
-
-
-def provider(app, timeout: float = 5.0, attempts: int = 4) -> KlingProvider:
-    return KlingProvider(base_url=app.base_url, client=httpx.AsyncClient(timeout=timeout),
-                         retry=RetryPolicy(attempts=attempts, base_s=0.01))
+server, app = fake_vendor_fixtures(fake.make_app,
+                                   {"KLING_ACCESS_KEY": fake.ACCESS_KEY, "KLING_SECRET_KEY": fake.SECRET_KEY})
+provider = provider_factory(KlingProvider)
 
 
 def req(**kw):

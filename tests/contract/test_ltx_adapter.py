@@ -2,35 +2,17 @@
 
 from __future__ import annotations
 
-import httpx
 import pytest
 from fakes import ltx as fake
-from fakes.server import serve
+from fakes.contract_fixtures import fake_vendor_fixtures, provider_factory
 from fakes.video_vendors import MALFORMED, inject, request, run_job
 from PIL import Image
 
-from reelforge.tools.clips.base import JobStatus, ProviderError, RetryPolicy
+from reelforge.tools.clips.base import JobStatus, ProviderError
 from reelforge.tools.clips.ltx import LtxProvider
 
-
-@pytest.fixture(scope="module")
-def server():
-    with serve(fake.make_app()) as app:
-        yield app
-
-
-@pytest.fixture
-def app(server, monkeypatch):
-    server.state["faults"] = {}
-    server.state["paid"].clear()
-    server.requests.clear()
-    monkeypatch.setenv("LTXV_API_KEY", fake.API_KEY)
-    return server
-
-
-def make(app, timeout: float = 5.0, attempts: int = 3) -> LtxProvider:
-    return LtxProvider(base_url=app.base_url, client=httpx.AsyncClient(timeout=timeout),
-                       retry=RetryPolicy(attempts=attempts, base_s=0.01))
+server, app = fake_vendor_fixtures(fake.make_app, {"LTXV_API_KEY": fake.API_KEY}, clear=("paid",))
+make = provider_factory(LtxProvider, attempts=3)
 
 
 def req(**kw):

@@ -2,39 +2,18 @@
 
 from __future__ import annotations
 
-import httpx
 import pytest
 from fakes import luma as fake
-from fakes.server import serve
+from fakes.contract_fixtures import fake_vendor_fixtures, provider_fixture
 from fakes.vendor_cases import VendorCases
 from fakes.video_vendors import request, run_job
 from lumaai import AsyncLumaAI
 
-from reelforge.tools.clips.base import JobStatus, ProviderError, RetryPolicy
+from reelforge.tools.clips.base import JobStatus, ProviderError
 from reelforge.tools.clips.luma import LumaProvider
 
-
-@pytest.fixture(scope="module")
-def server():
-    with serve(fake.make_app()) as app:
-        yield app
-
-
-@pytest.fixture
-def app(server, monkeypatch):
-    server.state["faults"] = {}
-    server.state["expired"].clear()
-    server.requests.clear()
-    monkeypatch.setenv("LUMAAI_API_KEY", fake.API_KEY)
-    return server
-
-
-@pytest.fixture
-def make(app):
-    def _make(timeout: float = 5.0, attempts: int = 4) -> LumaProvider:
-        return LumaProvider(base_url=app.base_url + "/dream-machine/v1", client=httpx.AsyncClient(timeout=timeout),
-                            retry=RetryPolicy(attempts=attempts, base_s=0.01))
-    return _make
+server, app = fake_vendor_fixtures(fake.make_app, {"LUMAAI_API_KEY": fake.API_KEY})
+make = provider_fixture(LumaProvider, "/dream-machine/v1")
 
 
 class TestLuma(VendorCases):

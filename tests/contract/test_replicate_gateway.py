@@ -2,34 +2,16 @@
 
 from __future__ import annotations
 
-import httpx
 import pytest
 from fakes import replicate as fake
-from fakes.server import serve
+from fakes.contract_fixtures import fake_vendor_fixtures, provider_factory
 from fakes.video_vendors import MALFORMED, VIDEO, inject, request, run_job
 
-from reelforge.tools.clips.base import JobStatus, ProviderError, RetryPolicy
+from reelforge.tools.clips.base import JobStatus, ProviderError
 from reelforge.tools.clips.replicate import ReplicateProvider
 
-
-@pytest.fixture(scope="module")
-def server():
-    with serve(fake.make_app()) as app:
-        yield app
-
-
-@pytest.fixture
-def app(server, monkeypatch):
-    server.state["faults"] = {}
-    server.state["expired"].clear()
-    server.requests.clear()
-    monkeypatch.setenv("REPLICATE_API_TOKEN", fake.TOKEN)
-    return server
-
-
-def provider(app, timeout: float = 5.0) -> ReplicateProvider:
-    return ReplicateProvider(base_url=app.base_url + "/v1", client=httpx.AsyncClient(timeout=timeout),
-                             retry=RetryPolicy(attempts=3, base_s=0.01), wait_s=5)
+server, app = fake_vendor_fixtures(fake.make_app, {"REPLICATE_API_TOKEN": fake.TOKEN})
+provider = provider_factory(ReplicateProvider, "/v1", attempts=3, wait_s=5)
 
 
 def req(**kw):

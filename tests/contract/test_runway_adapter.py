@@ -2,39 +2,18 @@
 
 from __future__ import annotations
 
-import httpx
 import pytest
 from fakes import runway as fake
-from fakes.server import serve
+from fakes.contract_fixtures import fake_vendor_fixtures, provider_fixture
 from fakes.vendor_cases import VendorCases
 from fakes.video_vendors import request, run_job
 from runwayml import AsyncRunwayML
 
-from reelforge.tools.clips.base import JobStatus, ProviderError, RetryPolicy
+from reelforge.tools.clips.base import JobStatus, ProviderError
 from reelforge.tools.clips.runway import RunwayProvider
 
-
-@pytest.fixture(scope="module")
-def server():
-    with serve(fake.make_app()) as app:
-        yield app
-
-
-@pytest.fixture
-def app(server, monkeypatch):
-    server.state["faults"] = {}
-    server.state["expired"].clear()
-    server.requests.clear()
-    monkeypatch.setenv("RUNWAYML_API_SECRET", fake.API_SECRET)
-    return server
-
-
-@pytest.fixture
-def make(app):
-    def _make(timeout: float = 5.0, attempts: int = 4) -> RunwayProvider:
-        return RunwayProvider(base_url=app.base_url, client=httpx.AsyncClient(timeout=timeout),
-                              retry=RetryPolicy(attempts=attempts, base_s=0.01))
-    return _make
+server, app = fake_vendor_fixtures(fake.make_app, {"RUNWAYML_API_SECRET": fake.API_SECRET})
+make = provider_fixture(RunwayProvider)
 
 
 class TestRunway(VendorCases):

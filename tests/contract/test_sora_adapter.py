@@ -2,40 +2,17 @@
 
 from __future__ import annotations
 
-import httpx
-import pytest
 from fakes import sora as fake
-from fakes.server import serve
+from fakes.contract_fixtures import fake_vendor_fixtures, provider_fixture
 from fakes.vendor_cases import VendorCases
 from fakes.video_vendors import request
 from openai import AsyncOpenAI
 
-from reelforge.tools.clips.base import RetryPolicy
 from reelforge.tools.clips.sora import SoraProvider
 from reelforge.tools.settings import Settings
 
-
-@pytest.fixture(scope="module")
-def server():
-    with serve(fake.make_app()) as app:
-        yield app
-
-
-@pytest.fixture
-def app(server, monkeypatch):
-    server.state["faults"] = {}
-    server.state["expired"].clear()
-    server.requests.clear()
-    monkeypatch.setenv("OPENAI_API_KEY", fake.API_KEY)
-    return server
-
-
-@pytest.fixture
-def make(app):
-    def _make(timeout: float = 5.0, attempts: int = 4) -> SoraProvider:
-        return SoraProvider(base_url=app.base_url + "/v1", client=httpx.AsyncClient(timeout=timeout),
-                            retry=RetryPolicy(attempts=attempts, base_s=0.01))
-    return _make
+server, app = fake_vendor_fixtures(fake.make_app, {"OPENAI_API_KEY": fake.API_KEY})
+make = provider_fixture(SoraProvider, "/v1")
 
 
 class TestSora(VendorCases):
