@@ -67,6 +67,11 @@ class ScriptedLLM:
     bodies: list[dict[str, Any]] = field(default_factory=list)
     forced: list[dict[str, Any]] = field(default_factory=list)
 
+    @property
+    def calls(self) -> int:
+        """Requests answered so far (tool-loop calls and structured readings)."""
+        return len(self.bodies) + len(self.forced)
+
     def handler(self) -> Handler:
         def handle(method: str, path: str, body: bytes) -> tuple[int, Any, dict[str, str]]:
             if method != "POST" or not path.endswith("/chat/completions"):

@@ -310,6 +310,10 @@ def grade_conversation(exp: Expect, records: list[TurnRecord], at: str) -> Itera
     if exp.questions is not None:
         n = reply.count("?")
         yield _check(f"{at} · questions", n == exp.questions, f"{n} question marks, expected {exp.questions}: {short!r}")
+    if exp.max_model_calls is not None:
+        most = max(r.model_calls for r in records)
+        yield _check(f"{at} · max_model_calls", most <= exp.max_model_calls,
+                     f"the LLM was called {most} times in one turn, at most {exp.max_model_calls} expected")
     if exp.errors is not None:
         errs = [e for r in records for e in r.errors]
         yield _check(f"{at} · errors", bool(errs) == exp.errors, f"errors: {errs or 'none'}; expected errors={exp.errors}")

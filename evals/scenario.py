@@ -86,6 +86,7 @@ class Expect(Strict):
     questions: int | None = None  # '?' in the assistant's reply text of this turn
     errors: bool | None = None  # an error event occurred
     narration_language: str | None = None  # narration assets were voiced in this language
+    max_model_calls: int | None = None  # turn-level, with fake_llm: requests the director's LLM got this turn
 
 
 class Turn(Strict):
@@ -116,6 +117,16 @@ class FakeProvider(Strict):
     mode: Literal["refuse", "outage", "unreachable"]  # content-policy refusal | HTTP 503 | nothing listening
 
 
+class FakeLLM(Strict):
+    """A scripted OpenAI-compatible server the director's LLM brain talks to (see :mod:`evals.fake_llm`): the
+    scenario exercises the LLM loop (budgets, text tool calls, server errors) without a real model."""
+
+    turns: list[dict[str, Any]] = Field(default_factory=list)
+    then: dict[str, Any] | None = None  # the answer to every request after the script ran out
+    readings: list[dict[str, Any]] = Field(default_factory=list)  # structured review-reply readings
+    stream: bool = True  # the client streams (server-sent events) or asks for plain responses
+
+
 class SimulatedUser(Strict):
     """LLM-played user (only when an LLM is configured); replaces the scripted turns."""
 
@@ -130,6 +141,7 @@ class Scenario(Strict):
     env: dict[str, str] = Field(default_factory=dict)  # extra environment (fake keys, settings)
     models_toml: str | None = None  # written to $REELFORGE_HOME/models.toml (registry override)
     fake_provider: FakeProvider | None = None
+    fake_llm: FakeLLM | None = None
     make_files: dict[str, Literal["voice_sample"]] = Field(default_factory=dict)  # {work}/<name>: generated
     turns: list[Turn]
     expect: Expect = Field(default_factory=Expect)

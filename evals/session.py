@@ -20,6 +20,7 @@ from typing import Any
 
 from reelforge.agent.review import ReviewDecision
 from reelforge.agent.service import AgentService
+from reelforge.evals.fake_llm import ScriptedLLM
 from reelforge.evals.fake_provider import fal_fake
 from reelforge.evals.graders import grade, nothing_before_approval
 from reelforge.evals.llm_roles import configured_llm, next_user_turn
@@ -52,6 +53,7 @@ class Session:
         self.brain = brain
         self.subs: dict[str, str] = {"fixtures": str(FIXTURES_DIR), "work": str(work)}
         self.transcript = Transcript()
+        self.llm: ScriptedLLM | None = None
         self.svc: AgentService | None = None
         self.tid = ""
         self._svc_stack = AsyncExitStack()
@@ -70,6 +72,12 @@ class Session:
             os.environ["FAL_KEY"] = FAKE_FAL_KEY
             os.environ["REELFORGE_FAL_BASE_URL"] = url
             self.subs["provider"] = url
+        if self.scenario.fake_llm is not None:
+            spec = self.scenario.fake_llm
+            self.llm = ScriptedLLM(turns=list(spec.turns), then=spec.then, readings=list(spec.readings))
+            url = stack.enter_context(serve(self.llm.handler()))
+            os.environ.update(OPENAI_BASE_URL=url + "/v1", REELFORGE_LLM_MODEL="fake-model", REELFORGE_BRAIN="llm",
+                              REELFORGE_LLM_STREAMING="true" if spec.stream else "false")
         home = Path(os.environ["REELFORGE_HOME"])
         home.mkdir(parents=True, exist_ok=True)
         if self.scenario.models_toml:
@@ -88,6 +96,7 @@ class Session:
     async def play(self, index: int, turn: Turn) -> TurnRecord:
         """Send one turn; record its events and the thread's state afterwards."""
         started = time.monotonic()
+        calls_before = self.llm.calls if self.llm is not None else 0
         record = TurnRecord(index=index, label=self.fmt(turn.label))
         if turn.restart:
             await self.close()
@@ -103,6 +112,7 @@ class Session:
         record.production = await self.svc.production(self.tid)
         record.pending = await self.svc.pending(self.tid)
         record.seconds = round(time.monotonic() - started, 2)
+        record.model_calls = (self.llm.calls - calls_before) if self.llm is not None else 0
         self.transcript.turns.append(record)
         return record
 

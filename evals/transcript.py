@@ -28,6 +28,7 @@ class TurnRecord(BaseModel):
     production: Production | None = None
     pending: StoryboardReview | None = None
     seconds: float = 0.0
+    model_calls: int = 0  # requests the scripted LLM server got during this turn (fake_llm scenarios)
 
     @property
     def tools(self) -> list[ToolCall]:

@@ -50,7 +50,8 @@ def build_chat_model(settings: Settings) -> BaseChatModel:
 
     return ChatOpenAI(model=settings.llm_model, temperature=settings.llm_temperature,
                       base_url=settings.secret("OPENAI_BASE_URL"),
-                      api_key=settings.secret("OPENAI_API_KEY") or "not-needed", timeout=120, max_retries=2)
+                      api_key=settings.secret("OPENAI_API_KEY") or "not-needed", timeout=120, max_retries=2,
+                      disable_streaming=not settings.llm_streaming)
 
 
 def chat_model(settings: Settings) -> BaseChatModel | None:
