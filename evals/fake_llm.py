@@ -6,7 +6,8 @@ arguments are sent verbatim, so a script can send malformed JSON), ``{"content":
 ``{"error": {"status": 400, "message": "...", "code": "context_length_exceeded"}}``. When the script runs out,
 ``then`` answers every further request (e.g. a model that loops on one tool forever). Requests that force a
 structured answer (``tool_choice`` naming a function: the review-reply reading) are answered from
-``readings`` (each a JSON object) and are a 500 error when none is left, so the caller falls back.
+``readings`` (each a JSON object) and are a 500 error when none is left, so the caller falls back; requests
+without tools (the planner's narration) get a 500 too, so planning falls back to the offline planner.
 """
 
 from __future__ import annotations
@@ -66,6 +67,7 @@ class ScriptedLLM:
     readings: list[dict[str, Any]] = field(default_factory=list)
     bodies: list[dict[str, Any]] = field(default_factory=list)
     forced: list[dict[str, Any]] = field(default_factory=list)
+    other: list[dict[str, Any]] = field(default_factory=list)  # requests without tools (the planner's)
 
     @property
     def calls(self) -> int:
@@ -85,6 +87,9 @@ class ScriptedLLM:
                 reading = self.readings.pop(0)
                 name = req["tool_choice"]["function"]["name"]
                 turn = {"tool_calls": [[name, json.dumps(reading)]]}
+            elif not req.get("tools"):  # not the director (e.g. the planner's narration): it falls back offline
+                self.other.append(req)
+                return 500, {"error": {"message": "no scripted answer without tools", "type": "server_error"}}, {}
             else:
                 self.bodies.append(req)
                 turn = self.turns.pop(0) if self.turns else self.then

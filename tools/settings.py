@@ -27,7 +27,7 @@ class Settings(BaseSettings):
     brain: str = "auto"  # auto | offline | llm (auto: the LLM only when REELFORGE_LLM_MODEL or OPENAI_BASE_URL is set)
     llm_streaming: bool = True  # false for servers that cannot stream chat completions
     max_tool_calls: int = Field(12, ge=1, le=100)  # per user message, then a plain message (the loop cannot run away)
-    llm_history_tokens: int = Field(6000, ge=500)  # earlier turns shown to the LLM are trimmed to this budget
+    llm_history_tokens: int = Field(2500, ge=500)  # earlier turns shown to the LLM are trimmed to this budget
     database_url: SecretStr | None = None
     # Scale-out (README "Scale out"): the task engine's broker, the progress channel, the asset store.
     queue_url: SecretStr | None = None  # amqp://… or redis://…: production and assembly run on `reelforge worker`s
