@@ -19,6 +19,7 @@ from langchain_core.tools import BaseTool, InjectedToolArg, tool
 from reelforge.agent import scenes
 from reelforge.agent.consent import Said, affirms_consent, consent_for
 from reelforge.agent.state import Production
+from reelforge.agent.tool_result import Refused, ToolResult
 from reelforge.tools.production import (
     MOODS,
     PREFERENCES,
@@ -210,19 +211,20 @@ def _check_mood(mood: str) -> None:
         raise ValueError(f"music mood must be one of auto, none, {', '.join(MOODS)}")
 
 
-@tool
-async def plan_scenes(ctx: Ctx) -> str:
+@tool(response_format="content_and_artifact")
+async def plan_scenes(ctx: Ctx) -> tuple[str, dict[str, Any]]:
     """Plan scenes and shots for the current brief and pick a model for every shot (with thumbnails)."""
     brief = ctx.brief()
     board = await asyncio.to_thread(ctx.studio.plan, brief, _source_doc(ctx))
     board, kept = await asyncio.to_thread(scenes.reapply, ctx.studio, brief, board, ctx.production.scene_choices)
     _set_storyboard(ctx, board)
-    return storyboard_summary(ctx) + "".join(f"\nNote: {k}" for k in kept)
+    text = storyboard_summary(ctx) + "".join(f"\nNote: {k}" for k in kept)
+    return ToolResult(scenes=len(board.scenes), notes=list(kept)).pair(text)
 
 
-@tool
+@tool(response_format="content_and_artifact")
 async def select_models(ctx: Ctx, scene: int | None = None, model_id: str | None = None,
-                        preference: Preference | None = None, reroute: bool = False) -> str:
+                        preference: Preference | None = None, reroute: bool = False) -> tuple[str, dict[str, Any]]:
     """Explain the model chosen for each shot, one line each. Optionally force model_id for one scene
     (kept even over budget: production is then refused until the budget fits), re-route every shot with a
     preference (quality | balanced | cheap | fast), or reroute=true after the budget changed."""
@@ -245,12 +247,15 @@ async def select_models(ctx: Ctx, scene: int | None = None, model_id: str | None
         routed = await asyncio.to_thread(ctx.studio.route, brief, board.model_copy(deep=True))
         warning = " ".join(scenes.budget_notes(brief, routed))
         _set_storyboard(ctx, routed.model_copy(update={"version": board.version + 1}))
-    out = storyboard_summary(ctx) + _usable_models(ctx)
-    return out + (f"\nWarning: {warning}" if warning else "")
+    summary = storyboard_summary(ctx)
+    out = summary + _usable_models(ctx) + (f"\nWarning: {warning}" if warning else "")
+    current = ctx.production.storyboard
+    return ToolResult(scenes=len(current.scenes) if current else None, choices=summary.splitlines()[1:],
+                      warning=warning).pair(out)
 
 
-@tool
-async def set_scene_kind(scene: int, kind: ShotKind, ctx: Ctx) -> str:
+@tool(response_format="content_and_artifact")
+async def set_scene_kind(scene: int, kind: ShotKind, ctx: Ctx) -> tuple[str, dict[str, Any]]:
     """Mark one scene as "presenter" (a person speaking the narration on screen), "stock" (royalty-free
     footage or photos), "generated" (a video model) or "graphics" (free motion graphics that show the
     narration's figures, lists and quotes), and re-route it. The version goes up."""
@@ -261,7 +266,7 @@ async def set_scene_kind(scene: int, kind: ShotKind, ctx: Ctx) -> str:
     new, note = await asyncio.to_thread(scenes.set_scene_kind, ctx.studio, brief, board, scene, kind)
     _set_storyboard(ctx, new)
     scenes.remember(ctx.production.scene_choices, scene, kind=scenes.scene_kind(kind))
-    return note + "\n" + storyboard_summary(ctx)
+    return ToolResult(scenes=len(new.scenes), notes=[note]).pair(note + "\n" + storyboard_summary(ctx))
 
 
 @tool
@@ -287,8 +292,8 @@ def set_presenter(path: str, ctx: Ctx) -> str:
     upload = ctx.upload(path)
     consent = consent_for(upload, ctx.said)
     if consent is None:
-        return ("Refused: showing a person on screen needs their explicit consent — ask the user to confirm "
-                "they are the person in the upload or have permission to use their likeness.")
+        raise Refused("Refused: showing a person on screen needs their explicit consent — ask the user to confirm "
+                      "they are the person in the upload or have permission to use their likeness.")
     validate_upload(upload.path)  # PresenterError (a ValueError) names what is wrong with the file
     record = require_consent(consent)
     chosen = {"presenter_path": upload.path, "presenter_consent": record}
@@ -344,11 +349,11 @@ async def clone_voice(sample_path: str, name: str, ctx: Ctx) -> str:
         raise UploadError(f"{upload.name} is not an audio file; a voice sample is .wav, .mp3, .m4a or .ogg")
     record = consent_for(upload, ctx.said)
     if record is None:
-        return ("Refused: cloning a voice needs the user's explicit consent — ask them to confirm they own the "
-                "voice or have permission to use it.")
+        raise Refused("Refused: cloning a voice needs the user's explicit consent — ask them to confirm they own "
+                      "the voice or have permission to use it.")
     cloner = getattr(ctx.studio, "clone_voice", None)
     if cloner is None:
-        return "Voice cloning is not available in this installation."
+        raise Refused("Voice cloning is not available in this installation.")
     cloned = await asyncio.to_thread(cloner, [upload.path], name=name, consent=record,
                                      owner=ctx.production.owner)
     voice_id = getattr(cloned, "id", str(cloned))
@@ -364,20 +369,20 @@ def select_music(mood: MusicMood, ctx: Ctx) -> str:
     return f"Music mood set to {mood}."
 
 
-@tool
-def submit_storyboard(ctx: Ctx) -> str:
+@tool(response_format="content_and_artifact")
+def submit_storyboard(ctx: Ctx) -> tuple[str, dict[str, Any]]:
     """Send the current storyboard to the user for approval. Call this after planning; nothing is produced
     until the user approves it."""
     prod = ctx.production
     if prod.storyboard is None:
         raise ValueError("there is no storyboard to submit; call plan_scenes first")
     prod.reopen_if_changed()  # a change after approval is a new version with its own approval
-    prod.status = "review_requested"
-    return f"Storyboard v{prod.storyboard.version} submitted to the user for review."
+    return ToolResult(next="review_storyboard", scenes=len(prod.storyboard.scenes)).pair(
+        f"Storyboard v{prod.storyboard.version} submitted to the user for review.")
 
 
-@tool
-def produce_video(ctx: Ctx) -> str:
+@tool(response_format="content_and_artifact")
+def produce_video(ctx: Ctx) -> tuple[str, dict[str, Any]]:
     """Produce and assemble the approved storyboard. Refused unless the current version is approved as it is
     now (any change to shots, models, formats, voice, music, captions, presenter or budget needs a new
     approval) and its estimate is within the budget."""
@@ -385,12 +390,11 @@ def produce_video(ctx: Ctx) -> str:
     reopened = prod.reopen_if_changed()
     refusal = prod.refusal()
     if refusal:
-        if reopened or (prod.approval is not None and prod.storyboard is not None
-                        and prod.storyboard.version != prod.approval.version):
-            prod.status = "review_requested"  # show the new version and its estimate delta, and wait
-        return refusal
-    prod.status = "produce_requested"
-    return f"Producing storyboard v{prod.storyboard.version}."
+        review = reopened or (prod.approval is not None and prod.storyboard is not None
+                              and prod.storyboard.version != prod.approval.version)
+        # a changed storyboard is shown again with its estimate delta, and waits for its own approval
+        return ToolResult(refused=True, next="review_storyboard" if review else None).pair(refusal)
+    return ToolResult(next="produce").pair(f"Producing storyboard v{prod.storyboard.version}.")
 
 
 DIRECTOR_TOOLS: list[BaseTool] = [read_source, update_brief, plan_scenes, select_models, set_scene_kind, set_scene_sound,

@@ -17,6 +17,7 @@ from langchain_core.outputs import ChatGeneration, ChatResult
 
 from reelforge.agent.brains.parse import ParsedRequest, parse_request
 from reelforge.agent.consent import CONSENT_WORDS as CONSENT
+from reelforge.agent.tool_result import result_of
 
 QUESTION = ("What is the video about? For example: \"a 20 second teaser for a coffee shop, vertical\". "
             "Unless you say otherwise I'll make it 30 s, vertical 9:16, with a $5 budget.")
@@ -175,10 +176,10 @@ def _scene_kind_calls(text: str, messages: list[BaseMessage], n: int) -> AIMessa
 
 
 def _scene_count(messages: list[BaseMessage]) -> int:
-    """Scenes in the latest storyboard summary observation."""
+    """Scenes in the latest storyboard a tool reported (its structured result)."""
     for m in reversed(messages):
-        if isinstance(m, ToolMessage) and (hit := re.search(r"Storyboard v\d+: (\d+) scenes", str(m.content))):
-            return int(hit.group(1))
+        if isinstance(m, ToolMessage) and (count := result_of(m.artifact).scenes) is not None:
+            return count
     return 0
 
 
@@ -253,7 +254,7 @@ def _after_tools(messages: list[BaseMessage], n: int) -> AIMessage:
             break
         results.append(m)
     results.reverse()
-    failed = [r for r in results if r.status == "error" or str(r.content).startswith(("Error", "Refused"))]
+    failed = [r for r in results if r.status == "error"]
     if failed:
         return AIMessage("I couldn't do that: " + " ".join(str(r.content) for r in failed))
     done = results[-1]
@@ -268,7 +269,7 @@ def _after_tools(messages: list[BaseMessage], n: int) -> AIMessage:
         return AIMessage(f"{obs.removeprefix('Brief: ')}. Re-routing the storyboard for the new budget.",
                          tool_calls=[_call("select_models", {"reroute": True}, n)])
     if done.name == "set_scene_kind":
-        notes = [str(r.content).splitlines()[0] for r in results]
+        notes = [note for r in results for note in result_of(r.artifact).notes[:1]]
         return AIMessage(" ".join(notes) + "\nSending the storyboard for your review.",
                          tool_calls=[_call("submit_storyboard", {}, n)])
     if done.name == "set_presenter" and _had_success(messages, "plan_scenes"):
@@ -280,11 +281,11 @@ def _after_tools(messages: list[BaseMessage], n: int) -> AIMessage:
         return AIMessage(f"Here's the brief: {summary}. Planning the scenes now.",
                          tool_calls=[_call("plan_scenes", {}, n)])
     if done.name == "plan_scenes":
-        notes = " ".join(ln.removeprefix("Note: ").capitalize() + "." for ln in obs.splitlines()
-                         if ln.startswith("Note: "))
+        notes = " ".join(note[:1].upper() + note[1:] + "." for note in result_of(done.artifact).notes)
         return AIMessage(notes, tool_calls=[_call("select_models", {}, n)])
     if done.name == "select_models":
-        choices = [ln for ln in obs.splitlines() if ln.startswith(("Scene ", "Warning: "))]
+        found = result_of(done.artifact)
+        choices = found.choices + ([f"Warning: {found.warning}"] if found.warning else [])
         text = "Model choices:\n" + "\n".join(choices) if choices else obs
         return AIMessage(text + "\nSending the storyboard for your review.",
                          tool_calls=[_call("submit_storyboard", {}, n)])

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable, Sequence
 from typing import Any
 
-from langchain_core.messages import AIMessage, ToolMessage
+from langchain_core.messages import AIMessage, ToolCall, ToolMessage
 from langchain_core.runnables import RunnableConfig
 from langchain_core.tools import BaseTool
 from pydantic import ValidationError
@@ -14,6 +14,7 @@ from reelforge.agent.consent import said_in
 from reelforge.agent.director_tools import DirectorContext
 from reelforge.agent.events import redact
 from reelforge.agent.state import DirectorState, Production
+from reelforge.agent.tool_result import Refused, result_of
 
 RETRY_HINT = "Fix the arguments and call the tool again."
 
@@ -23,24 +24,46 @@ def _validation_text(exc: ValidationError) -> str:
     return "; ".join(parts)
 
 
-async def run_tool_call(tool: BaseTool | None, name: str, args: Any, ctx: DirectorContext, known: str) -> tuple[str, bool]:
-    """Run one call; return (observation, ok). Never raises for bad input or a failing studio call."""
+async def run_tool_call(tool: BaseTool | None, call: ToolCall, ctx: DirectorContext, known: str) -> ToolMessage:
+    """Run one call; its ToolMessage carries the observation, ``status`` ("error" when the call failed or was
+    refused) and, for tools that report data, a :class:`ToolResult` as ``artifact``. Never raises for bad
+    input or a failing studio call."""
+    name, args, call_id = call["name"], call["args"], call.get("id") or ""
+
+    def failed(text: str, artifact: Any = None) -> ToolMessage:
+        return ToolMessage(text, tool_call_id=call_id, name=name, status="error", artifact=artifact)
+
     if tool is None:
-        return f"Error: there is no tool named {name!r}; available tools: {known}.", False
+        return failed(f"Error: there is no tool named {name!r}; available tools: {known}.")
     if not isinstance(args, dict):
-        return f"Error: arguments for {name} must be a JSON object. {RETRY_HINT}", False
+        return failed(f"Error: arguments for {name} must be a JSON object. {RETRY_HINT}")
     args = {k: v for k, v in args.items() if k != "ctx"}
     try:
-        out = await tool.ainvoke({**args, "ctx": ctx})
+        out = await tool.ainvoke({"name": name, "args": {**args, "ctx": ctx}, "id": call_id, "type": "tool_call"})
+    except Refused as exc:
+        return failed(str(exc))
     except ValidationError as exc:
-        return f"Error: invalid arguments for {name}: {_validation_text(exc)}. {RETRY_HINT}", False
+        return failed(f"Error: invalid arguments for {name}: {_validation_text(exc)}. {RETRY_HINT}")
     except (ValueError, TypeError, KeyError, FileNotFoundError) as exc:
-        return f"Error: {name} failed: {redact(str(exc))}", False
+        return failed(f"Error: {name} failed: {redact(str(exc))}")
     except Exception as exc:  # noqa: BLE001 - a studio failure is an observation, not a crash
         msg = getattr(exc, "message", None) or str(exc) or type(exc).__name__
-        return f"Error: {name} failed: {redact(str(msg).splitlines()[0])}", False
-    text = str(out)
-    return text, not text.startswith(("Refused", "Error"))
+        return failed(f"Error: {name} failed: {redact(str(msg).splitlines()[0])}")
+    artifact = out.artifact if isinstance(out, ToolMessage) else None
+    text = str(out.content if isinstance(out, ToolMessage) else out)
+    status = "error" if result_of(artifact).refused else "success"
+    return ToolMessage(text, tool_call_id=call_id, name=name, status=status, artifact=artifact)
+
+
+def next_status(messages: Sequence[ToolMessage]) -> str | None:
+    """Where the calls asked the graph to go, as the production status the routes read (production wins
+    over review), from the tools' structured results; None: back to the brain."""
+    wanted = {result_of(m.artifact).next for m in messages}
+    if "produce" in wanted:
+        return "produce_requested"
+    if "review_storyboard" in wanted:
+        return "review_requested"
+    return None
 
 
 def reprice(studio: Any, prod: Production) -> None:
@@ -70,10 +93,10 @@ def make_tools_node(tools: Sequence[BaseTool], studio: Any
                 f"Error: could not read the arguments for {bad.get('name')}: {err}. Send valid JSON. {RETRY_HINT}",
                 tool_call_id=bad.get("id") or "", name=bad.get("name") or "unknown", status="error"))
         for call in last.tool_calls:
-            text, ok = await run_tool_call(by_name.get(call["name"]), call["name"], call["args"], ctx, known)
-            out.append(ToolMessage(text, tool_call_id=call["id"] or "", name=call["name"],
-                                   status="success" if ok else "error"))
+            out.append(await run_tool_call(by_name.get(call["name"]), call, ctx, known))
         reprice(studio, ctx.production)
+        if (status := next_status(out)) is not None:
+            ctx.production.status = status  # type: ignore[assignment]
         return {"messages": out, "production": ctx.production}
 
     return run_tools
