@@ -6,7 +6,7 @@ import pytest
 from fakes import luma as fake
 from fakes.contract_fixtures import fake_vendor_fixtures, provider_fixture
 from fakes.vendor_cases import VendorCases
-from fakes.video_vendors import request, run_job
+from fakes.video_vendors import run_job
 from lumaai import AsyncLumaAI
 
 from reelforge.tools.clips.base import JobStatus, ProviderError
@@ -17,10 +17,8 @@ make = provider_fixture(LumaProvider, "/dream-machine/v1")
 
 
 class TestLuma(VendorCases):
+    gateway_model = "ray-2"
     rate_limit_response = (429, {"detail": "Too many requests"}, {"Retry-After": "0"})
-
-    def req(self, **kw):
-        return request(**{"gateway_model": "ray-2", **kw})
 
     async def test_refusal_texts_are_luma_own(self, app, make):
         with pytest.raises(ProviderError) as err:

@@ -8,7 +8,7 @@ import pytest
 from fakes import minimax as fake
 from fakes.contract_fixtures import fake_vendor_fixtures, provider_fixture
 from fakes.vendor_cases import VendorCases
-from fakes.video_vendors import inject, request, run_job
+from fakes.video_vendors import inject, run_job
 
 from reelforge.tools.clips.base import JobStatus, ProviderError
 from reelforge.tools.clips.minimax import MiniMaxProvider
@@ -18,11 +18,9 @@ make = provider_fixture(MiniMaxProvider)
 
 
 class TestMiniMax(VendorCases):
+    gateway_model = "MiniMax-Hailuo-2.3"
     rate_limit_response = (429, fake.base(1002, "rate limit exceeded"), {"Retry-After": "0"})
     server_error_response = (502, "<html>Bad Gateway</html>")
-
-    def req(self, **kw):
-        return request(**{"gateway_model": "MiniMax-Hailuo-2.3", **kw})
 
     async def test_wire_format_and_status_walk(self, app, make, png):
         p = make()

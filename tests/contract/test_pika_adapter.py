@@ -6,7 +6,7 @@ import httpx
 import pytest
 from fakes import fal
 from fakes import pika as fake
-from fakes.server import serve
+from fakes.contract_fixtures import fake_vendor_fixtures
 from fakes.video_vendors import MALFORMED, VIDEO, inject, run_job
 from PIL import Image
 
@@ -15,21 +15,7 @@ from reelforge.tools.clips.fal import FalProvider
 from reelforge.tools.clips.registry import Registry
 from reelforge.tools.settings import Settings
 
-
-@pytest.fixture(scope="module")
-def server():
-    with serve(fake.make_app()) as app:
-        yield app
-
-
-@pytest.fixture
-def app(server, monkeypatch):
-    server.state["faults"] = {}
-    server.state["expired"].clear()
-    server.requests.clear()
-    monkeypatch.setenv("FAL_KEY", fal.KEY)
-    monkeypatch.setenv("REELFORGE_FAL_BASE_URL", server.base_url)
-    return server
+server, app = fake_vendor_fixtures(fake.make_app, {"FAL_KEY": fal.KEY}, base_url_env="REELFORGE_FAL_BASE_URL")
 
 
 def pika_request(image_path: str | None = None, **kw) -> ClipRequest:

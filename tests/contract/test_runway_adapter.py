@@ -6,7 +6,7 @@ import pytest
 from fakes import runway as fake
 from fakes.contract_fixtures import fake_vendor_fixtures, provider_fixture
 from fakes.vendor_cases import VendorCases
-from fakes.video_vendors import request, run_job
+from fakes.video_vendors import run_job
 from runwayml import AsyncRunwayML
 
 from reelforge.tools.clips.base import JobStatus, ProviderError
@@ -17,11 +17,9 @@ make = provider_fixture(RunwayProvider)
 
 
 class TestRunway(VendorCases):
+    gateway_model = "gen4.5"
     refusal_on_submit = False
     rate_limit_response = (429, {"error": "Too many requests"}, {"Retry-After": "0"})
-
-    def req(self, **kw):
-        return request(**{"gateway_model": "gen4.5", **kw})
 
     async def test_safety_failure_code_is_refusal_with_runway_text(self, app, make):
         job = await run_job(make(), self.req(prompt="a risky scene"))

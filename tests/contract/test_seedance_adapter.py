@@ -6,7 +6,7 @@ import pytest
 from fakes import seedance as fake
 from fakes.contract_fixtures import fake_vendor_fixtures, provider_fixture
 from fakes.vendor_cases import VendorCases
-from fakes.video_vendors import request, run_job
+from fakes.video_vendors import run_job
 
 from reelforge.tools.clips.base import JobStatus, ProviderError
 from reelforge.tools.clips.seedance import SeedanceProvider
@@ -16,11 +16,9 @@ make = provider_fixture(SeedanceProvider, "/api/v3")
 
 
 class TestSeedance(VendorCases):
+    gateway_model = "seedance-1-5-pro-251215"
     rate_limit_response = (429, {"error": {"code": "RateLimitExceeded.EndpointRPMExceeded", "message": "slow down"}},
                            {"Retry-After": "0"})
-
-    def req(self, **kw):
-        return request(**{"gateway_model": "seedance-1-5-pro-251215", **kw})
 
     async def test_one_zero_models_use_prompt_flags(self, app, make):
         job = await run_job(make(), self.req(gateway_model="seedance-1-0-pro-250528", seconds=4, aspect="4:5",

@@ -5,7 +5,6 @@ from __future__ import annotations
 from fakes import sora as fake
 from fakes.contract_fixtures import fake_vendor_fixtures, provider_fixture
 from fakes.vendor_cases import VendorCases
-from fakes.video_vendors import request
 from openai import AsyncOpenAI
 
 from reelforge.tools.clips.sora import SoraProvider
@@ -16,11 +15,9 @@ make = provider_fixture(SoraProvider, "/v1")
 
 
 class TestSora(VendorCases):
+    gateway_model = "sora-2"
     rate_limit_response = (429, {"error": {"message": "Rate limit reached", "code": "rate_limit_exceeded"}},
                            {"Retry-After": "0"})
-
-    def req(self, **kw):
-        return request(**{"gateway_model": "sora-2", **kw})
 
     async def test_moderation_codes_and_poll_hint(self, app, make):
         p = make()

@@ -5,57 +5,30 @@ from __future__ import annotations
 
 import base64
 
-import httpx
 import pytest
 from fakes import veo as fake
-from fakes.server import serve
+from fakes.contract_fixtures import fake_vendor_fixtures, provider_factory, provider_fixture
 from fakes.vendor_cases import VendorCases
 from fakes.video_vendors import VIDEO, request, run_job
 
-from reelforge.tools.clips.base import JobStatus, ProviderError, RetryPolicy
+from reelforge.tools.clips.base import JobStatus, ProviderError
 from reelforge.tools.clips.veo import VeoProvider, VertexVeoProvider
 
-
-@pytest.fixture(scope="module")
-def server():
-    with serve(fake.make_app()) as app:
-        yield app
-
-
-@pytest.fixture
-def app(server, monkeypatch):
-    server.state["faults"] = {}
-    server.state["expired"].clear()
-    server.requests.clear()
-    monkeypatch.setenv("GEMINI_API_KEY", fake.API_KEY)
-    monkeypatch.setenv("CLOUDSDK_AUTH_ACCESS_TOKEN", fake.TOKEN)
-    monkeypatch.setenv("GOOGLE_CLOUD_PROJECT", fake.PROJECT)
-    return server
-
-
-def client(timeout: float) -> dict:
-    return {"client": httpx.AsyncClient(timeout=timeout)}
-
-
-@pytest.fixture
-def make(app):
-    def _make(timeout: float = 5.0, attempts: int = 4) -> VeoProvider:
-        return VeoProvider(base_url=app.base_url + "/v1beta", retry=RetryPolicy(attempts=attempts, base_s=0.01),
-                           **client(timeout))
-    return _make
+server, app = fake_vendor_fixtures(fake.make_app, {"GEMINI_API_KEY": fake.API_KEY, "CLOUDSDK_AUTH_ACCESS_TOKEN": fake.TOKEN,
+                                                   "GOOGLE_CLOUD_PROJECT": fake.PROJECT})
+make = provider_fixture(VeoProvider, "/v1beta")
+build_vertex = provider_factory(VertexVeoProvider, "/v1")
 
 
 @pytest.fixture
 def vertex(app):
-    return VertexVeoProvider(base_url=app.base_url + "/v1", retry=RetryPolicy(base_s=0.01), **client(5))
+    return build_vertex(app)
 
 
 class TestVeoGemini(VendorCases):
+    gateway_model = "veo-3.1-generate-preview"
     rate_limit_response = (429, {"error": {"code": 429, "message": "Resource has been exhausted",
                                            "status": "RESOURCE_EXHAUSTED"}}, {"Retry-After": "0"})
-
-    def req(self, **kw):
-        return request(**{"gateway_model": "veo-3.1-generate-preview", **kw})
 
     async def test_rai_filter_is_refusal_with_google_reason(self, app, make):
         job = await run_job(make(), self.req(prompt="a risky scene"))

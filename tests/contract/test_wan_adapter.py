@@ -9,7 +9,7 @@ import pytest
 from fakes import wan as fake
 from fakes.contract_fixtures import fake_vendor_fixtures, provider_fixture
 from fakes.vendor_cases import VendorCases
-from fakes.video_vendors import request, run_job
+from fakes.video_vendors import run_job
 
 from reelforge.tools.clips.alibaba import WanProvider
 from reelforge.tools.clips.base import JobStatus, ProviderError
@@ -19,13 +19,11 @@ make = provider_fixture(WanProvider)
 
 
 class TestWan(VendorCases):
+    gateway_model = "wan2.6-t2v"
     rate_limit_response = (429, fake.error("Throttling.RateQuota", "Requests rate limit exceeded"),
                            {"Retry-After": "0"})
     server_error_response = (500, fake.error("InternalError", "internal error"))
     image_req = {"mode": "image-to-video", "gateway_model": "wan2.6-i2v"}
-
-    def req(self, **kw):
-        return request(**{"gateway_model": "wan2.6-t2v", **kw})
 
     async def test_wire_format(self, app, make):
         job = await make().submit(self.req(seconds=9, aspect="9:16", audio=True, negative_prompt="blur"))

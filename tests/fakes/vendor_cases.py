@@ -1,8 +1,8 @@
 """The contract cases every direct video-vendor adapter must pass, as a base class for its test module.
 
 A vendor test module subclasses :class:`VendorCases` and provides the fixtures ``app`` (its running
-fake, faults cleared, credentials set) and ``make`` (``make(timeout=, attempts=) -> provider``), and a
-``req(**kw)`` method. Fakes follow one convention: fault keys ``create``/``poll``; the prompt word
+fake, faults cleared, credentials set) and ``make`` (``make(timeout=, attempts=) -> provider``), and sets
+``gateway_model`` (the vendor model id :meth:`VendorCases.req` asks for). Fakes follow one convention: fault keys ``create``/``poll``; the prompt word
 ``forbidden`` is refused at submission, ``risky`` is refused after it; result files live under /files/.
 """
 
@@ -11,8 +11,8 @@ from __future__ import annotations
 import pytest
 from PIL import Image
 
-from fakes.video_vendors import MALFORMED, VIDEO, inject, run_job
-from reelforge.tools.clips.base import JobStatus, ProviderError
+from fakes.video_vendors import MALFORMED, VIDEO, inject, request, run_job
+from reelforge.tools.clips.base import ClipRequest, JobStatus, ProviderError
 
 
 class VendorCases:
@@ -21,8 +21,11 @@ class VendorCases:
     refusal_on_submit: bool = True  # False when the vendor only refuses after submission
     image_req: dict = {"mode": "image-to-video"}
 
-    def req(self, **kw):  # pragma: no cover - overridden
-        raise NotImplementedError
+    gateway_model: str  # the vendor's model id for text-to-video requests; set by each subclass
+
+    def req(self, **kw) -> ClipRequest:
+        """A small clip request for this vendor's ``gateway_model`` (``kw`` overrides any field)."""
+        return request(**{"gateway_model": self.gateway_model, **kw})
 
     @pytest.fixture
     def png(self, tmp_path):
