@@ -10,6 +10,17 @@ from pydantic import BaseModel, Field, model_validator
 from reelforge.tools.estimate import delta_text, to_pay_usd
 from reelforge.tools.production import Brief, CostLine, Storyboard
 from reelforge.tools.routing import budget_check
+from reelforge.tools.routing.plain import SOURCE_LABELS
+
+#: What each requested shot kind is rendered by when its source is available.
+KIND_SOURCES = {"generated": "video", "stock": "stock", "presenter": "avatar"}
+OFFLINE_NOTICE = ("No video model is configured, so every scene is drawn here as motion graphics — the pictures are "
+                  "placeholders, not footage of your subject. Add a video model key (for example FAL_KEY or "
+                  "REPLICATE_API_TOKEN) to get generated footage — see “Models and keys” in the settings, or run "
+                  "`reelforge models`.")
+PARTLY_OFFLINE = ("{scenes} drawn here as motion graphics because no other model can make {them} with the keys "
+                  "configured. Add a video model key for generated footage — see “Models and keys” in the settings, "
+                  "or run `reelforge models`.")
 
 Action = Literal["approve", "edit", "model", "kind", "regenerate", "reject"]
 KIND_PHRASE = re.compile(
@@ -118,6 +129,21 @@ class ShotReview(BaseModel):
     reason: str = ""
     est_cost_usd: float = 0.0
     fallbacks: list[str] = Field(default_factory=list)
+    model_name: str = ""  # the product name ("Kling 3.0 Turbo Pro", "Motion graphics")
+    summary: str = ""  # why this model, in plain words; ``reason`` is the engineer's line
+    source: str = ""  # what renders it: video | stock | avatar | offline
+    only_choice: bool = False  # nothing else could make it (e.g. no keys)
+
+    @property
+    def shown_as(self) -> str:
+        """What this shot will really be on screen ("motion graphics" for a stock shot drawn offline)."""
+        return SOURCE_LABELS.get(self.source, SOURCE_LABELS.get(KIND_SOURCES.get(self.kind, ""), "generated video"))
+
+    @property
+    def plain_model(self) -> str:
+        """``"Kling 3.0 Turbo Pro — best for fast action within your budget · about $0.70"``."""
+        name = self.model_name or self.model_id or "—"
+        return f"{name} — {self.summary}" if self.summary else name
 
 
 class SceneReview(BaseModel):
@@ -141,6 +167,25 @@ class SceneReview(BaseModel):
     @property
     def visual_prompt(self) -> str:
         return self.shots[0].visual_prompt if self.shots else ""
+
+    @property
+    def heading(self) -> str:
+        """``"Scene 2 · What it is"``."""
+        return f"Scene {self.number} · {self.title}" if self.title else f"Scene {self.number}"
+
+    @property
+    def shown_as(self) -> str:
+        """What the scene will really be ("stock footage", "motion graphics", or a mix)."""
+        return ", ".join(dict.fromkeys(s.shown_as for s in self.shots)) or "generated video"
+
+    @property
+    def label_note(self) -> str:
+        """Said when the scene asked for stock or a presenter but something else will render it."""
+        asked = [s for s in self.shots if s.kind != "generated" and s.source and KIND_SOURCES.get(s.kind) != s.source]
+        if not asked:
+            return ""
+        kind = SOURCE_LABELS[KIND_SOURCES[asked[0].kind]]
+        return f"Asked for {kind}; no {kind} source is set up, so it will be {asked[0].shown_as}."
 
 
 class StoryboardReview(BaseModel):
@@ -174,6 +219,8 @@ class StoryboardReview(BaseModel):
                 model_id=s.route.model_id if s.route else "", provider=s.route.provider if s.route else "",
                 reason=s.route.reason if s.route else "", est_cost_usd=s.route.est_cost_usd if s.route else 0.0,
                 fallbacks=list(s.route.fallbacks) if s.route else [],
+                model_name=s.route.name if s.route else "", summary=s.route.summary if s.route else "",
+                source=s.route.source if s.route else "", only_choice=s.route.only_choice if s.route else False,
             ) for s in scene.shots]
             scenes.append(SceneReview(
                 number=scene.index, title=scene.title, narration=scene.narration, seconds=scene.seconds,
@@ -194,6 +241,18 @@ class StoryboardReview(BaseModel):
         parts = [f"The estimate includes {', '.join(extras)}." if extras else "",
                  f"Estimate: {self.delta}" if self.delta else ""]
         return " ".join(p for p in parts if p)
+
+    @property
+    def offline_notice(self) -> str:
+        """What "offline" means for this storyboard, once, in plain words; empty when real models render it."""
+        offline = [s.number for s in self.scenes if any(sh.source == "offline" and sh.only_choice for sh in s.shots)]
+        if not offline:
+            return ""
+        if len(offline) == len(self.scenes):
+            return OFFLINE_NOTICE
+        names = ", ".join(str(n) for n in offline)
+        scenes = f"Scene {names} is" if len(offline) == 1 else f"Scenes {names} are"
+        return PARTLY_OFFLINE.format(scenes=scenes, them="it" if len(offline) == 1 else "them")
 
     def text(self) -> str:
         """A plain-text rendering for chat front ends without tables."""

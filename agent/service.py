@@ -12,7 +12,7 @@ import importlib
 import logging
 import sqlite3
 from collections import OrderedDict
-from collections.abc import AsyncIterator, Iterable, Mapping
+from collections.abc import AsyncIterator, Callable, Iterable, Mapping
 from contextlib import AbstractAsyncContextManager, asynccontextmanager, nullcontext, suppress
 from pathlib import Path
 from typing import Any
@@ -43,6 +43,7 @@ from reelforge.agent.followup import FollowUp, delivered, next_version, read_fol
 from reelforge.agent.graph import build_graph
 from reelforge.agent.locks import LocalLocks, PostgresLocks, ThreadLocks
 from reelforge.agent.previews import asks_for_preview, preview_dir, stream_preview
+from reelforge.agent.queued import MessageQueue, QueuedMessage, taking_up
 from reelforge.agent.replies import ReplyReading, interpret_reply
 from reelforge.agent.review import ReviewDecision, StoryboardReview
 from reelforge.agent.state import Production
@@ -108,6 +109,7 @@ class AgentService:
             except (OSError, sqlite3.Error):  # read-only data dir: de-duplicate in this process only
                 self._claims = None
         self._meta: dict[str, dict[str, Any]] = {}
+        self._queue = MessageQueue()  # messages sent while a thread is busy (agent.queued)
 
     @classmethod
     @asynccontextmanager
@@ -237,15 +239,63 @@ class AgentService:
 
         ``attachments`` are files the front door received: each is copied into the thread's own uploads
         folder and recorded on the thread and on the message (never written into the text); the tools
-        open only those."""
-        async with self._watch(thread_id) as watch:
-            async with self._once(event_id) as outcome:
-                if outcome is None:
-                    return
-                async for ev in outcome.track(self._send(thread_id, text, attachments, brief_patch)):
+        open only those.
+
+        While the thread is busy (a render, or the director still on the previous message) the message is
+        queued and acknowledged at once, and the busy turn applies it when its work is done
+        (:mod:`agent.queued`); it is never dropped."""
+        files = tuple(attachments)
+        async for ev in self._serve(thread_id, event_id, lambda: self._send(thread_id, text, files, brief_patch),
+                                    queued=QueuedMessage(text, files, brief_patch)):
+            yield ev
+
+    async def _serve(self, thread_id: str, event_id: str | None, work: Callable[[], AsyncIterator[Event]], *,
+                     queued: QueuedMessage | None = None) -> AsyncIterator[Event]:
+        """Run one turn: de-duplicated by ``event_id``, then the work, the production it started on the workers,
+        and the messages that arrived meanwhile. A message (``queued``) for a thread that is busy in this
+        process — or whose production runs on the workers — is queued and acknowledged instead."""
+        entered = False
+        try:
+            async with self._watch(thread_id) as watch:
+                async with self._once(event_id) as outcome:
+                    if outcome is None:
+                        return
+                    if queued is not None and (self._queue.active(thread_id) or await self._producing_elsewhere(thread_id)):
+                        yield Message(text=self._queue.add(thread_id, queued))
+                        return
+                    self._queue.enter(thread_id)
+                    entered = True
+                    if queued is not None and self._queue.has(thread_id):  # left by a turn that was cut off
+                        self._queue.add(thread_id, queued)
+                    else:
+                        async for ev in outcome.track(work()):
+                            yield ev
+                async for ev in self.follow(thread_id, watch):
                     yield ev
+                async for ev in self._queued_turns(thread_id, watch):
+                    yield ev
+        finally:
+            if entered:
+                self._queue.leave(thread_id)
+
+    async def _queued_turns(self, thread_id: str, watch: Any = None) -> AsyncIterator[Event]:
+        """Apply the messages that arrived while this thread was busy, oldest first."""
+        while (waiting := self._queue.pop(thread_id)) is not None:
+            yield Message(text=taking_up(waiting.text))
+            async for ev in self._send(thread_id, waiting.text, waiting.attachments, waiting.brief_patch):
+                yield ev
             async for ev in self.follow(thread_id, watch):
                 yield ev
+
+    async def _producing_elsewhere(self, thread_id: str) -> bool:
+        """The thread's production runs on the workers (``REELFORGE_QUEUE_URL``) and has not finished."""
+        if not self.settings.queue_url:
+            return False
+        prod = await self.production(thread_id)
+        if prod is None or prod.status not in ("producing", "assembling") or prod.job is None:
+            return False
+        self._queue.busy[thread_id] = "production"
+        return True
 
     async def _send(self, thread_id: str, text: str, attachments: Iterable[str | Path | Incoming],
                     brief_patch: Mapping[str, Any] | None) -> AsyncIterator[Event]:
@@ -367,15 +417,10 @@ class AgentService:
 
     async def resume(self, thread_id: str, decision: ReviewDecision, *, event_id: str | None = None
                      ) -> AsyncIterator[Event]:
-        """Answer the pending storyboard review. A repeated ``event_id`` (e.g. a double click) is ignored."""
-        async with self._watch(thread_id) as watch:
-            async with self._once(event_id) as outcome:
-                if outcome is None:
-                    return
-                async for ev in outcome.track(self._resume(thread_id, decision)):
-                    yield ev
-            async for ev in self.follow(thread_id, watch):
-                yield ev
+        """Answer the pending storyboard review. A repeated ``event_id`` (e.g. a double click) is ignored.
+        Messages sent while it runs are applied after it."""
+        async for ev in self._serve(thread_id, event_id, lambda: self._resume(thread_id, decision)):
+            yield ev
 
     async def _resume(self, thread_id: str, decision: ReviewDecision) -> AsyncIterator[Event]:
         async with self._lock(thread_id):
@@ -408,7 +453,12 @@ class AgentService:
             yield ev
 
     async def continue_run(self, thread_id: str) -> AsyncIterator[Event]:
-        """Finish a run that stopped mid-way (e.g. the process died during production)."""
+        """Finish a run that stopped mid-way (e.g. the process died during production), then any messages
+        that were waiting."""
+        async for ev in self._serve(thread_id, None, lambda: self._continue(thread_id)):
+            yield ev
+
+    async def _continue(self, thread_id: str) -> AsyncIterator[Event]:
         async with self._lock(thread_id):
             snap = await self.graph.aget_state(self._config(thread_id))
             if snap.next and not snap.interrupts:
@@ -418,6 +468,7 @@ class AgentService:
     async def _run(self, inp: Any, thread_id: str) -> AsyncIterator[Event]:
         cfg = self._config(thread_id)
         delivered = False
+        self._queue.busy[thread_id] = "planning"
         try:
             async for mode, chunk in self.graph.astream(inp, cfg, stream_mode=["messages", "updates", "custom"],
                                                         durability="sync"):
@@ -428,6 +479,7 @@ class AgentService:
                         yield MessageDelta(text=msg.content)
                 elif mode == "custom":
                     if isinstance(chunk, dict) and chunk.get("kind") == "progress":
+                        self._queue.busy[thread_id] = "production"
                         yield Progress(**{k: v for k, v in chunk.items() if k != "kind"})
                 else:
                     for node, update in chunk.items():
@@ -448,6 +500,8 @@ class AgentService:
             await self._close_failed_turn(cfg, event.message)
             yield event
             return
+        finally:
+            self._queue.busy.pop(thread_id, None)
         if delivered:
             prod = await self.production(thread_id)
             if prod is not None:

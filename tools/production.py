@@ -132,6 +132,10 @@ class RouteChoice(BaseModel):
     extend_s: list[float] = Field(default_factory=list)  # seconds each "extend" call then adds (one continuous take)
     fallbacks: list[str] = Field(default_factory=list)
     downgraded: bool = False
+    name: str = ""  # the product name people know ("Kling 3.0 Turbo Pro", "Motion graphics")
+    summary: str = ""  # why, in plain words (tools.routing.plain); ``reason`` is the engineer's line
+    source: str = ""  # what renders the shot: video | stock | avatar | offline (the registry's model kind)
+    only_choice: bool = False  # no other model could make this shot (e.g. no keys: the offline renderer)
 
 
 class Graphic(BaseModel):

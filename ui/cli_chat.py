@@ -1,8 +1,10 @@
 """`reelforge chat`: a terminal conversation with the director through :class:`agent.service.AgentService`.
 
-Storyboards are shown as a table; reply ``approve``, ``edit 3 ...``, ``model 2 ...``, ``kind 2 stock``
-(presenter / stock / generated), ``regenerate`` or ``reject ...``. When stdin is not a terminal, each line is one user turn (scriptable); it never approves
-on its own. The output MP4 paths are printed at the end.
+Storyboards are shown as one short block per scene that reads well at 80 columns (``--verbose``: the full table,
+the director's tool steps and model ids); reply ``approve``, ``edit 3 ...``, ``model 2 ...``, ``kind 2 stock``
+(presenter / stock / generated), ``regenerate`` or ``reject ...``. In a terminal you can keep typing while a video
+is being made: the message is acknowledged at once and applied after the render. When stdin is not a terminal,
+each line is one user turn (scriptable); it never approves on its own. The output MP4 paths are printed at the end.
 
 Files reach the director only as uploads: ``--attach FILE`` (repeatable) copies each file into the thread's
 own folder with the first message. Text that merely names a file (``[attached: /some/path]``) is just text.
@@ -16,13 +18,36 @@ from pathlib import Path
 from typing import Any
 
 import typer
-from rich.console import Console
+from rich.console import Console, Group
+from rich.padding import Padding
 from rich.table import Table
+from rich.text import Text
 
 from reelforge.agent.events import Event
 from reelforge.agent.review import StoryboardReview
+from reelforge.ui.wording import review_hint, scene_facts, scene_models, shot_scene, split_jargon, total_line
 
 EXIT_WORDS = {"quit", "exit", "bye", ":q"}
+VISUAL_CHARS = 110  # the visual line of a compact scene block: one or two lines at 80 columns
+
+
+def storyboard_compact(review: StoryboardReview) -> Group:
+    """The storyboard for a terminal: a header, the offline notice, then per scene its title, seconds, cost,
+    narration, a short visual line and the model in plain words. Wraps cleanly at 80 columns."""
+    parts: list[Any] = [Text.assemble((f"Storyboard v{review.version} — {review.title or 'untitled'}", "bold"),
+                                      f"\n{total_line(review)}",
+                                      ("" if review.within_budget else " · OVER BUDGET", "bold red")), Text("")]
+    if review.offline_notice:
+        parts += [Text.assemble(("Offline: ", "bold yellow"), review.offline_notice), Text("")]
+    for s in review.scenes:
+        visual = s.visual_prompt if len(s.visual_prompt) <= VISUAL_CHARS else (
+            s.visual_prompt[:VISUAL_CHARS - 1].rsplit(" ", 1)[0] + "…")
+        body = Text.assemble(f"“{s.narration}”", ("\nVisual: " + visual, "dim"), ("\n" + scene_models(s), "dim"))
+        if s.label_note and not review.offline_notice:
+            body.append("\n" + s.label_note, "yellow")
+        parts += [Text.assemble((s.heading, "bold cyan"), ("  " + scene_facts(s), "dim")),
+                  Padding(body, (0, 0, 1, 2))]
+    return Group(*parts)
 
 
 def storyboard_table(review: StoryboardReview) -> Table:
@@ -43,30 +68,54 @@ def storyboard_table(review: StoryboardReview) -> Table:
     return table
 
 
-class Printer:
-    """Renders service events on the console; remembers the output paths."""
+STAGES = {"voice": "narration", "music": "music", "assemble": "putting it together", "qc": "quality check",
+          "done": "delivery"}
 
-    def __init__(self, console: Console) -> None:
+
+class Printer:
+    """Renders service events on the console in plain words (``verbose``: ids, tool steps, the full table);
+    remembers the output paths."""
+
+    def __init__(self, console: Console, verbose: bool = False) -> None:
         self.console = console
+        self.verbose = verbose
         self.outputs: list[str] = []
+        self.board: StoryboardReview | None = None
         self._last_progress: dict[tuple[str, str | None], str] = {}
+
+    def show_storyboard(self, review: StoryboardReview) -> None:
+        self.board = review
+        if self.verbose:
+            self.console.print(storyboard_table(review))
+            self.console.print(f"Reply: {review.instructions} | preview (a free animatic first)")
+        else:
+            self.console.print(storyboard_compact(review))
+            self.console.print(review_hint(), highlight=False)
 
     def show(self, ev: Event) -> None:
         c = self.console
         if ev.type == "message":
-            c.print(f"[bold cyan]director[/]: {ev.text}", markup=True, highlight=False)
+            text = ev.text if self.verbose else split_jargon(ev.text)[0]
+            if text:
+                c.print(f"[bold cyan]director[/]: {text}", markup=True, highlight=False)
         elif ev.type == "tool":
-            c.print(f"  [dim]· {ev.name}: {ev.text.splitlines()[0]}[/]" if ev.ok else
-                    f"  [yellow]· {ev.name}: {ev.text.splitlines()[0]}[/]")
+            if self.verbose or not ev.ok:
+                c.print(f"  [dim]· {ev.name}: {ev.text.splitlines()[0]}[/]" if ev.ok else
+                        f"  [yellow]· {ev.name}: {split_jargon(ev.text.splitlines()[0])[0] or 'a step failed'}[/]")
         elif ev.type == "progress":
             key = (ev.stage, ev.shot_id)
             if self._last_progress.get(key) != ev.status:
                 self._last_progress[key] = ev.status
-                c.print(f"  [dim]{ev.stage}{' ' + ev.shot_id if ev.shot_id else ''}: {ev.status}"
-                        f"{' — ' + ev.message if ev.message else ''}[/]", highlight=False)
+                if self.verbose:
+                    where = f"{ev.stage}{' ' + ev.shot_id if ev.shot_id else ''}"
+                    message = ev.message
+                else:
+                    where = shot_scene(ev.shot_id, self.board) if ev.shot_id else STAGES.get(ev.stage, ev.stage)
+                    message = "" if ev.shot_id else split_jargon(ev.message)[0]
+                c.print(f"  [dim]{where}: {ev.status.replace('_', ' ')}{' — ' + message if message else ''}[/]",
+                        highlight=False)
         elif ev.type == "storyboard":
-            c.print(storyboard_table(ev.review))
-            c.print(f"Reply: {ev.review.instructions} | preview (a free animatic first)")
+            self.show_storyboard(ev.review)
         elif ev.type == "video":
             self.outputs = [o.path for o in ev.outputs]
             c.print(f"[green]QC[/]: {ev.qc_summary}")
@@ -90,13 +139,15 @@ def _read_line(interactive: bool, console: Console) -> str | None:
 
 
 async def chat(thread: str | None, console: Console, *, brain: Any = None, studio: Any = None,
-               attach: list[Path] | None = None) -> int:
+               attach: list[Path] | None = None, verbose: bool = False, overlap: bool | None = None) -> int:
     """Run the conversation loop; returns a process exit code. ``attach``: files uploaded with the first
-    message."""
+    message. With ``overlap`` (the default in a terminal) the next line is read while the director works, so a
+    message typed during a render is queued and acknowledged at once."""
     from reelforge.agent.service import AgentService
 
     interactive = sys.stdin.isatty()
-    printer = Printer(console)
+    overlap = interactive if overlap is None else overlap
+    printer = Printer(console, verbose=verbose)
     pending = [str(p) for p in attach or []]
     async with AgentService.open(brain=brain, studio=studio) as svc:
         tid = thread or await svc.new_thread(origin="cli")
@@ -106,7 +157,13 @@ async def chat(thread: str | None, console: Console, *, brain: Any = None, studi
                 printer.show(ev)
             review = await svc.pending(tid)
             if review is not None:
-                console.print(storyboard_table(review))
+                printer.show_storyboard(review)
+
+        async def turn(line: str, files: list[str]) -> None:
+            async for ev in svc.send(tid, line, attachments=files):
+                printer.show(ev)
+
+        working: asyncio.Task[None] | None = None
         while True:
             line = await asyncio.to_thread(_read_line, interactive, console)
             if line is None or line.strip().lower() in EXIT_WORDS:
@@ -117,9 +174,15 @@ async def chat(thread: str | None, console: Console, *, brain: Any = None, studi
                 console.print(f"[bold]you[/]: {line}", highlight=False)
             if pending:
                 console.print(f"[dim]attached: {', '.join(Path(p).name for p in pending)}[/]", highlight=False)
-            async for ev in svc.send(tid, line, attachments=pending):
-                printer.show(ev)
-            pending = []
+            files, pending = pending, []
+            if working is not None and not working.done():
+                await turn(line, files)  # the director is busy: queued and acknowledged at once, applied by `working`
+            elif overlap:
+                working = asyncio.create_task(turn(line, files))
+            else:
+                await turn(line, files)
+        if working is not None:
+            await working
         if await svc.pending(tid) is not None:
             console.print(f"The storyboard is waiting for your approval: reelforge chat --thread {tid}")
         prod = await svc.production(tid)
@@ -136,7 +199,10 @@ def register(app: typer.Typer) -> None:
     def chat_command(thread: str = typer.Option(None, "--thread", help="Continue an existing thread."),
                      attach: list[Path] = typer.Option(None, "--attach", help="A file (script, outline, voice "
                                                        "sample, presenter photo) to upload with your first "
-                                                       "message; repeatable.")) -> None:
+                                                       "message; repeatable."),
+                     verbose: bool = typer.Option(False, "--verbose", "-v",
+                                                  help="Show the full storyboard table, model ids and tool steps.")
+                     ) -> None:
         """Talk to the director: describe a video, review the storyboard, get the files."""
-        console = Console(soft_wrap=True)
-        raise typer.Exit(asyncio.run(chat(thread, console, attach=list(attach or []))))
+        console = Console()
+        raise typer.Exit(asyncio.run(chat(thread, console, attach=list(attach or []), verbose=verbose)))

@@ -3,7 +3,8 @@
 Everything goes through one :class:`agent.service.AgentService` per process (opened lazily on Gradio's event
 loop). Handlers are async generators that fold service events into a :class:`StudioView` and stream the
 components. Named API endpoints (``/send``, ``/approve``, ``/edit_scene``, ``/regenerate``, ``/change_model``,
-``/regenerate_scene``, ``/set_kind``, ``/reject``, ``/preview``, ``/threads``, ``/open_thread``, ``/new_video``) make every step scriptable with ``gradio_client``.
+``/regenerate_scene``, ``/set_kind``, ``/reject``, ``/preview``, ``/threads``, ``/open_thread``, ``/new_video``,
+``/show_version``, ``/compare_version``) make every step scriptable with ``gradio_client``.
 """
 
 from __future__ import annotations
@@ -43,14 +44,15 @@ from reelforge.ui.gradio_brief import (  # noqa: E402
     voice_sample,
 )
 from reelforge.ui.gradio_delivery import Delivery  # noqa: E402
-from reelforge.ui.gradio_render import delivery_markdown, progress_html, storyboard_html  # noqa: E402
+from reelforge.ui.gradio_render import delivery_markdown, download_label, progress_html, step_marker, storyboard_html  # noqa: E402
 from reelforge.ui.gradio_session import StudioView  # noqa: E402
-from reelforge.ui.gradio_theme import CSS, HEADER, theme  # noqa: E402
+from reelforge.ui.gradio_theme import CSS, HEAD, HEADER, MODELS_AND_KEYS, theme  # noqa: E402
 
 DOC_TYPES = [".txt", ".md", ".markdown", ".html", ".htm", ".pdf", ".docx", ".rst"]
 PLACEHOLDER = ("Describe your video — e.g. “a 20 second teaser for our coffee shop, upbeat” — paste an article "
                "URL, or attach a script or outline.")
 MAX_SLIDER_S = 300
+MAX_DOWNLOADS = 12  # download buttons: an MP4 per format, captions, timeline, thumbnail, credits, manifest
 NOT_YOURS = "You have no video with that id."  # the same words whether the thread is someone else's or absent
 Stream = Callable[[AgentService, str], AsyncIterator[Event]]
 
@@ -137,18 +139,40 @@ class StudioApp:
     # --- rendering ----------------------------------------------------------------------------------
 
     def outputs(self, view: StudioView) -> tuple[Any, ...]:
-        """Values for :attr:`out` in order."""
-        outs = [o for o in (view.video.outputs if view.video else []) if Path(o.path).is_file()]
+        """Values for :attr:`out` in order. The work column follows the work: the storyboard while it is
+        reviewed, production while it runs, the player once delivered, and the versions to go back to."""
+        step = view.step
+        shown = view.shown_version() if view.player_open else None
+        outs = [o for o in (shown.video.outputs if shown else []) if Path(o.path).is_file()]
         players = [gr.update(value=self.delivery.serve(o.path), visible=True,
                              label=f"{o.aspect} · {o.width}×{o.height}") for o in outs[:len(FORMATS)]]
         players += [gr.update(value=None, visible=False)] * (len(FORMATS) - len(players))
+        other = view.compared_version() if shown else None
+        first = other.video.outputs[0] if other and other.video.outputs else None
+        compare = (gr.update(value=self.delivery.serve(first.path), visible=True,
+                             label=f"Version {other.number} · {first.aspect}")
+                   if other and first and Path(first.path).is_file() else gr.update(value=None, visible=False))
+        files = downloads(shown.video) if shown else []
+        buttons = [gr.update(value=self.delivery.serve(f), label=download_label(f, outs), visible=True)
+                   for f in files[:MAX_DOWNLOADS]]
+        buttons += [gr.update(value=None, visible=False)] * (MAX_DOWNLOADS - len(buttons))
+        delivered = step == "player" or shown is not None
+        board_label = (f"Storyboard v{view.board.version}" + (" · approved" if view.review is None else "")
+                       if view.board else "Storyboard")
+        choices = [(v.label, v.number) for v in reversed(view.versions)]
+        compare_choices = [("Nothing", 0), *choices]
         return (
             view, view.chat, storyboard_html(view.board, pending=view.review is not None),
+            gr.update(label=board_label, open=step in ("start", "storyboard", "production") or not delivered),
             gr.update(visible=view.review is not None), gr.update(choices=view.models),
-            progress_html(view.progress_rows()), gr.update(visible=bool(view.progress)),
-            gr.update(visible=view.video is not None), *players,
-            [self.delivery.serve(p) for p in downloads(view.video)],
-            delivery_markdown(view.video, view.fallbacks()),
+            progress_html(view.progress_rows()),
+            gr.update(visible=bool(view.progress) and step != "storyboard", open=step == "production"),
+            gr.update(visible=shown is not None), *players, compare, *buttons,
+            delivery_markdown(shown.video, view.fallbacks(), shown.number) if shown else "",
+            gr.update(visible=bool(view.versions)),
+            gr.update(choices=choices, value=shown.number if shown else None),
+            gr.update(choices=compare_choices, value=other.number if other else 0),
+            step_marker(step, len(view.chat), view.board.version if view.board else 0),
         )
 
     # --- driving the service ------------------------------------------------------------------------
@@ -366,8 +390,8 @@ class StudioApp:
             if prod is not None and prod.brief is not None and prod.storyboard is not None:
                 view.board = view.review or StoryboardReview.build(prod.brief, prod.storyboard)
             if prod is not None and prod.outputs:
-                view.video = VideoEvent(outputs=prod.outputs, manifest_path=prod.manifest_path,
-                                        qc_summary=prod.qc_summary, cost_usd=prod.cost.actual_usd)
+                view.add_version(VideoEvent(outputs=prod.outputs, manifest_path=prod.manifest_path,
+                                            qc_summary=prod.qc_summary, cost_usd=prod.cost.actual_usd))
         except Exception as exc:  # noqa: BLE001
             view.apply(error_event(exc, "opening that thread"))
             prod = None
@@ -401,6 +425,25 @@ class StudioApp:
             prod = None
         return (view, *self._panel(view, prod.brief if prod is not None else None))
 
+    async def show_version(self, number: int | None, view: StudioView) -> tuple[Any, ...]:
+        """Reopen a delivered version in the player."""
+        view.reopen(int(number) if number else None)
+        return self.outputs(view)
+
+    async def compare_version(self, number: int | None, view: StudioView) -> tuple[Any, ...]:
+        """Show another version beside the one in the player (0: stop comparing)."""
+        view.compare_with(int(number) if number else None)
+        return self.outputs(view)
+
+    @staticmethod
+    def scene_kind(scene: float | None, view: StudioView) -> Any:
+        """The kind picker follows the chosen scene (what it asked for: generated, stock or presenter)."""
+        board = view.board
+        found = next((s for s in board.scenes if s.number == int(scene or 0)), None) if board else None
+        if found is None or not found.shots:
+            return gr.update()
+        return gr.update(value=found.shots[0].kind)
+
     async def new_video(self, view: StudioView) -> tuple[Any, ...]:
         """Start a fresh thread (created at the first message)."""
         view.reset()
@@ -409,19 +452,22 @@ class StudioApp:
     # --- layout -------------------------------------------------------------------------------------
 
     def build(self) -> gr.Blocks:
-        """The Blocks app: chat + settings on the left; storyboard, progress and delivery on the right."""
+        """The Blocks app: the conversation and settings on one side; the work (storyboard → production → player
+        → versions) on the other. On a phone the storyboard comes right after the chat, settings last."""
         with gr.Blocks(title="reelforge studio", analytics_enabled=False, fill_width=True) as demo:
             view = gr.State(StudioView())
             gr.HTML(HEADER)
-            with gr.Row(equal_height=False):
-                with gr.Column(scale=5, min_width=380):
+            with gr.Row(equal_height=False, elem_classes="rf-main"):
+                with gr.Column(scale=5, min_width=300, elem_classes="rf-side"):
                     chatbot = gr.Chatbot(
-                        label="Director", height=520, layout="bubble", buttons=["copy"],
+                        label="Conversation with the director", show_label=False, height=520, layout="bubble",
+                        buttons=["copy"], elem_classes="rf-chat",
                         placeholder="**Tell me about your video.** I'll write the brief, plan the scenes, pick a "
                                     "model for each shot and show you the storyboard before anything is made.")
                     box = gr.MultimodalTextbox(placeholder=PLACEHOLDER, file_types=DOC_TYPES, file_count="multiple",
-                                               sources=["upload"], show_label=False, autofocus=True)
-                    with gr.Accordion("Video settings", open=True):
+                                               sources=["upload"], show_label=False, autofocus=True,
+                                               elem_classes="rf-box")
+                    with gr.Accordion("Video settings", open=True, elem_classes="rf-settings"):
                         aspects = gr.CheckboxGroup(list(FORMATS), value=["9:16"], label="Formats")
                         with gr.Row():
                             duration = gr.Slider(3, MAX_SLIDER_S, value=30, step=1, label="Length (s)")
@@ -431,69 +477,87 @@ class StudioApp:
                             voice = gr.Dropdown(VOICE_CHOICES, value="auto", allow_custom_value=True, label="Voice",
                                                 info="auto, an offline voice, or elevenlabs:<voice id>")
                             music = gr.Dropdown(MUSIC_CHOICES, value="auto", label="Music mood")
-                    with gr.Accordion("Narrate with your own voice", open=False):
+                    with gr.Accordion("Models and keys", open=False, elem_classes="rf-settings"):
+                        gr.Markdown(MODELS_AND_KEYS, padding=True)
+                    with gr.Accordion("Narrate with your own voice", open=False, elem_classes="rf-settings"):
                         sample = gr.Audio(type="filepath", sources=["upload", "microphone"], label="Voice sample")
                         consent_ok = gr.Checkbox(label="I have the right to clone this voice")
                         consent_text = gr.Textbox(DEFAULT_CONSENT, label="Consent statement (stored with the voice)",
                                                   lines=2)
-                    with gr.Accordion("Show yourself on screen (presenter)", open=False):
+                    with gr.Accordion("Show yourself on screen (presenter)", open=False, elem_classes="rf-settings"):
                         presenter = gr.File(label="Your photo or short video (picture-in-picture while the "
                                                   "narration plays)", file_types=list(PRESENTER_SUFFIXES),
                                             type="filepath")
                         presenter_ok = gr.Checkbox(label="I am the person shown, or I have their permission")
                         presenter_text = gr.Textbox(PRESENTER_CONSENT, lines=2,
                                                     label="Consent statement (stored with the video)")
-                    with gr.Accordion("Your videos", open=False):
+                    with gr.Accordion("Your videos", open=False, elem_classes="rf-settings"):
                         threads = gr.Dropdown(label="Past threads (chat, CLI and Slack)", choices=[],
                                               interactive=True, allow_custom_value=True)
                         with gr.Row():
                             refresh = gr.Button("↻ Refresh", size="sm")
                             new = gr.Button("+ New video", size="sm")
-                with gr.Column(scale=7, min_width=480):
-                    with gr.Group(visible=False) as result_panel:
-                        gr.HTML('<div class="rf-section-title">Your video</div>', padding=True)
-                        with gr.Row():
-                            players = [gr.Video(visible=False, interactive=False, buttons=["download"])
-                                       for _ in FORMATS]
-                        files = gr.File(label="Downloads: MP4s, captions (SRT/VTT), timeline (.otio), manifest",
-                                        file_count="multiple", interactive=False)
-                        qc = gr.Markdown(padding=True)
-                    with gr.Group(visible=False) as progress_panel:
-                        gr.HTML('<div class="rf-section-title">Production</div>', padding=True)
+                with gr.Column(scale=7, min_width=300, elem_classes="rf-work"):
+                    with gr.Accordion("Storyboard", open=True, elem_id="rf-step-storyboard") as board_panel:
+                        storyboard = gr.HTML(storyboard_html(None), padding=False)
+                        with gr.Group(visible=False, elem_classes="rf-review") as review_panel:
+                            with gr.Row(equal_height=True):
+                                approve = gr.Button("Approve & produce", variant="primary", size="lg", scale=3,
+                                                    min_width=160)
+                                preview = gr.Button("▶ Preview (free)", size="lg", scale=1, min_width=140)
+                            preview_player = gr.Video(visible=False, interactive=False, label="Preview",
+                                                      elem_classes="rf-player")
+                            with gr.Row(equal_height=True):
+                                scene_no = gr.Number(1, label="Scene", precision=0, minimum=1, scale=1, min_width=90)
+                                instruction = gr.Textbox(label="Change this scene", scale=4, min_width=200,
+                                                         placeholder="e.g. make it a sunrise over the harbour")
+                            with gr.Row(equal_height=True):
+                                edit = gr.Button("Edit scene", min_width=120)
+                                regen_scene = gr.Button("Regenerate scene", min_width=120)
+                            with gr.Row(equal_height=True):
+                                model = gr.Dropdown(["motion"], value="motion", label="Model for that scene",
+                                                    allow_custom_value=True, scale=4, min_width=200)
+                                change = gr.Button("Change model", scale=1, min_width=120)
+                            with gr.Row(equal_height=True):
+                                kind = gr.Radio(list(SHOT_KINDS), value="generated", label="Kind of that scene",
+                                                info="generated (a video model), stock (royalty-free footage) or "
+                                                     "presenter (someone speaking on screen)", scale=4, min_width=200)
+                                set_kind = gr.Button("Set kind", scale=1, min_width=120)
+                            with gr.Row(equal_height=True):
+                                feedback = gr.Textbox(label="Not right? Tell the director", scale=4, min_width=200,
+                                                      placeholder="e.g. shorter, calmer, more about the menu")
+                            with gr.Row(equal_height=True):
+                                reject = gr.Button("Reject", variant="stop", min_width=120)
+                                regen = gr.Button("Regenerate all", min_width=120)
+                    with gr.Accordion("Production", open=True, visible=False, elem_id="rf-step-production"
+                                      ) as progress_panel:
                         progress = gr.HTML(progress_html([]), padding=True)
-                    storyboard = gr.HTML(storyboard_html(None), label="Storyboard")
-                    with gr.Group(visible=False) as review_panel:
-                        with gr.Row(equal_height=True):
-                            approve = gr.Button("Approve & produce", variant="primary", size="lg", scale=3)
-                            preview = gr.Button("▶ Preview (free)", size="lg", scale=1, min_width=140)
-                        preview_player = gr.Video(visible=False, interactive=False, label="Preview")
-                        with gr.Row(equal_height=True):
-                            scene_no = gr.Number(1, label="Scene", precision=0, minimum=1, scale=1, min_width=90)
-                            instruction = gr.Textbox(label="Change this scene", scale=4,
-                                                     placeholder="e.g. make it a sunrise over the harbour")
-                            edit = gr.Button("Edit scene", scale=1, min_width=110)
-                            regen_scene = gr.Button("Regenerate scene", scale=1, min_width=110)
-                        with gr.Row(equal_height=True):
-                            model = gr.Dropdown(["motion"], value="motion", label="Model for that scene",
-                                                allow_custom_value=True, scale=4)
-                            change = gr.Button("Change model", scale=1, min_width=110)
-                        with gr.Row(equal_height=True):
-                            kind = gr.Radio(list(SHOT_KINDS), value="generated", label="Kind of that scene",
-                                            info="generated (a video model), stock (royalty-free footage) or "
-                                                 "presenter (someone speaking on screen)", scale=4)
-                            set_kind = gr.Button("Set kind", scale=1, min_width=110)
-                        with gr.Row(equal_height=True):
-                            feedback = gr.Textbox(label="Not right? Tell the director", scale=4,
-                                                  placeholder="e.g. shorter, calmer, more about the menu")
-                            reject = gr.Button("Reject", variant="stop", scale=1, min_width=110)
-                            regen = gr.Button("Regenerate all", scale=1, min_width=110)
+                    with gr.Group(visible=False, elem_id="rf-step-player", elem_classes="rf-result") as result_panel:
+                        gr.HTML('<div class="rf-section-title">Your video</div>', padding=True)
+                        with gr.Row(elem_classes="rf-players"):
+                            players = [gr.Video(visible=False, interactive=False, buttons=["download"],
+                                                elem_classes="rf-player") for _ in FORMATS]
+                            compare_player = gr.Video(visible=False, interactive=False, buttons=["download"],
+                                                      elem_classes="rf-player rf-compare")
+                        gr.HTML('<div class="rf-section-title">Downloads</div>', padding=True)
+                        with gr.Column(elem_classes="rf-downloads"):
+                            files = [gr.DownloadButton(visible=False, size="sm", elem_classes="rf-download")
+                                     for _ in range(MAX_DOWNLOADS)]
+                        qc = gr.Markdown(padding=True)
+                    with gr.Group(visible=False, elem_id="rf-step-versions") as versions_panel:
+                        gr.HTML('<div class="rf-section-title">Versions</div>', padding=True)
+                        version_pick = gr.Radio([], label="Show in the player", elem_classes="rf-versions")
+                        compare_pick = gr.Dropdown([("Nothing", 0)], value=0, label="Compare side by side with")
+                    marker = gr.HTML(step_marker("start", 0, 0), elem_classes="rf-marker", padding=False)
 
-            out = [view, chatbot, storyboard, review_panel, model, progress, progress_panel, result_panel,
-                   *players, files, qc]
+            out = [view, chatbot, storyboard, board_panel, review_panel, model, progress, progress_panel,
+                   result_panel, *players, compare_player, *files, qc, versions_panel, version_pick, compare_pick,
+                   marker]
             panel = [aspects, duration, budget, preference, voice, music]
             listing = dict(fn=self.threads, inputs=[view], outputs=[threads], api_visibility="private")
             syncing = dict(fn=self.sync_panel, inputs=[view], outputs=[view, *panel], api_visibility="private")
             common = dict(outputs=out, concurrency_id="director")
+            cleared = dict(fn=lambda: gr.update(value=""), api_visibility="private")
 
             refresh.click(self.threads, [view], [threads], api_name="threads")  # first: keeps the bare name
             box.submit(self.send, [box, *panel, sample, consent_ok, consent_text, view, presenter, presenter_ok,
@@ -501,15 +565,21 @@ class StudioApp:
                        api_name="send", concurrency_id="director").then(**listing).then(**syncing)
             approve.click(self.approve, [view], api_name="approve", **common).then(**listing)
             preview.click(self.preview, [view], [*out, preview_player], api_name="preview", concurrency_id="director")
-            edit.click(self.edit_scene, [scene_no, instruction, view], api_name="edit_scene", **common)
+            edit.click(self.edit_scene, [scene_no, instruction, view], api_name="edit_scene", **common
+                       ).success(outputs=[instruction], **cleared)
             regen.click(self.regenerate, [view], api_name="regenerate", **common)
             regen_scene.click(self.regenerate_scene, [scene_no, view], api_name="regenerate_scene", **common)
             change.click(self.change_model, [scene_no, model, view], api_name="change_model", **common)
             set_kind.click(self.set_kind, [scene_no, kind, view], api_name="set_kind", **common)
-            reject.click(self.reject, [feedback, view], api_name="reject", **common)
+            reject.click(self.reject, [feedback, view], api_name="reject", **common
+                         ).success(outputs=[feedback], **cleared)
             threads.input(self.open_thread, [threads, view], [*out, *panel], api_name="open_thread",
                           concurrency_id="director")
             new.click(self.new_video, [view], out, api_name="new_video").then(**listing)
+            version_pick.input(self.show_version, [version_pick, view], out, api_name="show_version")
+            compare_pick.input(self.compare_version, [compare_pick, view], out, api_name="compare_version")
+            scene_no.change(self.scene_kind, [scene_no, view], [kind], api_visibility="private")
+            storyboard.change(self.scene_kind, [scene_no, view], [kind], api_visibility="private")
             demo.load(**listing)
             demo.load(self.voices, [voice], [voice], api_visibility="private")
         return demo
@@ -526,7 +596,7 @@ def launch(host: str = "127.0.0.1", port: int = 7860, *, settings: Settings | No
     demo.queue(default_concurrency_limit=8, max_size=64)
     demo.launch(server_name=host, server_port=port, share=False, auth=users,
                 auth_message="Sign in to reelforge studio." if users else None,
-                max_file_size=settings.max_upload_bytes, theme=theme(), css=CSS, footer_links=["api", "gradio"],
+                max_file_size=settings.max_upload_bytes, theme=theme(), css=CSS, head=HEAD, footer_links=["api", "gradio"],
                 show_error=False, quiet=not block, prevent_thread_lock=True)
     if block:
         try:

@@ -12,10 +12,32 @@ from typing import Any
 
 from reelforge.agent.events import Event, PreviewEvent, VideoEvent
 from reelforge.agent.review import StoryboardReview
+from reelforge.ui.wording import shot_model, shot_scene, split_jargon, step_name
 
 MODELS_LINE = re.compile(r"^Models usable now:\s*(.+?)\.?$", re.MULTILINE)
-STAGE_NAMES = {"voice": "Narration", "music": "Music", "assemble": "Assembly", "qc": "Quality check",
+STAGE_NAMES = {"voice": "Narration", "music": "Music", "assemble": "Putting it together", "qc": "Quality check",
                "done": "Delivery", "plan": "Planning"}
+DETAILS = "Details"
+#: Which part of the work column is current: the JS in the page scrolls it into view when it changes.
+Step = str  # "start" | "storyboard" | "production" | "player"
+
+
+@dataclass
+class Delivered:
+    """One delivered version of the video in this thread."""
+
+    number: int  # 1, 2, … in delivery order
+    storyboard_version: int | None
+    video: VideoEvent
+
+    @property
+    def label(self) -> str:
+        first = self.video.outputs[0] if self.video.outputs else None
+        length = f" · {first.duration_s:.0f} s" if first else ""
+        formats = ", ".join(o.aspect for o in self.video.outputs)
+        cost = "free" if self.video.cost_usd <= 0 else f"${self.video.cost_usd:.2f}"
+        board = f" (storyboard v{self.storyboard_version})" if self.storyboard_version else ""
+        return f"Version {self.number}{board} · {formats}{length} · {cost}"
 
 
 @dataclass
@@ -31,27 +53,76 @@ class StudioView:
     preview: PreviewEvent | None = None  # the animatic of the storyboard on screen (free, before approval)
     models: list[str] = field(default_factory=lambda: ["motion"])
     applied: dict[str, Any] = field(default_factory=dict)  # brief settings already sent for this thread
+    versions: list[Delivered] = field(default_factory=list)  # every delivery seen in this thread, oldest first
+    shown: int | None = None  # the version in the player (its number); None: the latest
+    compare: int | None = None  # a second version shown beside it
+    player_open: bool = False  # the player is shown (a delivery, or a version reopened)
     _streaming: int | None = None
+    _details: int | None = None  # the index of this turn's "Details" message
+
+    @property
+    def step(self) -> Step:
+        """The current step of the work: what the page keeps in view."""
+        if self.review is not None:
+            return "storyboard"
+        if self.progress and self.video is None:
+            return "production"
+        if self.video is not None:
+            return "player"
+        return "storyboard" if self.board is not None else "start"
+
+    def shown_version(self) -> Delivered | None:
+        """The version in the player: the one picked, else the latest."""
+        for v in self.versions:
+            if v.number == self.shown:
+                return v
+        return self.versions[-1] if self.versions else None
+
+    def compared_version(self) -> Delivered | None:
+        shown = self.shown_version()
+        return next((v for v in self.versions if v.number == self.compare and v is not shown), None)
 
     def reset(self, thread_id: str | None = None) -> None:
         """Forget everything shown; start over on ``thread_id``."""
         self.__init__(thread_id=thread_id)  # type: ignore[misc]
 
     def say(self, role: str, text: str, title: str | None = None) -> None:
-        """Append a chat message; ``title`` makes it a collapsed step (tool calls)."""
+        """Append a chat message; ``title`` makes it a collapsed disclosure. A new user turn starts a new
+        "Details" disclosure."""
         msg: dict[str, Any] = {"role": role, "content": text}
         if title:
             msg["metadata"] = {"title": title, "status": "done"}
         self.chat.append(msg)
+        if role == "user":
+            self._details = None
+
+    def detail(self, text: str) -> None:
+        """Add a line to this turn's collapsed "Details" (tool steps, ids, scores, paths)."""
+        if not text.strip():
+            return
+        if self._details is None or self._details >= len(self.chat) or self._details != len(self.chat) - 1:
+            self.say("assistant", text, title=DETAILS)
+            self._details = len(self.chat) - 1
+        else:
+            self.chat[self._details]["content"] += "\n\n" + text
+
+    def tell(self, text: str, role: str = "assistant") -> None:
+        """A director's message: the plain part in the chat, any engine jargon in "Details"."""
+        plain, tech = split_jargon(text) if role == "assistant" else (text, "")
+        if plain:
+            self.say(role, plain)
+        self.detail(tech)
 
     def start_production(self) -> None:
         """An approval is on its way: the review closes and progress starts fresh."""
         self.review = None
         self.progress.clear()
         self.video = None
+        self.player_open = False
 
     def fallbacks(self) -> list[str]:
-        return [key for key, row in self.progress.items() if row["status"] == "fell_back"]
+        """The scenes that had to use a backup model, by name."""
+        return [row["item"] for row in self.progress.values() if row["status"] == "fell_back"]
 
     def progress_rows(self) -> list[dict[str, Any]]:
         return list(self.progress.values())
@@ -66,58 +137,86 @@ class StudioView:
             return
         if ev.type == "message":
             if self._streaming is not None:
-                self.chat[self._streaming]["content"] = ev.text
+                plain, tech = split_jargon(ev.text) if ev.role == "assistant" else (ev.text, "")
+                self.chat[self._streaming]["content"] = plain or "…"
                 self._streaming = None
+                self.detail(tech)
             else:
-                self.say(ev.role, ev.text)
+                self.tell(ev.text, ev.role)
             return
         self._streaming = None
         if ev.type == "tool":
             self._learn_models(ev.text)
-            self.say("assistant", ev.text, title=f"{'⚙' if ev.ok else '⚠'} {ev.name.replace('_', ' ')}")
+            self.detail(f"{'' if ev.ok else '⚠ '}{step_name(ev.name)} ({ev.name}): {ev.text}")
         elif ev.type == "progress":
             if self.review is not None:  # approved (also by a typed "approve")
                 self.start_production()
             self._progress(ev.stage, ev.status, ev.percent, ev.shot_id, ev.message)
         elif ev.type == "storyboard":
             self.review = self.board = ev.review
+            self.player_open = False  # a new storyboard replaces the delivered video on screen
             for scene in ev.review.scenes:
                 for shot in scene.shots:
                     self._add_models([shot.model_id, *shot.fallbacks])
-            self.say("assistant", f"Storyboard v{ev.review.version} is ready — review the scenes on the right, "
-                                  "then approve or ask for changes.")
+            self.say("assistant", f"Storyboard v{ev.review.version} is ready — have a look at the scenes, then "
+                                  "approve it or tell me what to change.")
         elif ev.type == "video":
-            self.video = ev
-            self.review = None
+            self.add_version(ev)
         elif ev.type == "preview":
             self.preview = ev
             notes = "".join(f" ({n})" for n in ev.notes)
             self.say("assistant", f"▶ Preview of storyboard v{ev.storyboard_version} is ready ({ev.width}×{ev.height}, "
-                                  f"{ev.duration_s:.0f} s, watermarked, free){notes} — it plays next to the storyboard.")
+                                  f"{ev.duration_s:.0f} s, watermarked, free){notes} — it plays with the storyboard.")
         elif ev.type == "error":
             self.say("assistant", f"⚠ {ev.message}")
+
+    def add_version(self, video: VideoEvent) -> None:
+        """A delivery: it becomes the newest version and is shown in the player."""
+        self.video = video
+        self.review = None
+        number = len(self.versions) + 1
+        self.versions.append(Delivered(number, self.board.version if self.board else None, video))
+        self.shown, self.compare, self.player_open = number, None, True
+
+    def reopen(self, number: int | None) -> None:
+        """Show version ``number`` in the player again."""
+        if any(v.number == number for v in self.versions):
+            self.shown, self.player_open = number, True
+            if self.compare == number:
+                self.compare = None
+
+    def compare_with(self, number: int | None) -> None:
+        """Show version ``number`` beside the one in the player (None or 0: stop comparing)."""
+        self.compare = number if number and any(v.number == number for v in self.versions) else None
+        if self.compare is not None:
+            self.player_open = True
 
     def load_history(self, items: list[dict[str, str]]) -> None:
         """Show a stored conversation (``AgentService.history`` items)."""
         for item in items:
             if item["role"] == "tool":
                 self._learn_models(item["text"])
-                self.say("assistant", item["text"], title=f"⚙ {item.get('name', 'tool').replace('_', ' ')}")
+                name = item.get("name", "tool")
+                self.detail(f"{step_name(name)} ({name}): {item['text']}")
             else:
-                self.say(item["role"], item["text"])
+                self.tell(item["text"], item["role"])
 
     def _progress(self, stage: str, status: str, percent: float, shot_id: str | None, message: str) -> None:
         if stage == "clips" and shot_id:
-            key, item = shot_id, f"Shot {shot_id}"
+            key, item = shot_id, shot_scene(shot_id, self.board)
+            model = shot_model(shot_id, self.board)
+            message = model if not message or message in self.models else split_jargon(message)[0]
         elif stage == "assemble" and message:
-            key, item, message = f"assemble {message}", f"Assembly {message}", "one ffmpeg pass"
+            key, item, message = f"assemble {message}", f"Putting it together · {message}", "one pass per format"
         elif stage == "qc" and message:
-            key, item = f"qc {message}", f"Quality check {message}"
+            key, item = f"qc {message}", f"Quality check · {message}"
         else:
-            key, item = stage, STAGE_NAMES.get(stage, stage.title())
+            key, item, message = stage, STAGE_NAMES.get(stage, stage.title()), split_jargon(message)[0]
+        if stage == "music" and message.startswith("procedural:"):
+            message = f"made here · {message.removeprefix('procedural:')}"
         if stage in ("qc", "done"):
             if stage == "done":
-                status, message = "done", "files and manifest written"
+                status, message = "done", "files ready to download"
             for row in self.progress.values():  # a later stage means earlier work finished
                 if row["status"] == "running" and row["key"] != key:
                     row.update(status="done", percent=100.0)

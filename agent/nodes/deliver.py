@@ -1,4 +1,5 @@
-"""The deliver node: tell the user what was made, where, what it cost and what QC found."""
+"""The deliver node: tell the user what was made, what it cost and what QC found (the front door shows the
+downloads: server paths are not chat text)."""
 
 from __future__ import annotations
 
@@ -19,9 +20,7 @@ def deliver(state: DirectorState) -> dict[str, Any]:
     else:
         change = f" ({delivery.change})" if delivery.change else ""
         lines = [f"Version {delivery.number} of your video is ready{change}:"]
-    lines += [f"- {o.aspect} ({o.width}x{o.height}, {o.duration_s:.1f} s): {o.path}" for o in prod.outputs]
-    if prod.manifest_path:
-        lines.append(f"Manifest: {prod.manifest_path}")
+    lines += [f"- {o.aspect} ({o.width}×{o.height}, {o.duration_s:.1f} s)" for o in prod.outputs]
     lines.append(f"Cost: ${prod.cost.actual_usd:.2f} (estimated ${prod.cost.estimated_usd:.2f}). {prod.qc_summary}")
     if prod.cost.items:  # estimate vs actual for each paid item
         lines += ["Cost per item:", *cost_table(prod.cost.items)]

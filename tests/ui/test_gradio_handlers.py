@@ -117,8 +117,8 @@ def test_router_notes_show_on_the_storyboard_in_the_studio_and_in_slack() -> Non
                                                           "Router: estimated clip cost $2.40 for 1 shot(s)."])
     html = storyboard_html(review)
     assert "over budget because of veo-3-1 &lt;you chose&gt;" in html and "estimated clip cost" not in html
-    assert 'class="rf-kind">stock' in html
+    assert "3.0 s · $2.40 · stock footage" in html  # what the scene will be, in words
     blocks = storyboard_blocks(review, "slack-T-C-1")
     texts = [e.get("text", "") for b in blocks for e in b.get("elements", []) if isinstance(e, dict)]
     assert any("over budget because of veo-3-1" in t for t in texts)
-    assert any("· stock ·" in b.get("text", {}).get("text", "") for b in blocks if b["type"] == "section")
+    assert any("stock footage" in b.get("text", {}).get("text", "") for b in blocks if b["type"] == "section")

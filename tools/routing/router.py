@@ -17,6 +17,7 @@ from typing import Literal
 
 from reelforge.tools.clips.registry import Registry
 from reelforge.tools.production import Brief, RouteChoice, Shot, Storyboard
+from reelforge.tools.routing.plain import plain_reason, product_name
 from reelforge.tools.routing.scoring import STOCK_SUITED, Candidate, Need, evaluate, rank, reason
 from reelforge.tools.routing.traits import infer_traits
 from reelforge.tools.settings import Settings
@@ -218,9 +219,13 @@ def _choice(plan: _Plan, brief: Brief, motion_known: bool) -> RouteChoice:
     downgraded = bool(plan.downgraded_from and plan.downgraded_from != c.id)
     if downgraded:
         why = f"downgraded from {plan.downgraded_from} to fit the ${brief.budget_usd:.2f} budget; " + why
+    only = all(o.id == c.id for o in plan.options)
+    summary = plain_reason(c, plan.need, brief.preference, pinned=plan.pinned, downgraded=downgraded,
+                           budget_usd=brief.budget_usd)
     return RouteChoice(model_id=c.id, provider=c.model.family, gateway=c.gateway or "", reason=why,
                        est_cost_usd=c.cost, clip_seconds=c.clip_seconds, extend_s=c.extend_s, fallbacks=fallbacks,
-                       downgraded=downgraded)
+                       downgraded=downgraded, name=product_name(c.model.name, c.id, c.model.kind), summary=summary,
+                       source=c.model.kind, only_choice=only)
 
 
 def _split(shot: Shot, route: RouteChoice, parts: int, price: float) -> list[Shot]:
