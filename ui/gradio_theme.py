@@ -59,7 +59,7 @@ HEAD = """<script>
 CSS = """
 .gradio-container { max-width: 1480px !important; margin: 0 auto; }
 .rf-header { display:flex; gap:14px; align-items:center; padding:6px 2px 2px; }
-.rf-logo { width:42px; height:42px; border-radius:12px; display:grid; place-items:center; color:#fff;
+.rf-logo { flex:none; width:42px; height:42px; border-radius:12px; display:grid; place-items:center; color:#fff;
   font-size:18px; background:linear-gradient(135deg,#7c3aed,#db2777); box-shadow:0 4px 14px rgba(124,58,237,.35); }
 .rf-brand { font-size:22px; font-weight:700; letter-spacing:-.02em; }
 .rf-brand span { color:#7c3aed; font-weight:600; }
@@ -116,7 +116,9 @@ CSS = """
 .rf-player { min-width:0 !important; }
 .rf-downloads { gap:6px !important; }
 .rf-download, .rf-download * { white-space:normal !important; overflow-wrap:anywhere; text-align:left; }
-.rf-chat .message-wrap, .rf-chat .bubble-wrap { padding-top:8px; }
+.rf-chat .message-wrap, .rf-chat .bubble-wrap { padding-top:34px; }
+/* "+ New video" starts over; the chat's own clear icon only emptied the screen and sat on the first message */
+.rf-chat button[aria-label="Clear"], .rf-chat button[title="Clear"] { display:none !important; }
 .gradio-container, .rf-main, .rf-work, .rf-side { min-width:0; max-width:100%; }
 .rf-main * { overflow-wrap:anywhere; }
 .rf-marker { display:none !important; }
@@ -124,7 +126,8 @@ CSS = """
   .rf-main { flex-direction:column !important; }
   .rf-side { display:contents !important; }
   .rf-main > *, .rf-side > * { width:100% !important; min-width:0 !important; flex:1 1 100% !important; }
-  .rf-chat { order:1; } .rf-box { order:2; } .rf-work { order:3; } .rf-settings { order:4; }
+  .rf-chat { order:1; } .rf-box, .rf-side > :has(.rf-box) { order:2; } .rf-work { order:3; }
+  .rf-settings { order:4; }
   .rf-row { grid-template-columns:1fr auto; grid-template-areas:"item pill" "msg msg"; row-gap:2px; }
   .rf-row .rf-item { grid-area:item; } .rf-row .rf-pill { grid-area:pill; }
   .rf-row .rf-bar { display:none; } .rf-row .rf-msg { grid-area:msg; white-space:normal; }

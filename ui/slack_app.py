@@ -24,7 +24,16 @@ from slack_sdk import WebClient
 
 from reelforge.agent.review import ReviewDecision, scene_decision
 from reelforge.tools.settings import Settings
-from reelforge.ui.slack_blocks import APPROVE, CHANGES, CHANGES_MODAL, PREVIEW, changes_modal, modal_answer, read_value
+from reelforge.ui.slack_blocks import (
+    APPROVE,
+    CHANGES,
+    CHANGES_MODAL,
+    DETAILS,
+    PREVIEW,
+    changes_modal,
+    modal_answer,
+    read_value,
+)
 from reelforge.ui.slack_bridge import NOT_YOURS, SlackBridge
 from reelforge.ui.slack_host import ServiceHost
 from reelforge.ui.slack_progress import MIN_INTERVAL_S
@@ -117,6 +126,12 @@ class SlackBot:
             return
         self.bridge.preview(place, body["user"]["id"])
 
+    def on_details(self, body: dict[str, Any]) -> None:
+        """The storyboard's Details button: ids and the router's reasons, posted in the thread."""
+        place = self._action_place(body)
+        if place is not None:
+            self.bridge.show_details(place)
+
     def open_changes(self, ack: Ack, body: dict[str, Any], client: WebClient) -> None:
         """Open the modal inside the 3-second window (trigger ids expire quickly)."""
         ack()
@@ -185,6 +200,7 @@ def build_app(host: ServiceHost, client: WebClient, *, signing_secret: str = "",
     app.action(APPROVE)(ack=_ack, lazy=[bot.on_approve])
     app.action(CHANGES)(bot.open_changes)
     app.action(PREVIEW)(ack=_ack, lazy=[bot.on_preview])
+    app.action(DETAILS)(ack=_ack, lazy=[bot.on_details])
     app.view(CHANGES_MODAL)(ack=bot.check_changes, lazy=[bot.apply_changes])
     return app
 

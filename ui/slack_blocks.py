@@ -7,10 +7,12 @@ from collections.abc import Mapping
 from typing import Any
 
 from reelforge.agent.review import StoryboardReview
+from reelforge.ui.wording import review_hint, scene_facts, scene_models, total_line
 
 APPROVE = "storyboard_approve"
 CHANGES = "storyboard_changes"
 PREVIEW = "storyboard_preview"
+DETAILS = "storyboard_details"
 CHANGES_MODAL = "storyboard_changes_modal"
 SCENE_INPUT = ("scene", "scene_select")
 INSTRUCTION_INPUT = ("instruction", "instruction_text")
@@ -49,19 +51,26 @@ def storyboard_fallback(review: StoryboardReview) -> str:
 
 def storyboard_blocks(review: StoryboardReview, thread_id: str, *, thumbnails: Mapping[int, str] | None = None,
                       decided: str | None = None) -> list[Block]:
-    """The storyboard: header, one section per scene (keyframe, narration, model, cost), the total, and either
-    the review buttons or, once ``decided``, a line saying what was decided."""
+    """The storyboard in plain words: header, the offline notice, one section per scene (keyframe, "Scene 2 ·
+    title", seconds, cost, what it really is, narration, the model's name and why), the total, and either the
+    review buttons (Approve, Request changes, Details — ids and router lines) or, once ``decided``, a line
+    saying what was decided."""
     thumbs = thumbnails or {}
     title = f"Storyboard v{review.version} — {review.title or 'untitled'}"
     blocks: list[Block] = [
         {"type": "header", "text": _plain(title)},
         {"type": "context", "elements": [_mrkdwn(f"Formats: {', '.join(review.aspects) or '—'}")]},
     ]
+    if review.offline_notice:
+        blocks.append({"type": "section", "text": _mrkdwn(f":information_source: *Offline preview.* "
+                                                          f"{review.offline_notice}")})
     for s in review.scenes[:MAX_SCENES]:
-        text = (f"*{s.number}. {s.title or 'Scene ' + str(s.number)}* · {s.seconds:.1f} s · "
-                f"`{s.models}`{'' if s.kind == 'generated' else ' · ' + s.kind} · ${s.est_cost_usd:.2f}\n{s.narration}")
+        text = f"*{s.heading}* · {scene_facts(s)}\n{s.narration}"
         if s.visual_prompt:
             text += f"\n_{s.visual_prompt[:400]}_"
+        text += f"\n{scene_models(s)}"
+        if s.label_note and not review.offline_notice:
+            text += f"\n:warning: {s.label_note}"
         section: Block = {"type": "section", "block_id": f"scene_{s.number}", "text": _mrkdwn(text)}
         if s.number in thumbs:
             section["accessory"] = _image(thumbs[s.number], f"Scene {s.number} keyframe")
@@ -69,7 +78,7 @@ def storyboard_blocks(review: StoryboardReview, thread_id: str, *, thumbnails: M
     if len(review.scenes) > MAX_SCENES:
         blocks.append({"type": "context", "elements": [
             _mrkdwn(f"…and {len(review.scenes) - MAX_SCENES} more scenes")]})
-    total = f"*Total* {review.total_seconds:.1f} s · est. ${review.total_cost_usd:.2f} of ${review.budget_usd:.2f}"
+    total = f"*Total* {total_line(review)}"
     if not review.within_budget:
         total += " · :warning: *over budget*"
     if review.paid_summary():
@@ -86,12 +95,22 @@ def storyboard_blocks(review: StoryboardReview, thread_id: str, *, thumbnails: M
         {"type": "button", "action_id": APPROVE, "style": "primary", "text": _plain("Approve"), "value": value},
         {"type": "button", "action_id": CHANGES, "text": _plain("Request changes"), "value": value},
         {"type": "button", "action_id": PREVIEW, "text": _plain("Preview (free)"), "value": value},
+        {"type": "button", "action_id": DETAILS, "text": _plain("Details"), "value": value},
     ]})
-    blocks.append({"type": "context", "elements": [_mrkdwn(
-        "Or reply in this thread: `approve`, `preview`, `edit 3 make it a drone shot`, `model 2 <model>`, "
-        "`make scene 2 stock footage` (or presenter / generated), `regenerate 2`, `regenerate`, "
-        "`reject <what to change>`")]})
+    blocks.append({"type": "context", "elements": [_mrkdwn("Or reply in this thread. " + review_hint())]})
     return blocks
+
+
+def storyboard_details(review: StoryboardReview) -> str:
+    """The engineer's view behind the Details button: shot ids, model ids, gateways, router reasons, fallbacks."""
+    lines = [f"*Details — storyboard v{review.version}*"]
+    for s in review.scenes:
+        for sh in s.shots:
+            fallbacks = f" · fallbacks {', '.join(sh.fallbacks)}" if sh.fallbacks else ""
+            lines.append(f"• Scene {s.number} · `{sh.id}` · `{sh.model_id or '—'}` ({sh.kind}) — "
+                         f"{sh.reason or 'no reason recorded'} · est. ${sh.est_cost_usd:.2f}{fallbacks}")
+    lines += [f"• {n}" for n in review.notes]
+    return "\n".join(lines)[:3900]
 
 
 def changes_modal(value: str, private_metadata: str) -> Block:

@@ -19,11 +19,12 @@ from reelforge.agent.review import ReviewDecision, StoryboardReview
 from reelforge.agent.service import AgentService
 from reelforge.tools.owners import slack_owner
 from reelforge.tools.uploads import UploadError
-from reelforge.ui.slack_blocks import storyboard_blocks, storyboard_fallback
+from reelforge.ui.slack_blocks import storyboard_blocks, storyboard_details, storyboard_fallback
 from reelforge.ui.slack_files import download_files
 from reelforge.ui.slack_host import ServiceHost
 from reelforge.ui.slack_progress import MIN_INTERVAL_S, StatusMessage
 from reelforge.ui.slack_routing import Access, SlackPlace
+from reelforge.ui.wording import split_jargon
 
 log = logging.getLogger(__name__)
 NOT_YOURS = ("Only the person who asked for this video, or someone named in REELFORGE_SLACK_APPROVERS, can approve, "
@@ -110,13 +111,17 @@ class SlackBridge:
 
     def play(self, place: SlackPlace, run: Callable[[AgentService], AsyncIterator[Event]]) -> None:
         """Show one run's events in the thread; progress goes to a single, throttled status message."""
-        status = StatusMessage(self.client, place.channel, place.thread_ts, min_interval=self.min_interval)
+        board = self.boards.get(place.thread_id)
+        status = StatusMessage(self.client, place.channel, place.thread_ts, min_interval=self.min_interval,
+                               review=board.review if board is not None else None)
         self.render(place, self.host.stream(run), status)
 
     def render(self, place: SlackPlace, events: Iterable[Event], status: StatusMessage) -> None:
         for ev in events:
             if ev.type == "message":
-                self.say(place, ev.text)
+                plain = split_jargon(ev.text)[0]  # ids, scores and paths stay behind the Details button
+                if plain:
+                    self.say(place, plain)
             elif ev.type == "progress":
                 status.progress(ev)
             elif ev.type == "storyboard":
@@ -159,6 +164,17 @@ class SlackBridge:
                 if not attempt or exc.response.get("error") != "invalid_blocks":
                     raise
                 log.warning("storyboard keyframes rejected by Slack; posting without them")
+
+    def show_details(self, place: SlackPlace) -> None:
+        """The Details button: the storyboard's shot ids, model ids and router lines, in the thread."""
+        tid = place.thread_id
+        with self.guard(place):
+            board = self.boards.get(tid)
+            review = board.review if board is not None else self.host.call(lambda svc: svc.pending(tid))
+            if review is None:
+                self.say(place, "There is no storyboard in this thread yet.")
+                return
+            self.say(place, storyboard_details(review))
 
     def mark_decided(self, place: SlackPlace, line: str) -> None:
         """Replace the storyboard's buttons with what was decided (no double clicks)."""

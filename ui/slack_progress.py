@@ -7,9 +7,13 @@ from collections.abc import Callable
 from typing import Any
 
 from reelforge.agent.events import Progress
+from reelforge.agent.review import StoryboardReview
+from reelforge.ui.wording import shot_scene, split_jargon
 
 MIN_INTERVAL_S = 1.0  # chat.update is rate-limited (Tier 3); one edit a second is safe
 MAX_LINES = 12
+STAGES = {"voice": "Narration", "music": "Music", "assemble": "Putting it together", "qc": "Quality check",
+          "done": "Delivery"}
 
 
 class StatusMessage:
@@ -17,8 +21,9 @@ class StatusMessage:
     the latest text always wins and :meth:`finish` flushes it."""
 
     def __init__(self, client: Any, channel: str, thread_ts: str, *, min_interval: float = MIN_INTERVAL_S,
-                 clock: Callable[[], float] = time.monotonic) -> None:
+                 clock: Callable[[], float] = time.monotonic, review: StoryboardReview | None = None) -> None:
         self.client = client
+        self.review = review  # names the scenes ("Scene 2 · The loaf") instead of shot ids
         self.channel = channel
         self.thread_ts = thread_ts
         self.min_interval = min_interval
@@ -31,8 +36,10 @@ class StatusMessage:
 
     def progress(self, ev: Progress) -> None:
         """Record one progress event and maybe edit the message."""
-        where = ev.stage + (f" {ev.shot_id}" if ev.shot_id else "")
-        self._lines[(ev.stage, ev.shot_id)] = f"• {where}: {ev.status}" + (f" — {ev.message}" if ev.message else "")
+        where = shot_scene(ev.shot_id, self.review) if ev.shot_id else STAGES.get(ev.stage, ev.stage)
+        message = "" if ev.shot_id else split_jargon(ev.message)[0]
+        self._lines[(ev.stage, ev.shot_id)] = (f"• {where}: {ev.status.replace('_', ' ')}"
+                                               + (f" — {message}" if message else ""))
         lines = list(self._lines.values())[-MAX_LINES:]
         self.set(":hourglass_flowing_sand: *Producing your video…*\n" + "\n".join(lines))
 

@@ -128,5 +128,5 @@ def total_line(review: StoryboardReview) -> str:
 
 def review_hint() -> str:
     """How to answer a storyboard in words, without the command syntax."""
-    return ("Reply “approve” to start production, or say what to change: “edit 2 make it a drone shot”, "
-            "“make scene 1 stock footage”, “regenerate 2”, or “reject — calmer, please”.")
+    return ("Say “looks good” to start production, or tell me what to change — for example “make scene 2 a drone "
+            "shot”, “make scene 1 stock footage”, “a fresh take of scene 2” or “start over, calmer”.")

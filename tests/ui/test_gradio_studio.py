@@ -105,6 +105,14 @@ def _visual(board: str, scene: int) -> str:
     return m.group(1)
 
 
+def _approved(outs: tuple) -> tuple:
+    """(chat, board, model, progress, players, downloads, delivered) from the studio's API outputs (layout
+    blocks are not returned): 4 players, the comparison player, 12 download buttons, the delivery text."""
+    chat, board, model, progress, *rest = outs
+    players, files = rest[:4], [f for f in map(_video_path, rest[5:17]) if f]
+    return chat, board, model, progress, players, files, rest[17]
+
+
 def test_client_brief_storyboard_edit_approve_video(studio: str) -> None:
     from gradio_client import Client
 
@@ -131,8 +139,8 @@ def test_client_brief_storyboard_edit_approve_video(studio: str) -> None:
     assert ">v2<" in board and "Scene 1 rewritten" in json.dumps(chat)
     assert _visual(board, 1) != v1_scene1 and _visual(board, 2) == v1_scene2  # only scene 1 changed
 
-    chat, board, _model, progress, *players, files, qc = client.predict(api_name="/approve")
-    assert "approved" in board and "Shot s01-1" in progress and "rf-done" in progress
+    chat, board, _model, progress, players, files, qc = _approved(client.predict(api_name="/approve"))
+    assert "approved" in board and "Scene 1 · " in progress and "rf-done" in progress and "s01-1" not in progress
     videos = [p for p in map(_video_path, players) if p]
     assert len(videos) == 1 and videos[0].endswith("1080x1080.mp4")
     names = {Path(f).name for f in files}
@@ -147,13 +155,14 @@ def test_client_brief_storyboard_edit_approve_video(studio: str) -> None:
     tids = [c[1] for c in listing["choices"]]
     assert tids and tids[0].startswith("web:")
     other = Client(studio, verbose=False)
-    chat, board, _m, _p, *players, files, qc = other.predict(tids[0], api_name="/open_thread")[:10]
+    chat, board, _m, _p, players, files, qc = _approved(other.predict(tids[0], api_name="/open_thread"))
     assert "coffee shop" in json.dumps(chat) and "approved" in board
     assert _video_path(players[0]) and "Delivered" in qc
 
 
-def _titles(chat: list[dict]) -> list[str]:
-    return [(m.get("metadata") or {}).get("title") or "" for m in chat]
+def _details(chat: list[dict]) -> str:
+    """What the collapsed "Details" disclosures of the chat hold (tool steps, ids, paths)."""
+    return "\n".join(str(m.get("content")) for m in chat if (m.get("metadata") or {}).get("title") == "Details")
 
 
 def test_client_script_upload_article_url_and_voice_sample(studio: str, tmp_path: Path) -> None:
@@ -166,7 +175,7 @@ def test_client_script_upload_article_url_and_voice_sample(studio: str, tmp_path
     chat, board, *_ = client.predict({"text": "a 6 second video from my outline, square",
                                       "files": [handle_file(str(outline))]}, ["1:1"], 6, sample=None,
                                      api_name="/send")
-    assert "⚙ read source" in _titles(chat) and "Attached: outline.md" in json.dumps(chat, ensure_ascii=False)
+    assert "Read your source" in _details(chat) and "Attached: outline.md" in json.dumps(chat, ensure_ascii=False)
     assert 'data-scene="1"' in board
 
     handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=str(ARTICLES))
@@ -179,7 +188,7 @@ def test_client_script_upload_article_url_and_voice_sample(studio: str, tmp_path
                 ["1:1"], 6, sample=None, api_name="/send")
         finally:
             site.shutdown()
-    assert "⚙ read source" in _titles(chat) and 'data-scene="1"' in board
+    assert "Read your source" in _details(chat) and 'data-scene="1"' in board
 
     sample = tmp_path / "me.wav"
     with wave.open(str(sample), "wb") as w:
@@ -192,46 +201,7 @@ def test_client_script_upload_article_url_and_voice_sample(studio: str, tmp_path
                               sample=handle_file(str(sample)), consent_ok=True,
                               consent_text="This is my own voice and I consent to cloning it.", api_name="/send")
     text = json.dumps(chat, ensure_ascii=False)
-    assert any("clone voice" in t for t in _titles(chat)) and "Attached: me.wav" in text
+    assert "clone_voice" in _details(chat) and "Attached: me.wav" in text
     assert "Traceback" not in text
 
 
-@pytest.mark.browser
-@pytest.mark.skipif(not Path(CHROMIUM).exists(), reason="Debian chromium is not installed at /usr/bin/chromium "
-                                                         "(apt-get install chromium)")
-def test_browser_click_through(studio: str, tmp_path: Path) -> None:
-    from playwright.sync_api import expect, sync_playwright
-
-    ARTIFACTS.mkdir(parents=True, exist_ok=True)
-    with sync_playwright() as p:
-        browser = p.chromium.launch_persistent_context(  # a fresh profile directory for this run
-            tmp_path / "chrome", executable_path=CHROMIUM, args=CHROMIUM_ARGS, viewport={"width": 1440, "height": 1000})
-        try:
-            page = browser.new_page()
-            page.goto(studio)
-            box = page.get_by_placeholder("Describe your video")
-            expect(box).to_be_visible(timeout=30_000)
-            page.get_by_label("9:16").uncheck()
-            page.get_by_label("1:1").check()
-            box.fill("a 6 second teaser for a coffee shop, calm")
-            box.press("Enter")
-            cards = page.locator(".rf-card")
-            expect(cards.first).to_be_visible(timeout=60_000)
-            expect(page.get_by_text("awaiting your approval")).to_be_visible()
-            page.screenshot(path=str(ARTIFACTS / "storyboard.png"), full_page=True)
-
-            page.get_by_label("Change this scene").fill("a sunrise over the harbour")
-            page.get_by_role("button", name="Edit scene").click()
-            expect(page.locator(".rf-version")).to_have_text("v2", timeout=60_000)
-
-            page.get_by_role("button", name="Approve & produce").click()
-            expect(page.get_by_text("Production", exact=True)).to_be_visible(timeout=30_000)
-            expect(page.locator("video")).to_have_count(1, timeout=180_000)
-            expect(page.get_by_text("Delivered")).to_be_visible(timeout=30_000)
-            expect(page.locator("a[href$='-1080x1080.mp4']").first).to_be_attached()  # the download links
-            expect(page.locator("a[href$='manifest.json']")).to_be_attached()
-            page.screenshot(path=str(ARTIFACTS / "player.png"), full_page=True)
-        finally:
-            browser.close()
-    assert (ARTIFACTS / "storyboard.png").stat().st_size > 10_000
-    assert (ARTIFACTS / "player.png").stat().st_size > 10_000

@@ -45,10 +45,11 @@ def test_slack_mention_posts_storyboard_in_thread_with_buttons() -> None:
         board = _ready(bot)
         assert board["channel"] == "C1" and board["thread_ts"] == TS
         sections = [b for b in board["blocks"] if b.get("block_id", "").startswith("scene_")]
-        assert len(sections) == 3 and "Line 1" in sections[0]["text"]["text"] and "`motion`" in sections[0]["text"]["text"]
+        assert len(sections) == 3 and "Line 1" in sections[0]["text"]["text"] and "motion" in sections[0]["text"]["text"]
+        assert sections[0]["text"]["text"].startswith("*Scene 1")
         actions = next(b for b in board["blocks"] if b["type"] == "actions")
         assert [e["action_id"] for e in actions["elements"]] == ["storyboard_approve", "storyboard_changes",
-                                                                "storyboard_preview"]
+                                                                 "storyboard_preview", "storyboard_details"]
         tid = f"slack-T1-C1-{TS}"
         assert [t.thread_id for t in _threads(bot)] == [tid]
         assert bot.host.call(lambda svc: svc.production(tid)).origin == "slack"
@@ -161,6 +162,27 @@ def test_slack_preview_button_uploads_the_animatic_and_keeps_the_review() -> Non
         assert any(b["type"] == "actions" for b in bot.messages(ts=board["ts"])[0]["blocks"])  # still to decide
         bot.event(thread_reply("preview", thread_ts=TS, ts="1700000300.000100"), event_id="Ev9")
         wait_for(lambda: len(calls(bot.api, "files.completeUploadExternal")) == 2 or None, what="a typed preview")
+
+
+def test_slack_details_button_and_a_reply_during_the_render_is_queued_and_acknowledged() -> None:
+    studio = FakeStudio(shot_delay_s=0.5)
+    with running_bot(studio) as bot:
+        bot.event(mention(BRIEF, ts=TS), event_id="Ev1")
+        board = _ready(bot)
+        assert "`s1`" not in str(board["blocks"])  # no shot ids in the storyboard itself
+        bot.interact(button_click(board, "storyboard_details"))
+        details = wait_for(lambda: [m for m in bot.messages(thread_ts=TS) if "Details" in (m.get("text") or "")],
+                           what="the details")
+        assert "`motion`" in details[0]["text"] and "`s1`" in details[0]["text"]
+        bot.interact(button_click(board, "storyboard_approve"))
+        wait_for(lambda: studio.renders, what="the render to start")
+        bot.event(thread_reply("and make the music calmer", thread_ts=TS, ts="1700000300.000100"), event_id="Ev8")
+        ack = wait_for(lambda: [m for m in bot.messages(thread_ts=TS) if "being made right now" in (m.get("text") or "")],
+                       what="the acknowledgement")
+        assert "make the music calmer" in ack[0]["text"]
+        wait_for(lambda: calls(bot.api, "files.completeUploadExternal"), what="the upload")
+        wait_for(lambda: [m for m in bot.messages(thread_ts=TS) if "while I was busy" in (m.get("text") or "")],
+                 what="the queued message taken up after the render")
 
 
 @pytest.mark.parametrize("text", ["", "   "])

@@ -18,7 +18,7 @@ from reelforge.agent.events import Progress
 from reelforge.agent.review import SceneReview, ShotReview, StoryboardReview
 from reelforge.tools.settings import Settings
 from reelforge.ui.slack_app import http_app
-from reelforge.ui.slack_blocks import changes_modal, modal_answer, read_value, storyboard_blocks
+from reelforge.ui.slack_blocks import changes_modal, modal_answer, read_value, storyboard_blocks, storyboard_details
 from reelforge.ui.slack_progress import StatusMessage
 from reelforge.ui.slack_routing import Access, SlackPlace, strip_mentions
 
@@ -48,7 +48,12 @@ def test_slack_storyboard_blocks_scenes_total_buttons() -> None:
     review = _review(n=3, cost=2.0)
     blocks = storyboard_blocks(review, "slack-T1-C1-1", thumbnails={1: "F123", 2: "https://x.test/k.png"})
     sections = [b for b in blocks if b.get("block_id", "").startswith("scene_")]
-    assert len(sections) == 3 and "`veo-3`" in sections[0]["text"]["text"] and "$2.00" in sections[0]["text"]["text"]
+    assert len(sections) == 3 and "$2.00" in sections[0]["text"]["text"]
+    assert sections[0]["text"]["text"].startswith("*Scene 1")
+    buttons = next(b for b in blocks if b["type"] == "actions")["elements"]
+    assert [b["text"]["text"] for b in buttons] == ["Approve", "Request changes", "Preview (free)", "Details"]
+    details = storyboard_details(review)
+    assert "`veo-3`" in details and "`s1`" in details  # ids only behind the Details button
     assert sections[0]["accessory"]["slack_file"] == {"id": "F123"}
     assert sections[1]["accessory"]["image_url"] == "https://x.test/k.png" and "accessory" not in sections[2]
     assert any("over budget" in b.get("text", {}).get("text", "") for b in blocks)  # $6 of $5
@@ -90,16 +95,17 @@ def test_slack_status_message_is_throttled_and_coalesced() -> None:
     assert client.calls == []
     for i in range(10):  # ten events within 0.9 s → one post
         now[0] = i * 0.1
-        status.progress(Progress(stage="clips", shot_id=f"s{i}", status="generating"))
+        status.progress(Progress(stage="clips", shot_id=f"s0{i}-1", status="generating"))
     assert [c[0] for c in client.calls] == ["post"]
     now[0] = 1.05
     status.progress(Progress(stage="voice", status="done"))
-    assert [c[0] for c in client.calls] == ["post", "update"] and "s9" in client.calls[-1][1]
+    assert [c[0] for c in client.calls] == ["post", "update"] and "• Scene 9: generating" in client.calls[-1][1]
+    assert "s09-1" not in client.calls[-1][1]  # scenes by name, not shot ids
     now[0] = 1.2
     status.progress(Progress(stage="music", status="done"))  # coalesced: not sent yet
     assert len(client.calls) == 2
     status.finish()
-    assert len(client.calls) == 3 and "music" in client.calls[-1][1]
+    assert len(client.calls) == 3 and "Music" in client.calls[-1][1]
     status.finish(":white_check_mark: Done")
     assert client.calls[-1] == ("update", ":white_check_mark: Done")
 
