@@ -562,7 +562,8 @@ class StudioApp:
             refresh.click(self.threads, [view], [threads], api_name="threads")  # first: keeps the bare name
             box.submit(self.send, [box, *panel, sample, consent_ok, consent_text, view, presenter, presenter_ok,
                                    presenter_text], [*out, box],
-                       api_name="send", concurrency_id="director").then(**listing).then(**syncing)
+                       api_name="send", concurrency_id="director", trigger_mode="multiple",  # never drop a message
+                       show_progress_on=[storyboard]).then(**listing).then(**syncing)
             approve.click(self.approve, [view], api_name="approve", **common).then(**listing)
             preview.click(self.preview, [view], [*out, preview_player], api_name="preview", concurrency_id="director")
             edit.click(self.edit_scene, [scene_no, instruction, view], api_name="edit_scene", **common

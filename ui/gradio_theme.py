@@ -18,8 +18,8 @@ HEADER = """
 <div class="rf-header">
   <div class="rf-logo">▶</div>
   <div><div class="rf-brand">reelforge <span>studio</span></div>
-  <div class="rf-tag">Chat a brief → approve the storyboard → get every social format. Works without keys, as
-  motion graphics.</div></div>
+  <div class="rf-tag">Describe a video → review its storyboard → get every social format. Works without keys,
+  as motion graphics.</div></div>
 </div>
 """
 
