@@ -389,7 +389,9 @@ class StudioApp:
             view.review = await svc.pending(thread_id)
             if prod is not None and prod.brief is not None and prod.storyboard is not None:
                 view.board = view.review or StoryboardReview.build(prod.brief, prod.storyboard)
-            if prod is not None and prod.outputs:
+            if prod is not None and prod.deliveries:
+                view.load_deliveries(prod.deliveries)
+            elif prod is not None and prod.outputs:
                 view.add_version(VideoEvent(outputs=prod.outputs, manifest_path=prod.manifest_path,
                                             qc_summary=prod.qc_summary, cost_usd=prod.cost.actual_usd))
         except Exception as exc:  # noqa: BLE001

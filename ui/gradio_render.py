@@ -93,7 +93,7 @@ def storyboard_html(review: StoryboardReview | None, pending: bool = True) -> st
         + (f'<div class="rf-total">{escape(review.paid_summary())}</div>' if review.paid_summary() else "")
         + '</div>'
     )
-    offline = (f'<div class="rf-offline" role="note"><b>Offline preview.</b> {escape(review.offline_notice)}</div>'
+    offline = (f'<div class="rf-offline" role="note"><b>Offline, without keys.</b> {escape(review.offline_notice)}</div>'
                if review.offline_notice else "")
     ratio = _ratio(review.aspects)
     cards = "".join(_scene_card(s, ratio, bool(review.offline_notice)) for s in review.scenes)

@@ -29,6 +29,7 @@ class Delivered:
     number: int  # 1, 2, … in delivery order
     storyboard_version: int | None
     video: VideoEvent
+    change: str = ""  # what the follow-up that made it asked for
 
     @property
     def label(self) -> str:
@@ -36,8 +37,8 @@ class Delivered:
         length = f" · {first.duration_s:.0f} s" if first else ""
         formats = ", ".join(o.aspect for o in self.video.outputs)
         cost = "free" if self.video.cost_usd <= 0 else f"${self.video.cost_usd:.2f}"
-        board = f" (storyboard v{self.storyboard_version})" if self.storyboard_version else ""
-        return f"Version {self.number}{board} · {formats}{length} · {cost}"
+        what = f" — {self.change[:60]}" if self.change else ""
+        return f"Version {self.number}{what} · {formats}{length} · {cost}"
 
 
 @dataclass
@@ -177,6 +178,16 @@ class StudioView:
         number = len(self.versions) + 1
         self.versions.append(Delivered(number, self.board.version if self.board else None, video))
         self.shown, self.compare, self.player_open = number, None, True
+
+    def load_deliveries(self, deliveries: list[Any]) -> None:
+        """The thread's delivered versions (``Production.deliveries``), the latest in the player."""
+        self.versions = [Delivered(d.number, d.storyboard_version, VideoEvent(
+            outputs=d.outputs, manifest_path=d.manifest_path, qc_summary=d.qc_summary, cost_usd=d.cost_usd),
+            d.change) for d in deliveries]
+        if self.versions:
+            self.video = self.versions[-1].video
+            self.shown, self.compare = self.versions[-1].number, None
+            self.player_open = self.review is None  # a storyboard awaiting review comes first
 
     def reopen(self, number: int | None) -> None:
         """Show version ``number`` in the player again."""

@@ -62,7 +62,7 @@ def storyboard_blocks(review: StoryboardReview, thread_id: str, *, thumbnails: M
         {"type": "context", "elements": [_mrkdwn(f"Formats: {', '.join(review.aspects) or '—'}")]},
     ]
     if review.offline_notice:
-        blocks.append({"type": "section", "text": _mrkdwn(f":information_source: *Offline preview.* "
+        blocks.append({"type": "section", "text": _mrkdwn(f":information_source: *Offline, without keys.* "
                                                           f"{review.offline_notice}")})
     for s in review.scenes[:MAX_SCENES]:
         text = f"*{s.heading}* · {scene_facts(s)}\n{s.narration}"
