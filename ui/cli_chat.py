@@ -36,7 +36,8 @@ def storyboard_compact(review: StoryboardReview) -> Group:
     narration, a short visual line and the model in plain words. Wraps cleanly at 80 columns."""
     parts: list[Any] = [Text.assemble((f"Storyboard v{review.version} — {review.title or 'untitled'}", "bold"),
                                       f"\n{total_line(review)}",
-                                      ("" if review.within_budget else " · OVER BUDGET", "bold red")), Text("")]
+                                      ("" if review.within_budget else " · OVER BUDGET", "bold red"),
+                                      f"\n{review.paid_summary()}" if review.paid_summary() else ""), Text("")]
     if review.offline_notice:
         parts += [Text.assemble(("Offline: ", "bold yellow"), review.offline_notice), Text("")]
     for s in review.scenes:
