@@ -80,7 +80,12 @@ def storyboard_summary(ctx: DirectorContext) -> str:
         for shot in scene.shots:
             r = shot.route
             why = f"{r.model_id} — {r.reason} (${r.est_cost_usd:.2f})" if r else "not routed"
-            lines.append(f"Scene {scene.index} / {shot.id} ({shot.seconds:g} s): {why}")
+            lines.append(f"Scene {scene.index} / {shot.id} ({shot.seconds:g} s): {why}"
+                         + (" [keyframe drawn]" if shot.keyframe else ""))
+    if board.look is not None:
+        subjects = "; ".join(f"{s.name}: {s.description or '-'}" + (" (reference picture)" if s.reference else "")
+                             for s in board.look.subjects)
+        lines.append(f"Look: {board.look.style or 'from the brief'}" + (f" | subjects: {subjects}" if subjects else ""))
     return "\n".join(lines)
 
 
@@ -304,6 +309,30 @@ def set_presenter(path: str, ctx: Ctx) -> str:
     return f"Presenter set: {upload.name} appears picture-in-picture over the scenes while the narration plays."
 
 
+@tool
+async def set_look(ctx: Ctx, style: str = "", subject: str = "", description: str = "", picture: str = "") -> str:
+    """Change the video's look sheet, used by every keyframe and clip: ``style`` (palette, lighting, lens, grade),
+    or one recurring ``subject`` (a character, product or place, e.g. "the baker") with its ``description``
+    ("in her sixties, flour on her apron") and optionally a ``picture`` the user uploaded to this conversation
+    (give its name) as its reference. Redraws the keyframes it changes; the version goes up."""
+    board = ctx.production.storyboard
+    if board is None:
+        raise ValueError("there is no storyboard yet; call plan_scenes first")
+    if not (style.strip() or subject.strip()):
+        raise ValueError("give a style or a subject to change")
+    reference = None
+    if picture.strip():
+        upload = ctx.upload(picture)
+        if upload.kind != "picture":
+            raise UploadError(f"{upload.name} is not a picture; a subject's reference must be an image")
+        reference = upload.path
+    new = await asyncio.to_thread(ctx.studio.update_look, ctx.brief(), board, style=style.strip() or None,
+                                  subject=subject.strip() or None, description=description.strip() or None,
+                                  reference=reference)
+    _set_storyboard(ctx, new)
+    return storyboard_summary(ctx)
+
+
 def _usable_models(ctx: DirectorContext) -> str:
     """A line listing the models usable now; empty when the registry cannot say."""
     try:
@@ -397,6 +426,6 @@ def produce_video(ctx: Ctx) -> tuple[str, dict[str, Any]]:
     return ToolResult(next="produce").pair(f"Producing storyboard v{prod.storyboard.version}.")
 
 
-DIRECTOR_TOOLS: list[BaseTool] = [read_source, update_brief, plan_scenes, select_models, set_scene_kind, set_scene_sound,
-                                  select_voice, clone_voice, set_presenter, select_music, submit_storyboard,
+DIRECTOR_TOOLS: list[BaseTool] = [read_source, update_brief, plan_scenes, select_models, set_scene_kind, set_look,
+                                  set_scene_sound, select_voice, clone_voice, set_presenter, select_music, submit_storyboard,
                                   produce_video]

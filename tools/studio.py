@@ -165,6 +165,34 @@ class Studio:
         board.version += 1
         return self.thumbnails(brief, self.route(brief, board))
 
+    def update_look(self, brief: Brief, storyboard: Storyboard, *, style: str | None = None,
+                    subject: str | None = None, description: str | None = None,
+                    reference: str | None = None) -> Storyboard:
+        """Change the look sheet (its style, or one recurring subject's description or reference picture) and
+        redraw what it changes: every keyframe and clip prompt carries it. The version goes up.
+
+        ``reference`` must be a file the caller has already vetted (an upload of this thread), never a path a
+        person or a model typed."""
+        from reelforge.tools.production import LookSheet, LookSubject
+
+        board = storyboard.model_copy(deep=True)
+        look = board.look or LookSheet()
+        if style is not None:
+            look.style = " ".join(style.split())[:300]
+        if subject:
+            name = " ".join(subject.split())[:60]
+            found = next((s for s in look.subjects if s.name.lower() == name.lower()), None)
+            if found is None:
+                found = LookSubject(name=name)
+                look.subjects.append(found)
+            if description is not None:
+                found.description = " ".join(description.split())[:300]
+            if reference is not None:
+                found.reference = reference
+        board.look = look
+        board.version += 1
+        return self.thumbnails(brief, self.route(brief, board))
+
     @staticmethod
     def _check_scene(storyboard: Storyboard, scene_index: int) -> None:
         if not any(s.index == scene_index for s in storyboard.scenes):

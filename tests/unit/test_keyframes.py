@@ -134,3 +134,22 @@ def test_a_still_shot_is_drawn_by_the_free_renderer_over_its_keyframe(studio_par
     assert routed.shots[0].route.model_id == "motion"
     req = build_request(routed.shots[0], Brief(goal="b"), registry, "motion", "local", settings)
     assert req.image_path == str(frame) and "graphic" not in req.params  # the keyframe alone, moved by a camera
+
+
+def test_changing_the_look_redraws_the_keyframes_and_shows_in_the_storyboard(studio_parts):
+    from reelforge.agent.director_tools import DirectorContext, storyboard_summary
+    from reelforge.agent.state import Production
+    from reelforge.tools.studio import Studio
+
+    settings, registry, _store = studio_parts
+    studio = Studio(settings)
+    studio._registry = registry
+    brief = Brief(goal="bakery", budget_usd=5, music_mood="none")
+    first = studio.route(brief, board())
+    assert len(FakeImages.calls) == 3
+    older = studio.update_look(brief, first, subject="the baker", description="in her sixties")
+    assert len(FakeImages.calls) == 6 and older.version == first.version + 1
+    assert all("the baker: in her sixties" in c.prompt for c in FakeImages.calls[3:])
+    ctx = DirectorContext(studio=studio, production=Production(brief=brief, storyboard=older))
+    text = storyboard_summary(ctx)
+    assert "[keyframe drawn]" in text and "Look:" in text and "the baker: in her sixties" in text
