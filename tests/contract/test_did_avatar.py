@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 from fakes.avatar_media import avatar_inputs
+from fakes.contract_fixtures import fake_vendor_fixtures
 from fakes.did import make_app
-from fakes.server import serve
 
 from reelforge.tools.clips.base import ClipRequest, JobStatus, ProviderError, RetryPolicy
 from reelforge.tools.clips.did import DIDProvider, billed_seconds
@@ -14,10 +14,8 @@ from reelforge.tools.media import probe
 KEY = "user@example.com:secretpass"
 
 
-@pytest.fixture(scope="module")
-def fake():
-    with serve(make_app(KEY)) as app:
-        yield app
+server, fake = fake_vendor_fixtures(lambda: make_app(KEY), {"DID_API_KEY": KEY}, clear=(),
+                                    state={"rate_limit": 0, "talk_outcome": "done", "credits": True})
 
 
 @pytest.fixture(scope="module")
@@ -28,10 +26,7 @@ def inputs(tmp_path_factory):
 
 
 @pytest.fixture
-def did(fake, monkeypatch):
-    monkeypatch.setenv("DID_API_KEY", KEY)
-    fake.requests.clear()
-    fake.state.update(rate_limit=0, talk_outcome="done", credits=True)
+def did(fake):
     return DIDProvider(base_url=fake.base_url, retry=RetryPolicy(attempts=3, base_s=0.01))
 
 

@@ -8,8 +8,8 @@ import httpx
 import pytest
 from fakes import fal
 from fakes.avatar_media import avatar_inputs
+from fakes.contract_fixtures import fake_vendor_fixtures
 from fakes.fal_avatar import make_app
-from fakes.server import serve
 from fakes.video_vendors import VIDEO, inject
 
 from reelforge.tools.clips.base import ClipRequest, JobStatus, ProviderError, RetryPolicy
@@ -20,26 +20,12 @@ from reelforge.tools.production import Brief, Consent, RouteChoice, Shot
 from reelforge.tools.settings import get_settings
 from reelforge.tools.store import AssetStore
 
-
-@pytest.fixture(scope="module")
-def server():
-    with serve(make_app()) as app:
-        yield app
+server, app = fake_vendor_fixtures(make_app, {"FAL_KEY": fal.KEY}, state={"upload_auth_seen": False})
 
 
 @pytest.fixture(scope="module")
 def media(tmp_path_factory):
     return avatar_inputs(tmp_path_factory.mktemp("falavatar"))
-
-
-@pytest.fixture
-def app(server, monkeypatch):
-    server.state["faults"] = {}
-    server.state["expired"].clear()
-    server.state["upload_auth_seen"] = False
-    server.requests.clear()
-    monkeypatch.setenv("FAL_KEY", fal.KEY)
-    return server
 
 
 def provider(app) -> FalAvatarProvider:

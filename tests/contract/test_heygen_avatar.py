@@ -6,8 +6,8 @@ import itertools
 
 import pytest
 from fakes.avatar_media import avatar_inputs
+from fakes.contract_fixtures import fake_vendor_fixtures
 from fakes.heygen import make_app
-from fakes.server import serve
 
 from reelforge.tools.clips.base import ClipRequest, JobStatus, ProviderError, RetryPolicy
 from reelforge.tools.clips.heygen import HeyGenProvider
@@ -16,10 +16,8 @@ from reelforge.tools.media import probe
 KEY = "heygen-test-key"
 
 
-@pytest.fixture(scope="module")
-def fake():
-    with serve(make_app(KEY)) as app:
-        yield app
+server, fake = fake_vendor_fixtures(lambda: make_app(KEY), {"HEYGEN_API_KEY": KEY}, clear=(),
+                                    state={"rate_limit": 0, "fail_next": None, "odd_status": False})
 
 
 @pytest.fixture(scope="module")
@@ -28,10 +26,7 @@ def inputs(tmp_path_factory):
 
 
 @pytest.fixture
-def heygen(fake, monkeypatch):
-    monkeypatch.setenv("HEYGEN_API_KEY", KEY)
-    fake.requests.clear()
-    fake.state.update(rate_limit=0, fail_next=None, odd_status=False)
+def heygen(fake):
     return HeyGenProvider(base_url=fake.base_url, retry=RetryPolicy(attempts=3, base_s=0.01))
 
 

@@ -11,6 +11,7 @@ import hashlib
 from pathlib import Path
 
 import pytest
+from fakes.contract_fixtures import fake_vendor_fixtures
 from fakes.did import make_app as make_did
 from fakes.heygen import make_app as make_heygen
 from fakes.server import serve
@@ -43,10 +44,9 @@ avatar_id = "look_anna"
 """
 
 
-@pytest.fixture(scope="module")
-def heygen_fake():
-    with serve(make_heygen(HEYGEN_KEY)) as app:
-        yield app
+server, heygen_app = fake_vendor_fixtures(  # the HeyGen fake
+    lambda: make_heygen(HEYGEN_KEY), {"HEYGEN_API_KEY": HEYGEN_KEY}, clear=(),
+    state={"rate_limit": 0, "fail_next": None, "odd_status": False}, base_url_env="REELFORGE_HEYGEN_BASE_URL")
 
 
 @pytest.fixture(scope="module")
@@ -88,13 +88,10 @@ def board(media):
 
 
 @pytest.fixture
-def heygen_env(heygen_fake, monkeypatch):
-    monkeypatch.setenv("HEYGEN_API_KEY", HEYGEN_KEY)
-    monkeypatch.setenv("REELFORGE_HEYGEN_BASE_URL", heygen_fake.base_url)
+def heygen_env(heygen_app, monkeypatch):
+    """The HeyGen fake reset for this test, with the registry pointed at it and polling fast."""
     monkeypatch.setattr(HeyGenProvider, "poll_interval_s", 0.01)
-    heygen_fake.requests.clear()
-    heygen_fake.state.update(rate_limit=0, fail_next=None, odd_status=False)
-    return heygen_fake
+    return heygen_app
 
 
 def registry(home) -> Registry:

@@ -29,6 +29,8 @@ def fake_vendor_fixtures(make_app: Callable[[], FakeApp], env: Mapping[str, str]
     ``server`` runs ``make_app()`` on loopback once per module. ``app`` is that server reset for one test:
     queued faults and recorded requests dropped, the ``clear`` state collections emptied, ``state``
     values set, every ``env`` variable set, and ``base_url_env`` (when given) set to the fake's base URL.
+    Bind the first fixture to the module name ``server`` (``app`` asks for it by that name); the second may
+    take any name (``app``, ``fake``, ...).
     """
 
     @pytest.fixture(scope="module")
