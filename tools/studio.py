@@ -37,6 +37,7 @@ from reelforge.tools.settings import Settings, get_settings
 from reelforge.tools.store import AssetStore
 
 EventSink = Callable[[ProgressEvent], None]
+KEYFRAME_WORKERS = 4  # storyboard keyframes drawn at once: each is mostly an ffmpeg start-up, so more than cores
 # Rough room a stage needs (checked before it starts): clips, narration, music and caches; then the encodes.
 PLAN_BYTES = 5 * MB
 PRODUCE_BASE_BYTES = 120 * MB
@@ -220,7 +221,7 @@ class Studio:
                          image_path=picture, graphic=graphic, brand=brand)
             scene.thumbnail = str(path)
 
-        with ThreadPoolExecutor(max_workers=2) as pool:  # each keyframe is mostly one ffmpeg run
+        with ThreadPoolExecutor(max_workers=KEYFRAME_WORKERS) as pool:  # each keyframe is mostly one ffmpeg run
             list(pool.map(draw, storyboard.scenes))
         return storyboard
 
