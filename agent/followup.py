@@ -27,8 +27,10 @@ from reelforge.agent.state import Production
 from reelforge.tools.production import MOODS, parse_aspects
 
 FORMAT_WORD = r"(square|vertical|portrait|landscape|horizontal|widescreen|16:9|9:16|1:1|4:5)"
-FORMAT = re.compile(rf"\b(?:make|export|render|do|want|need|give|add|also|in|as|into|a)\b[^.?!]*?{FORMAT_WORD}"
-                    rf"|{FORMAT_WORD}\s+(?:version|format|cut|copy|one|too|as well)\b", re.IGNORECASE)
+FORMAT = re.compile(rf"\b(?:make|export|render|do|give|add|want|need)\s+(?:it|this|the video|one|a|an|another)?\s*"
+                    rf"(?:\w+\s+)?{FORMAT_WORD}\b|\b{FORMAT_WORD}\s+(?:version|format|cut|copy|one|video|too|as well)\b"
+                    rf"|\b(?:in|as|into)\s+(?:a\s+)?{FORMAT_WORD}\b", re.IGNORECASE)
+SCENE_WORDS = re.compile(r"\b(?:edit|scene|shot)\s*#?\d", re.IGNORECASE)  # a scene change, not the whole video
 ALSO = re.compile(r"\b(?:too|also|as well|another|additional|add|plus|and a)\b", re.IGNORECASE)
 FORMAT_ALIASES = {"widescreen": "16:9"}
 MUSIC = re.compile(r"\b(?:swap|change|switch|replace|different|new|another|other|update)\b[^.?!]*\bmusic\b"
@@ -130,10 +132,12 @@ async def read_followup(text: str, prod: Production, read_reply: ReadReply) -> F
     if not words:
         return None
     brief = prod.brief
-    follow = FollowUp(request=words[:200], aspects=_formats(words, list(brief.aspects)),
-                      music_mood=_music(words, brief.music_mood), duration_s=_length(words, brief.duration_s))
-    if follow.aspects is not None or follow.music_mood is not None or follow.duration_s is not None:
-        return follow
+    follow = FollowUp(request=words[:200])
+    if not SCENE_WORDS.search(words):
+        follow = FollowUp(request=words[:200], aspects=_formats(words, list(brief.aspects)),
+                          music_mood=_music(words, brief.music_mood), duration_s=_length(words, brief.duration_s))
+        if follow.aspects is not None or follow.music_mood is not None or follow.duration_s is not None:
+            return follow
     reading = await read_reply(words, StoryboardReview.build(brief, prod.storyboard))
     if reading.intent != "decide":
         return None
