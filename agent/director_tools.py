@@ -262,8 +262,9 @@ async def select_models(ctx: Ctx, scene: int | None = None, model_id: str | None
 @tool(response_format="content_and_artifact")
 async def set_scene_kind(scene: int, kind: ShotKind, ctx: Ctx) -> tuple[str, dict[str, Any]]:
     """Mark one scene as "presenter" (a person speaking the narration on screen), "stock" (royalty-free
-    footage or photos), "generated" (a video model) or "graphics" (free motion graphics that show the
-    narration's figures, lists and quotes), and re-route it. The version goes up."""
+    footage or photos), "generated" (a video model), "graphics" (free motion graphics that show the
+    narration's figures, lists and quotes) or "still" (the shot's keyframe moved by a camera, free), and
+    re-route it. The version goes up."""
     brief = ctx.brief()
     board = ctx.production.storyboard
     if board is None:

@@ -19,6 +19,7 @@ SCENE_KIND_WORDS: dict[str, str] = {
     "graphics": "graphics", "motion graphics": "graphics", "motion graphic": "graphics", "infographic": "graphics",
     "infographics": "graphics", "animated text": "graphics", "kinetic typography": "graphics",
     "text on screen": "graphics",
+    "still": "still", "still image": "still", "still picture": "still", "ken burns": "still", "keyframe": "still",
 }
 # A kind named inside a sentence ("make scene 2 stock footage", "can the last scene be me talking").
 SCENE_KIND_PHRASE = re.compile(
@@ -29,13 +30,15 @@ SCENE_KIND_PHRASE = re.compile(
 
 
 def scene_kind(word: str) -> str:
-    """``stock`` / ``presenter`` / ``generated`` / ``graphics`` from a word the user used; ValueError otherwise."""
+    """``stock`` / ``presenter`` / ``generated`` / ``graphics`` / ``still`` from a word the user used; ValueError
+    otherwise."""
     key = " ".join(word.strip().lower().replace("_", " ").split())
     bare = re.sub(r"\s+(footage|scene|shots?|photos?|images?|pictures?|clips?|videos?)$", "", key)
     bare = re.sub(r"^(?:with|using)\s+", "", bare)
     kind = SCENE_KIND_WORDS.get(key) or SCENE_KIND_WORDS.get(bare)
     if kind is None:
-        raise ValueError(f"unknown scene kind {word!r}; use one of generated, stock, presenter, motion graphics")
+        raise ValueError(f"unknown scene kind {word!r}; use one of generated, stock, presenter, motion graphics, "
+                         "still")
     return kind
 
 

@@ -153,3 +153,9 @@ def test_changing_the_look_redraws_the_keyframes_and_shows_in_the_storyboard(stu
     ctx = DirectorContext(studio=studio, production=Production(brief=brief, storyboard=older))
     text = storyboard_summary(ctx)
     assert "[keyframe drawn]" in text and "Look:" in text and "the baker: in her sixties" in text
+
+
+def test_still_is_a_scene_kind_the_user_can_name():
+    from reelforge.tools.vocabulary import scene_kind
+
+    assert scene_kind("still image") == scene_kind("ken burns") == "still"
