@@ -144,13 +144,14 @@ class AgentService:
         """Run one throwaway turn (offline director, in-memory checkpoints, this studio) up to its storyboard, so
         what loads lazily — the request parser's language model, the planner, the keyframe renderer, the model
         registry — is loaded before a freshly started front door meets its first users. Nothing is stored in the
-        thread database and nothing is spent."""
+        thread database and nothing is spent (keyframes are drawn offline)."""
         from langgraph.checkpoint.memory import InMemorySaver
 
         from reelforge.agent.brains.offline import OfflineDirector
 
         graph = build_graph(InMemorySaver(), brain=OfflineDirector(), studio=self.studio)
-        turn = {"messages": [HumanMessage("a 5 second vertical teaser for a cafe")], "production": Production()}
+        turn = {"messages": [HumanMessage("a 5 second vertical teaser for a cafe")],
+                "production": Production(brief_defaults={"keyframes": "off"})}  # never an image model: free
         with suppress(Exception):  # warming is an optimisation; a failure shows up again on real use
             await asyncio.to_thread(importlib.import_module, "reelforge.tools.ingest")  # scripts and articles
             await graph.ainvoke(turn, self._config("warm-up"))

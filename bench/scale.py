@@ -5,7 +5,8 @@ S3-compatible server (moto on loopback):
 - two Slack front doors (``reelforge slack --http``) behind the repository's fake Slack Web API;
 - two workers (``reelforge worker``), each with its own data directory as if on its own host;
 - a fake paid video provider (fal.ai's queue API, 3 s per clip, counting every paid submission) whose clips
-  are real frames rendered offline.
+  are real frames rendered offline (fal's image models are switched off in each process's models.toml, so
+  storyboard keyframes are drawn offline).
 
 Drives N conversations (default 16), spread over both front doors: an @mention with a brief → the storyboard
 (time to storyboard) → Approve clicked on the *other* front door → the finished video uploaded into the Slack
@@ -73,6 +74,10 @@ BUSINESSES = ["coffee shop", "bakery", "bike repair shop", "yoga studio", "books
               "surf school", "pottery studio", "vegan deli", "jazz bar", "plant nursery", "dog walker", "gelato cart"]
 VIDEO_TIMEOUT_S = 1500.0
 STORYBOARD_TIMEOUT_S = 120.0
+# The fake paid provider speaks fal's queue API for videos only: fal's image models (storyboard keyframes) are
+# switched off through the ordinary registry override, so keyframes are drawn offline as without an image key.
+NO_IMAGE_MODELS = "".join(f'[models.{m}]\nretired = true\nretire_reason = "bench: the fake provider makes videos only"\n'
+                          for m in ("flux-1-1-pro", "flux-kontext-pro"))
 KILL_AFTER_S = 1.0  # after the submission that triggers it: the worker is polling (bench/crash.py covers submit)
 
 
@@ -94,6 +99,7 @@ class Stack:
     def spawn(self, name: str, args: list[str]) -> subprocess.Popen[bytes]:
         home = self.work / name
         home.mkdir(parents=True, exist_ok=True)
+        (home / "models.toml").write_text(NO_IMAGE_MODELS)
         log = (self.work / f"{name}.log").open("wb")
         proc = subprocess.Popen([str(BIN), *args], cwd=home, env={**self.env, "REELFORGE_HOME": str(home)},
                                 stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
