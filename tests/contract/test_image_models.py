@@ -10,7 +10,7 @@ from pathlib import Path
 import httpx
 import pytest
 from fakes import images as fake
-from fakes.server import serve
+from fakes.contract_fixtures import fake_vendor_fixtures
 from PIL import Image
 
 from reelforge.tools.clips.base import ClipRequest, ProviderError, RetryPolicy
@@ -53,15 +53,11 @@ def reference(tmp_path) -> str:
 
 # --- OpenAI -------------------------------------------------------------------------------------------
 
-@pytest.fixture(scope="module")
-def openai_server():
-    with serve(fake.openai_app()) as app:
-        yield app
+openai_fake, openai_server = fake_vendor_fixtures(fake.openai_app, {"OPENAI_API_KEY": fake.OPENAI_KEY},
+                                                  clear=("calls",), server_name="openai_fake")
 
 
-async def test_openai_generates_at_the_nearest_size(openai_server, monkeypatch, tmp_path):
-    monkeypatch.setenv("OPENAI_API_KEY", fake.OPENAI_KEY)
-    openai_server.state.clear()
+async def test_openai_generates_at_the_nearest_size(openai_server, tmp_path):
     img = await finish(fast(OpenAIImageProvider, openai_server.base_url + "/v1"), req("gpt-image-1", aspect="9:16"),
                        tmp_path / "k.png")
     call = openai_server.state["calls"][-1]
@@ -70,9 +66,7 @@ async def test_openai_generates_at_the_nearest_size(openai_server, monkeypatch, 
     assert img.size == (128, 192)
 
 
-async def test_openai_sends_references_to_the_edits_endpoint(openai_server, monkeypatch, tmp_path, reference):
-    monkeypatch.setenv("OPENAI_API_KEY", fake.OPENAI_KEY)
-    openai_server.state.clear()
+async def test_openai_sends_references_to_the_edits_endpoint(openai_server, tmp_path, reference):
     await finish(fast(OpenAIImageProvider, openai_server.base_url + "/v1"),
                  req("gpt-image-1", refs=[reference, reference]), tmp_path / "k.png")
     call = openai_server.state["calls"][-1]
@@ -80,7 +74,6 @@ async def test_openai_sends_references_to_the_edits_endpoint(openai_server, monk
 
 
 async def test_openai_refusal_and_bad_key_are_typed(openai_server, monkeypatch, tmp_path):
-    monkeypatch.setenv("OPENAI_API_KEY", fake.OPENAI_KEY)
     with pytest.raises(ProviderError) as refused:
         await fast(OpenAIImageProvider, openai_server.base_url + "/v1").submit(req("gpt-image-1", "forbidden act"))
     assert refused.value.kind == "refused" and not refused.value.retryable
@@ -101,15 +94,11 @@ async def test_the_openai_sdk_reads_the_fake_the_same_way(openai_server):
 
 # --- Google (Imagen and Gemini image) -----------------------------------------------------------------
 
-@pytest.fixture(scope="module")
-def gemini_server():
-    with serve(fake.gemini_app()) as app:
-        yield app
+gemini_fake, gemini_server = fake_vendor_fixtures(fake.gemini_app, {"GEMINI_API_KEY": fake.GEMINI_KEY},
+                                                  clear=("calls",), server_name="gemini_fake")
 
 
-async def test_gemini_image_asks_for_the_output_aspect(gemini_server, monkeypatch, tmp_path):
-    monkeypatch.setenv("GEMINI_API_KEY", fake.GEMINI_KEY)
-    gemini_server.state.clear()
+async def test_gemini_image_asks_for_the_output_aspect(gemini_server, tmp_path):
     img = await finish(fast(GoogleImageProvider, gemini_server.base_url + "/v1"),
                        req("gemini-3-pro-image", aspect="9:16"), tmp_path / "k.png")
     call = gemini_server.state["calls"][-1]
@@ -118,9 +107,7 @@ async def test_gemini_image_asks_for_the_output_aspect(gemini_server, monkeypatc
     assert img.size == (90, 160)
 
 
-async def test_gemini_image_takes_references_as_inline_parts(gemini_server, monkeypatch, tmp_path, reference):
-    monkeypatch.setenv("GEMINI_API_KEY", fake.GEMINI_KEY)
-    gemini_server.state.clear()
+async def test_gemini_image_takes_references_as_inline_parts(gemini_server, tmp_path, reference):
     await finish(fast(GoogleImageProvider, gemini_server.base_url + "/v1"),
                  req("gemini-2.5-flash-image", refs=[reference]), tmp_path / "k.png")
     call = gemini_server.state["calls"][-1]
@@ -129,20 +116,17 @@ async def test_gemini_image_takes_references_as_inline_parts(gemini_server, monk
     assert call["generationConfig"]["imageConfig"]["aspectRatio"] == "16:9"
 
 
-async def test_google_blocked_prompts_are_refusals(gemini_server, monkeypatch):
-    monkeypatch.setenv("GEMINI_API_KEY", fake.GEMINI_KEY)
+async def test_google_blocked_prompts_are_refusals(gemini_server):
     for model in ("gemini-3-pro-image", "gemini-2.5-flash-image"):
         with pytest.raises(ProviderError) as err:
             await fast(GoogleImageProvider, gemini_server.base_url + "/v1").submit(req(model, "forbidden"))
         assert err.value.kind == "refused"
 
 
-async def test_the_google_genai_sdk_sends_what_we_send(gemini_server, monkeypatch, tmp_path):
+async def test_the_google_genai_sdk_sends_what_we_send(gemini_server, tmp_path):
     from google import genai
     from google.genai import types
 
-    monkeypatch.setenv("GEMINI_API_KEY", fake.GEMINI_KEY)
-    gemini_server.state.clear()
     client = genai.Client(api_key=fake.GEMINI_KEY, http_options=types.HttpOptions(base_url=gemini_server.base_url))
     config = types.GenerateContentConfig(response_modalities=["IMAGE"],
                                          image_config=types.ImageConfig(aspect_ratio="16:9"))
@@ -158,14 +142,11 @@ async def test_the_google_genai_sdk_sends_what_we_send(gemini_server, monkeypatc
 
 # --- fal and Replicate (FLUX) -------------------------------------------------------------------------
 
-@pytest.fixture(scope="module")
-def fal_server():
-    with serve(fake.fal_app()) as app:
-        yield app
+fal_fake, fal_server = fake_vendor_fixtures(fake.fal_app, {"FAL_KEY": fake.FAL_KEY},
+                                            clear=("calls",), server_name="fal_fake")
 
 
-async def test_fal_flux_queue_round_trip_with_exact_size(fal_server, monkeypatch, tmp_path):
-    monkeypatch.setenv("FAL_KEY", fake.FAL_KEY)
+async def test_fal_flux_queue_round_trip_with_exact_size(fal_server, tmp_path):
     provider = fast(FalImageProvider, fal_server.base_url)
     provider.poll_interval_s = 0
     img = await finish(provider, req("fal-ai/flux-pro/v1.1"), tmp_path / "k.png")
@@ -174,8 +155,7 @@ async def test_fal_flux_queue_round_trip_with_exact_size(fal_server, monkeypatch
     assert "references" not in call and img.size == (192, 108)
 
 
-async def test_fal_kontext_sends_the_reference_in_the_registry_field(fal_server, monkeypatch, tmp_path, reference):
-    monkeypatch.setenv("FAL_KEY", fake.FAL_KEY)
+async def test_fal_kontext_sends_the_reference_in_the_registry_field(fal_server, tmp_path, reference):
     r = req("fal-ai/flux-pro/kontext", refs=[reference], _references_field="image_url", _references_many=False)
     await finish(fast(FalImageProvider, fal_server.base_url), r, tmp_path / "k.png")
     call = fal_server.state["calls"][-1]
@@ -183,22 +163,18 @@ async def test_fal_kontext_sends_the_reference_in_the_registry_field(fal_server,
     assert not any(k.startswith("_") for k in call)
 
 
-async def test_fal_safety_flag_is_a_refusal(fal_server, monkeypatch):
-    monkeypatch.setenv("FAL_KEY", fake.FAL_KEY)
+async def test_fal_safety_flag_is_a_refusal(fal_server):
     provider = fast(FalImageProvider, fal_server.base_url)
     job = await provider.submit(req("fal-ai/flux-pro/v1.1", "forbidden"))
     job = await provider.poll(job)
     assert job.status.value == "refused"
 
 
-@pytest.fixture(scope="module")
-def replicate_server():
-    with serve(fake.replicate_app()) as app:
-        yield app
+replicate_fake, replicate_server = fake_vendor_fixtures(
+    fake.replicate_app, {"REPLICATE_API_TOKEN": fake.REPLICATE_KEY}, clear=("calls",), server_name="replicate_fake")
 
 
-async def test_replicate_flux_prediction(replicate_server, monkeypatch, tmp_path):
-    monkeypatch.setenv("REPLICATE_API_TOKEN", fake.REPLICATE_KEY)
+async def test_replicate_flux_prediction(replicate_server, tmp_path):
     img = await finish(fast(ReplicateImageProvider, replicate_server.base_url + "/v1"),
                        req("black-forest-labs/flux-schnell", aspect="9:16"), tmp_path / "k.png")
     call = replicate_server.state["calls"][-1]

@@ -5,8 +5,8 @@ from __future__ import annotations
 import json
 
 import pytest
+from fakes.contract_fixtures import fake_vendor_fixtures
 from fakes.pexels import make_app
-from fakes.server import serve
 
 from reelforge.tools.clips.base import ClipRequest, ProviderError, RetryPolicy
 from reelforge.tools.clips.pexels import PexelsProvider
@@ -16,17 +16,11 @@ from reelforge.tools.stock.ratelimit import TokenBucket
 KEY = "pexels-test-key"
 
 
-@pytest.fixture(scope="module")
-def fake():
-    with serve(make_app(KEY)) as app:
-        yield app
+server, fake = fake_vendor_fixtures(lambda: make_app(KEY), {"PEXELS_API_KEY": KEY}, clear=(), state={"rate_limit": 0})
 
 
 @pytest.fixture
-def pexels(fake, monkeypatch):
-    monkeypatch.setenv("PEXELS_API_KEY", KEY)
-    fake.requests.clear()
-    fake.state["rate_limit"] = 0
+def pexels(fake):
     return PexelsProvider(base_url=fake.base_url, retry=RetryPolicy(attempts=3, base_s=0.01),
                           bucket=TokenBucket("pexels", 100, 1.0))
 

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import pytest
+from fakes.contract_fixtures import fake_vendor_fixtures
 from fakes.pixabay import make_app
-from fakes.server import serve
 
 from reelforge.tools.clips.base import ClipRequest, ProviderError, RetryPolicy
 from reelforge.tools.clips.pixabay import PixabayProvider
@@ -15,17 +15,11 @@ from reelforge.tools.stock.ratelimit import TokenBucket
 KEY = "pixabay-test-key"
 
 
-@pytest.fixture(scope="module")
-def fake():
-    with serve(make_app(KEY)) as app:
-        yield app
+server, fake = fake_vendor_fixtures(lambda: make_app(KEY), {"PIXABAY_API_KEY": KEY}, clear=(), state={"rate_limit": 0})
 
 
 @pytest.fixture
-def pixabay(fake, monkeypatch):
-    monkeypatch.setenv("PIXABAY_API_KEY", KEY)
-    fake.requests.clear()
-    fake.state["rate_limit"] = 0
+def pixabay(fake):
     return PixabayProvider(base_url=fake.base_url, retry=RetryPolicy(attempts=3, base_s=0.01),
                            bucket=TokenBucket("pixabay", 100, 1.0))
 

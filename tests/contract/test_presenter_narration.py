@@ -44,9 +44,10 @@ avatar_id = "look_anna"
 """
 
 
-server, heygen_app = fake_vendor_fixtures(  # the HeyGen fake
+heygen_fake, heygen_app = fake_vendor_fixtures(
     lambda: make_heygen(HEYGEN_KEY), {"HEYGEN_API_KEY": HEYGEN_KEY}, clear=(),
-    state={"rate_limit": 0, "fail_next": None, "odd_status": False}, base_url_env="REELFORGE_HEYGEN_BASE_URL")
+    state={"rate_limit": 0, "fail_next": None, "odd_status": False}, base_url_env="REELFORGE_HEYGEN_BASE_URL",
+    server_name="heygen_fake")
 
 
 @pytest.fixture(scope="module")

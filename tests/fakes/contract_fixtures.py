@@ -23,14 +23,14 @@ from reelforge.tools.clips.base import RetryPolicy
 
 def fake_vendor_fixtures(make_app: Callable[[], FakeApp], env: Mapping[str, str] | None = None, *,
                          clear: tuple[str, ...] = ("expired",), state: Mapping[str, Any] | None = None,
-                         base_url_env: str | None = None) -> tuple[Any, Any]:
+                         base_url_env: str | None = None, server_name: str = "server") -> tuple[Any, Any]:
     """The ``server`` and ``app`` fixtures for one vendor fake.
 
     ``server`` runs ``make_app()`` on loopback once per module. ``app`` is that server reset for one test:
-    queued faults and recorded requests dropped, the ``clear`` state collections emptied, ``state``
+    queued faults and recorded requests dropped, the ``clear`` state collections emptied (when present), ``state``
     values set, every ``env`` variable set, and ``base_url_env`` (when given) set to the fake's base URL.
-    Bind the first fixture to the module name ``server`` (``app`` asks for it by that name); the second may
-    take any name (``app``, ``fake``, ...).
+    Bind the first fixture to the module name ``server_name`` (``app`` looks it up by that name, so a module
+    can run several fakes); the second may take any name (``app``, ``fake``, ...).
     """
 
     @pytest.fixture(scope="module")
@@ -39,11 +39,13 @@ def fake_vendor_fixtures(make_app: Callable[[], FakeApp], env: Mapping[str, str]
             yield running
 
     @pytest.fixture
-    def app(server: FakeApp, monkeypatch: pytest.MonkeyPatch) -> FakeApp:
+    def app(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> FakeApp:
+        server: FakeApp = request.getfixturevalue(server_name)
         server.state["faults"] = {}
         server.state.update(state or {})
         for key in clear:
-            server.state[key].clear()
+            if key in server.state:
+                server.state[key].clear()
         server.requests.clear()
         for name, value in (env or {}).items():
             monkeypatch.setenv(name, value)
