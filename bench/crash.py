@@ -61,13 +61,14 @@ def rendering(out: Path) -> bool:
 
 
 def kill_run(cmd: list[str], env: dict[str, str], fake: PaidFake, moment: str, rng: random.Random,
-             out: Path) -> str:
-    """Start the command and SIGKILL it at ``moment``; returns what happened ("killed ..." or "finished")."""
+             out: Path, typical_s: float) -> tuple[str, float]:
+    """Start the command and SIGKILL it at ``moment`` ("random": somewhere in the first 90 % of a typical run);
+    returns what happened ("killed ..." or "finished ...") and after how many seconds."""
     proc = subprocess.Popen(cmd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     if moment in ("after_submit", "mid_poll"):
         fake.victim, fake.kill_on, fake.polls = proc.pid, "submit" if moment == "after_submit" else "poll", 0
     deadline = time.monotonic() + 600
-    delay = rng.uniform(2.0, 25.0)
+    delay = rng.uniform(0.5, 0.9 * typical_s)
     started = time.monotonic()
     while proc.poll() is None and time.monotonic() < deadline:
         if moment == "assembly" and rendering(out):
@@ -78,7 +79,8 @@ def kill_run(cmd: list[str], env: dict[str, str], fake: PaidFake, moment: str, r
         time.sleep(0.02)
     proc.wait()
     fake.victim = fake.kill_on = None
-    return f"killed at {moment}" if proc.returncode == -signal.SIGKILL else f"finished before {moment}"
+    what = f"killed at {moment}" if proc.returncode == -signal.SIGKILL else f"finished before {moment}"
+    return what, time.monotonic() - started
 
 
 def playable(path: str) -> bool:
@@ -108,13 +110,19 @@ def main() -> None:
     moments = list(MOMENTS) + [rng.choice(MOMENTS) for _ in range(RUNS - len(MOMENTS))]
     rng.shuffle(moments)
     completed = qc_passed = orphans = 0
+    typical_s = 10.0  # a guess at one run's length, refined as runs finish
     happened = []
     with serve(fake.app):
         env.update(fake.env())
         for i, moment in enumerate(moments):
             out = root / f"out{i}"
             cmd = command(f"a paper boat crossing a pond at dawn, take {i + 1}", out)
-            happened.append(kill_run(cmd, env, fake, moment, rng, out))
+            what, after_s = kill_run(cmd, env, fake, moment, rng, out, typical_s)
+            happened.append(what)
+            if what.startswith("finished"):  # the whole run took after_s: aim inside it next time
+                typical_s = after_s
+            elif moment == "assembly":  # assembly is the last step: a run takes about this long
+                typical_s = max(typical_s, after_s)
             time.sleep(0.2)
             orphans += len(ffmpeg_writing(out))  # the killed run's children must be gone already
             resumed = subprocess.run(cmd, env=env, capture_output=True, text=True, timeout=900)

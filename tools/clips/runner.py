@@ -289,7 +289,7 @@ async def _run_job(provider: ClipProvider, req: ClipRequest, dest: Path, setting
         try:
             job = await provider.poll(job)
         except ProviderError as exc:
-            if exc.kind not in ("expired", "invalid", "provider"):
+            if exc.kind not in ("expired", "invalid"):  # a flaky answer is not a lost job: ask again later
                 raise
             job = None  # the provider no longer knows it: start afresh (with a new key)
     elif rec.get("state") == "intent" and rec.get("provider") == provider.name:
