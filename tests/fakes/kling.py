@@ -12,7 +12,7 @@ import time
 import jwt
 
 from fakes.server import FakeApp
-from fakes.video_vendors import add_files, advance, fault, file_url
+from fakes.video_vendors import advance, fault, file_url, task_app
 
 ACCESS_KEY = "ak-test"
 SECRET_KEY = "sk-test-secret-0123456789abcdef0123456789"
@@ -29,10 +29,8 @@ def _error(http: int, code: int, message: str, headers: dict | None = None) -> t
 
 
 def make_app() -> FakeApp:
-    app = FakeApp()
-    app.state["tasks"] = {}
+    app = task_app()
     ids = itertools.count(86728374170000)
-    add_files(app)
 
     def auth(req) -> tuple | None:
         header = req.headers.get("authorization", "")

@@ -9,7 +9,7 @@ from __future__ import annotations
 import uuid
 
 from fakes.server import FakeApp
-from fakes.video_vendors import add_files, advance, fault, file_url, now_iso
+from fakes.video_vendors import advance, bearer_or_fault, file_url, now_iso, task_app
 
 API_KEY = "luma-test-key"
 SCRIPT = ["queued", "dreaming", "completed"]
@@ -17,14 +17,10 @@ ASPECTS = {"1:1", "16:9", "9:16", "4:3", "3:4", "21:9", "9:21"}
 
 
 def make_app() -> FakeApp:
-    app = FakeApp()
-    app.state["gens"] = {}
-    add_files(app)
+    app = task_app("gens")
 
     def check(req) -> tuple | None:
-        if req.headers.get("authorization") != f"Bearer {API_KEY}":
-            return 401, {"detail": "Invalid API key"}
-        return fault(app, "create" if req.method == "POST" else "poll")
+        return bearer_or_fault(app, req, API_KEY, (401, {"detail": "Invalid API key"}))
 
     def generation(gid: str, state: str, body: dict, **extra) -> dict:
         created = app.state["gens"].get(gid, {}).get("created_at", "2026-11-01T00:00:00Z")

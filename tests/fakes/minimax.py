@@ -9,7 +9,7 @@ from __future__ import annotations
 import itertools
 
 from fakes.server import FakeApp
-from fakes.video_vendors import add_files, advance, fault, file_url
+from fakes.video_vendors import advance, bearer_or_fault, file_url, task_app
 
 API_KEY = "mm-test-key"
 MODELS = {"MiniMax-Hailuo-2.3", "MiniMax-Hailuo-2.3-Fast", "MiniMax-Hailuo-02", "T2V-01", "I2V-01"}
@@ -21,15 +21,11 @@ def base(code: int = 0, msg: str = "success") -> dict:
 
 
 def make_app() -> FakeApp:
-    app = FakeApp()
-    app.state["tasks"] = {}
+    app = task_app()
     ids = itertools.count(106916112212032)
-    add_files(app)
 
     def authed(req) -> tuple | None:
-        if req.headers.get("authorization") != f"Bearer {API_KEY}":
-            return 200, base(1004, "login fail: Please carefully check the API secret key")
-        return fault(app, "create" if req.method == "POST" else "poll")
+        return bearer_or_fault(app, req, API_KEY, (200, base(1004, "login fail: Please carefully check the API secret key")))
 
     @app.route("POST", "/v1/video_generation")
     def create(req):

@@ -8,7 +8,7 @@ from __future__ import annotations
 import uuid
 
 from fakes.server import FakeApp
-from fakes.video_vendors import add_files, advance, fault, file_url
+from fakes.video_vendors import advance, bearer_or_fault, file_url, task_app
 
 API_SECRET = "key_runway_test"
 VERSION = "2024-11-06"
@@ -19,16 +19,12 @@ RATIOS = {"gen4.5": {"1280:720", "720:1280", "1104:832", "960:960", "832:1104", 
 
 
 def make_app() -> FakeApp:
-    app = FakeApp()
-    app.state["tasks"] = {}
-    add_files(app)
+    app = task_app()
 
     def check(req) -> tuple | None:
-        if req.headers.get("authorization") != f"Bearer {API_SECRET}":
-            return 401, {"error": "Invalid API key"}
-        if req.headers.get("x-runway-version") != VERSION:
+        if req.headers.get("authorization") == f"Bearer {API_SECRET}" and req.headers.get("x-runway-version") != VERSION:
             return 400, {"error": "Invalid or missing X-Runway-Version header"}
-        return fault(app, "create" if req.method == "POST" else "poll")
+        return bearer_or_fault(app, req, API_SECRET, (401, {"error": "Invalid API key"}))
 
     def create(image: bool):
         def handler(req):

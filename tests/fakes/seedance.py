@@ -10,7 +10,7 @@ import itertools
 import re
 
 from fakes.server import FakeApp
-from fakes.video_vendors import add_files, advance, fault, file_url
+from fakes.video_vendors import advance, bearer_or_fault, file_url, task_app
 
 API_KEY = "ark-test-key"
 MODELS = {"seedance-1-0-pro-250528", "seedance-1-0-pro-fast-251015", "seedance-1-5-pro-251215",
@@ -24,15 +24,12 @@ def err(status: int, code: str, message: str) -> tuple:
 
 
 def make_app() -> FakeApp:
-    app = FakeApp()
-    app.state["tasks"] = {}
+    app = task_app()
     ids = itertools.count(1)
-    add_files(app)
 
     def check(req) -> tuple | None:
-        if req.headers.get("authorization") != f"Bearer {API_KEY}":
-            return err(401, "AuthenticationError", "the API key in the request is missing or invalid")
-        return fault(app, "create" if req.method == "POST" else "poll")
+        return bearer_or_fault(app, req, API_KEY,
+                               err(401, "AuthenticationError", "the API key in the request is missing or invalid"))
 
     @app.route("POST", "/api/v3/contents/generations/tasks")
     def create(req):

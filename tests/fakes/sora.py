@@ -13,7 +13,7 @@ import time
 import uuid
 
 from fakes.server import FakeApp
-from fakes.video_vendors import VIDEO, advance, fault
+from fakes.video_vendors import VIDEO, advance, bearer_or_fault
 
 API_KEY = "sk-test-sora"
 SCRIPT = ["queued", "in_progress", "completed"]
@@ -45,9 +45,7 @@ def make_app() -> FakeApp:
     app.state.update(videos={}, expired=set())
 
     def check(req, key: str) -> tuple | None:
-        if req.headers.get("authorization") != f"Bearer {API_KEY}":
-            return error(401, "Incorrect API key provided", "invalid_api_key")
-        return fault(app, key)
+        return bearer_or_fault(app, req, API_KEY, error(401, "Incorrect API key provided", "invalid_api_key"), key)
 
     def video(vid: str, v: dict, status: str, **extra) -> dict:
         return {"id": vid, "object": "video", "model": v["model"], "status": status,

@@ -10,7 +10,7 @@ from __future__ import annotations
 import time
 from pathlib import Path
 
-from fakes.server import FakeApp
+from fakes.server import FakeApp, Req
 from reelforge.tools.clips.base import ClipProvider, ClipRequest, Job, JobStatus
 
 # A few bytes that start like an MP4; the adapters only move bytes, the tests compare them exactly.
@@ -44,6 +44,22 @@ def add_files(app: FakeApp, *, expired_status: int = 403) -> None:
         if req.params["name"] in app.state["expired"]:
             return expired_status, "<Error><Code>AccessDenied</Code><Message>Request has expired</Message></Error>"
         return 200, VIDEO, {"Content-Type": "video/mp4"}
+
+
+def task_app(table: str = "tasks", *, expired_status: int = 403) -> FakeApp:
+    """A new vendor fake: an empty job table ``app.state[table]`` and ``/files/`` serving :data:`VIDEO`."""
+    app = FakeApp()
+    app.state[table] = {}
+    add_files(app, expired_status=expired_status)
+    return app
+
+
+def bearer_or_fault(app: FakeApp, req: Req, key: str, unauthorized: tuple, fault_key: str | None = None) -> tuple | None:
+    """The start of a handler: ``unauthorized`` unless the request carries ``Authorization: Bearer <key>``,
+    else the next queued fault for ``fault_key`` (by default ``create`` for POST, ``poll`` otherwise)."""
+    if req.headers.get("authorization") != f"Bearer {key}":
+        return unauthorized
+    return fault(app, fault_key or ("create" if req.method == "POST" else "poll"))
 
 
 def now_iso() -> str:

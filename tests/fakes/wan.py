@@ -11,7 +11,7 @@ from __future__ import annotations
 import itertools
 
 from fakes.server import FakeApp
-from fakes.video_vendors import add_files, advance, fault, file_url
+from fakes.video_vendors import advance, bearer_or_fault, file_url, task_app
 
 API_KEY = "sk-dashscope-test"
 T2V = {"wan2.6-t2v", "wan2.7-t2v"}
@@ -25,15 +25,11 @@ def error(code: str, message: str) -> dict:
 
 
 def make_app() -> FakeApp:
-    app = FakeApp()
-    app.state["tasks"] = {}
+    app = task_app()
     ids = itertools.count(1)
-    add_files(app)
 
     def authed(req, key: str) -> tuple | None:
-        if req.headers.get("authorization") != f"Bearer {API_KEY}":
-            return 401, error("InvalidApiKey", "Invalid API-key provided.")
-        return fault(app, key)
+        return bearer_or_fault(app, req, API_KEY, (401, error("InvalidApiKey", "Invalid API-key provided.")), key)
 
     @app.route("POST", "/api/v1/services/aigc/video-generation/video-synthesis")
     def create(req):
