@@ -6,7 +6,7 @@ import httpx
 import pytest
 from fakes import comfyui as fake
 from fakes.server import serve
-from fakes.video_vendors import MALFORMED, VIDEO, inject, request, run_job
+from fakes.video_vendors import MALFORMED, VIDEO, inject, request, run_job, submit_error
 
 from reelforge.tools.clips.base import JobStatus, ProviderError, RetryPolicy
 from reelforge.tools.clips.comfyui import ComfyUIProvider, fill, frame_plan, load_workflow
@@ -87,9 +87,8 @@ async def test_execution_error_is_failed_with_node_message(app):
 
 async def test_rejected_workflow_is_invalid(app):
     inject(app, "prompt", (400, {"error": {"type": "prompt_outputs_failed_validation", "message": "Prompt outputs failed validation"}, "node_errors": {"1": {}}}))
-    with pytest.raises(ProviderError) as err:
-        await provider(app).submit(request(gateway_model="wan22_ti2v"))
-    assert err.value.kind == "invalid" and "failed validation" in err.value.message
+    err = await submit_error(provider(app), request(gateway_model="wan22_ti2v"))
+    assert err.kind == "invalid" and "failed validation" in err.message
 
 
 async def test_unknown_template_is_invalid(app):
@@ -104,9 +103,8 @@ async def test_server_busy_then_ok(app):
 
 async def test_timeout(app):
     inject(app, "prompt", 0.5, 0.5, 0.5)
-    with pytest.raises(ProviderError) as err:
-        await provider(app, timeout=0.1).submit(request(gateway_model="ltxv_t2v"))
-    assert err.value.kind == "timeout"
+    err = await submit_error(provider(app, timeout=0.1), request(gateway_model="ltxv_t2v"))
+    assert err.kind == "timeout"
 
 
 async def test_malformed_history(app):

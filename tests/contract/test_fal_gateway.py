@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from fakes import fal as fake
 from fakes.contract_fixtures import fake_vendor_fixtures, provider_factory
-from fakes.video_vendors import MALFORMED, VIDEO, inject, request, run_job
+from fakes.video_vendors import MALFORMED, VIDEO, inject, request, run_job, submit_error
 
 from reelforge.tools.clips.base import JobStatus, ProviderError
 from reelforge.tools.clips.fal import FalProvider
@@ -61,9 +61,8 @@ async def test_completed_with_error_is_failed(app):
 
 async def test_bad_key_is_auth_error(app, monkeypatch):
     monkeypatch.setenv("FAL_KEY", "wrong")
-    with pytest.raises(ProviderError) as err:
-        await provider(app).submit(req())
-    assert err.value.kind == "auth" and "wrong" not in str(err.value)
+    err = await submit_error(provider(app), req())
+    assert err.kind == "auth" and "wrong" not in str(err)
 
 
 async def test_missing_key_fails_before_any_request(app, monkeypatch):
@@ -81,16 +80,14 @@ async def test_429_with_retry_after_then_success(app):
 
 async def test_5xx_exhausts_retries(app):
     inject(app, "submit", *[(503, {"detail": "unavailable"})] * 3)
-    with pytest.raises(ProviderError) as err:
-        await provider(app).submit(req())
-    assert err.value.kind == "provider" and len(app.requests) == 3
+    err = await submit_error(provider(app), req())
+    assert err.kind == "provider" and len(app.requests) == 3
 
 
 async def test_timeout_is_typed(app):
     inject(app, "submit", 0.5, 0.5, 0.5)
-    with pytest.raises(ProviderError) as err:
-        await provider(app, timeout=0.1).submit(req())
-    assert err.value.kind == "timeout"
+    err = await submit_error(provider(app, timeout=0.1), req())
+    assert err.kind == "timeout"
 
 
 async def test_malformed_status_json_is_provider_error(app):

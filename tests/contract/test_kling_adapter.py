@@ -8,7 +8,7 @@ import jwt
 import pytest
 from fakes import kling as fake
 from fakes.contract_fixtures import fake_vendor_fixtures, provider_factory
-from fakes.video_vendors import MALFORMED, VIDEO, inject, request, run_job
+from fakes.video_vendors import MALFORMED, VIDEO, inject, request, run_job, submit_error
 from PIL import Image
 
 from reelforge.tools.clips.base import JobStatus, ProviderError
@@ -62,10 +62,9 @@ async def test_image_to_video_sends_raw_base64(app, tmp_path, png):
 
 
 async def test_refusal_on_create_keeps_kling_message(app):
-    with pytest.raises(ProviderError) as err:
-        await provider(app).submit(req(prompt="something forbidden"))
-    assert err.value.kind == "refused" and "content security policy" in err.value.message
-    assert "1301" in err.value.message and len(app.requests) == 1  # never retried
+    err = await submit_error(provider(app), req(prompt="something forbidden"))
+    assert err.kind == "refused" and "content security policy" in err.message
+    assert "1301" in err.message and len(app.requests) == 1  # never retried
 
 
 async def test_refusal_after_submission(app):
@@ -88,9 +87,8 @@ async def test_concurrency_1303_is_backpressure_then_succeeds(app):
 
 async def test_429_honours_retry_after_and_gives_up_typed(app):
     inject(app, "create", *[(429, {"code": 1302, "message": "too fast"}, {"Retry-After": "0"})] * 2)
-    with pytest.raises(ProviderError) as err:
-        await provider(app, attempts=2).submit(req())
-    assert err.value.kind == "rate_limit" and err.value.retry_after == 0
+    err = await submit_error(provider(app, attempts=2), req())
+    assert err.kind == "rate_limit" and err.retry_after == 0
 
 
 async def test_5xx_then_success(app):
@@ -101,13 +99,11 @@ async def test_5xx_then_success(app):
 
 async def test_quota_and_auth_codes_are_not_retried(app, monkeypatch):
     inject(app, "create", (429, {"code": 1102, "message": "resource pack depleted"}))
-    with pytest.raises(ProviderError) as err:
-        await provider(app).submit(req())
-    assert err.value.kind == "quota"
+    err = await submit_error(provider(app), req())
+    assert err.kind == "quota"
     monkeypatch.setenv("KLING_SECRET_KEY", "wrong-" + "x" * 32)
-    with pytest.raises(ProviderError) as err:
-        await provider(app).submit(req())
-    assert err.value.kind == "auth" and "wrong" not in str(err.value)
+    err = await submit_error(provider(app), req())
+    assert err.kind == "auth" and "wrong" not in str(err)
 
 
 async def test_missing_keys_is_auth_error(app, monkeypatch):
@@ -118,16 +114,14 @@ async def test_missing_keys_is_auth_error(app, monkeypatch):
 
 async def test_timeout(app):
     inject(app, "create", 0.4, 0.4)
-    with pytest.raises(ProviderError) as err:
-        await provider(app, timeout=0.1, attempts=2).submit(req())
-    assert err.value.kind == "timeout"
+    err = await submit_error(provider(app, timeout=0.1, attempts=2), req())
+    assert err.kind == "timeout"
 
 
 async def test_malformed_body(app):
     inject(app, "create", MALFORMED)
-    with pytest.raises(ProviderError) as err:
-        await provider(app).submit(req())
-    assert err.value.kind == "provider" and "malformed" in err.value.message
+    err = await submit_error(provider(app), req())
+    assert err.kind == "provider" and "malformed" in err.message
 
 
 async def test_expired_url(app, tmp_path):

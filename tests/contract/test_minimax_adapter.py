@@ -4,13 +4,12 @@ from __future__ import annotations
 
 import base64
 
-import pytest
 from fakes import minimax as fake
 from fakes.contract_fixtures import fake_vendor_fixtures, provider_fixture
 from fakes.vendor_cases import VendorCases
-from fakes.video_vendors import inject, run_job
+from fakes.video_vendors import inject, run_job, submit_error
 
-from reelforge.tools.clips.base import JobStatus, ProviderError
+from reelforge.tools.clips.base import JobStatus
 from reelforge.tools.clips.minimax import MiniMaxProvider
 
 server, app = fake_vendor_fixtures(fake.make_app, {"MINIMAX_API_KEY": fake.API_KEY})
@@ -37,9 +36,8 @@ class TestMiniMax(VendorCases):
         assert app.requests[-1].path == "/v1/files/retrieve" and app.requests[-1].query["file_id"].startswith("9")
 
     async def test_refusal_text_is_minimax_own(self, app, make):
-        with pytest.raises(ProviderError) as err:
-            await make().submit(self.req(prompt="forbidden"))
-        assert err.value.message == "input new_sensitive (code 1026)"
+        err = await submit_error(make(), self.req(prompt="forbidden"))
+        assert err.message == "input new_sensitive (code 1026)"
         job = await run_job(make(), self.req(prompt="risky"))
         assert job.message == "output new_sensitive"
 
@@ -49,10 +47,8 @@ class TestMiniMax(VendorCases):
 
     async def test_auth_and_balance_codes(self, app, make, monkeypatch):
         inject(app, "create", (200, fake.base(1008, "insufficient balance")))
-        with pytest.raises(ProviderError) as err:
-            await make().submit(self.req())
-        assert err.value.kind == "quota"
+        err = await submit_error(make(), self.req())
+        assert err.kind == "quota"
         monkeypatch.setenv("MINIMAX_API_KEY", "wrong-key")
-        with pytest.raises(ProviderError) as err:
-            await make().submit(self.req())
-        assert err.value.kind == "auth" and "wrong-key" not in str(err.value)
+        err = await submit_error(make(), self.req())
+        assert err.kind == "auth" and "wrong-key" not in str(err)

@@ -7,7 +7,7 @@ import pytest
 from fakes import fal
 from fakes import pika as fake
 from fakes.contract_fixtures import fake_vendor_fixtures
-from fakes.video_vendors import MALFORMED, VIDEO, inject, run_job
+from fakes.video_vendors import MALFORMED, VIDEO, inject, run_job, submit_error
 from PIL import Image
 
 from reelforge.tools.clips.base import ClipRequest, JobStatus, ProviderError, RetryPolicy
@@ -56,9 +56,8 @@ async def test_image_to_video(app, tmp_path):
 
 
 async def test_schema_rejection_is_invalid(app):
-    with pytest.raises(ProviderError) as err:
-        await provider().submit(pika_request(aspect="21:9"))
-    assert err.value.kind == "invalid" and "aspect_ratio" in err.value.message
+    err = await submit_error(provider(), pika_request(aspect="21:9"))
+    assert err.kind == "invalid" and "aspect_ratio" in err.message
 
 
 async def test_content_policy_is_refused(app):
@@ -75,9 +74,8 @@ async def test_429_retry_after_and_5xx_then_success(app):
 
 async def test_timeout_and_malformed(app):
     inject(app, "submit", 0.4, 0.4)
-    with pytest.raises(ProviderError) as err:
-        await provider(timeout=0.1, attempts=2).submit(pika_request())
-    assert err.value.kind == "timeout"
+    err = await submit_error(provider(timeout=0.1, attempts=2), pika_request())
+    assert err.kind == "timeout"
     inject(app, "status", MALFORMED)
     p = provider()
     job = await p.submit(pika_request())

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from fakes import replicate as fake
 from fakes.contract_fixtures import fake_vendor_fixtures, provider_factory
-from fakes.video_vendors import MALFORMED, VIDEO, inject, request, run_job
+from fakes.video_vendors import MALFORMED, VIDEO, inject, request, run_job, submit_error
 
 from reelforge.tools.clips.base import JobStatus, ProviderError
 from reelforge.tools.clips.replicate import ReplicateProvider
@@ -57,16 +57,14 @@ async def test_terminal_statuses(app, word, status, text):
 
 
 async def test_validation_error_is_invalid(app):
-    with pytest.raises(ProviderError) as err:
-        await provider(app).submit(req(prompt=""))
-    assert err.value.kind == "invalid" and "prompt is required" in err.value.message
+    err = await submit_error(provider(app), req(prompt=""))
+    assert err.kind == "invalid" and "prompt is required" in err.message
 
 
 async def test_bad_token_is_auth(app, monkeypatch):
     monkeypatch.setenv("REPLICATE_API_TOKEN", "nope")
-    with pytest.raises(ProviderError) as err:
-        await provider(app).submit(req())
-    assert err.value.kind == "auth"
+    err = await submit_error(provider(app), req())
+    assert err.kind == "auth"
 
 
 async def test_429_retry_after_then_success(app):
@@ -85,9 +83,8 @@ async def test_poll_5xx_then_recovers(app):
 
 async def test_timeout(app):
     inject(app, "create", 0.5, 0.5, 0.5)
-    with pytest.raises(ProviderError) as err:
-        await provider(app, timeout=0.1).submit(req())
-    assert err.value.kind == "timeout"
+    err = await submit_error(provider(app, timeout=0.1), req())
+    assert err.kind == "timeout"
 
 
 async def test_malformed_json(app):

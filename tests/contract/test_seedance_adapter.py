@@ -6,7 +6,7 @@ import pytest
 from fakes import seedance as fake
 from fakes.contract_fixtures import fake_vendor_fixtures, provider_fixture
 from fakes.vendor_cases import VendorCases
-from fakes.video_vendors import run_job
+from fakes.video_vendors import run_job, submit_error
 
 from reelforge.tools.clips.base import JobStatus, ProviderError
 from reelforge.tools.clips.seedance import SeedanceProvider
@@ -38,9 +38,8 @@ class TestSeedance(VendorCases):
         assert body["content"][1]["image_url"]["url"].startswith("data:image/png;base64,")
 
     async def test_refusal_codes_kept(self, app, make):
-        with pytest.raises(ProviderError) as err:
-            await make().submit(self.req(prompt="forbidden"))
-        assert err.value.kind == "refused" and "[InputTextSensitiveContentDetected]" in err.value.message
+        err = await submit_error(make(), self.req(prompt="forbidden"))
+        assert err.kind == "refused" and "[InputTextSensitiveContentDetected]" in err.message
         job = await run_job(make(), self.req(prompt="broken"))
         assert job.status == JobStatus.FAILED and job.message == "internal error [InternalServiceError]"
 

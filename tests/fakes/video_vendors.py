@@ -10,8 +10,10 @@ from __future__ import annotations
 import time
 from pathlib import Path
 
+import pytest
+
 from fakes.server import FakeApp, Req
-from reelforge.tools.clips.base import ClipProvider, ClipRequest, Job, JobStatus
+from reelforge.tools.clips.base import ClipProvider, ClipRequest, Job, JobStatus, ProviderError
 
 # A few bytes that start like an MP4; the adapters only move bytes, the tests compare them exactly.
 VIDEO = b"\x00\x00\x00\x18ftypmp42\x00\x00\x00\x00mp42isom" + bytes(range(256)) * 8
@@ -83,6 +85,13 @@ def request(**kw: object) -> ClipRequest:
                   "idempotency_key": "idem-123"}
     base.update(kw)
     return ClipRequest(**base)  # type: ignore[arg-type]
+
+
+async def submit_error(provider: ClipProvider, req: ClipRequest) -> ProviderError:
+    """Submit ``req`` where the test expects a failure; the :class:`ProviderError` it raised."""
+    with pytest.raises(ProviderError) as err:
+        await provider.submit(req)
+    return err.value
 
 
 async def run_job(provider: ClipProvider, req: ClipRequest, dest: Path | None = None,
