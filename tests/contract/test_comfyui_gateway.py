@@ -6,7 +6,7 @@ import httpx
 import pytest
 from fakes import comfyui as fake
 from fakes.server import serve
-from fakes.video_vendors import MALFORMED, VIDEO, inject, request, run_job, submit_error
+from fakes.video_vendors import MALFORMED, VIDEO, inject, provider_error, request, run_job
 
 from reelforge.tools.clips.base import JobStatus, ProviderError, RetryPolicy
 from reelforge.tools.clips.comfyui import ComfyUIProvider, fill, frame_plan, load_workflow
@@ -87,7 +87,7 @@ async def test_execution_error_is_failed_with_node_message(app):
 
 async def test_rejected_workflow_is_invalid(app):
     inject(app, "prompt", (400, {"error": {"type": "prompt_outputs_failed_validation", "message": "Prompt outputs failed validation"}, "node_errors": {"1": {}}}))
-    err = await submit_error(provider(app), request(gateway_model="wan22_ti2v"))
+    err = await provider_error(provider(app).submit(request(gateway_model="wan22_ti2v")))
     assert err.kind == "invalid" and "failed validation" in err.message
 
 
@@ -103,7 +103,7 @@ async def test_server_busy_then_ok(app):
 
 async def test_timeout(app):
     inject(app, "prompt", 0.5, 0.5, 0.5)
-    err = await submit_error(provider(app, timeout=0.1), request(gateway_model="ltxv_t2v"))
+    err = await provider_error(provider(app, timeout=0.1).submit(request(gateway_model="ltxv_t2v")))
     assert err.kind == "timeout"
 
 
@@ -119,9 +119,8 @@ async def test_expired_output(app, tmp_path):
     p = provider(app)
     job = await run_job(p, request(gateway_model="ltxv_t2v"))
     app.state["expired"].add(f"{job.id}_00001_.mp4")
-    with pytest.raises(ProviderError) as err:
-        await p.download(job, tmp_path / "v.mp4")
-    assert err.value.kind == "expired"
+    err = await provider_error(p.download(job, tmp_path / "v.mp4"))
+    assert err.kind == "expired"
 
 
 def test_needs_a_url(monkeypatch):

@@ -6,6 +6,7 @@ import pytest
 from fakes.avatar_media import avatar_inputs
 from fakes.contract_fixtures import fake_vendor_fixtures
 from fakes.did import make_app
+from fakes.video_vendors import provider_error
 
 from reelforge.tools.clips.base import ClipRequest, JobStatus, ProviderError, RetryPolicy
 from reelforge.tools.clips.did import DIDProvider, billed_seconds
@@ -65,13 +66,11 @@ async def test_did_avatar_text_script_with_stock_presenter_url_and_voices(did, f
 
 
 async def test_did_avatar_moderation_credit_and_rate_limit(did, fake, inputs):
-    with pytest.raises(ProviderError) as err:
-        await did.submit(req(str(inputs / "celebrity.png"), script="hi"))
-    assert err.value.kind == "refused" and "CelebrityRecognizedError" in err.value.message
+    err = await provider_error(did.submit(req(str(inputs / "celebrity.png"), script="hi")))
+    assert err.kind == "refused" and "CelebrityRecognizedError" in err.message
     fake.state["credits"] = False
-    with pytest.raises(ProviderError) as err:
-        await did.submit(req(str(inputs / "me.png")))
-    assert err.value.kind == "quota"
+    err = await provider_error(did.submit(req(str(inputs / "me.png"))))
+    assert err.kind == "quota"
     fake.state.update(credits=True, rate_limit=1)
     job = await did.submit(req(str(inputs / "me.png")))
     assert job.id.startswith("tlk_")
@@ -94,7 +93,6 @@ async def test_did_avatar_refuses_bad_input_before_spending(did, fake, inputs, m
         await did.submit(req(str(inputs / "nope.png")))
     assert not fake.requests
     monkeypatch.setenv("DID_API_KEY", "bad:key")
-    with pytest.raises(ProviderError) as err:
-        await did.submit(req(str(inputs / "me.png")))
-    assert err.value.kind == "auth" and "bad:key" not in str(err.value)
+    err = await provider_error(did.submit(req(str(inputs / "me.png"))))
+    assert err.kind == "auth" and "bad:key" not in str(err)
     assert billed_seconds(15) == 15 and billed_seconds(15.1) == 30

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from fakes import fal as fake
 from fakes.contract_fixtures import fake_vendor_fixtures, provider_factory
-from fakes.video_vendors import MALFORMED, VIDEO, inject, request, run_job, submit_error
+from fakes.video_vendors import MALFORMED, VIDEO, inject, provider_error, request, run_job
 
 from reelforge.tools.clips.base import JobStatus, ProviderError
 from reelforge.tools.clips.fal import FalProvider
@@ -61,7 +61,7 @@ async def test_completed_with_error_is_failed(app):
 
 async def test_bad_key_is_auth_error(app, monkeypatch):
     monkeypatch.setenv("FAL_KEY", "wrong")
-    err = await submit_error(provider(app), req())
+    err = await provider_error(provider(app).submit(req()))
     assert err.kind == "auth" and "wrong" not in str(err)
 
 
@@ -80,13 +80,13 @@ async def test_429_with_retry_after_then_success(app):
 
 async def test_5xx_exhausts_retries(app):
     inject(app, "submit", *[(503, {"detail": "unavailable"})] * 3)
-    err = await submit_error(provider(app), req())
+    err = await provider_error(provider(app).submit(req()))
     assert err.kind == "provider" and len(app.requests) == 3
 
 
 async def test_timeout_is_typed(app):
     inject(app, "submit", 0.5, 0.5, 0.5)
-    err = await submit_error(provider(app, timeout=0.1), req())
+    err = await provider_error(provider(app, timeout=0.1).submit(req()))
     assert err.kind == "timeout"
 
 
@@ -102,9 +102,8 @@ async def test_expired_result_url(app, tmp_path):
     p = provider(app)
     job = await run_job(p, req())
     app.state["expired"].add(f"{job.id}.mp4")
-    with pytest.raises(ProviderError) as err:
-        await p.download(job, tmp_path / "x.mp4")
-    assert err.value.kind == "expired"
+    err = await provider_error(p.download(job, tmp_path / "x.mp4"))
+    assert err.kind == "expired"
 
 
 async def test_expired_response_url_is_expired(app):
@@ -112,6 +111,5 @@ async def test_expired_response_url_is_expired(app):
     job = await p.submit(req())
     job = await p.poll(job)
     inject(app, "result", (404, {"detail": "Request not found"}))
-    with pytest.raises(ProviderError) as err:
-        await p.poll(job)
-    assert err.value.kind == "expired"
+    err = await provider_error(p.poll(job))
+    assert err.kind == "expired"

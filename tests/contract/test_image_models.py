@@ -11,6 +11,7 @@ import httpx
 import pytest
 from fakes import images as fake
 from fakes.contract_fixtures import fake_vendor_fixtures
+from fakes.video_vendors import provider_error
 from PIL import Image
 
 from reelforge.tools.clips.base import ClipRequest, ProviderError, RetryPolicy
@@ -118,9 +119,8 @@ async def test_gemini_image_takes_references_as_inline_parts(gemini_server, tmp_
 
 async def test_google_blocked_prompts_are_refusals(gemini_server):
     for model in ("gemini-3-pro-image", "gemini-2.5-flash-image"):
-        with pytest.raises(ProviderError) as err:
-            await fast(GoogleImageProvider, gemini_server.base_url + "/v1").submit(req(model, "forbidden"))
-        assert err.value.kind == "refused"
+        err = await provider_error(fast(GoogleImageProvider, gemini_server.base_url + "/v1").submit(req(model, "forbidden")))
+        assert err.kind == "refused"
 
 
 async def test_the_google_genai_sdk_sends_what_we_send(gemini_server, tmp_path):

@@ -8,7 +8,7 @@ import jwt
 import pytest
 from fakes import kling as fake
 from fakes.contract_fixtures import fake_vendor_fixtures, provider_factory
-from fakes.video_vendors import MALFORMED, VIDEO, inject, request, run_job, submit_error
+from fakes.video_vendors import MALFORMED, VIDEO, inject, provider_error, request, run_job
 from PIL import Image
 
 from reelforge.tools.clips.base import JobStatus, ProviderError
@@ -62,7 +62,7 @@ async def test_image_to_video_sends_raw_base64(app, tmp_path, png):
 
 
 async def test_refusal_on_create_keeps_kling_message(app):
-    err = await submit_error(provider(app), req(prompt="something forbidden"))
+    err = await provider_error(provider(app).submit(req(prompt="something forbidden")))
     assert err.kind == "refused" and "content security policy" in err.message
     assert "1301" in err.message and len(app.requests) == 1  # never retried
 
@@ -87,7 +87,7 @@ async def test_concurrency_1303_is_backpressure_then_succeeds(app):
 
 async def test_429_honours_retry_after_and_gives_up_typed(app):
     inject(app, "create", *[(429, {"code": 1302, "message": "too fast"}, {"Retry-After": "0"})] * 2)
-    err = await submit_error(provider(app, attempts=2), req())
+    err = await provider_error(provider(app, attempts=2).submit(req()))
     assert err.kind == "rate_limit" and err.retry_after == 0
 
 
@@ -99,10 +99,10 @@ async def test_5xx_then_success(app):
 
 async def test_quota_and_auth_codes_are_not_retried(app, monkeypatch):
     inject(app, "create", (429, {"code": 1102, "message": "resource pack depleted"}))
-    err = await submit_error(provider(app), req())
+    err = await provider_error(provider(app).submit(req()))
     assert err.kind == "quota"
     monkeypatch.setenv("KLING_SECRET_KEY", "wrong-" + "x" * 32)
-    err = await submit_error(provider(app), req())
+    err = await provider_error(provider(app).submit(req()))
     assert err.kind == "auth" and "wrong" not in str(err)
 
 
@@ -114,13 +114,13 @@ async def test_missing_keys_is_auth_error(app, monkeypatch):
 
 async def test_timeout(app):
     inject(app, "create", 0.4, 0.4)
-    err = await submit_error(provider(app, timeout=0.1, attempts=2), req())
+    err = await provider_error(provider(app, timeout=0.1, attempts=2).submit(req()))
     assert err.kind == "timeout"
 
 
 async def test_malformed_body(app):
     inject(app, "create", MALFORMED)
-    err = await submit_error(provider(app), req())
+    err = await provider_error(provider(app).submit(req()))
     assert err.kind == "provider" and "malformed" in err.message
 
 
@@ -128,9 +128,8 @@ async def test_expired_url(app, tmp_path):
     p = provider(app)
     job = await run_job(p, req())
     app.state["expired"].add(job.result_url.rsplit("/", 1)[1])
-    with pytest.raises(ProviderError) as err:
-        await p.download(job, tmp_path / "late.mp4")
-    assert err.value.kind == "expired"
+    err = await provider_error(p.download(job, tmp_path / "late.mp4"))
+    assert err.kind == "expired"
 
 
 def test_prompt_limit_checked_before_sending(app):

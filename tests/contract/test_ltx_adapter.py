@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from fakes import ltx as fake
 from fakes.contract_fixtures import fake_vendor_fixtures, provider_factory
-from fakes.video_vendors import MALFORMED, inject, request, run_job, submit_error
+from fakes.video_vendors import MALFORMED, inject, provider_error, request, run_job
 from PIL import Image
 
 from reelforge.tools.clips.base import JobStatus
@@ -47,7 +47,7 @@ async def test_extend_continues_the_same_clip(app, tmp_path):
 
 
 async def test_refusal_is_typed_and_not_retried(app):
-    err = await submit_error(make(app), req(prompt="something forbidden"))
+    err = await provider_error(make(app).submit(req(prompt="something forbidden")))
     assert err.kind == "refused" and "moderation" in err.message
     assert len(app.requests) == 1
 
@@ -61,18 +61,18 @@ async def test_429_then_success_and_5xx_then_success(app):
 
 async def test_auth_error_never_shows_the_key(app, monkeypatch):
     monkeypatch.setenv("LTXV_API_KEY", "ltx-wrong-key")
-    err = await submit_error(make(app), req())
+    err = await provider_error(make(app).submit(req()))
     assert err.kind == "auth" and "ltx-wrong-key" not in str(err)
 
 
 async def test_a_non_video_answer_is_a_provider_error(app):
     inject(app, "create", MALFORMED)
-    err = await submit_error(make(app), req())
+    err = await provider_error(make(app).submit(req()))
     assert err.kind == "provider"
 
 
 async def test_timeout_is_typed_and_never_resent(app):
     inject(app, "create", 0.4, 0.4)
-    err = await submit_error(make(app, timeout=0.1, attempts=3), req())
+    err = await provider_error(make(app, timeout=0.1, attempts=3).submit(req()))
     assert err.kind == "timeout"
     assert len(app.requests) == 1  # the render may be paid for already: a synchronous request is not resent

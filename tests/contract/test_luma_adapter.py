@@ -6,7 +6,7 @@ import pytest
 from fakes import luma as fake
 from fakes.contract_fixtures import fake_vendor_fixtures, provider_fixture
 from fakes.vendor_cases import VendorCases
-from fakes.video_vendors import run_job, submit_error
+from fakes.video_vendors import provider_error, run_job
 from lumaai import AsyncLumaAI
 
 from reelforge.tools.clips.base import JobStatus, ProviderError
@@ -21,7 +21,7 @@ class TestLuma(VendorCases):
     rate_limit_response = (429, {"detail": "Too many requests"}, {"Retry-After": "0"})
 
     async def test_refusal_texts_are_luma_own(self, app, make):
-        err = await submit_error(make(), self.req(prompt="forbidden"))
+        err = await provider_error(make().submit(self.req(prompt="forbidden")))
         assert "blocked content" in err.message
         job = await run_job(make(), self.req(prompt="broken"))
         assert job.status == JobStatus.FAILED and job.message == "Internal server error"

@@ -7,7 +7,7 @@ import base64
 from fakes import minimax as fake
 from fakes.contract_fixtures import fake_vendor_fixtures, provider_fixture
 from fakes.vendor_cases import VendorCases
-from fakes.video_vendors import inject, run_job, submit_error
+from fakes.video_vendors import inject, provider_error, run_job
 
 from reelforge.tools.clips.base import JobStatus
 from reelforge.tools.clips.minimax import MiniMaxProvider
@@ -36,7 +36,7 @@ class TestMiniMax(VendorCases):
         assert app.requests[-1].path == "/v1/files/retrieve" and app.requests[-1].query["file_id"].startswith("9")
 
     async def test_refusal_text_is_minimax_own(self, app, make):
-        err = await submit_error(make(), self.req(prompt="forbidden"))
+        err = await provider_error(make().submit(self.req(prompt="forbidden")))
         assert err.message == "input new_sensitive (code 1026)"
         job = await run_job(make(), self.req(prompt="risky"))
         assert job.message == "output new_sensitive"
@@ -47,8 +47,8 @@ class TestMiniMax(VendorCases):
 
     async def test_auth_and_balance_codes(self, app, make, monkeypatch):
         inject(app, "create", (200, fake.base(1008, "insufficient balance")))
-        err = await submit_error(make(), self.req())
+        err = await provider_error(make().submit(self.req()))
         assert err.kind == "quota"
         monkeypatch.setenv("MINIMAX_API_KEY", "wrong-key")
-        err = await submit_error(make(), self.req())
+        err = await provider_error(make().submit(self.req()))
         assert err.kind == "auth" and "wrong-key" not in str(err)

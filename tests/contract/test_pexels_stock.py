@@ -7,6 +7,7 @@ import json
 import pytest
 from fakes.contract_fixtures import fake_vendor_fixtures
 from fakes.pexels import make_app
+from fakes.video_vendors import provider_error
 
 from reelforge.tools.clips.base import ClipRequest, ProviderError, RetryPolicy
 from reelforge.tools.clips.pexels import PexelsProvider
@@ -60,9 +61,8 @@ async def test_pexels_reformulates_when_nothing_fits(pexels):
 
 
 async def test_pexels_refuses_with_the_queries_it_tried(pexels):
-    with pytest.raises(ProviderError) as err:
-        await pexels.submit(req("quantum zebra hologram"))
-    assert err.value.kind == "refused" and "quantum zebra hologram" in err.value.message
+    err = await provider_error(pexels.submit(req("quantum zebra hologram")))
+    assert err.kind == "refused" and "quantum zebra hologram" in err.message
 
 
 async def test_pexels_photo_route_becomes_a_ken_burns_shot(pexels, fake, tmp_path):
@@ -79,9 +79,8 @@ async def test_pexels_missing_and_wrong_key_are_auth_errors(pexels, fake, monkey
         await pexels.submit(req("lighthouse"))
     assert err.value.kind == "auth" and not fake.requests
     monkeypatch.setenv("PEXELS_API_KEY", "wrong-secret-value")
-    with pytest.raises(ProviderError) as err:
-        await pexels.submit(req("lighthouse"))
-    assert err.value.kind == "auth" and "wrong-secret-value" not in str(err.value)
+    err = await provider_error(pexels.submit(req("lighthouse")))
+    assert err.kind == "auth" and "wrong-secret-value" not in str(err)
 
 
 async def test_pexels_429_is_retried_then_reported(pexels, fake):
@@ -90,9 +89,8 @@ async def test_pexels_429_is_retried_then_reported(pexels, fake):
     assert job.data["candidate"]["id"] == "101" and len(fake.requests) == 2
     fake.state["rate_limit"] = 5
     pexels.retry = RetryPolicy(attempts=2, base_s=0.01)
-    with pytest.raises(ProviderError) as err:
-        await pexels.submit(req("office workers"))
-    assert err.value.kind == "rate_limit"
+    err = await provider_error(pexels.submit(req("office workers")))
+    assert err.kind == "rate_limit"
     fake.state["rate_limit"] = 0
 
 
@@ -108,6 +106,5 @@ async def test_pexels_responses_are_cached_without_the_key(pexels, fake, isolate
 async def test_pexels_expired_file_url_is_reported(pexels, tmp_path):
     job = await pexels.submit(req("lighthouse"))
     job.data["candidate"]["url"] = job.data["candidate"]["url"].rsplit("/", 1)[0] + "/gone.mp4"
-    with pytest.raises(ProviderError) as err:
-        await pexels.download(job, tmp_path / "x.mp4")
-    assert err.value.kind == "expired"
+    err = await provider_error(pexels.download(job, tmp_path / "x.mp4"))
+    assert err.kind == "expired"

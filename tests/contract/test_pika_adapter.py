@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 import httpx
-import pytest
 from fakes import fal
 from fakes import pika as fake
 from fakes.contract_fixtures import fake_vendor_fixtures
-from fakes.video_vendors import MALFORMED, VIDEO, inject, run_job, submit_error
+from fakes.video_vendors import MALFORMED, VIDEO, inject, provider_error, run_job
 from PIL import Image
 
-from reelforge.tools.clips.base import ClipRequest, JobStatus, ProviderError, RetryPolicy
+from reelforge.tools.clips.base import ClipRequest, JobStatus, RetryPolicy
 from reelforge.tools.clips.fal import FalProvider
 from reelforge.tools.clips.registry import Registry
 from reelforge.tools.settings import Settings
@@ -56,7 +55,7 @@ async def test_image_to_video(app, tmp_path):
 
 
 async def test_schema_rejection_is_invalid(app):
-    err = await submit_error(provider(), pika_request(aspect="21:9"))
+    err = await provider_error(provider().submit(pika_request(aspect="21:9")))
     assert err.kind == "invalid" and "aspect_ratio" in err.message
 
 
@@ -74,20 +73,18 @@ async def test_429_retry_after_and_5xx_then_success(app):
 
 async def test_timeout_and_malformed(app):
     inject(app, "submit", 0.4, 0.4)
-    err = await submit_error(provider(timeout=0.1, attempts=2), pika_request())
+    err = await provider_error(provider(timeout=0.1, attempts=2).submit(pika_request()))
     assert err.kind == "timeout"
     inject(app, "status", MALFORMED)
     p = provider()
     job = await p.submit(pika_request())
-    with pytest.raises(ProviderError) as err:
-        await p.poll(job)
-    assert err.value.kind == "provider"
+    err = await provider_error(p.poll(job))
+    assert err.kind == "provider"
 
 
 async def test_expired_url(app, tmp_path):
     p = provider()
     job = await run_job(p, pika_request())
     app.state["expired"].add(job.result_url.rsplit("/", 1)[1])
-    with pytest.raises(ProviderError) as err:
-        await p.download(job, tmp_path / "late.mp4")
-    assert err.value.kind == "expired"
+    err = await provider_error(p.download(job, tmp_path / "late.mp4"))
+    assert err.kind == "expired"

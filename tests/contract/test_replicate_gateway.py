@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from fakes import replicate as fake
 from fakes.contract_fixtures import fake_vendor_fixtures, provider_factory
-from fakes.video_vendors import MALFORMED, VIDEO, inject, request, run_job, submit_error
+from fakes.video_vendors import MALFORMED, VIDEO, inject, provider_error, request, run_job
 
 from reelforge.tools.clips.base import JobStatus, ProviderError
 from reelforge.tools.clips.replicate import ReplicateProvider
@@ -57,13 +57,13 @@ async def test_terminal_statuses(app, word, status, text):
 
 
 async def test_validation_error_is_invalid(app):
-    err = await submit_error(provider(app), req(prompt=""))
+    err = await provider_error(provider(app).submit(req(prompt="")))
     assert err.kind == "invalid" and "prompt is required" in err.message
 
 
 async def test_bad_token_is_auth(app, monkeypatch):
     monkeypatch.setenv("REPLICATE_API_TOKEN", "nope")
-    err = await submit_error(provider(app), req())
+    err = await provider_error(provider(app).submit(req()))
     assert err.kind == "auth"
 
 
@@ -83,7 +83,7 @@ async def test_poll_5xx_then_recovers(app):
 
 async def test_timeout(app):
     inject(app, "create", 0.5, 0.5, 0.5)
-    err = await submit_error(provider(app, timeout=0.1), req())
+    err = await provider_error(provider(app, timeout=0.1).submit(req()))
     assert err.kind == "timeout"
 
 
@@ -97,6 +97,5 @@ async def test_expired_output(app, tmp_path):
     p = provider(app)
     job = await run_job(p, req())
     app.state["expired"].add(f"{job.id}.mp4")
-    with pytest.raises(ProviderError) as err:
-        await p.download(job, tmp_path / "c.mp4")
-    assert err.value.kind == "expired"
+    err = await provider_error(p.download(job, tmp_path / "c.mp4"))
+    assert err.kind == "expired"

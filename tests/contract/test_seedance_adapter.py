@@ -6,7 +6,7 @@ import pytest
 from fakes import seedance as fake
 from fakes.contract_fixtures import fake_vendor_fixtures, provider_fixture
 from fakes.vendor_cases import VendorCases
-from fakes.video_vendors import run_job, submit_error
+from fakes.video_vendors import provider_error, run_job
 
 from reelforge.tools.clips.base import JobStatus, ProviderError
 from reelforge.tools.clips.seedance import SeedanceProvider
@@ -38,7 +38,7 @@ class TestSeedance(VendorCases):
         assert body["content"][1]["image_url"]["url"].startswith("data:image/png;base64,")
 
     async def test_refusal_codes_kept(self, app, make):
-        err = await submit_error(make(), self.req(prompt="forbidden"))
+        err = await provider_error(make().submit(self.req(prompt="forbidden")))
         assert err.kind == "refused" and "[InputTextSensitiveContentDetected]" in err.message
         job = await run_job(make(), self.req(prompt="broken"))
         assert job.status == JobStatus.FAILED and job.message == "internal error [InternalServiceError]"

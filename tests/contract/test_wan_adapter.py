@@ -9,7 +9,7 @@ import pytest
 from fakes import wan as fake
 from fakes.contract_fixtures import fake_vendor_fixtures, provider_fixture
 from fakes.vendor_cases import VendorCases
-from fakes.video_vendors import run_job, submit_error
+from fakes.video_vendors import provider_error, run_job
 
 from reelforge.tools.clips.alibaba import WanProvider
 from reelforge.tools.clips.base import JobStatus
@@ -35,7 +35,7 @@ class TestWan(VendorCases):
         assert job.status == JobStatus.QUEUED and job.id.startswith("task-")
 
     async def test_refusals_keep_alibaba_words(self, app, make):
-        err = await submit_error(make(), self.req(prompt="forbidden"))
+        err = await provider_error(make().submit(self.req(prompt="forbidden")))
         assert err.kind == "refused" and "inappropriate" in err.message
         job = await run_job(make(), self.req(prompt="risky"))
         assert job.status == JobStatus.REFUSED and "DataInspectionFailed" in job.message
@@ -48,7 +48,7 @@ class TestWan(VendorCases):
 
     async def test_bad_key_is_auth_without_the_key(self, app, make, monkeypatch):
         monkeypatch.setenv("DASHSCOPE_API_KEY", "sk-wrong-key")
-        err = await submit_error(make(), self.req())
+        err = await provider_error(make().submit(self.req()))
         assert err.kind == "auth" and "sk-wrong-key" not in str(err)
 
     async def test_same_wire_format_as_the_dashscope_sdk(self, app, make):

@@ -8,6 +8,7 @@ A vendor fake (tests/fakes/kling.py, ...) builds a :class:`~fakes.server.FakeApp
 from __future__ import annotations
 
 import time
+from collections.abc import Awaitable
 from pathlib import Path
 
 import pytest
@@ -87,10 +88,11 @@ def request(**kw: object) -> ClipRequest:
     return ClipRequest(**base)  # type: ignore[arg-type]
 
 
-async def submit_error(provider: ClipProvider, req: ClipRequest) -> ProviderError:
-    """Submit ``req`` where the test expects a failure; the :class:`ProviderError` it raised."""
+async def provider_error(call: Awaitable[object]) -> ProviderError:
+    """Await an adapter call the test expects to fail (``provider_error(p.submit(req))``); the
+    :class:`ProviderError` it raised (the test fails when it raises nothing)."""
     with pytest.raises(ProviderError) as err:
-        await provider.submit(req)
+        await call
     return err.value
 
 
