@@ -12,22 +12,23 @@ from __future__ import annotations
 import itertools
 
 from fakes.server import FakeApp
-from fakes.video_vendors import add_files, advance, fault, file_url, now_iso
+from fakes.video_vendors import advance, fault, file_url, now_iso, task_app
 
 KEY = "fal-test-key"
 SCRIPT = ["IN_QUEUE", "IN_PROGRESS", "COMPLETED"]
 
 
 def make_app() -> FakeApp:
-    app = FakeApp()
-    app.state["jobs"] = {}
+    app = task_app("jobs", expired_status=404)
     ids = itertools.count(1)
-    add_files(app, expired_status=404)
 
     def unauthorised(req) -> tuple | None:
         if req.headers.get("authorization") != f"Key {KEY}":
             return 401, {"detail": "Invalid authentication credentials"}
         return None
+
+    def unknown(req) -> tuple | None:
+        return None if req.params["rid"] in app.state["jobs"] else (404, {"detail": "Request not found"})
 
     def submit(req):
         bad = unauthorised(req) or fault(app, "submit")
@@ -57,12 +58,9 @@ def make_app() -> FakeApp:
 
     @app.route("GET", "/{owner}/{app_}/requests/{rid}/status")
     def status(req):
-        bad = unauthorised(req) or fault(app, "status")
-        if bad:
+        if bad := unauthorised(req) or fault(app, "status") or unknown(req):
             return bad
-        job = app.state["jobs"].get(req.params["rid"])
-        if job is None:
-            return 404, {"detail": "Request not found"}
+        job = app.state["jobs"][req.params["rid"]]
         state = advance(job, SCRIPT)
         body = {"status": state, "request_id": req.params["rid"],
                 "response_url": f"{app.base_url}/{req.params['owner']}/{req.params['app_']}/requests/{req.params['rid']}"}
@@ -74,12 +72,9 @@ def make_app() -> FakeApp:
 
     @app.route("GET", "/{owner}/{app_}/requests/{rid}")
     def result(req):
-        bad = unauthorised(req) or fault(app, "result")
-        if bad:
+        if bad := unauthorised(req) or fault(app, "result") or unknown(req):
             return bad
-        job = app.state["jobs"].get(req.params["rid"])
-        if job is None:
-            return 404, {"detail": "Request not found"}
+        job = app.state["jobs"][req.params["rid"]]
         if "forbidden" in job["input"].get("prompt", ""):
             return 422, {"detail": [{"loc": ["body", "prompt"], "type": "content_policy_violation",
                                      "msg": "The content could not be processed because it contained material flagged by a content checker."}]}

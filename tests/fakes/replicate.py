@@ -12,7 +12,7 @@ from __future__ import annotations
 import itertools
 
 from fakes.server import FakeApp
-from fakes.video_vendors import add_files, advance, fault, file_url, now_iso
+from fakes.video_vendors import advance, fault, file_url, now_iso, task_app
 
 TOKEN = "r8_test_token"
 SCRIPT = ["starting", "processing", "succeeded"]
@@ -21,10 +21,8 @@ ENDINGS = {"forbidden": ("failed", "NSFW content detected. Try running it again,
 
 
 def make_app() -> FakeApp:
-    app = FakeApp()
-    app.state["preds"] = {}
+    app = task_app("preds", expired_status=404)
     ids = itertools.count(1)
-    add_files(app, expired_status=404)
 
     def unauthorised(req) -> tuple | None:
         if req.headers.get("authorization") != f"Bearer {TOKEN}":
