@@ -79,6 +79,8 @@ def test_studio_flow_fits_the_screen_speaks_plainly_and_queues(studio: str, tmp_
             settings = page.get_by_text("Video settings", exact=True).bounding_box()
             if device == "phone":  # the storyboard comes right after the chat, before every setting
                 assert board is not None and settings is not None and board["y"] < settings["y"]
+            top = page.evaluate("document.getElementById('rf-step-storyboard').getBoundingClientRect().top")
+            assert -5 <= top <= height / 2, f"{device}: the new storyboard is not in view (top {top}px)"
 
             page.get_by_role("button", name="Approve & produce").click()
             expect(page.locator("#rf-step-production")).to_be_visible(timeout=30_000)
