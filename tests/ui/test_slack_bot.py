@@ -38,6 +38,12 @@ def _ready(bot, thread_ts: str = TS, version: int = 1) -> dict:
     return wait_for(board, what=f"storyboard v{version}")
 
 
+def _briefed(bot) -> dict:
+    """Mention the bot with the brief in thread ``TS`` (event ``Ev1``) and wait for storyboard v1."""
+    bot.event(mention(BRIEF, ts=TS), event_id="Ev1")
+    return _ready(bot)
+
+
 def test_slack_mention_posts_storyboard_in_thread_with_buttons() -> None:
     with running_bot(FakeStudio()) as bot:
         resp = bot.event(mention(BRIEF, ts=TS), event_id="Ev1")
@@ -105,8 +111,7 @@ def test_slack_disallowed_channel_and_team_are_not_served(monkeypatch) -> None:
 def test_slack_thread_reply_edits_scene_and_updates_the_same_message() -> None:
     studio = FakeStudio()
     with running_bot(studio) as bot:
-        bot.event(mention(BRIEF, ts=TS), event_id="Ev1")
-        first = _ready(bot)
+        first = _briefed(bot)
         bot.event(thread_reply("edit 2 make it a drone shot", thread_ts=TS, ts="1700000100.000100"), event_id="Ev5")
         board = _ready(bot, version=2)
         assert board["ts"] == first["ts"] and len(bot.storyboards(TS)) == 1
@@ -117,8 +122,7 @@ def test_slack_thread_reply_edits_scene_and_updates_the_same_message() -> None:
 
 def test_slack_request_changes_opens_modal_and_submission_replans() -> None:
     with running_bot(FakeStudio()) as bot:
-        bot.event(mention(BRIEF, ts=TS), event_id="Ev1")
-        board = _ready(bot)
+        board = _briefed(bot)
         resp = bot.interact(button_click(board, "storyboard_changes"))
         assert resp.status == 200
         view = calls(bot.api, "views.open")[0]
@@ -136,8 +140,7 @@ def test_slack_request_changes_opens_modal_and_submission_replans() -> None:
 def test_slack_approve_in_thread_produces_and_uploads_once() -> None:
     studio = FakeStudio()
     with running_bot(studio) as bot:
-        bot.event(mention(BRIEF, ts=TS), event_id="Ev1")
-        board = _ready(bot)
+        board = _briefed(bot)
         bot.event(thread_reply("approve", thread_ts=TS, ts="1700000200.000100"), event_id="Ev6")
         done = wait_for(lambda: calls(bot.api, "files.completeUploadExternal"), what="the upload")
         assert done[0]["channel_id"] == "C1" and done[0]["thread_ts"] == TS
@@ -153,8 +156,7 @@ def test_slack_approve_in_thread_produces_and_uploads_once() -> None:
 def test_slack_preview_button_uploads_the_animatic_and_keeps_the_review() -> None:
     studio = FakeStudio()
     with running_bot(studio) as bot:
-        bot.event(mention(BRIEF, ts=TS), event_id="Ev1")
-        board = _ready(bot)
+        board = _briefed(bot)
         bot.interact(button_click(board, "storyboard_preview"))
         done = wait_for(lambda: calls(bot.api, "files.completeUploadExternal"), what="the preview upload")
         assert done[0]["thread_ts"] == TS and "Preview of storyboard v1" in done[0]["initial_comment"]
@@ -167,8 +169,7 @@ def test_slack_preview_button_uploads_the_animatic_and_keeps_the_review() -> Non
 def test_slack_details_button_and_a_reply_during_the_render_is_queued_and_acknowledged() -> None:
     studio = FakeStudio(shot_delay_s=0.5)
     with running_bot(studio) as bot:
-        bot.event(mention(BRIEF, ts=TS), event_id="Ev1")
-        board = _ready(bot)
+        board = _briefed(bot)
         assert "`s1`" not in str(board["blocks"])  # no shot ids in the storyboard itself
         bot.interact(button_click(board, "storyboard_details"))
         details = wait_for(lambda: [m for m in bot.messages(thread_ts=TS) if "Details" in (m.get("text") or "")],
@@ -195,8 +196,7 @@ def test_slack_empty_mention_gets_help(text: str) -> None:
 
 def test_slack_bad_decisions_are_answered_in_plain_words() -> None:
     with running_bot(FakeStudio()) as bot:
-        bot.event(mention(BRIEF, ts=TS), event_id="Ev1")
-        _ready(bot)
+        _briefed(bot)
         bot.event(thread_reply("edit 9 make it blue", thread_ts=TS, ts="1700000300.000100"), event_id="Ev8")
         bot.event(thread_reply("edit 2", thread_ts=TS, ts="1700000301.000100"), event_id="Ev9")
         def replies() -> str:
