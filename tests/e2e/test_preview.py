@@ -5,7 +5,9 @@ from __future__ import annotations
 import av
 import numpy as np
 import pytest
+from PIL import Image
 
+from reelforge.tools.assembly.formats import even
 from reelforge.tools.assembly.handoff import grab_frame
 from reelforge.tools.media import probe
 from reelforge.tools.preview import PREVIEW_FPS, preview_size, preview_voice
@@ -29,8 +31,12 @@ def test_preview_is_a_small_watermarked_animatic_with_sound(tmp_path):
         samples = np.concatenate([f.to_ndarray()[0] for f in c.decode(audio=0)])
     assert np.abs(samples).max() > 0.05  # narration and music are there
     frame = np.asarray(grab_frame(made.path, 1.0)).astype(int)
-    corner, rest = frame[10:50, 10:150], frame[300:340, 10:150]
-    assert corner.std() > 20 or abs(corner.mean() - rest.mean()) > 20  # the PREVIEW label sits top left
+    label = np.asarray(Image.open(studio.store.root / "preview" / "watermark.png").convert("RGBA"))
+    w = even(0.45 * 360)  # the label's width on a 360 px wide frame, at the top-left margin
+    h, margin = even(w * label.shape[0] / label.shape[1]), even(0.04 * 360)
+    corner = frame[margin:margin + h, margin:margin + w]
+    white = (corner.min(axis=2) > 200).mean()
+    assert white > 0.05, white  # the PREVIEW lettering is drawn over the picture
     assert studio.store.root.joinpath("preview", "watermark.png").is_file()
     assert not list(studio.store.root.glob("**/*.mp4"))  # no clip was generated: keyframes stand in
     assert not list(studio.settings.outputs_dir.glob("**/*.mp4"))

@@ -127,8 +127,11 @@ def _overlay(inputs: _Inputs, base, ov: Overlay, tl: Timeline, width: int, heigh
     src = inputs.new(ov.path) if ov.is_image else inputs.new(ov.path, t=f"{duration:.3f}", threads=1)
     cw, ch, x, y = cover_crop(info.width, info.height, w, h)
     v = src.video.filter("crop", w=cw, h=ch, x=x, y=y)
-    v = _scale(v, w, h).filter("setsar", sar=1).filter("fps", fps=tl.fps)
-    v = v.filter("tpad", stop_mode="clone", stop_duration=f"{duration:.3f}" if ov.is_image else "0")
+    v = _scale(v, w, h).filter("setsar", sar=1)
+    if ov.is_image:  # one frame: held first, then on the frame grid (an fps filter alone drops it below 25 fps)
+        v = v.filter("tpad", stop_mode="clone", stop_duration=f"{duration:.3f}").filter("fps", fps=tl.fps)
+    else:
+        v = v.filter("fps", fps=tl.fps)
     v = v.filter("trim", duration=f"{duration:.4f}").filter("format", pix_fmts="yuva420p")
     if ov.shape != "rect":
         mask = inputs.new(str(overlay_mask(ov.shape, w, h, work / f"pip-mask-{j}-{w}x{h}.png")), loop=1,
