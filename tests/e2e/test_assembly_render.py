@@ -9,6 +9,7 @@ import av
 import numpy as np
 import opentimelineio as otio
 import pytest
+from fakes.media_inputs import ffmpeg_input
 
 from reelforge.tools.assembly import assemble, build_timeline
 from reelforge.tools.assembly.audio import MixLevels, plan_levels
@@ -16,7 +17,7 @@ from reelforge.tools.assembly.graph import EncodeSettings, build_command
 from reelforge.tools.assembly.handoff import grab_frame, write_handoff
 from reelforge.tools.assembly.qc import run_qc
 from reelforge.tools.assembly.render import render_one
-from reelforge.tools.media import probe, run_ffmpeg
+from reelforge.tools.media import probe
 from reelforge.tools.production import (
     Asset,
     AudioPlacement,
@@ -37,23 +38,18 @@ pytestmark = pytest.mark.slow
 HOSTILE = ["it's:", "a\\N", "[x],", "y;", "%{pts}", "🎉ok", "line\nbreak", "{\\fs300}"]
 
 
-def _gen(args: list[str], out: Path) -> str:
-    run_ffmpeg([*args, str(out)], what=f"test input {out.name}")
-    return str(out)
-
-
 @pytest.fixture(scope="module")
 def media(tmp_path_factory) -> dict[str, str]:
     d = tmp_path_factory.mktemp("assembly-media")
     lav = ["-f", "lavfi", "-i"]
     return {
-        "p720": _gen([*lav, "testsrc2=s=1280x720:r=24", "-t", "1.5", "-pix_fmt", "yuv420p"], d / "p720.mp4"),
-        "p1080": _gen([*lav, "testsrc=s=1920x1080:r=30", *lav, "sine=f=440:r=44100", "-t", "1.2",
+        "p720": ffmpeg_input([*lav, "testsrc2=s=1280x720:r=24", "-t", "1.5", "-pix_fmt", "yuv420p"], d / "p720.mp4"),
+        "p1080": ffmpeg_input([*lav, "testsrc=s=1920x1080:r=30", *lav, "sine=f=440:r=44100", "-t", "1.2",
                        "-pix_fmt", "yuv444p", "-c:a", "aac"], d / "p1080 it's, odd.mp4"),
-        "still": _gen([*lav, "color=c=0x2060c0:s=900x700", "-frames:v", "1"], d / "still.png"),
-        "presenter": _gen([*lav, "color=c=0x00ff00:s=400x400", "-frames:v", "1"], d / "presenter.png"),
-        "voice": _gen([*lav, "sine=f=1000:r=24000,volume=0.5", "-t", "1.2"], d / "voice.wav"),
-        "music": _gen([*lav, "sine=f=150:r=44100,volume=0.5", "-ac", "2", "-t", "6"], d / "music.mp3"),
+        "still": ffmpeg_input([*lav, "color=c=0x2060c0:s=900x700", "-frames:v", "1"], d / "still.png"),
+        "presenter": ffmpeg_input([*lav, "color=c=0x00ff00:s=400x400", "-frames:v", "1"], d / "presenter.png"),
+        "voice": ffmpeg_input([*lav, "sine=f=1000:r=24000,volume=0.5", "-t", "1.2"], d / "voice.wav"),
+        "music": ffmpeg_input([*lav, "sine=f=150:r=44100,volume=0.5", "-ac", "2", "-t", "6"], d / "music.mp3"),
     }
 
 

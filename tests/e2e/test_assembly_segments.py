@@ -7,6 +7,7 @@ from pathlib import Path
 
 import av
 import pytest
+from fakes.media_inputs import ffmpeg_input
 
 from reelforge.tools.assembly.audio import MixLevels
 from reelforge.tools.assembly.graph import EncodeSettings
@@ -14,7 +15,6 @@ from reelforge.tools.assembly.qc import run_qc
 from reelforge.tools.assembly.render import render_one
 from reelforge.tools.assembly.segment_cache import SegmentCache
 from reelforge.tools.assembly.segments import plan_segments
-from reelforge.tools.media import run_ffmpeg
 from reelforge.tools.production import AudioPlacement, Overlay, Timeline, TimelineClip, WordTiming
 
 pytestmark = pytest.mark.slow
@@ -23,26 +23,21 @@ FPS = 30
 ENCODE = EncodeSettings(preset="ultrafast", crf=23)
 
 
-def _gen(args: list[str], out: Path) -> str:
-    run_ffmpeg([*args, str(out)], what=f"test input {out.name}")
-    return str(out)
-
-
 @pytest.fixture(scope="module")
 def media(tmp_path_factory) -> dict[str, str]:
     d = tmp_path_factory.mktemp("segment-media")
     lav = ["-f", "lavfi", "-i"]
     clip = ["-t", "1.6", "-pix_fmt", "yuv420p", "-c:v", "libx264", "-preset", "ultrafast"]
     return {
-        "a": _gen([*lav, "testsrc2=s=320x240:r=30", *clip], d / "a.mp4"),
-        "b": _gen([*lav, "testsrc=s=320x240:r=24", *clip], d / "b.mp4"),
-        "c": _gen([*lav, "rgbtestsrc=s=320x240:r=30", *clip], d / "c.mp4"),
-        "d": _gen([*lav, "smptebars=s=320x240:r=30", *clip], d / "d.mp4"),
-        "new": _gen([*lav, "mandelbrot=s=320x240:r=30", *clip], d / "new.mp4"),
-        "still": _gen([*lav, "color=c=0x2060c0:s=300x200", "-frames:v", "1"], d / "still.png"),
-        "pip": _gen([*lav, "color=c=0x00ff00:s=100x100", "-frames:v", "1"], d / "pip.png"),
-        "voice": _gen([*lav, "sine=f=300:r=24000,volume=0.5", "-t", "3.0"], d / "voice.wav"),
-        "music": _gen([*lav, "sine=f=150:r=44100,volume=0.3", "-ac", "2", "-t", "5"], d / "music.mp3"),
+        "a": ffmpeg_input([*lav, "testsrc2=s=320x240:r=30", *clip], d / "a.mp4"),
+        "b": ffmpeg_input([*lav, "testsrc=s=320x240:r=24", *clip], d / "b.mp4"),
+        "c": ffmpeg_input([*lav, "rgbtestsrc=s=320x240:r=30", *clip], d / "c.mp4"),
+        "d": ffmpeg_input([*lav, "smptebars=s=320x240:r=30", *clip], d / "d.mp4"),
+        "new": ffmpeg_input([*lav, "mandelbrot=s=320x240:r=30", *clip], d / "new.mp4"),
+        "still": ffmpeg_input([*lav, "color=c=0x2060c0:s=300x200", "-frames:v", "1"], d / "still.png"),
+        "pip": ffmpeg_input([*lav, "color=c=0x00ff00:s=100x100", "-frames:v", "1"], d / "pip.png"),
+        "voice": ffmpeg_input([*lav, "sine=f=300:r=24000,volume=0.5", "-t", "3.0"], d / "voice.wav"),
+        "music": ffmpeg_input([*lav, "sine=f=150:r=44100,volume=0.3", "-ac", "2", "-t", "5"], d / "music.mp3"),
     }
 
 
