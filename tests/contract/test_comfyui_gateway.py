@@ -6,7 +6,7 @@ import httpx
 import pytest
 from fakes import comfyui as fake
 from fakes.server import serve
-from fakes.video_vendors import MALFORMED, VIDEO, inject, provider_error, request, run_job
+from fakes.video_vendors import MALFORMED, VIDEO, expired_download_error, inject, provider_error, request, run_job
 
 from reelforge.tools.clips.base import JobStatus, ProviderError, RetryPolicy
 from reelforge.tools.clips.comfyui import ComfyUIProvider, fill, frame_plan, load_workflow
@@ -118,8 +118,7 @@ async def test_malformed_history(app):
 async def test_expired_output(app, tmp_path):
     p = provider(app)
     job = await run_job(p, request(gateway_model="ltxv_t2v"))
-    app.state["expired"].add(f"{job.id}_00001_.mp4")
-    err = await provider_error(p.download(job, tmp_path / "v.mp4"))
+    err = await expired_download_error(app, p, job, f"{job.id}_00001_.mp4", tmp_path / "v.mp4")
     assert err.kind == "expired"
 
 

@@ -6,7 +6,7 @@ import httpx
 from fakes import fal
 from fakes import pika as fake
 from fakes.contract_fixtures import fake_vendor_fixtures
-from fakes.video_vendors import MALFORMED, VIDEO, inject, provider_error, run_job
+from fakes.video_vendors import MALFORMED, VIDEO, expired_download_error, inject, provider_error, run_job
 from PIL import Image
 
 from reelforge.tools.clips.base import ClipRequest, JobStatus, RetryPolicy
@@ -85,6 +85,5 @@ async def test_timeout_and_malformed(app):
 async def test_expired_url(app, tmp_path):
     p = provider()
     job = await run_job(p, pika_request())
-    app.state["expired"].add(job.result_url.rsplit("/", 1)[1])
-    err = await provider_error(p.download(job, tmp_path / "late.mp4"))
+    err = await expired_download_error(app, p, job, job.result_url.rsplit("/", 1)[1], tmp_path / "late.mp4")
     assert err.kind == "expired"

@@ -96,6 +96,14 @@ async def provider_error(call: Awaitable[object]) -> ProviderError:
     return err.value
 
 
+async def expired_download_error(app: FakeApp, provider: ClipProvider, job: Job, file_name: str,
+                                 dest: Path) -> ProviderError:
+    """Expire ``file_name`` on the fake's ``/files/`` (see :func:`add_files`), then download ``job``'s result;
+    the :class:`ProviderError` the adapter raised."""
+    app.state["expired"].add(file_name)
+    return await provider_error(provider.download(job, dest))
+
+
 async def run_job(provider: ClipProvider, req: ClipRequest, dest: Path | None = None,
                   *, max_polls: int = 10) -> Job:
     """submit → poll until done → download when it succeeded (no sleeping: fakes advance per poll)."""
