@@ -9,7 +9,7 @@ import av
 import numpy as np
 import opentimelineio as otio
 import pytest
-from fakes.media_inputs import ffmpeg_input
+from fakes.media_inputs import ffmpeg_input, one_second_clips
 
 from reelforge.tools.assembly import assemble, build_timeline
 from reelforge.tools.assembly.audio import MixLevels, plan_levels
@@ -197,12 +197,7 @@ def test_a_long_timeline_renders_in_chunks_that_match_the_single_pass(media, tmp
 
     kinds = ["p720", "p1080", "still", "p720", "p1080", "still"]
     trans = [0.0, 0.2, 0.2, 0.0, 0.2, 0.2, 0.0]  # into each clip (a cut at 0 and 3 s), on the 30 fps grid
-    clips = []
-    for k, kind in enumerate(kinds):
-        start, end = k - trans[k] / 2, k + 1 + trans[k + 1] / 2
-        clips.append(TimelineClip(shot_id=f"c{k}", path=media[kind], start=round(start, 4),
-                                  duration=round(end - start, 4), is_image=kind == "still",
-                                  transition="crossfade" if trans[k] else "cut", transition_s=trans[k]))
+    clips = one_second_clips(media, kinds, trans, shot_prefix="c")
     words = [WordTiming(word=f"w{i}", start=0.1 + 0.5 * i, end=0.4 + 0.5 * i) for i in range(11)]
     tl = Timeline(duration_s=6.0, clips=clips, narration=[AudioPlacement(path=media["voice"], start=0.5, duration=1.2)],
                   music=AudioPlacement(path=media["music"], start=0.0, duration=6.0), words=words, caption_preset="box")

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import av
 import pytest
-from fakes.media_inputs import ffmpeg_input
+from fakes.media_inputs import ffmpeg_input, one_second_clips
 
 from reelforge.tools.assembly.audio import MixLevels
 from reelforge.tools.assembly.graph import EncodeSettings
@@ -15,7 +15,7 @@ from reelforge.tools.assembly.qc import run_qc
 from reelforge.tools.assembly.render import render_one
 from reelforge.tools.assembly.segment_cache import SegmentCache
 from reelforge.tools.assembly.segments import plan_segments
-from reelforge.tools.production import AudioPlacement, Overlay, Timeline, TimelineClip, WordTiming
+from reelforge.tools.production import AudioPlacement, Overlay, Timeline, WordTiming
 
 pytestmark = pytest.mark.slow
 SIZE = (180, 320)
@@ -45,12 +45,7 @@ def _timeline(media: dict[str, str], second: str = "b") -> Timeline:
     """Five clips, one second each: crossfades into 1, 2 and 4, cuts into 3; captions, music, a presenter."""
     names = ["a", second, "c", "still", "d"]
     trans = [0.0, 0.2, 0.2, 0.0, 0.2, 0.0]
-    clips = []
-    for k, name in enumerate(names):
-        start, end = k - trans[k] / 2, k + 1 + trans[k + 1] / 2
-        clips.append(TimelineClip(shot_id=f"s{k}", path=media[name], start=round(start, 4),
-                                  duration=round(end - start, 4), is_image=name == "still",
-                                  transition="crossfade" if trans[k] else "cut", transition_s=trans[k]))
+    clips = one_second_clips(media, names, trans)
     words = [WordTiming(word=f"word{i}", start=0.1 + 0.4 * i, end=0.4 + 0.4 * i) for i in range(12)]
     return Timeline(duration_s=5.0, fps=FPS, clips=clips, words=words, caption_preset="bold",
                     narration=[AudioPlacement(path=media["voice"], start=0.5, duration=3.0)],
