@@ -96,10 +96,8 @@ class FakeStudio:
         if model_id not in {m["id"] for m in self.models()}:
             raise ValueError(f"unknown model {model_id!r}")
         board = storyboard.model_copy(deep=True)
-        for scene in board.scenes:
-            if scene.index == scene_index:
-                for shot in scene.shots:
-                    shot.model_override = model_id
+        for shot in (s for scene in board.scenes if scene.index == scene_index for s in scene.shots):
+            shot.model_override = model_id
         board.version += 1
         return self.route(brief, board)
 

@@ -8,6 +8,7 @@ prompt → 422 moderation error. Every accepted (paid) generation is counted in 
 from __future__ import annotations
 
 import base64
+from collections.abc import Callable
 
 from fakes.server import FakeApp
 from fakes.video_vendors import VIDEO, fault
@@ -46,23 +47,25 @@ def make_app() -> FakeApp:
         app.state["paid"].append({"kind": kind, "duration": body.get("duration")})
         return 200, data, {"Content-Type": "video/mp4", "x-request-id": f"req-{len(app.state['paid'])}"}
 
-    @app.route("POST", "/v1/text-to-video")
-    def t2v(req):
-        if bad := check(req, "create"):
-            return bad
-        body = req.json()
-        if body.get("resolution") not in RESOLUTIONS or not 1 <= int(body.get("duration", 0)) <= 20:
-            return 400, {"error": {"type": "invalid_request", "message": "bad duration or resolution"}}
-        return video(clip(body["duration"]), "text-to-video", body)
+    def create(kind: str, valid: Callable[[dict], bool], problem: str) -> Callable:
+        """A generation endpoint: ``problem`` as a 400 unless ``valid(body)``, else the clip for ``kind``."""
 
-    @app.route("POST", "/v1/image-to-video")
-    def i2v(req):
-        if bad := check(req, "create"):
-            return bad
-        body = req.json()
-        if not str(body.get("image_uri", "")).startswith(("data:image/", "http")):
-            return 400, {"error": {"type": "invalid_request", "message": "image_uri is required"}}
-        return video(clip(body["duration"]), "image-to-video", body)
+        def handler(req):
+            if bad := check(req, "create"):
+                return bad
+            body = req.json()
+            if not valid(body):
+                return 400, {"error": {"type": "invalid_request", "message": problem}}
+            return video(clip(body["duration"]), kind, body)
+
+        return handler
+
+    app.route("POST", "/v1/text-to-video")(create(
+        "text-to-video", lambda body: body.get("resolution") in RESOLUTIONS and 1 <= int(body.get("duration", 0)) <= 20,
+        "bad duration or resolution"))
+    app.route("POST", "/v1/image-to-video")(create(
+        "image-to-video", lambda body: str(body.get("image_uri", "")).startswith(("data:image/", "http")),
+        "image_uri is required"))
 
     @app.route("POST", "/v1/extend")
     def extend(req):
