@@ -13,6 +13,7 @@ from rich.table import Table
 from reelforge.tools.ingest import IngestError, SourceDoc, read_source
 from reelforge.tools.production import Brief, Storyboard, parse_aspects
 from reelforge.tools.settings import get_settings
+from reelforge.ui.prompt_brief import resolve
 
 console = Console()
 
@@ -60,13 +61,17 @@ def plan_cmd(prompt: Annotated[str | None, typer.Argument(help="what the video i
              script: Annotated[Path | None, typer.Option("--script", help="a script file")] = None,
              outline: Annotated[Path | None, typer.Option("--outline", help="an outline file")] = None,
              url: Annotated[str | None, typer.Option("--url", help="an article URL")] = None,
-             duration: Annotated[float, typer.Option("--duration", help="target length in seconds")] = 30.0,
-             aspect: Annotated[str, typer.Option("--aspect", help="e.g. 9:16,16:9")] = "9:16",
+             duration: Annotated[float | None, typer.Option("--duration", help="target length in seconds "
+                                                            "(default: what the prompt says, else 30)")] = None,
+             aspect: Annotated[str | None, typer.Option("--aspect", help="e.g. 9:16,16:9 (default: what the prompt "
+                                                        "says, else 9:16)")] = None,
              as_json: Annotated[bool, typer.Option("--json", help="print JSON")] = False) -> None:
     """Plan a storyboard (scenes, shots, narration, visual prompts) without producing anything."""
     given = [x for x in (prompt, script, outline, url) if x]
     if len(given) != 1:
         raise _fail("give exactly one of PROMPT, --script FILE, --outline FILE or --url URL")
+    said = resolve(prompt or "", duration_s=duration, aspects=aspect)
+    duration, aspect = said["duration_s"], said["aspects"]
     if not 3 <= duration <= 3600:
         raise _fail(f"--duration must be between 3 and 3600 seconds (got {duration:g})")
     try:

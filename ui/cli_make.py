@@ -19,6 +19,7 @@ from rich.table import Table
 
 from reelforge.tools.production import PREFERENCES, Brief, Consent, Manifest, ProgressEvent, parse_aspects
 from reelforge.tools.settings import get_settings
+from reelforge.ui.prompt_brief import resolve
 
 console = Console(stderr=True)
 out_console = Console()
@@ -76,13 +77,21 @@ def _source(script: Path | None, outline: Path | None, url: str | None) -> dict:
     return {}
 
 
-def build_brief(prompt: str, *, script: Path | None, duration: float, aspect: str, voice: str, music: str,
-                budget: float | None = None, outline: Path | None = None, url: str | None = None,
-                language: str | None = None, preference: str | None = None, captions: bool = True,
+def build_brief(prompt: str, *, script: Path | None, duration: float | None, aspect: str | None, voice: str,
+                music: str | None, budget: float | None = None, outline: Path | None = None, url: str | None = None,
+                language: str | None = None, preference: str | None = None, captions: bool | None = None,
                 caption_style: str | None = None, title: str | None = None, audience: str | None = None,
                 tone: str | None = None, style: str | None = None) -> Brief:
-    """Validate CLI input into a Brief; raises typer.Exit(2) with a one-line reason on bad input."""
+    """Validate CLI input into a Brief; raises typer.Exit(2) with a one-line reason on bad input.
+
+    A field whose flag was not given comes from the prompt's own words ("a 15 second vertical teaser, no
+    music"), else from the defaults.
+    """
     settings = get_settings()
+    said = resolve(prompt, duration_s=duration, aspects=aspect, music_mood=None if music in (None, "auto") else music,
+                   captions=captions, budget_usd=budget, language=language, preference=preference)
+    duration, aspect, music, captions = said["duration_s"], said["aspects"], said["music_mood"], said["captions"]
+    budget, language, preference = said["budget_usd"], said["language"], said["preference"]
     if not (0 < duration <= MAX_DURATION_S):
         raise fail(f"--duration must be more than 0 and at most {MAX_DURATION_S} seconds (got {duration:g})")
     try:
@@ -178,8 +187,10 @@ def make(
     outline: Annotated[Path | None, typer.Option("--outline", help="An outline file: one bullet or heading per "
                                                  "point; reelforge writes the narration.")] = None,
     url: Annotated[str | None, typer.Option("--url", help="An article to turn into a video (its facts only).")] = None,
-    duration: Annotated[float, typer.Option("--duration", help="Target length in seconds.")] = 30.0,
-    aspect: Annotated[str, typer.Option("--aspect", help="Comma-separated: 9:16,16:9,1:1,4:5.")] = "9:16",
+    duration: Annotated[float | None, typer.Option("--duration", help="Target length in seconds (default: what the "
+                                                   "prompt says, else 30).")] = None,
+    aspect: Annotated[str | None, typer.Option("--aspect", help="Comma-separated: 9:16,16:9,1:1,4:5 (default: what "
+                                               "the prompt says, e.g. 'vertical', 'for YouTube', else 9:16).")] = None,
     voice: Annotated[str, typer.Option("--voice", help="auto, piper, espeak, elevenlabs:<voice_id> or openai:<voice> (see `reelforge voice list`).")] = "auto",
     music: Annotated[str, typer.Option("--music", help="auto, upbeat, calm, dramatic, corporate, playful, dark, none.")] = "auto",
     budget: Annotated[float | None, typer.Option("--budget", help="Spending cap in USD for paid models.")] = None,
@@ -187,8 +198,8 @@ def make(
                                                    "paid models are chosen.")] = None,
     language: Annotated[str | None, typer.Option("--language", help="Narration language code, e.g. en, fr, de "
                                                  "(default: the source's, else en).")] = None,
-    captions: Annotated[bool, typer.Option("--captions/--no-captions", help="Burn word-by-word captions into the "
-                                           "video (SRT/VTT files are written either way).")] = True,
+    captions: Annotated[bool | None, typer.Option("--captions/--no-captions", help="Burn word-by-word captions into "
+                                                  "the video (SRT/VTT files are written either way).")] = None,
     caption_style: Annotated[str | None, typer.Option("--caption-style", help="Caption look: bold, box or "
                                                       "minimal.")] = None,
     title: Annotated[str | None, typer.Option("--title", help="The video's title (file names, title card).")] = None,
