@@ -14,9 +14,9 @@ import sqlite3
 import time
 from contextlib import closing
 from pathlib import Path
-from typing import Protocol
+from typing import Any, Protocol
 
-from reelforge.tools.database import aconnect
+from reelforge.tools.database import connection
 
 KEEP_S = 7 * 24 * 3600  # long past any platform's retry window
 LEASE_S = 15 * 60  # a claim not settled by then belongs to a process that died
@@ -85,15 +85,15 @@ class SeenEvents:
 class PostgresEvents:
     """Claims in the ``reelforge_events`` table: one delivery is processed once by all replicas together."""
 
-    def __init__(self, url: str, keep_s: float = KEEP_S, lease_s: float = LEASE_S) -> None:
+    def __init__(self, url: str, keep_s: float = KEEP_S, lease_s: float = LEASE_S, *, pool: Any = None) -> None:
         self.url = url
         self.keep_s = keep_s
         self.lease_s = lease_s
+        self.pool = pool
 
     async def claim(self, event_id: str) -> bool:
         now = time.time()
-        conn = await aconnect(self.url)
-        try:
+        async with connection(self.url, self.pool) as conn:
             cur = await conn.execute("INSERT INTO reelforge_events (event_id, claimed_at) VALUES (%s, %s) "
                                      "ON CONFLICT DO NOTHING", (event_id, now))
             if cur.rowcount == 1:
@@ -103,15 +103,10 @@ class PostgresEvents:
             cur = await conn.execute("UPDATE reelforge_events SET claimed_at = %s WHERE event_id = %s "
                                      "AND NOT done AND claimed_at < %s", (now, event_id, now - self.lease_s))
             return cur.rowcount == 1
-        finally:
-            await conn.close()
 
     async def _execute(self, sql: str, event_id: str) -> None:
-        conn = await aconnect(self.url)
-        try:
+        async with connection(self.url, self.pool) as conn:
             await conn.execute(sql, (event_id,))
-        finally:
-            await conn.close()
 
     async def done(self, event_id: str) -> None:
         await self._execute("UPDATE reelforge_events SET done = true WHERE event_id = %s", event_id)

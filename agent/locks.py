@@ -11,9 +11,9 @@ from __future__ import annotations
 import asyncio
 from collections.abc import AsyncIterator
 from contextlib import AbstractAsyncContextManager, asynccontextmanager
-from typing import Protocol
+from typing import Any, Protocol
 
-from reelforge.tools.database import aconnect
+from reelforge.tools.database import connection
 
 
 class ThreadLocks(Protocol):
@@ -42,20 +42,21 @@ class PostgresLocks:
     """A session advisory lock per thread (``pg_advisory_lock(hashtextextended(...))``), behind a local lock
     so that one process waits with one connection per thread at most."""
 
-    def __init__(self, url: str) -> None:
+    def __init__(self, url: str, *, pool: Any = None) -> None:
         self.url = url
+        self.pool = pool
         self._local = LocalLocks()
 
     @asynccontextmanager
     async def hold(self, thread_id: str) -> AsyncIterator[None]:
-        async with self._local.hold(thread_id):
-            conn = await aconnect(self.url)
+        key = lock_name(thread_id)
+        async with self._local.hold(thread_id), connection(self.url, self.pool) as conn:
+            await conn.execute("SELECT pg_advisory_lock(hashtextextended(%s, 0))", (key,))
             try:
-                await conn.execute("SELECT pg_advisory_lock(hashtextextended(%s, 0))", (lock_name(thread_id),))
-                try:
-                    yield
-                finally:
-                    await conn.execute("SELECT pg_advisory_unlock(hashtextextended(%s, 0))",
-                                       (lock_name(thread_id),))
+                yield
             finally:
-                await conn.close()
+                try:
+                    await conn.execute("SELECT pg_advisory_unlock(hashtextextended(%s, 0))", (key,))
+                except BaseException:
+                    await conn.close()  # a pooled connection never goes back holding the lock
+                    raise

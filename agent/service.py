@@ -48,7 +48,7 @@ from reelforge.agent.replies import ReplyReading, interpret_reply
 from reelforge.agent.review import ReviewDecision, StoryboardReview
 from reelforge.agent.state import Production
 from reelforge.agent.thread_index import PostgresThreadIndex
-from reelforge.tools.database import amigrate, postgres_url
+from reelforge.tools.database import amigrate, open_pool, postgres_url
 from reelforge.tools.masking import install_log_masking, mask
 from reelforge.tools.owners import local_owner, may_act
 from reelforge.tools.production import Brief, Cost, OutputFile, ProductionAssets, now_iso, parse_aspects
@@ -134,11 +134,16 @@ class AgentService:
         reply_llm = brain if reads_replies(brain) else None
         async with open_checkpointer(settings) as saver:
             graph = build_graph(saver, brain=brain, studio=studio)
-            if url:
-                yield cls(graph, saver, settings, studio, locks=PostgresLocks(url), claims=PostgresEvents(url),
-                          thread_index=PostgresThreadIndex(url), reply_llm=reply_llm)
-            else:
+            if not url:
                 yield cls(graph, saver, settings, studio, reply_llm=reply_llm)
+                return
+            pool = await open_pool(url)
+            try:
+                yield cls(graph, saver, settings, studio, locks=PostgresLocks(url, pool=pool),
+                          claims=PostgresEvents(url, pool=pool), thread_index=PostgresThreadIndex(url, pool=pool),
+                          reply_llm=reply_llm)
+            finally:
+                await pool.close()
 
     async def warm(self) -> None:
         """Run one throwaway turn (offline director, in-memory checkpoints, this studio) up to its storyboard, so

@@ -84,6 +84,33 @@ async def aconnect(url: str) -> Any:
     return await _psycopg().AsyncConnection.connect(url, autocommit=True)
 
 
+async def open_pool(url: str, max_size: int = 32) -> Any:
+    """A pool of async autocommit connections for a front door's short statements and thread locks (opening a
+    PostgreSQL connection forks a server process: a busy front door must not do it several times per message)."""
+    try:
+        from psycopg_pool import AsyncConnectionPool
+    except ImportError as exc:
+        raise RuntimeError(POSTGRES_HINT) from exc
+    pool = AsyncConnectionPool(url, min_size=1, max_size=max_size, kwargs={"autocommit": True}, open=False,
+                               timeout=300)  # a busy front door waits for a connection rather than failing
+    await pool.open()
+    return pool
+
+
+@asynccontextmanager
+async def connection(url: str, pool: Any = None) -> AsyncIterator[Any]:
+    """A connection from ``pool`` when there is one, else a new one closed afterwards."""
+    if pool is not None:
+        async with pool.connection() as conn:
+            yield conn
+        return
+    conn = await aconnect(url)
+    try:
+        yield conn
+    finally:
+        await conn.close()
+
+
 _CREATE_LEDGER = ("CREATE TABLE IF NOT EXISTS reelforge_migrations (version integer PRIMARY KEY, name text NOT NULL,"
                   " applied_at timestamptz NOT NULL DEFAULT now())")
 
