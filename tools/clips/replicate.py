@@ -40,11 +40,15 @@ class ReplicateProvider(KeyedProvider):
         super().__init__(**kwargs)
         self.wait_s = max(1, min(wait_s, int(self.timeout_s) - 5))  # the server holds the answer this long
 
+    def input_for(self, req: ClipRequest) -> dict[str, Any]:
+        """The model's ``input`` object for ``req`` (video models: prompt, duration, start image...)."""
+        return build_input(req, self.name, duration="int", image_field="start_image")
+
     async def submit(self, req: ClipRequest) -> Job:
         if not req.gateway_model:
             raise ProviderError(self.name, "invalid", f"no Replicate model for {req.model_id or req.shot_id}")
         self.check_request(req)
-        payload: dict[str, Any] = {"input": build_input(req, self.name, duration="int", image_field="start_image")}
+        payload: dict[str, Any] = {"input": self.input_for(req)}
         slug, _, version = req.gateway_model.partition(":")
         if version:
             path, payload["version"] = "/predictions", version
@@ -59,7 +63,7 @@ class ReplicateProvider(KeyedProvider):
         exactly this input."""
         if not req.gateway_model:
             return None
-        payload = build_input(req, self.name, duration="int", image_field="start_image")
+        payload = self.input_for(req)
         slug, _, version = req.gateway_model.partition(":")
         url: str | None = "/predictions"
         for _ in range(LOOKUP_PAGES):

@@ -77,19 +77,9 @@ class ReplicateImageProvider(ReplicateProvider):
 
     name = "replicate-images"
 
-    async def submit(self, req: ClipRequest) -> Job:
-        if not req.gateway_model:
-            raise ProviderError(self.name, "invalid", f"no Replicate model for {req.model_id or req.shot_id}")
-        self.check_request(req)
+    def input_for(self, req: ClipRequest) -> dict[str, Any]:
         size = {"aspect_ratio": ratio_for(req, REPLICATE_RATIOS), "output_format": "png"}
-        payload: dict[str, Any] = {"input": image_input(req, self.name, size=size)}
-        slug, _, version = req.gateway_model.partition(":")
-        if version:
-            path, payload["version"] = "/predictions", version
-        else:
-            path = f"/models/{slug.strip('/')}/predictions"
-        body = await self.json("POST", path, json=payload, headers={"Prefer": f"wait={self.wait_s}"})
-        return self._read(Job("", self.name), body)
+        return image_input(req, self.name, size=size)
 
     async def find_job(self, req: ClipRequest, since: float) -> Job | None:
         return None  # an interrupted image request is cheap: it is made again
