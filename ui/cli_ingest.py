@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-from pathlib import Path
 from typing import Annotated
 
 import typer
@@ -13,7 +12,7 @@ from rich.table import Table
 from reelforge.tools.ingest import IngestError, SourceDoc, read_source
 from reelforge.tools.production import Brief, Storyboard, parse_aspects
 from reelforge.tools.settings import get_settings
-from reelforge.ui.prompt_brief import resolve
+from reelforge.ui.prompt_brief import AspectOpt, DurationOpt, OutlineOpt, ScriptOpt, UrlOpt, resolve
 
 console = Console()
 
@@ -58,13 +57,11 @@ def read_cmd(target: Annotated[str, typer.Argument(help="article URL or a .txt/.
 
 
 def plan_cmd(prompt: Annotated[str | None, typer.Argument(help="what the video is about")] = None,
-             script: Annotated[Path | None, typer.Option("--script", help="a script file")] = None,
-             outline: Annotated[Path | None, typer.Option("--outline", help="an outline file")] = None,
-             url: Annotated[str | None, typer.Option("--url", help="an article URL")] = None,
-             duration: Annotated[float | None, typer.Option("--duration", help="target length in seconds "
-                                                            "(default: what the prompt says, else 30)")] = None,
-             aspect: Annotated[str | None, typer.Option("--aspect", help="e.g. 9:16,16:9 (default: what the prompt "
-                                                        "says, else 9:16)")] = None,
+             script: ScriptOpt = None,
+             outline: OutlineOpt = None,
+             url: UrlOpt = None,
+             duration: DurationOpt = None,
+             aspect: AspectOpt = None,
              as_json: Annotated[bool, typer.Option("--json", help="print JSON")] = False) -> None:
     """Plan a storyboard (scenes, shots, narration, visual prompts) without producing anything."""
     given = [x for x in (prompt, script, outline, url) if x]

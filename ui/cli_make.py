@@ -19,7 +19,7 @@ from rich.table import Table
 
 from reelforge.tools.production import PREFERENCES, Brief, Consent, Manifest, ProgressEvent, parse_aspects
 from reelforge.tools.settings import get_settings
-from reelforge.ui.prompt_brief import resolve
+from reelforge.ui.prompt_brief import AspectOpt, DurationOpt, MusicOpt, OutlineOpt, Prompt, ScriptOpt, UrlOpt, resolve
 
 console = Console(stderr=True)
 out_console = Console()
@@ -182,17 +182,14 @@ def print_outputs(manifest: Manifest, out_dir: Path) -> None:
 
 
 def make(
-    prompt: Annotated[str, typer.Argument(help="What the video is about.")] = "",
-    script: Annotated[Path | None, typer.Option("--script", help="A script file: one paragraph or heading per scene.")] = None,
-    outline: Annotated[Path | None, typer.Option("--outline", help="An outline file: one bullet or heading per "
-                                                 "point; reelforge writes the narration.")] = None,
-    url: Annotated[str | None, typer.Option("--url", help="An article to turn into a video (its facts only).")] = None,
-    duration: Annotated[float | None, typer.Option("--duration", help="Target length in seconds (default: what the "
-                                                   "prompt says, else 30).")] = None,
-    aspect: Annotated[str | None, typer.Option("--aspect", help="Comma-separated: 9:16,16:9,1:1,4:5 (default: what "
-                                               "the prompt says, e.g. 'vertical', 'for YouTube', else 9:16).")] = None,
+    prompt: Prompt = "",
+    script: ScriptOpt = None,
+    outline: OutlineOpt = None,
+    url: UrlOpt = None,
+    duration: DurationOpt = None,
+    aspect: AspectOpt = None,
     voice: Annotated[str, typer.Option("--voice", help="auto, piper, espeak, elevenlabs:<voice_id> or openai:<voice> (see `reelforge voice list`).")] = "auto",
-    music: Annotated[str, typer.Option("--music", help="auto, upbeat, calm, dramatic, corporate, playful, dark, none.")] = "auto",
+    music: MusicOpt = "auto",
     budget: Annotated[float | None, typer.Option("--budget", help="Spending cap in USD for paid models.")] = None,
     preference: Annotated[str | None, typer.Option("--preference", help="quality, balanced, cheap or fast: how "
                                                    "paid models are chosen.")] = None,

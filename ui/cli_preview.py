@@ -8,17 +8,16 @@ from typing import Annotated
 import typer
 
 from reelforge.ui.cli_make import _check_out_dir, _plain, build_brief, console, fail, out_console
+from reelforge.ui.prompt_brief import AspectOpt, DurationOpt, MusicOpt, Prompt, ScriptOpt
 
 
 def preview(
-    prompt: Annotated[str, typer.Argument(help="What the video is about.")] = "",
-    script: Annotated[Path | None, typer.Option("--script", help="A script file: one paragraph or heading per scene.")] = None,
-    duration: Annotated[float | None, typer.Option("--duration", help="Target length in seconds (default: what the "
-                                                   "prompt says, else 30).")] = None,
-    aspect: Annotated[str | None, typer.Option("--aspect", help="Comma-separated: 9:16,16:9,1:1,4:5 (the first is "
-                                               "previewed; default: what the prompt says, else 9:16).")] = None,
+    prompt: Prompt = "",
+    script: ScriptOpt = None,
+    duration: DurationOpt = None,
+    aspect: AspectOpt = None,  # the first format is previewed
     voice: Annotated[str, typer.Option("--voice", help="auto, piper, espeak, ... (a paid voice is read by the offline voice in the preview).")] = "auto",
-    music: Annotated[str, typer.Option("--music", help="auto, upbeat, calm, dramatic, corporate, playful, dark, none.")] = "auto",
+    music: MusicOpt = "auto",
     out: Annotated[Path, typer.Option("-o", "--out", help="Output directory.")] = Path("reelforge-out/preview"),
 ) -> None:
     """Plan the storyboard and render a free preview of it: real narration, captions and music over the keyframes.

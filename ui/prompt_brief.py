@@ -3,7 +3,10 @@ also take flags: a flag the person gave wins; otherwise the prompt's words decid
 
 from __future__ import annotations
 
-from typing import Any
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
 
 #: Brief fields a prompt may set, with the command-line defaults used when neither flag nor prompt says.
 DEFAULTS: dict[str, Any] = {"duration_s": 30.0, "aspects": "9:16", "music_mood": "auto", "captions": True,
@@ -27,3 +30,17 @@ def resolve(prompt: str, **flags: Any) -> dict[str, Any]:
     """Each field from its flag when given (not None), else from the prompt, else the default."""
     said = prompt_fields(prompt)
     return {k: flags[k] if flags.get(k) is not None else said.get(k, DEFAULTS[k]) for k in DEFAULTS if k in flags}
+
+
+# --- the brief flags that `make`, `preview` and `plan` share (one definition each) ----------------------------
+
+Prompt = Annotated[str, typer.Argument(help="What the video is about.")]
+ScriptOpt = Annotated[Path | None, typer.Option("--script", help="A script file: one paragraph or heading per scene.")]
+OutlineOpt = Annotated[Path | None, typer.Option("--outline", help="An outline file: one bullet or heading per point; "
+                                                 "reelforge writes the narration.")]
+UrlOpt = Annotated[str | None, typer.Option("--url", help="An article to turn into a video (its facts only).")]
+DurationOpt = Annotated[float | None, typer.Option("--duration", help="Target length in seconds (default: what the "
+                                                   "prompt says, else 30).")]
+AspectOpt = Annotated[str | None, typer.Option("--aspect", help="Comma-separated: 9:16,16:9,1:1,4:5 (default: what the "
+                                               "prompt says, e.g. 'vertical', 'for YouTube', else 9:16).")]
+MusicOpt = Annotated[str, typer.Option("--music", help="auto, upbeat, calm, dramatic, corporate, playful, dark, none.")]
