@@ -136,7 +136,13 @@ async def draw_keyframes(storyboard: Storyboard, brief: Brief, registry: Registr
             asset, paid = await draw_image(req, choice, registry, store, settings)
             return shot, asset, paid
 
-    results = await asyncio.gather(*(one(s) for s in todo))
+    outcomes = await asyncio.gather(*(one(s) for s in todo), return_exceptions=True)
+    results = [r for r in outcomes if not isinstance(r, BaseException)]
+    failed = [r for r in outcomes if isinstance(r, BaseException)]
+    if failed and not any(isinstance(r, Exception) for r in failed):
+        raise failed[0]  # a cancellation, not a provider failure
+    if not results:  # the image service refused or is down: the storyboard keeps its drawn thumbnails
+        return storyboard
     spent = 0.0
     for shot, asset, paid in results:
         shot.keyframe = asset.path
