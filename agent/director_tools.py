@@ -147,12 +147,14 @@ def update_brief(
     music_mood: MusicMood | None = None,
     voice: str | None = None,
     captions: bool | None = None,
+    keyframes: Literal["auto", "on", "off"] | None = None,
     note: str | None = None,
 ) -> str:
     """Create or change the brief. Give only what the user asked for; the rest keeps its default.
     aspects: e.g. ["9:16", "16:9"] or words vertical/square/landscape; platform: TikTok, Reels, Shorts, YouTube...
     preference: quality | balanced | cheap | fast; music_mood: auto, none, upbeat, calm, dramatic, corporate,
-    playful, dark."""
+    playful, dark. keyframes: "on" only when the user asks to pay an image model for real keyframes before
+    approving ("auto": free image models only; "off": none)."""
     patch: dict[str, Any] = {}
     if duration_s is not None:
         if not 3 <= duration_s <= MAX_DURATION_S:
@@ -183,6 +185,8 @@ def update_brief(
             patch[name] = str(value).strip()
     if captions is not None:
         patch["captions"] = captions
+    if keyframes is not None:
+        patch["keyframes"] = keyframes
     if "voice" in patch:
         _check_voice_owner(ctx, patch["voice"])
     prod = ctx.production

@@ -110,7 +110,9 @@ class Brief(BaseModel):
     preference: Preference = "balanced"
     captions: bool = True
     caption_preset: str = "bold"
-    keyframes: Literal["auto", "off"] = "auto"  # draw a keyframe per shot with an image model, within budget
+    # Keyframes before approval: "auto" draws them only with a free image model; "on" means the person agreed to
+    # pay an image model for them (at most a quarter of the budget); "off" never draws them.
+    keyframes: Literal["auto", "on", "off"] = "auto"
     commercial: bool = True
     presenter_path: str | None = None  # the user's own photo or video, shown picture-in-picture
     presenter_consent: Consent | None = None

@@ -54,6 +54,12 @@ class ParsedRequest:
     content_words: int = 0
 
 
+WANT_KEYFRAMES = re.compile(r"\b(?:draw|make|generate|create|show|render|paint|want|get|add)\b(?:\s+\w+){0,3}\s+"
+                            r"(?:real\s+|proper\s+|ai\s+)?(?:keyframes?|key\s+frames?|storyboard\s+(?:images|pictures|frames))\b")
+NO_KEYFRAMES = re.compile(r"\b(?:no|without|skip|don'?t\s+(?:draw|make|pay\s+for))\s+(?:the\s+|any\s+)?"
+                          r"(?:real\s+)?(?:keyframes?|key\s+frames?)\b")
+
+
 def numbers_as_digits(text: str) -> str:
     """Spelled numbers as digits ("three dollars" → "3 dollars", "ninety seconds" → "90 seconds"), keeping
     "second" as a unit ("a twenty second teaser" → "a 20 second teaser")."""
@@ -230,6 +236,10 @@ def parse_request(text: str, attachments: Sequence[str] = ()) -> ParsedRequest:
         p["voice"] = {"espeak-ng": "espeak", "automatic": "auto"}.get(voice.lower(), voice)
     if NO_MUSIC.search(low):
         p["music_mood"] = "none"
+    if NO_KEYFRAMES.search(low):
+        p["keyframes"] = "off"
+    elif WANT_KEYFRAMES.search(low):
+        p["keyframes"] = "on"  # the person asks to pay an image model for keyframes before approving
     if NO_CAPTIONS.search(low):
         p["captions"] = False
     elif WITH_CAPTIONS.search(low):

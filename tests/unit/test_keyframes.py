@@ -58,7 +58,7 @@ def board(look: LookSheet | None = None) -> Storyboard:
 
 async def test_the_storyboard_carries_one_keyframe_per_shot_priced_on_the_estimate(studio_parts):
     settings, registry, store = studio_parts
-    brief = Brief(goal="bakery", aspects=["9:16"], budget_usd=5)
+    brief = Brief(goal="bakery", aspects=["9:16"], budget_usd=5, keyframes="on")
     drawn = await draw_keyframes(board(), brief, registry, store, settings)
     assert all(s.keyframe and Path(s.keyframe).is_file() for s in drawn.shots)
     assert len(FakeImages.calls) == 3 and {c.aspect for c in FakeImages.calls} == {"9:16"}
@@ -70,7 +70,7 @@ async def test_the_storyboard_carries_one_keyframe_per_shot_priced_on_the_estima
 
 async def test_editing_one_scene_redraws_one_keyframe(studio_parts):
     settings, registry, store = studio_parts
-    brief = Brief(goal="bakery", budget_usd=5)
+    brief = Brief(goal="bakery", budget_usd=5, keyframes="on")
     first = await draw_keyframes(board(), brief, registry, store, settings)
     edited = first.model_copy(deep=True)
     edited.scenes[1].shots[0].visual_prompt = "the baker, older, at dawn"
@@ -84,7 +84,7 @@ async def test_editing_one_scene_redraws_one_keyframe(studio_parts):
 async def test_no_keyframes_when_off_or_over_the_budget_share(studio_parts):
     settings, registry, store = studio_parts
     off = await draw_keyframes(board(), Brief(goal="b", keyframes="off"), registry, store, settings)
-    poor = await draw_keyframes(board(), Brief(goal="b", budget_usd=0.05), registry, store, settings)
+    poor = await draw_keyframes(board(), Brief(goal="b", budget_usd=0.05, keyframes="on"), registry, store, settings)
     assert not FakeImages.calls and not any(s.keyframe for s in off.shots + poor.shots)
 
 
@@ -144,7 +144,7 @@ def test_changing_the_look_redraws_the_keyframes_and_shows_in_the_storyboard(stu
     settings, registry, _store = studio_parts
     studio = Studio(settings)
     studio._registry = registry
-    brief = Brief(goal="bakery", budget_usd=5, music_mood="none")
+    brief = Brief(goal="bakery", budget_usd=5, music_mood="none", keyframes="on")
     first = studio.route(brief, board())
     assert len(FakeImages.calls) == 3
     older = studio.update_look(brief, first, subject="the baker", description="in her sixties")
@@ -159,3 +159,10 @@ def test_still_is_a_scene_kind_the_user_can_name():
     from reelforge.tools.vocabulary import scene_kind
 
     assert scene_kind("still image") == scene_kind("ken burns") == "still"
+
+
+async def test_nothing_is_paid_for_keyframes_before_the_person_asks(studio_parts):
+    settings, registry, store = studio_parts
+    offered = await draw_keyframes(board(), Brief(goal="bakery", budget_usd=5), registry, store, settings)
+    assert not FakeImages.calls and not any(s.keyframe for s in offered.shots)
+    assert any(n.startswith("Real keyframes:") and "draw keyframes" in n for n in offered.notes)

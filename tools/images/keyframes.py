@@ -39,16 +39,21 @@ def _quality(spec: ModelSpec) -> float:
     return sum(spec.strengths.values()) / max(1, len(spec.strengths))
 
 
+KEYFRAME_OFFER = "Real keyframes:"
+
+
 def pick_image_model(registry: Registry, settings: Settings, brief: Brief, *, want_references: bool = False,
-                     model_id: str | None = None) -> ImageChoice | None:
-    """The image model to draw with (None when no image model is usable with the configured keys)."""
+                     model_id: str | None = None, paid: bool = True) -> ImageChoice | None:
+    """The image model to draw with (None when no image model is usable with the configured keys; with
+    ``paid=False`` only free ones, such as a self-hosted model, count)."""
     usable: list[ImageChoice] = []
     for spec in registry.models.values():
         if spec.kind != "image" or (model_id and spec.id != model_id):
             continue
         avail = registry.available(spec, settings)
-        if avail.ok and avail.gateway:
-            usable.append(ImageChoice(spec, avail.gateway, registry.gateway_price(spec, avail.gateway)))
+        price = registry.gateway_price(spec, avail.gateway) if avail.ok and avail.gateway else 0.0
+        if avail.ok and avail.gateway and (paid or price <= 0):
+            usable.append(ImageChoice(spec, avail.gateway, price))
     if not usable:
         return None
     if want_references and any(c.model.references for c in usable):
@@ -117,13 +122,27 @@ def keyframes_affordable(n: int, choice: ImageChoice, brief: Brief) -> bool:
 async def draw_keyframes(storyboard: Storyboard, brief: Brief, registry: Registry, store: AssetStore,
                          settings: Settings, *, max_parallel: int = 4) -> Storyboard:
     """``storyboard`` with a keyframe on every shot (kept where the prompt did not change), priced on the
-    estimate; unchanged when keyframes are off, no image model is usable, or they would not fit the budget."""
-    if brief.keyframes != "auto":
+    estimate; unchanged when keyframes are off, no image model is usable, or they would not fit the budget.
+
+    Nothing is paid before the storyboard is approved unless the person asked for keyframes
+    (``brief.keyframes == "on"``): with ``"auto"`` only a free image model draws, and the storyboard says what
+    real keyframes would cost and how to ask for them.
+    """
+    if brief.keyframes == "off":
         return storyboard
     look = storyboard.look
-    choice = pick_image_model(registry, settings, brief, want_references=bool(look and look.reference_paths()))
+    refs = bool(look and look.reference_paths())
+    choice = pick_image_model(registry, settings, brief, want_references=refs, paid=brief.keyframes == "on")
+    todo = [s for s in storyboard.shots if s.kind not in ("presenter", "graphics")]
     if choice is None:
-        return storyboard
+        offer = pick_image_model(registry, settings, brief, want_references=refs)
+        if offer is None or not todo or not keyframes_affordable(len(todo), offer, brief):
+            return storyboard
+        note = (f"{KEYFRAME_OFFER} {offer.model.name or offer.model.id} would cost about "
+                f"${len(todo) * offer.price:.2f} for {len(todo)} shots; say \"draw keyframes\" to pay for them now, "
+                "before you approve the video.")
+        notes = [n for n in storyboard.notes if not n.startswith(KEYFRAME_OFFER)] + [note]
+        return storyboard.model_copy(update={"notes": notes})
     board = storyboard.model_copy(deep=True)
     todo = [s for s in board.shots if s.kind not in ("presenter", "graphics")]
     if not todo or not keyframes_affordable(len(todo), choice, brief):
