@@ -352,12 +352,6 @@ class Narration(BaseModel):
     spoken: str = ""
     spoken_words: list[WordTiming] = Field(default_factory=list)
 
-    @classmethod
-    def silent(cls) -> Narration:
-        """The narration of a scene without words: no audio, it lasts the scene's planned time."""
-        return cls(text="", words=[], duration_s=0.0,
-                   asset=Asset(key="silent", kind="narration", path="", provenance=Provenance(source="none")))
-
 
 class Cost(BaseModel):
     """Money: estimated before approval, actual after production."""

@@ -317,13 +317,9 @@ class Studio:
             notices.append(message)
             emit(ProgressEvent(stage="voice", status="fell_back", percent=0, message=message))
 
-        said = [i for i, s in enumerate(scenes) if s.narration.strip()]  # a scene without words stays silent
-        spoken = narrate_scenes([scenes[i].narration for i in said], voice=brief.voice, language=brief.language,
-                                settings=self.settings, store=self.store, allow_fallback=brief.allow_voice_fallback,
-                                preference=brief.preference, on_progress=lambda i, t: progress(said[i], t),
-                                on_fallback=fell_back) if said else []
-        by_scene = dict(zip(said, spoken, strict=True))
-        out = [by_scene.get(i) or Narration.silent() for i in range(len(scenes))]
+        out = narrate_scenes([s.narration for s in scenes], voice=brief.voice, language=brief.language,
+                             settings=self.settings, store=self.store, allow_fallback=brief.allow_voice_fallback,
+                             preference=brief.preference, on_progress=progress, on_fallback=fell_back)
         emit(ProgressEvent(stage="voice", status="fell_back" if notices else "done", percent=100,
                            message=notices[0] if notices else "narration ready"))
         return out
