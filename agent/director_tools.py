@@ -42,7 +42,7 @@ __all__ = ["DIRECTOR_TOOLS", "DirectorContext", "affirms_consent"]
 class DirectorContext:
     """What a tool may touch: the studio and the thread's production (mutated in place)."""
 
-    studio: Any
+    studio: Any  # a tools.studio_api.StudioAPI (typed Any: the tools' argument schema inspects this class)
     production: Production
     user: str | None = None
     thread_id: str = ""
@@ -349,8 +349,7 @@ def _usable_models(ctx: DirectorContext) -> str:
 
 def _check_voice_owner(ctx: DirectorContext, voice: str) -> None:
     """Another owner's private cloned voice is refused (a ValueError the brain sees)."""
-    checker = getattr(ctx.studio, "voice_refusal", None)
-    refusal = checker(voice, ctx.production.owner) if checker else None
+    refusal = ctx.studio.voice_refusal(voice, ctx.production.owner)
     if refusal:
         raise ValueError(refusal)
 
@@ -367,10 +366,7 @@ def select_voice(voice: str, ctx: Ctx) -> str:
 
 
 def _voices(ctx: DirectorContext) -> list[str]:
-    lister = getattr(ctx.studio, "list_voices", None)
-    if lister is None:
-        return []
-    return [getattr(v, "id", v) if not isinstance(v, dict) else v["id"] for v in lister()]
+    return [v["id"] if isinstance(v, dict) else v.id for v in ctx.studio.list_voices()]
 
 
 @tool
@@ -385,10 +381,7 @@ async def clone_voice(sample_path: str, name: str, ctx: Ctx) -> str:
     if record is None:
         raise Refused("Refused: cloning a voice needs the user's explicit consent — ask them to confirm they own "
                       "the voice or have permission to use it.")
-    cloner = getattr(ctx.studio, "clone_voice", None)
-    if cloner is None:
-        raise Refused("Voice cloning is not available in this installation.")
-    cloned = await asyncio.to_thread(cloner, [upload.path], name=name, consent=record,
+    cloned = await asyncio.to_thread(ctx.studio.clone_voice, [upload.path], name=name, consent=record,
                                      owner=ctx.production.owner)
     voice_id = getattr(cloned, "id", str(cloned))
     ctx.production.brief = ctx.brief().model_copy(update={"voice": voice_id, "allow_voice_fallback": False})

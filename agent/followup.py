@@ -25,6 +25,7 @@ from reelforge.agent.replies.reading import ReplyReading
 from reelforge.agent.review import ReviewDecision, StoryboardReview
 from reelforge.agent.state import Production
 from reelforge.tools.production import MOODS, parse_aspects
+from reelforge.tools.studio_api import StudioAPI
 
 FORMAT_WORD = r"(square|vertical|portrait|landscape|horizontal|widescreen|16:9|9:16|1:1|4:5)"
 FORMAT = re.compile(rf"\b(?:make|export|render|do|give|add|want|need)\s+(?:it|this|the video|one|a|an|another)?\s*"
@@ -147,7 +148,7 @@ async def read_followup(text: str, prod: Production, read_reply: ReadReply) -> F
     return follow.model_copy(update={"decisions": decisions})
 
 
-async def next_version(studio: Any, prod: Production, follow: FollowUp) -> tuple[Production, str, bool]:
+async def next_version(studio: StudioAPI, prod: Production, follow: FollowUp) -> tuple[Production, str, bool]:
     """Apply ``follow`` to a delivered production: (production, chat text, whether a new version awaits review).
 
     The storyboard version goes up and the status becomes ``review_requested``: the review shows it and

@@ -10,11 +10,11 @@ import asyncio
 import re
 from collections.abc import AsyncIterator
 from pathlib import Path
-from typing import Any
 
 from reelforge.agent.events import ErrorEvent, Event, PreviewEvent, error_event
 from reelforge.agent.nodes.assemble import output_dir
 from reelforge.agent.state import Production
+from reelforge.tools.studio_api import StudioAPI
 
 PREVIEW_WORDS = re.compile(
     r"^\s*(?:please\s+)?(?:(?:show|give|send)\s+(?:me\s+)?|make\s+|render\s+|can\s+i\s+(?:see|get)\s+|"
@@ -32,14 +32,11 @@ def preview_dir(outputs_root: Path, thread_id: str) -> Path:
     return output_dir(outputs_root, thread_id, 0).parent / "previews"
 
 
-async def stream_preview(studio: Any, prod: Production | None, out_dir: Path) -> AsyncIterator[Event]:
+async def stream_preview(studio: StudioAPI, prod: Production | None, out_dir: Path) -> AsyncIterator[Event]:
     """Render the preview of ``prod``'s storyboard and yield a :class:`PreviewEvent` (or an error). It sends no
     progress events: front doors read progress as production having started, and a preview takes seconds."""
     if prod is None or prod.brief is None or prod.storyboard is None:
         yield ErrorEvent(message="There is no storyboard to preview yet: describe the video first.")
-        return
-    if not hasattr(studio, "preview"):
-        yield ErrorEvent(message="Previews are not available in this installation.")
         return
     task = asyncio.ensure_future(asyncio.to_thread(studio.preview, prod.brief, prod.storyboard, out_dir))
     await asyncio.wait({task})

@@ -8,6 +8,7 @@ from typing import Any
 
 from reelforge.tools.production import Brief, Storyboard
 from reelforge.tools.routing import budget_check
+from reelforge.tools.studio_api import StudioAPI
 from reelforge.tools.vocabulary import scene_kind
 
 
@@ -20,13 +21,13 @@ def budget_notes(brief: Brief, board: Storyboard) -> list[str]:
     return [f"{check.message()}; production will be refused until then."]
 
 
-def change_model(studio: Any, brief: Brief, board: Storyboard, scene: int, model_id: str) -> tuple[Storyboard, str]:
+def change_model(studio: StudioAPI, brief: Brief, board: Storyboard, scene: int, model_id: str) -> tuple[Storyboard, str]:
     """Force ``model_id`` for one scene; the version goes up. Returns the storyboard and a budget warning."""
     new = studio.change_model(brief, board, scene, model_id)
     return new, " ".join(budget_notes(brief, new))
 
 
-def set_scene_kind(studio: Any, brief: Brief, board: Storyboard, scene: int, kind: str) -> tuple[Storyboard, str]:
+def set_scene_kind(studio: StudioAPI, brief: Brief, board: Storyboard, scene: int, kind: str) -> tuple[Storyboard, str]:
     """Mark every shot of one scene presenter / stock / generated and re-route it (a forced model on that
     scene is dropped: the kind decides the source). Returns the storyboard and an honest note."""
     kind = scene_kind(kind)
@@ -40,8 +41,7 @@ def set_scene_kind(studio: Any, brief: Brief, board: Storyboard, scene: int, kin
                 shot.model_override = None
     new.version = board.version + 1
     new = studio.route(brief, new)
-    if hasattr(studio, "thumbnails"):
-        new = studio.thumbnails(brief, new)
+    new = studio.thumbnails(brief, new)
     pins = budget_notes(brief, new)
     routed = next(s for s in new.scenes if s.index == scene).shots
     models = ", ".join(dict.fromkeys(s.route.model_id for s in routed if s.route)) or "—"
@@ -77,7 +77,7 @@ def set_scene_sound(board: Storyboard, scene: int, sound: str) -> tuple[Storyboa
     return new, f"Scene {scene} now has {SOUND_WORDS[sound]} (where its video model makes sound)."
 
 
-def _specialist_used(studio: Any, shots: list[Any], kind: str) -> bool:
+def _specialist_used(studio: StudioAPI, shots: list[Any], kind: str) -> bool:
     """Whether the routed shots went to a stock / avatar model (as the kind asks)."""
     wanted = {"stock": "stock", "presenter": "avatar"}[kind]
     try:
@@ -87,7 +87,7 @@ def _specialist_used(studio: Any, shots: list[Any], kind: str) -> bool:
     return all(s.route is not None and kinds.get(s.route.model_id, "") == wanted for s in shots)
 
 
-def regenerate_scene(studio: Any, brief: Brief, board: Storyboard, scene: int) -> Storyboard:
+def regenerate_scene(studio: StudioAPI, brief: Brief, board: Storyboard, scene: int) -> Storyboard:
     """A fresh take of one scene: same narration and prompts, new seeds, so its shots (and keyframe) are made
     again; the other scenes keep their cache keys. The version goes up."""
     if not any(s.index == scene for s in board.scenes):
@@ -98,8 +98,7 @@ def regenerate_scene(studio: Any, brief: Brief, board: Storyboard, scene: int) -
         if sc.index == scene:
             for i, shot in enumerate(sc.shots):
                 shot.seed = (shot.seed + 7919 * new.version + i) % 2**31
-    if hasattr(studio, "thumbnails"):
-        new = studio.thumbnails(brief, new)
+    new = studio.thumbnails(brief, new)
     return new
 
 
@@ -111,11 +110,11 @@ def remember(choices: dict[str, dict[str, str]], scene: int, **choice: str) -> N
     entry.update(choice)
 
 
-def reapply(studio: Any, brief: Brief, board: Storyboard, choices: dict[str, dict[str, str]]
+def reapply(studio: StudioAPI, brief: Brief, board: Storyboard, choices: dict[str, dict[str, str]]
             ) -> tuple[Storyboard, list[str]]:
     """After a re-plan: give scenes the kinds and models the user chose before (where the scene still
     exists) and re-route. Returns the storyboard and one line per kept choice."""
-    if not choices or not hasattr(studio, "route"):
+    if not choices:
         return board, []
     new = board.model_copy(deep=True)
     kept: list[str] = []

@@ -400,8 +400,7 @@ class AgentService:
 
     def _check_voice(self, voice: Any, owner: str | None) -> None:
         """A front end may not pick another owner's private cloned voice."""
-        checker = getattr(self.studio, "voice_refusal", None)
-        refusal = checker(str(voice), owner) if voice and checker else None
+        refusal = self.studio.voice_refusal(str(voice), owner) if voice else None
         if refusal:
             raise ValueError(refusal)
 
@@ -571,17 +570,13 @@ class AgentService:
         gives just the offline choices."""
         out: list[dict[str, Any]] = [{"id": "auto", "name": "Automatic (best available)", "engine": "auto",
                                       "language": "multi", "available": True, "description": ""}]
-        lister = getattr(self.studio, "list_voices", None)
-        if lister is None:
-            return out
         try:
-            found = await asyncio.to_thread(lister)
+            found = await asyncio.to_thread(self.studio.list_voices)
         except Exception:  # noqa: BLE001 - e.g. a voice service outage; the picker still works
             return out
-        refusal = getattr(self.studio, "voice_refusal", None)
         for v in found:
-            data = v.model_dump() if hasattr(v, "model_dump") else dict(v)
-            if refusal is not None and refusal(str(data["id"]), owner):
+            data = dict(v) if isinstance(v, dict) else v.model_dump()
+            if self.studio.voice_refusal(str(data["id"]), owner):
                 continue
             out.append({"id": str(data["id"]), "name": str(data.get("name") or data["id"]),
                         "engine": str(data.get("engine", "")), "language": str(data.get("language", "")),

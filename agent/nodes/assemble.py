@@ -14,6 +14,7 @@ from langchain_core.runnables import RunnableConfig
 from reelforge.agent.events import redact
 from reelforge.agent.nodes.produce import progress_sink
 from reelforge.agent.state import DirectorState, Production
+from reelforge.tools.studio_api import StudioAPI
 
 
 def output_dir(outputs_root: Path, thread_id: str, version: int) -> Path:
@@ -22,7 +23,7 @@ def output_dir(outputs_root: Path, thread_id: str, version: int) -> Path:
     return outputs_root / safe / f"v{version}"
 
 
-def make_assemble(studio: Any) -> Callable[[DirectorState, RunnableConfig], Awaitable[dict[str, Any]]]:
+def make_assemble(studio: StudioAPI) -> Callable[[DirectorState, RunnableConfig], Awaitable[dict[str, Any]]]:
     """Assemble the produced assets into every requested format."""
 
     async def assemble(state: DirectorState, config: RunnableConfig) -> dict[str, Any]:

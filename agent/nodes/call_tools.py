@@ -15,6 +15,7 @@ from reelforge.agent.director_tools import DirectorContext
 from reelforge.agent.events import redact
 from reelforge.agent.state import DirectorState, Production
 from reelforge.agent.tool_result import Refused, result_of
+from reelforge.tools.studio_api import StudioAPI
 
 RETRY_HINT = "Fix the arguments and call the tool again."
 
@@ -66,14 +67,13 @@ def next_status(messages: Sequence[ToolMessage]) -> str | None:
     return None
 
 
-def reprice(studio: Any, prod: Production) -> None:
+def reprice(studio: StudioAPI, prod: Production) -> None:
     """Keep the storyboard's narration and music estimate in step with the brief (a voice or music change)."""
-    pricer = getattr(studio, "price", None)
-    if prod.brief is not None and prod.storyboard is not None and pricer is not None:
-        prod.storyboard = pricer(prod.brief, prod.storyboard)
+    if prod.brief is not None and prod.storyboard is not None:
+        prod.storyboard = studio.price(prod.brief, prod.storyboard)
 
 
-def make_tools_node(tools: Sequence[BaseTool], studio: Any
+def make_tools_node(tools: Sequence[BaseTool], studio: StudioAPI
                     ) -> Callable[[DirectorState, RunnableConfig], Awaitable[dict[str, Any]]]:
     """A node executing the last AI message's tool calls (valid and malformed) against ``studio``."""
     by_name = {t.name: t for t in tools}

@@ -15,6 +15,7 @@ from langgraph.config import get_stream_writer
 
 from reelforge.agent.events import redact
 from reelforge.agent.state import DirectorState, Production
+from reelforge.tools.studio_api import StudioAPI
 
 
 def progress_sink(stage_default: str = "clips") -> Callable[[Any], None]:
@@ -36,7 +37,7 @@ def progress_sink(stage_default: str = "clips") -> Callable[[Any], None]:
     return on_event
 
 
-def make_produce(studio: Any) -> Callable[[DirectorState, RunnableConfig], Awaitable[dict[str, Any]]]:
+def make_produce(studio: StudioAPI) -> Callable[[DirectorState, RunnableConfig], Awaitable[dict[str, Any]]]:
     """Produce the approved storyboard; refuses (in code) anything unapproved or over budget. With a task engine
     configured (``REELFORGE_QUEUE_URL``) the work is dispatched to the workers and the thread rests until they
     resume it (see :mod:`agent.jobs`); otherwise it runs here."""
@@ -48,7 +49,7 @@ def make_produce(studio: Any) -> Callable[[DirectorState, RunnableConfig], Await
             prod.status = "briefing"
             return {"production": prod, "messages": [AIMessage(refusal)]}
         assert prod.brief is not None and prod.storyboard is not None
-        if getattr(studio.settings, "queue_url", None):
+        if studio.settings.queue_url:
             thread_id = str(config.get("configurable", {}).get("thread_id", ""))
             return await _dispatch(studio.settings, thread_id, prod)
         try:

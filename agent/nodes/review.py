@@ -14,17 +14,18 @@ from reelforge.agent import scenes
 from reelforge.agent.review import ReviewDecision, ReviewDecisions, ReviewResume, StoryboardReview
 from reelforge.agent.state import DirectorState, Production
 from reelforge.tools.routing import budget_check
+from reelforge.tools.studio_api import StudioAPI
 
 
-def make_review(studio: Any) -> Callable[[DirectorState], Awaitable[dict[str, Any]]]:
+def make_review(studio: StudioAPI) -> Callable[[DirectorState], Awaitable[dict[str, Any]]]:
     """Pause with the storyboard; on resume apply the decision. Nothing above ``interrupt`` costs anything."""
 
     async def review_storyboard(state: DirectorState) -> dict[str, Any]:
         prod: Production = state["production"].model_copy(deep=True)
         assert prod.brief is not None and prod.storyboard is not None
         prod.reopen_if_changed()  # deterministic, so the re-run on resume shows and approves the same version
-        estimate = getattr(studio, "estimate", None)  # every paid item, re-used from the cache or to pay
-        items = await asyncio.to_thread(estimate, prod.brief, prod.storyboard) if estimate else None
+        # every paid item, re-used from the cache or to pay
+        items = await asyncio.to_thread(studio.estimate, prod.brief, prod.storyboard)
         payload = StoryboardReview.build(prod.brief, prod.storyboard, items).model_dump(mode="json")
         raw = interrupt(payload, response_schema=ReviewResume)
         decisions = resume_decisions(raw)
@@ -46,7 +47,7 @@ def resume_decisions(raw: Any) -> list[ReviewDecision]:
     return [ReviewDecision.model_validate(raw)]
 
 
-async def apply_changes(studio: Any, prod: Production, decisions: list[ReviewDecision]) -> dict[str, Any]:
+async def apply_changes(studio: StudioAPI, prod: Production, decisions: list[ReviewDecision]) -> dict[str, Any]:
     """Several scene changes from one reply, applied in order to one new storyboard version."""
     brief, board = prod.brief, prod.storyboard
     assert brief is not None and board is not None
@@ -67,7 +68,7 @@ async def apply_changes(studio: Any, prod: Production, decisions: list[ReviewDec
     return _new_version(prod, board, new, "; ".join(texts), "")
 
 
-async def _scene_change(studio: Any, prod: Production, board: Any, decision: ReviewDecision) -> tuple[Any, str, str]:
+async def _scene_change(studio: StudioAPI, prod: Production, board: Any, decision: ReviewDecision) -> tuple[Any, str, str]:
     """One scene change: (new storyboard, what was done, a budget note)."""
     brief = prod.brief
     assert brief is not None and decision.scene is not None
@@ -91,7 +92,7 @@ async def _scene_change(studio: Any, prod: Production, board: Any, decision: Rev
     return new, text, note
 
 
-async def apply_decision(studio: Any, prod: Production, decision: ReviewDecision) -> dict[str, Any]:
+async def apply_decision(studio: StudioAPI, prod: Production, decision: ReviewDecision) -> dict[str, Any]:
     """The state update for one decision; studio errors become a message and the review is shown again."""
     brief, board = prod.brief, prod.storyboard
     assert brief is not None and board is not None

@@ -16,6 +16,7 @@ from reelforge.tools.production import (
     Asset,
     Brief,
     Cost,
+    CostLine,
     Manifest,
     OutputFile,
     ProductionAssets,
@@ -103,6 +104,28 @@ class FakeStudio:
 
     def models(self) -> list[dict[str, Any]]:
         return [{"id": "motion", "available": True}, {"id": "fancy-video", "available": True}]
+
+    def estimate(self, brief: Brief, storyboard: Storyboard) -> list[CostLine]:
+        return list(storyboard.paid_extras)  # the clips' estimate lives on their routes
+
+    def thumbnails(self, brief: Brief, storyboard: Storyboard) -> Storyboard:
+        return storyboard  # no pictures in the fake
+
+    def update_look(self, brief: Brief, storyboard: Storyboard, *, style: str | None = None,
+                    subject: str | None = None, description: str | None = None,
+                    reference: str | None = None) -> Storyboard:
+        board = storyboard.model_copy(deep=True)
+        board.version += 1
+        return board
+
+    def list_voices(self) -> list[Any]:
+        return []  # any voice name is accepted
+
+    def voice_refusal(self, voice_id: str, owner: str | None) -> str | None:
+        return None
+
+    def clone_voice(self, samples: list[str], *, name: str, consent: Any, owner: str | None = None) -> Any:
+        raise ValueError("voice cloning needs the real studio (ElevenLabs)")
 
     async def produce(self, brief: Brief, storyboard: Storyboard, *, approval: Any,
                       on_event: Any = None) -> ProductionAssets:
