@@ -81,8 +81,12 @@ def redact(text: str) -> str:
     return mask(text)
 
 
+def plain_reason(exc: BaseException) -> str:
+    """An exception as one line a person may read: its own message (``ProviderError.message`` first), masked."""
+    msg = str(getattr(exc, "message", None) or exc or "").strip()
+    return redact(msg.splitlines()[0] if msg else type(exc).__name__)[:500]
+
+
 def error_event(exc: BaseException, during: str) -> ErrorEvent:
     """An error in plain words: one line, no traceback, no secrets."""
-    msg = getattr(exc, "message", None) or str(exc) or type(exc).__name__
-    first = msg.strip().splitlines()[0] if msg.strip() else type(exc).__name__
-    return ErrorEvent(message=redact(f"Something went wrong while {during}: {first}")[:500])
+    return ErrorEvent(message=f"Something went wrong while {during}: {plain_reason(exc)}"[:500])

@@ -25,7 +25,7 @@ from uuid import uuid4
 
 from celery import Celery, chain
 
-from reelforge.agent.events import Progress, redact
+from reelforge.agent.events import Progress, plain_reason, redact
 from reelforge.agent.state import Production, ProductionJob
 from reelforge.tools.database import aconnect, postgres_url
 from reelforge.tools.settings import Settings, get_settings
@@ -163,8 +163,7 @@ def _step(task: Any, job: dict[str, Any], work: Any) -> dict[str, Any]:
             log.warning("%s failed for %s (retry %d): %s", task.name, job["thread_id"], task.request.retries + 1,
                         redact(str(exc)).splitlines()[0] if str(exc) else type(exc).__name__)
             raise task.retry(exc=exc, countdown=min(30, 2 ** task.request.retries)) from None
-        msg = getattr(exc, "message", None) or str(exc) or type(exc).__name__
-        return {**job, "error": redact(str(msg).splitlines()[0])[:500]}
+        return {**job, "error": plain_reason(exc)}
 
 
 def _studio(settings: Settings) -> Any:

@@ -21,6 +21,18 @@ def budget_notes(brief: Brief, board: Storyboard) -> list[str]:
     return [f"{check.message()}; production will be refused until then."]
 
 
+def with_scene_shots(board: Storyboard, scene: int, **fields: Any) -> Storyboard:
+    """The next version of ``board`` with ``fields`` set on every shot of scene ``scene``."""
+    if not any(s.index == scene for s in board.scenes):
+        raise ValueError(f"there is no scene {scene}; scenes are 1–{len(board.scenes)}")
+    new = board.model_copy(deep=True)
+    for shot in (shot for sc in new.scenes if sc.index == scene for shot in sc.shots):
+        for name, value in fields.items():
+            setattr(shot, name, value)
+    new.version = board.version + 1
+    return new
+
+
 def change_model(studio: StudioAPI, brief: Brief, board: Storyboard, scene: int, model_id: str) -> tuple[Storyboard, str]:
     """Force ``model_id`` for one scene; the version goes up. Returns the storyboard and a budget warning."""
     new = studio.change_model(brief, board, scene, model_id)
@@ -31,15 +43,7 @@ def set_scene_kind(studio: StudioAPI, brief: Brief, board: Storyboard, scene: in
     """Mark every shot of one scene presenter / stock / generated and re-route it (a forced model on that
     scene is dropped: the kind decides the source). Returns the storyboard and an honest note."""
     kind = scene_kind(kind)
-    if not any(s.index == scene for s in board.scenes):
-        raise ValueError(f"there is no scene {scene}; scenes are 1–{len(board.scenes)}")
-    new = board.model_copy(deep=True)
-    for sc in new.scenes:
-        if sc.index == scene:
-            for shot in sc.shots:
-                shot.kind = kind  # type: ignore[assignment]
-                shot.model_override = None
-    new.version = board.version + 1
+    new = with_scene_shots(board, scene, kind=kind, model_override=None)
     new = studio.route(brief, new)
     new = studio.thumbnails(brief, new)
     pins = budget_notes(brief, new)
@@ -66,15 +70,7 @@ def set_scene_sound(board: Storyboard, scene: int, sound: str) -> tuple[Storyboa
     (the mix is part of what was approved)."""
     if sound not in SOUND_WORDS:
         raise ValueError(f"sound must be one of {', '.join(SOUND_WORDS)}")
-    if not any(s.index == scene for s in board.scenes):
-        raise ValueError(f"there is no scene {scene}; scenes are 1–{len(board.scenes)}")
-    new = board.model_copy(deep=True)
-    for sc in new.scenes:
-        if sc.index == scene:
-            for shot in sc.shots:
-                shot.sound = sound  # type: ignore[assignment]
-    new.version = board.version + 1
-    return new, f"Scene {scene} now has {SOUND_WORDS[sound]} (where its video model makes sound)."
+    return with_scene_shots(board, scene, sound=sound), f"Scene {scene} now has {SOUND_WORDS[sound]} (where its video model makes sound)."
 
 
 def _specialist_used(studio: StudioAPI, shots: list[Any], kind: str) -> bool:

@@ -77,14 +77,21 @@ class SlackBridge:
                     self.mark_decided(place, _decided_line(ReviewDecision(action="approve"), user))
                 self.play(place, lambda svc: svc.send(tid, text, attachments=attachments, event_id=event_key))
 
+    def may_act(self, place: SlackPlace, user: str) -> bool:
+        """Whether ``user`` may decide for this thread (its requester or an approver); others are told why,
+        privately."""
+        owner = self.host.call(lambda svc: svc.owner(place.thread_id))
+        if owner is None or not self.access.may_act(owner, place.team, user):
+            self.explain(place, user, NOT_YOURS)
+            return False
+        return True
+
     def decide(self, place: SlackPlace, user: str, decision: ReviewDecision, version: int,
                message_ts: str | None = None) -> None:
         """A button or modal decision on storyboard ``version`` (a stale version is refused politely)."""
         tid = place.thread_id
         with self.guard(place):
-            owner = self.host.call(lambda svc: svc.owner(tid))
-            if owner is None or not self.access.may_act(owner, place.team, user):
-                self.explain(place, user, NOT_YOURS)
+            if not self.may_act(place, user):
                 return
             review = self.host.call(lambda svc: svc.pending(tid))
             if review is not None and review.version != version:
@@ -101,9 +108,7 @@ class SlackBridge:
         """A free animatic of the thread's storyboard (the Preview button), for its requester or an approver."""
         tid = place.thread_id
         with self.guard(place):
-            owner = self.host.call(lambda svc: svc.owner(tid))
-            if owner is None or not self.access.may_act(owner, place.team, user):
-                self.explain(place, user, NOT_YOURS)
+            if not self.may_act(place, user):
                 return
             self.play(place, lambda svc: svc.preview(tid))
 

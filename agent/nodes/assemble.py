@@ -8,11 +8,9 @@ from collections.abc import Awaitable, Callable
 from pathlib import Path
 from typing import Any
 
-from langchain_core.messages import AIMessage
 from langchain_core.runnables import RunnableConfig
 
-from reelforge.agent.events import redact
-from reelforge.agent.nodes.produce import progress_sink
+from reelforge.agent.nodes.produce import failed, progress_sink
 from reelforge.agent.state import DirectorState, Production
 from reelforge.tools.studio_api import StudioAPI
 
@@ -35,11 +33,7 @@ def make_assemble(studio: StudioAPI) -> Callable[[DirectorState, RunnableConfig]
             manifest = await asyncio.to_thread(studio.assemble, prod.brief, prod.storyboard, prod.assets, out,
                                                on_event=progress_sink("assemble"))
         except Exception as exc:  # noqa: BLE001 - reported in chat; the user may retry
-            msg = getattr(exc, "message", None) or str(exc) or type(exc).__name__
-            prod.status = "failed"
-            prod.error = redact(str(msg).splitlines()[0])
-            return {"production": prod, "messages": [AIMessage(
-                f"Assembly failed: {prod.error}. Say 'retry' to try again.")]}
+            return failed(prod, exc, "Assembly failed: {}. Say 'retry' to try again.")
         prod.outputs = manifest.outputs
         prod.cost = manifest.cost
         prod.manifest_path = str(out / "manifest.json")

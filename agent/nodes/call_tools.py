@@ -12,7 +12,7 @@ from pydantic import ValidationError
 
 from reelforge.agent.consent import said_in
 from reelforge.agent.director_tools import DirectorContext
-from reelforge.agent.events import redact
+from reelforge.agent.events import plain_reason, redact
 from reelforge.agent.state import DirectorState, Production
 from reelforge.agent.tool_result import Refused, result_of
 from reelforge.tools.studio_api import StudioAPI
@@ -48,8 +48,7 @@ async def run_tool_call(tool: BaseTool | None, call: ToolCall, ctx: DirectorCont
     except (ValueError, TypeError, KeyError, FileNotFoundError) as exc:
         return failed(f"Error: {name} failed: {redact(str(exc))}")
     except Exception as exc:  # noqa: BLE001 - a studio failure is an observation, not a crash
-        msg = getattr(exc, "message", None) or str(exc) or type(exc).__name__
-        return failed(f"Error: {name} failed: {redact(str(msg).splitlines()[0])}")
+        return failed(f"Error: {name} failed: {plain_reason(exc)}")
     artifact = out.artifact if isinstance(out, ToolMessage) else None
     text = str(out.content if isinstance(out, ToolMessage) else out)
     status = "error" if result_of(artifact).refused else "success"

@@ -13,7 +13,7 @@ from langchain_core.messages import AIMessage
 from langchain_core.runnables import RunnableConfig
 from langgraph.config import get_stream_writer
 
-from reelforge.agent.events import redact
+from reelforge.agent.events import plain_reason
 from reelforge.agent.state import DirectorState, Production
 from reelforge.tools.studio_api import StudioAPI
 
@@ -37,6 +37,14 @@ def progress_sink(stage_default: str = "clips") -> Callable[[Any], None]:
     return on_event
 
 
+def failed(prod: Production, exc: BaseException, message: str) -> dict[str, Any]:
+    """The state update for a step that failed: the reason in plain words, ``message`` (with ``{}`` for the
+    reason) in chat, and the thread left ready for 'retry'."""
+    prod.status = "failed"
+    prod.error = plain_reason(exc)
+    return {"production": prod, "messages": [AIMessage(message.format(prod.error))]}
+
+
 def make_produce(studio: StudioAPI) -> Callable[[DirectorState, RunnableConfig], Awaitable[dict[str, Any]]]:
     """Produce the approved storyboard; refuses (in code) anything unapproved or over budget. With a task engine
     configured (``REELFORGE_QUEUE_URL``) the work is dispatched to the workers and the thread rests until they
@@ -56,11 +64,7 @@ def make_produce(studio: StudioAPI) -> Callable[[DirectorState, RunnableConfig],
             assets = await studio.produce(prod.brief, prod.storyboard, approval=prod.approval,
                                           on_event=progress_sink())
         except Exception as exc:  # noqa: BLE001 - reported in chat; the user may retry
-            msg = getattr(exc, "message", None) or str(exc) or type(exc).__name__
-            prod.status = "failed"
-            prod.error = redact(str(msg).splitlines()[0])
-            return {"production": prod, "messages": [AIMessage(
-                f"Production failed: {prod.error}. Finished shots are kept; say 'retry' to try again.")]}
+            return failed(prod, exc, "Production failed: {}. Finished shots are kept; say 'retry' to try again.")
         prod.assets = assets
         prod.produced_version = prod.storyboard.version
         prod.status = "assembling"
@@ -81,11 +85,7 @@ async def _dispatch(settings: Any, thread_id: str, prod: Production) -> dict[str
     try:
         prod.job = await dispatch(settings, thread_id, prod)
     except Exception as exc:  # noqa: BLE001 - e.g. the broker is down: nothing was spent, the user may retry
-        msg = getattr(exc, "message", None) or str(exc) or type(exc).__name__
-        prod.status = "failed"
-        prod.error = redact(str(msg).splitlines()[0])
-        return {"production": prod, "messages": [AIMessage(
-            f"Could not start production: {prod.error}. Say 'retry' to try again.")]}
+        return failed(prod, exc, "Could not start production: {}. Say 'retry' to try again.")
     prod.status = "producing"
     return {"production": prod, "messages": [AIMessage(
         f"Producing storyboard v{version} on the render workers; I'll post progress and the video here.")]}
