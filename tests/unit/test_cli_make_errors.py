@@ -64,9 +64,10 @@ def test_presenter_upload_must_be_media(tmp_path):
     ("env", "needle"),
     [
         ({}, "offline"),
-        ({"OPENAI_API_KEY": "sk-test-doctor"}, "llm"),
+        ({"OPENAI_API_KEY": "sk-test-doctor"}, "OPENAI_API_KEY alone does not choose"),  # a key for Sora/voices
+        ({"OPENAI_API_KEY": "sk-test-doctor", "REELFORGE_LLM_MODEL": "gpt-4.1-mini"}, "llm"),
         ({"OPENAI_API_KEY": "sk-test-doctor", "REELFORGE_BRAIN": "offline"}, "REELFORGE_BRAIN=offline"),
-        ({"REELFORGE_BRAIN": "llm"}, "neither OPENAI_API_KEY"),
+        ({"REELFORGE_BRAIN": "llm"}, "needs OPENAI_BASE_URL"),
     ],
 )
 def test_doctor_reports_the_brain_the_agent_will_use(monkeypatch, env, needle):
