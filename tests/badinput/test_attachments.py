@@ -16,6 +16,7 @@ from reelforge.agent.consent import said_in
 from reelforge.agent.director_tools import DirectorContext, clone_voice, read_source, set_presenter
 from reelforge.agent.service import AgentService
 from reelforge.agent.state import Production
+from reelforge.agent.tool_result import Refused
 from reelforge.tools.ingest import BinaryContentError, EmptyContentError
 from reelforge.tools.presenter import PresenterError
 from reelforge.tools.settings import Settings
@@ -50,7 +51,11 @@ def ctx_with(studio: Studio, *paths: Path, said: str = "", thread_id: str = TID)
 
 
 async def tool(t: Any, ctx: DirectorContext, **args: Any) -> str:
-    return await t.ainvoke({**args, "ctx": ctx})
+    """The tool's answer as the director reads it: its text, or its refusal (tools raise ``Refused``)."""
+    try:
+        return str(await t.ainvoke({**args, "ctx": ctx}))
+    except Refused as exc:
+        return str(exc)
 
 
 async def test_typed_attachment_never_reads_the_file(secret_file: Path) -> None:

@@ -140,14 +140,16 @@ def render_segmented(timeline: Timeline, width: int, height: int, target: Path, 
 
         def encode_one(key: str) -> tuple[float, float]:
             seg, overlays, ass_text = missing[key]
+            own = work / key  # segments encode in parallel: each writes its masks and captions in its own folder
+            own.mkdir()
             ass_path = None
             if ass_text is not None:
-                ass_path = work / f"{key}.ass"
+                ass_path = own / f"{key}.ass"
                 ass_path.write_text(ass_text, encoding="utf-8")
             staged = cache.staging(key)
             try:
                 args = segment_command(timeline, seg, width, height, staged, ass_path=ass_path, overlays=overlays,
-                                       encode=encode, work_dir=work)
+                                       encode=encode, work_dir=own)
                 result = run(args, seg.frames / timeline.fps, what=_what(seg, width, height),
                              on_fraction=lambda f, key=key: progress(key, f))
                 cache.commit(key, staged)
