@@ -84,7 +84,8 @@ def test_aligner_word_start_error_under_100ms(piper_narration, tmp_path):
 @pytest.mark.skipif(not espeak_engine.available(), reason="espeak-ng is not installed (apt-get install espeak-ng)")
 def test_espeak_word_events_give_timings(tmp_path):
     n = synthesize("In the end, it is 2 pm.", voice="espeak")
-    assert [w.word for w in n.words] == ["In", "the", "end,", "it", "is", "two", "pm."]
+    assert [w.word for w in n.words] == ["In", "the", "end,", "it", "is", "2", "pm."]  # the writer's words
+    assert [w.word for w in n.spoken_words] == ["In", "the", "end,", "it", "is", "two", "pm."]  # what was said
     assert all(0 <= w.start < w.end <= n.duration_s for w in n.words)
     assert n.asset.provenance.source == "espeak"
 

@@ -20,7 +20,7 @@ from reelforge.tools.production import Timeline
 TARGET_LUFS = -14.0
 MAX_TRUE_PEAK = -1.0
 LIMIT_DB = -2.0  # first sample-peak ceiling of the limiter; lowered when inter-sample peaks still poke out
-CODEC_HEADROOM_DB = 0.5  # true-peak room kept for the AAC encoder's overshoot
+CODEC_HEADROOM_DB = 1.2  # true-peak room kept for the AAC encoder's overshoot (measured up to 0.8 dB)
 MUSIC_DB = -15.0  # music bed under the voice before ducking
 CLIP_AUDIO_DB = -14.0  # a clip's ambience before ducking under the voice (a bed, like the music)
 SCENE_AUDIO_DB = -2.0  # a clip's sound when it is the scene's sound (nobody speaks over it)
