@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import ipaddress
 import socket
+from collections.abc import Callable
 
 from reelforge.tools.ingest.errors import FetchError, PrivateAddressError
 
@@ -65,36 +66,40 @@ def _embedded_ipv4(addr: ipaddress.IPv6Address) -> ipaddress.IPv4Address | None:
     return None
 
 
-def non_public_reason(ip: str | IPAddress) -> str | None:
-    """Why ``ip`` is not a public unicast address (e.g. ``"loopback"``), or None when it is public."""
+def _reason(ip: str | IPAddress, own: Callable[[IPAddress], str | None]) -> str | None:
+    """``own(addr)``'s reason for ``ip``, looking through scoped and IPv4-embedding IPv6 forms first."""
     addr = ipaddress.ip_address(ip) if isinstance(ip, str) else ip
     if isinstance(addr, ipaddress.IPv6Address):
         if addr.scope_id:
             return "scoped (link-local) IPv6"
         inner = _embedded_ipv4(addr)
         if inner is not None:
-            reason = non_public_reason(inner)
-            return f"IPv4-embedding IPv6 address of {inner} ({reason})" if reason else None
+            why = _reason(inner, own)
+            return f"IPv4-embedding IPv6 address of {inner} ({why})" if why else None
+    return own(addr)
+
+
+def _non_public(addr: IPAddress) -> str | None:
     for net, name in _NETWORKS:
         if addr.version == net.version and addr in net:
             return name
-    if not addr.is_global:
-        return "non-global (reserved)"
+    return None if addr.is_global else "non-global (reserved)"
+
+
+def _metadata(addr: IPAddress) -> str | None:
+    if any(addr.version == net.version and addr in net for net in _ALWAYS_REFUSED):
+        return "cloud metadata / link-local"
     return None
+
+
+def non_public_reason(ip: str | IPAddress) -> str | None:
+    """Why ``ip`` is not a public unicast address (e.g. ``"loopback"``), or None when it is public."""
+    return _reason(ip, _non_public)
 
 
 def metadata_reason(ip: str | IPAddress) -> str | None:
     """Why ``ip`` is never fetched (a cloud metadata or link-local address, also inside IPv6), else None."""
-    addr = ipaddress.ip_address(ip) if isinstance(ip, str) else ip
-    if isinstance(addr, ipaddress.IPv6Address):
-        if addr.scope_id:
-            return "scoped (link-local) IPv6"
-        inner = _embedded_ipv4(addr)
-        if inner is not None and metadata_reason(inner):
-            return f"IPv4-embedding IPv6 address of {inner} (cloud metadata / link-local)"
-    if any(addr.version == net.version and addr in net for net in _ALWAYS_REFUSED):
-        return "cloud metadata / link-local"
-    return None
+    return _reason(ip, _metadata)
 
 
 def resolve(host: str, port: int) -> list[str]:
