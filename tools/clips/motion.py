@@ -420,9 +420,7 @@ def render_motion(prompt: str, seconds: float, width: int, height: int, fps: flo
     Raises ``ValueError`` for bad input and :class:`~tools.media.MediaError` when ffmpeg fails.
     """
     _check(seconds, width, height, fps, image_path)
-    out = Path(out)
-    if out.suffix.lower() != ".mp4":
-        raise ValueError(f"render_motion writes an .mp4 file, got {out.name!r}")
+    out = _output(out, ".mp4", "render_motion")
     chosen = _as_graphic(graphic)
     if chosen is not None:
         from reelforge.tools.graphics.render import render_graphic
@@ -433,14 +431,20 @@ def render_motion(prompt: str, seconds: float, width: int, height: int, fps: flo
                    animate=True)
 
 
+def _output(out: str | Path, suffix: str, what: str) -> Path:
+    """``out`` as a path, refused unless it ends in ``suffix``."""
+    path = Path(out)
+    if path.suffix.lower() != suffix:
+        raise ValueError(f"{what} writes a {suffix} file, got {path.name!r}")
+    return path
+
+
 def keyframe(prompt: str, width: int, height: int, out: str | Path, *, seed: int = 0,
              on_screen_text: str | None = None, image_path: str | Path | None = None,
              graphic: Graphic | dict[str, Any] | None = None, brand: BrandKit | None = None) -> Path:
     """A PNG still with the look of the shot's first frame (text fully shown), for the storyboard."""
     _check(None, width, height, None, image_path)
-    out = Path(out)
-    if out.suffix.lower() != ".png":
-        raise ValueError(f"keyframe writes a .png file, got {out.name!r}")
+    out = _output(out, ".png", "keyframe")
     chosen = _as_graphic(graphic)
     if chosen is not None:
         from reelforge.tools.graphics.render import render_graphic
