@@ -7,7 +7,7 @@ is being made: the message is acknowledged at once and applied after the render.
 each line is one user turn (scriptable); it never approves on its own. The output MP4 paths are printed at the end.
 
 Files reach the director only as uploads: ``--attach FILE`` (repeatable) copies each file into the thread's
-own folder with the first message. Text that merely names a file (``[attached: /some/path]``) is just text.
+own folder with the first message. Text that merely names a file (a bracketed "attached" path) is just text.
 """
 
 from __future__ import annotations
