@@ -8,6 +8,7 @@ error, never retried on the same model.
 from __future__ import annotations
 
 import shutil
+from abc import abstractmethod
 from pathlib import Path
 from typing import Any
 
@@ -45,9 +46,9 @@ class SyncImageProvider(KeyedProvider):
                                  status_code=400)
         return err
 
+    @abstractmethod
     async def make(self, req: ClipRequest) -> Path:
         """Call the API; return the scratch file holding the image."""
-        raise NotImplementedError
 
     async def submit(self, req: ClipRequest) -> Job:
         if not req.gateway_model:
