@@ -5,7 +5,7 @@ from __future__ import annotations
 import itertools
 
 from fakes.server import FakeApp, Req
-from fakes.stock_media import media_bytes
+from fakes.stock_media import add_clip_route
 
 
 def _err(status: int, kind: str, description: str, headers: dict | None = None) -> tuple:
@@ -88,9 +88,7 @@ def make_app(api_key: str = "user:pass") -> FakeApp:
             return 200, {"id": tid, "status": "rejected", "error": {"kind": "FaceError", "description": "no face"}}
         return 200, {"id": tid, "status": "error", "error": {"kind": "InternalError", "description": "render crashed"}}
 
-    @app.route("GET", "/results/{name}")
-    def result(req: Req) -> tuple:
-        return 200, media_bytes()["mp4"], {"Content-Type": "video/mp4"}
+    add_clip_route(app, "/results/{name}")
 
     @app.route("GET", "/tts/voices")
     def voices(req: Req) -> tuple:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import itertools
 
 from fakes.server import FakeApp, Req
-from fakes.stock_media import media_bytes
+from fakes.stock_media import add_clip_route
 
 RUNNING = {"videos": ["pending", "processing"], "lipsyncs": ["pending", "running"]}
 
@@ -125,9 +125,7 @@ def make_app(api_key: str = "heygen-test-key") -> FakeApp:
         return 200, {"data": {"id": req.params["jid"], "status": "completed", "duration": 2.0,
                               "video_url": f"{app.base_url}/files/{req.params['jid']}.mp4?sig=abc"}}
 
-    @app.route("GET", "/files/{name}")
-    def files(req: Req) -> tuple:
-        return 200, media_bytes()["mp4"], {"Content-Type": "video/mp4"}
+    add_clip_route(app, "/files/{name}")
 
     @app.route("GET", "/v3/avatars/looks")
     def looks(req: Req) -> tuple:

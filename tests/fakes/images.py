@@ -96,8 +96,19 @@ def gemini_app() -> FakeApp:
     return app
 
 
+def add_png_files(app: FakeApp) -> None:
+    """``GET /files/{W}x{H}.png`` serves a PNG of that size; any other name, a 64x64 one."""
+
+    @app.route("GET", "/files/{name}")
+    def file(req):
+        name = req.params["name"]
+        w, h = (int(x) for x in name.removesuffix(".png").split("x")) if "x" in name else (64, 64)
+        return 200, png(w, h), {"Content-Type": "image/png"}
+
+
 def fal_app() -> FakeApp:
     app = FakeApp()
+    add_png_files(app)
 
     @app.route("POST", "/fal-ai/{a}/{b}")
     def submit(req):
@@ -124,17 +135,12 @@ def fal_app() -> FakeApp:
         return 200, {"images": [{"url": f"{app.base_url}/files/{name}", "content_type": "image/png"}],
                      "seed": body.get("seed"), "has_nsfw_concepts": [False]}
 
-    @app.route("GET", "/files/{name}")
-    def file(req):
-        name = req.params["name"]
-        w, h = (int(x) for x in name.removesuffix(".png").split("x")) if "x" in name else (64, 64)
-        return 200, png(w, h), {"Content-Type": "image/png"}
-
     return app
 
 
 def replicate_app() -> FakeApp:
     app = FakeApp()
+    add_png_files(app)
 
     @app.route("POST", "/v1/models/{owner}/{name}/predictions")
     def create(req):
@@ -149,10 +155,5 @@ def replicate_app() -> FakeApp:
                          "urls": {"get": f"{app.base_url}/v1/predictions/{pid}"}}
         return 201, {"id": pid, "status": "succeeded", "output": [f"{app.base_url}/files/{w}x{h}.png"],
                      "urls": {"get": f"{app.base_url}/v1/predictions/{pid}"}}
-
-    @app.route("GET", "/files/{name}")
-    def file(req):
-        w, h = (int(x) for x in req.params["name"].removesuffix(".png").split("x"))
-        return 200, png(w, h), {"Content-Type": "image/png"}
 
     return app

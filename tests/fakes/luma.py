@@ -9,7 +9,7 @@ from __future__ import annotations
 import uuid
 
 from fakes.server import FakeApp
-from fakes.video_vendors import advance, bearer_or_fault, file_url, now_iso, task_app
+from fakes.video_vendors import bearer_or_fault, file_url, now_iso, poll_route, task_app
 
 API_KEY = "luma-test-key"
 SCRIPT = ["queued", "dreaming", "completed"]
@@ -55,15 +55,9 @@ def make_app() -> FakeApp:
         page = [generation(gid, "queued", app.state["gens"][gid]["body"]) for gid in ids[offset:offset + limit]]
         return 200, {"generations": page, "count": len(page), "has_more": offset + limit < len(ids)}
 
-    @app.route("GET", "/dream-machine/v1/generations/{gid}")
-    def get(req):
-        if bad := check(req):
-            return bad
-        gid = req.params["gid"]
-        g = app.state["gens"].get(gid)
-        if g is None:
-            return 404, {"detail": "Generation not found"}
-        state = advance(g, SCRIPT)
+    @poll_route(app, "/dream-machine/v1/generations/{gid}", check, SCRIPT, (404, {"detail": "Generation not found"}),
+                table="gens")
+    def get(gid: str, g: dict, state: str) -> tuple:
         prompt = g["body"].get("prompt", "")
         if state == "completed" and "risky" in prompt:
             return 200, generation(gid, "failed", g["body"], failure_reason="Generation failed moderation")

@@ -8,7 +8,7 @@ from __future__ import annotations
 import uuid
 
 from fakes.server import FakeApp
-from fakes.video_vendors import advance, bearer_or_fault, file_url, task_app
+from fakes.video_vendors import bearer_or_fault, file_url, poll_route, task_app
 
 API_SECRET = "key_runway_test"
 VERSION = "2024-11-06"
@@ -48,15 +48,8 @@ def make_app() -> FakeApp:
     app.route("POST", "/v1/text_to_video")(create(False))
     app.route("POST", "/v1/image_to_video")(create(True))
 
-    @app.route("GET", "/v1/tasks/{task_id}")
-    def task(req):
-        if bad := check(req):
-            return bad
-        tid = req.params["task_id"]
-        t = app.state["tasks"].get(tid)
-        if t is None:
-            return 404, {"error": "Task not found"}
-        status = advance(t, SCRIPT)
+    @poll_route(app, "/v1/tasks/{task_id}", check, SCRIPT, (404, {"error": "Task not found"}))
+    def task(tid: str, t: dict, status: str) -> tuple:
         out: dict = {"id": tid, "createdAt": "2026-11-11T21:48:50.448Z", "status": status}
         prompt = t["body"].get("promptText", "")
         if status == "RUNNING":

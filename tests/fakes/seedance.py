@@ -10,7 +10,7 @@ import itertools
 import re
 
 from fakes.server import FakeApp
-from fakes.video_vendors import advance, bearer_or_fault, file_url, task_app
+from fakes.video_vendors import bearer_or_fault, file_url, poll_route, task_app
 
 API_KEY = "ark-test-key"
 MODELS = {"seedance-1-0-pro-250528", "seedance-1-0-pro-fast-251015", "seedance-1-5-pro-251215",
@@ -59,15 +59,9 @@ def make_app() -> FakeApp:
         app.state["tasks"][tid] = {"body": body, "text": texts[0]["text"]}
         return 200, {"id": tid}
 
-    @app.route("GET", "/api/v3/contents/generations/tasks/{tid}")
-    def get(req):
-        if bad := check(req):
-            return bad
-        tid = req.params["tid"]
-        t = app.state["tasks"].get(tid)
-        if t is None:
-            return err(404, "ResourceNotFound", "task not found")
-        status = advance(t, SCRIPT)
+    @poll_route(app, "/api/v3/contents/generations/tasks/{tid}", check, SCRIPT,
+                err(404, "ResourceNotFound", "task not found"))
+    def get(tid: str, t: dict, status: str) -> tuple:
         out: dict = {"id": tid, "model": t["body"]["model"], "status": status,
                      "created_at": 1773297205, "updated_at": 1773297260}
         if status == "succeeded" and "risky" in t["text"]:

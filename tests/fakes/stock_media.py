@@ -82,6 +82,14 @@ def add_media_routes(app: FakeApp) -> None:
         return 200, media_bytes()[ext], {"Content-Type": ctype}
 
 
+def add_clip_route(app: FakeApp, path: str) -> None:
+    """``GET path`` serves the tiny MP4 of :func:`media_bytes`, whatever name the path carries."""
+
+    @app.route("GET", path)
+    def clip(req: Req) -> tuple:
+        return 200, media_bytes()["mp4"], {"Content-Type": "video/mp4"}
+
+
 def rate_limited(app: FakeApp, headers: dict[str, str] | None = None) -> tuple | None:
     """When ``app.state['rate_limit']`` > 0, answer 429 (and count it down)."""
     if app.state.get("rate_limit", 0) > 0:

@@ -8,7 +8,7 @@ A vendor fake (tests/fakes/kling.py, ...) builds a :class:`~fakes.server.FakeApp
 from __future__ import annotations
 
 import time
-from collections.abc import Awaitable
+from collections.abc import Awaitable, Callable
 from pathlib import Path
 
 import pytest
@@ -78,6 +78,31 @@ def advance(task: dict, script: list[str]) -> str:
     """Each poll moves a task one step along ``script`` (and stays on the last step)."""
     task["polls"] = task.get("polls", 0) + 1
     return script[min(task["polls"], len(script) - 1)]
+
+
+PollAnswer = Callable[[str, dict, str], tuple]
+
+
+def poll_route(app: FakeApp, path: str, check: Callable[[Req], tuple | None], script: list[str],
+               not_found: tuple, table: str = "tasks") -> Callable[[PollAnswer], PollAnswer]:
+    """Register ``GET path`` as a task poll: ``check(req)`` first (auth, queued faults), ``not_found`` when the
+    id (the path's one ``{...}`` parameter) is not in ``app.state[table]``, else the task moves one step along
+    ``script`` (:func:`advance`) and the decorated ``answer(task_id, task, status)`` writes the response."""
+
+    def register(answer: PollAnswer) -> PollAnswer:
+        @app.route("GET", path)
+        def poll(req: Req) -> tuple:
+            if bad := check(req):
+                return bad
+            (task_id,) = req.params.values()
+            task = app.state[table].get(task_id)
+            if task is None:
+                return not_found
+            return answer(task_id, task, advance(task, script))
+
+        return answer
+
+    return register
 
 
 def request(**kw: object) -> ClipRequest:
