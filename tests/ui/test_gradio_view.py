@@ -9,15 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from reelforge.agent.events import (
-    ErrorEvent,
-    Message,
-    MessageDelta,
-    Progress,
-    StoryboardEvent,
-    ToolObservation,
-    VideoEvent,
-)
+from reelforge.agent import events
 from reelforge.agent.review import SceneReview, ShotReview, StoryboardReview
 from reelforge.tools.production import OutputFile
 from reelforge.ui.gradio_app import downloads
@@ -40,10 +32,11 @@ def review(narration: str = "Fresh beans every morning.", thumbnail: str | None 
 
 def test_streamed_deltas_become_one_message_and_tools_go_behind_details() -> None:
     view = StudioView()
-    for ev in (MessageDelta(text="Hel"), MessageDelta(text="lo"), Message(text="Hello!"),
-               ToolObservation(name="plan_scenes", text="Storyboard v1: 2 scenes"),
-               ToolObservation(name="select_models", text="Scene 1 ...\nModels usable now: motion, veo-3, kling-2-1."),
-               ErrorEvent(message="The budget is too small.")):
+    for ev in (events.MessageDelta(text="Hel"), events.MessageDelta(text="lo"), events.Message(text="Hello!"),
+               events.ToolObservation(name="plan_scenes", text="Storyboard v1: 2 scenes"),
+               events.ToolObservation(name="select_models",
+                                      text="Scene 1 ...\nModels usable now: motion, veo-3, kling-2-1."),
+               events.ErrorEvent(message="The budget is too small.")):
         view.apply(ev)
     assert [m["content"] for m in view.chat][:1] == ["Hello!"] and len(view.chat) == 3
     details = view.chat[1]
@@ -55,9 +48,9 @@ def test_streamed_deltas_become_one_message_and_tools_go_behind_details() -> Non
 
 def test_director_jargon_moves_behind_details_and_plain_lines_stay() -> None:
     view = StudioView()
-    view.apply(Message(text="Model choices:\nScene 1 / s01-1 (5 s): motion — x via local: fit 0.19 for b_roll; "
-                            "$0.000/s ≈ $0.00\nSending the storyboard for your review."))
-    view.apply(Message(text="Your video is ready:\n- 9:16: /srv/home/outputs/v1/a-1080x1920.mp4"))
+    view.apply(events.Message(text="Model choices:\nScene 1 / s01-1 (5 s): motion — x via local: fit 0.19 for "
+                                   "b_roll; $0.000/s ≈ $0.00\nSending the storyboard for your review."))
+    view.apply(events.Message(text="Your video is ready:\n- 9:16: /srv/home/outputs/v1/a-1080x1920.mp4"))
     shown = [m["content"] for m in view.chat if not m.get("metadata")]
     hidden = [m["content"] for m in view.chat if m.get("metadata")]
     assert shown == ["Sending the storyboard for your review.", "Your video is ready:"]
@@ -67,13 +60,13 @@ def test_director_jargon_moves_behind_details_and_plain_lines_stay() -> None:
 
 def test_storyboard_then_progress_closes_the_review_and_tracks_each_shot() -> None:
     view = StudioView()
-    view.apply(StoryboardEvent(review=review()))
+    view.apply(events.StoryboardEvent(review=review()))
     assert view.review is not None and "fallbacks" not in view.models and "kling-2-1" in view.models
-    view.apply(Progress(stage="clips", status="queued", shot_id="s01-1"))
+    view.apply(events.Progress(stage="clips", status="queued", shot_id="s01-1"))
     assert view.review is None and view.board is not None  # approved: the board stays on screen
-    view.apply(Progress(stage="clips", status="fell_back", percent=100, shot_id="s01-1", message="motion"))
-    view.apply(Progress(stage="assemble", status="running", percent=40, message="1:1"))
-    view.apply(Progress(stage="qc", status="running", message="1:1"))
+    view.apply(events.Progress(stage="clips", status="fell_back", percent=100, shot_id="s01-1", message="motion"))
+    view.apply(events.Progress(stage="assemble", status="running", percent=40, message="1:1"))
+    view.apply(events.Progress(stage="qc", status="running", message="1:1"))
     rows = {r["item"]: r for r in view.progress_rows()}
     assert rows["Scene 1 · Hook"]["status"] == "fell_back" and rows["Putting it together · 1:1"]["status"] == "done"
     assert view.fallbacks() == ["Scene 1 · Hook"]
@@ -131,7 +124,7 @@ def test_downloads_list_outputs_sidecars_and_manifest(tmp_path: Path) -> None:
     srt.write_text("1")
     manifest = tmp_path / "manifest.json"
     manifest.write_text(json.dumps({"sidecars": {"srt": str(srt), "otio": str(tmp_path / "missing.otio")}}))
-    video = VideoEvent(outputs=[OutputFile(aspect="1:1", width=1080, height=1080, path=str(mp4))],
+    video = events.VideoEvent(outputs=[OutputFile(aspect="1:1", width=1080, height=1080, path=str(mp4))],
                        manifest_path=str(manifest))
     assert downloads(video) == [str(mp4), str(srt), str(manifest)]
     assert downloads(None) == []
@@ -145,22 +138,22 @@ def test_human_sizes_read_like_people_write_them() -> None:
         "0 bytes", "471 bytes", "14.0 KB", "2.7 MB", "5.0 GB"]
 
 
-def _video(path: str) -> VideoEvent:
-    return VideoEvent(outputs=[OutputFile(aspect="9:16", width=1080, height=1920, path=path, duration_s=10.0)])
+def _video(path: str) -> events.VideoEvent:
+    return events.VideoEvent(outputs=[OutputFile(aspect="9:16", width=1080, height=1920, path=path, duration_s=10.0)])
 
 
 def test_the_view_follows_the_work_and_keeps_versions_to_reopen_and_compare() -> None:
     view = StudioView()
     assert view.step == "start"
-    view.apply(StoryboardEvent(review=review()))
+    view.apply(events.StoryboardEvent(review=review()))
     assert view.step == "storyboard"
-    view.apply(Progress(stage="clips", status="running", shot_id="s01-1"))
+    view.apply(events.Progress(stage="clips", status="running", shot_id="s01-1"))
     assert view.step == "production" and not view.player_open
     view.apply(_video("/out/v1.mp4"))
     assert view.step == "player" and view.player_open and view.shown_version().number == 1
-    view.apply(StoryboardEvent(review=review("A calmer take.")))  # a new storyboard replaces the stale panels
+    view.apply(events.StoryboardEvent(review=review("A calmer take.")))  # a new storyboard replaces the stale panels
     assert view.step == "storyboard" and not view.player_open and len(view.versions) == 1
-    view.apply(Progress(stage="clips", status="running", shot_id="s01-1"))
+    view.apply(events.Progress(stage="clips", status="running", shot_id="s01-1"))
     view.apply(_video("/out/v2.mp4"))
     assert [v.number for v in view.versions] == [1, 2] and view.shown_version().number == 2
     assert "Version 1" in view.versions[0].label and "9:16" in view.versions[0].label
