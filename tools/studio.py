@@ -272,6 +272,7 @@ class Studio:
     async def _produce(self, brief: Brief, storyboard: Storyboard, *, approval: Approval | None,
                        on_event: EventSink | None = None) -> ProductionAssets:
         from reelforge.tools.approval import require_approval
+        from reelforge.tools.clips.end_card import credit_end_cards
         from reelforge.tools.clips.runner import generate_all
 
         require_approval(brief, storyboard, approval)
@@ -300,6 +301,8 @@ class Studio:
         clips, narrations = await asyncio.gather(clips_task, voice_task)
         total = sum(n.duration_s for n in narrations) or storyboard.total_seconds
         music = await asyncio.to_thread(self._music, brief, max(total, storyboard.total_seconds), emit)
+        # the end card credits what the video uses, known only now (tools.clips.end_card)
+        clips = await credit_end_cards(storyboard, brief, clips, music, self.registry, self.store, self.settings)
         return ProductionAssets(clips=clips, narrations=narrations, music=music)
 
     def _narrate(self, brief: Brief, storyboard: Storyboard, emit: EventSink) -> list[Narration]:

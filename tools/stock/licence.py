@@ -9,6 +9,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 
 from reelforge.tools.production import Asset, Provenance
@@ -16,6 +17,7 @@ from reelforge.tools.stock.rank import Candidate
 
 LIBRARY_NAMES = {"pexels": "Pexels", "pixabay": "Pixabay", "openverse": "Openverse"}
 NO_ATTRIBUTION_NEEDED = ("cc0", "pdm", "public domain")
+SCREEN_AUTHORS = 4  # authors named per library on an end card; the rest are "and N more"
 
 
 def attribution_required(licence: str) -> bool:
@@ -82,3 +84,49 @@ def credits_for(assets: Iterable[Asset]) -> list[str]:
             if note not in lines:
                 lines.append(note)
     return lines
+
+
+def screen_credits(assets: Iterable[Asset]) -> list[str]:
+    """Short credit lines for an end card, in first-use order: the stock authors of each library, each
+    Openverse work with its licence, and music from the user's library with its attribution.
+
+    Nothing for generated media, narration (a cloned or stock voice names nobody) or music reelforge or a
+    music model made. The full lines, with links, are :func:`credits_for`'s (the credits file).
+    """
+    authors: dict[str, list[str]] = {}
+    kinds: dict[str, set[str]] = {}
+    works: list[str] = []
+    music: list[str] = []
+    for a in assets:
+        p = a.provenance
+        if p.source == "openverse":
+            works.append(_short_attribution(p))
+        elif p.source in LIBRARY_NAMES:
+            names = authors.setdefault(p.source, [])
+            kinds.setdefault(p.source, set()).add("video" if (p.model or "").startswith("video:") else "photo")
+            if p.author and p.author not in names:
+                names.append(p.author)
+        elif a.kind == "music" and p.source == "library" and p.attribution:
+            music.append(_music_line(p.attribution))
+    lines = []
+    for lib, names in authors.items():
+        what = "Footage" if kinds[lib] == {"video"} else "Photos" if kinds[lib] == {"photo"} else "Footage and photos"
+        shown = ", ".join(names[:SCREEN_AUTHORS]) + (f" and {len(names) - SCREEN_AUTHORS} more"
+                                                      if len(names) > SCREEN_AUTHORS else "")
+        lines.append(f"{what} by {shown} on {LIBRARY_NAMES[lib]}" if names else f"{what} from {LIBRARY_NAMES[lib]}")
+    return list(dict.fromkeys([*lines, *works, *music]))
+
+
+def _short_attribution(p: Provenance) -> str:
+    """An Openverse work's TASL line without its links ("\"Harbour\" by Ada is licensed under CC BY 4.0")."""
+    text = re.split(r"\.\s+To view", p.attribution or "", maxsplit=1)[0]
+    text = re.sub(r"\s*\(?<?https?://\S+", "", text).strip().rstrip(".")
+    if text:
+        return text
+    licence = re.sub(r"\s*<[^>]*>", "", p.licence).strip()
+    return f"Image by {p.author or 'an Openverse author'} ({licence})"
+
+
+def _music_line(attribution: str) -> str:
+    line = re.sub(r"\s*\(unknown\)$", "", attribution.strip())
+    return line if line.lower().startswith("music") else f"Music: {line}"
