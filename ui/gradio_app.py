@@ -108,6 +108,24 @@ def _plain_validation(exc: ValidationError) -> str:
     return "; ".join(e["msg"].removeprefix("Value error, ") for e in exc.errors())
 
 
+def decision_line(decision: ReviewDecision) -> str:
+    """The user's line in the chat for a decision made with the review buttons."""
+    scene = decision.scene
+    match decision.action:
+        case "approve":
+            return "✓ Approved"
+        case "edit":
+            return f"✎ Edit scene {scene}: {decision.instruction}"
+        case "model":
+            return f"⇄ Scene {scene}: use {decision.model_id}"
+        case "kind":
+            return f"◧ Scene {scene}: {decision.kind}"
+        case "regenerate":
+            return f"↻ Regenerate scene {scene}" if scene else "↻ Regenerate the storyboard"
+        case "reject":
+            return f"✗ Rejected: {decision.feedback or 'no reason given'}"
+
+
 def login_of(request: gr.Request | None) -> str | None:
     """The signed-in studio user, or None when the studio runs without logins."""
     return getattr(request, "username", None) if request is not None else None
@@ -237,10 +255,12 @@ class StudioApp:
             yield (*out, gr.update(value=None) if first else gr.update())
             first = False
 
-    async def _decide(self, view: StudioView, request: gr.Request | None, label: str, **fields: Any
-                      ) -> AsyncIterator[tuple[Any, ...]]:
+    async def _decide(self, view: StudioView, request: gr.Request | None, scene: float | None = None,
+                      **fields: str | None) -> AsyncIterator[tuple[Any, ...]]:
+        """A review button's decision: the scene picker's number (none when empty or 0) and the button's
+        fields (an empty input counts as ''); refused in plain words when it is incomplete."""
         try:
-            decision = ReviewDecision(**fields)
+            decision = ReviewDecision(scene=int(scene) if scene else None, **{k: v or "" for k, v in fields.items()})
         except ValidationError as exc:
             view.say("assistant", f"⚠ {_plain_validation(exc)}")
             yield self.outputs(view)
@@ -249,7 +269,7 @@ class StudioApp:
             view.say("assistant", "⚠ There is no storyboard to review yet — describe your video first.")
             yield self.outputs(view)
             return
-        view.say("user", label)
+        view.say("user", decision_line(decision))
         if decision.action == "approve":
             view.start_production()
         view.review = None
@@ -279,48 +299,41 @@ class StudioApp:
 
     async def approve(self, view: StudioView, request: gr.Request | None = None) -> AsyncIterator[tuple[Any, ...]]:
         """Approve the storyboard: production starts and streams its progress."""
-        async for out in self._decide(view, request, "✓ Approved", action="approve"):
+        async for out in self._decide(view, request, action="approve"):
             yield out
 
     async def edit_scene(self, scene: float | None, instruction: str, view: StudioView,
                          request: gr.Request | None = None) -> AsyncIterator[tuple[Any, ...]]:
         """Re-plan one scene from an instruction."""
-        n = int(scene) if scene else None
-        async for out in self._decide(view, request, f"✎ Edit scene {n}: {instruction}", action="edit", scene=n,
-                                      instruction=instruction or ""):
+        async for out in self._decide(view, request, scene, action="edit", instruction=instruction):
             yield out
 
     async def regenerate(self, view: StudioView, request: gr.Request | None = None
                          ) -> AsyncIterator[tuple[Any, ...]]:
         """Plan the whole storyboard again."""
-        async for out in self._decide(view, request, "↻ Regenerate the storyboard", action="regenerate"):
+        async for out in self._decide(view, request, action="regenerate"):
             yield out
 
     async def regenerate_scene(self, scene: float | None, view: StudioView, request: gr.Request | None = None
                                ) -> AsyncIterator[tuple[Any, ...]]:
         """A fresh take of one scene (new seed; the other scenes are kept)."""
-        n = int(scene) if scene else None
-        if n is None:
+        if not scene:
             view.say("assistant", "⚠ Give the number of the scene to regenerate.")
             yield self.outputs(view)
             return
-        async for out in self._decide(view, request, f"↻ Regenerate scene {n}", action="regenerate", scene=n):
+        async for out in self._decide(view, request, scene, action="regenerate"):
             yield out
 
     async def change_model(self, scene: float | None, model_id: str, view: StudioView,
                            request: gr.Request | None = None) -> AsyncIterator[tuple[Any, ...]]:
         """Force a model for one scene."""
-        n = int(scene) if scene else None
-        async for out in self._decide(view, request, f"⇄ Scene {n}: use {model_id}", action="model", scene=n,
-                                      model_id=model_id or ""):
+        async for out in self._decide(view, request, scene, action="model", model_id=model_id):
             yield out
 
     async def set_kind(self, scene: float | None, kind: str, view: StudioView, request: gr.Request | None = None
                        ) -> AsyncIterator[tuple[Any, ...]]:
         """Mark one scene presenter / stock / generated (it is re-routed to a matching source)."""
-        n = int(scene) if scene else None
-        async for out in self._decide(view, request, f"◧ Scene {n}: {kind or '?'}", action="kind", scene=n,
-                                      kind=kind or ""):
+        async for out in self._decide(view, request, scene, action="kind", kind=kind):
             yield out
 
     async def voices(self, current: str | None, request: gr.Request | None = None) -> Any:
@@ -344,8 +357,7 @@ class StudioApp:
     async def reject(self, feedback: str, view: StudioView, request: gr.Request | None = None
                      ) -> AsyncIterator[tuple[Any, ...]]:
         """Reject the storyboard with feedback for the director."""
-        async for out in self._decide(view, request, f"✗ Rejected: {feedback or 'no reason given'}", action="reject",
-                                      feedback=feedback or ""):
+        async for out in self._decide(view, request, action="reject", feedback=feedback):
             yield out
 
     # --- threads ------------------------------------------------------------------------------------

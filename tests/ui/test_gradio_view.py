@@ -10,9 +10,9 @@ from pathlib import Path
 import pytest
 
 from reelforge.agent import events
-from reelforge.agent.review import SceneReview, ShotReview, StoryboardReview
+from reelforge.agent.review import ReviewDecision, SceneReview, ShotReview, StoryboardReview
 from reelforge.tools.production import OutputFile
-from reelforge.ui.gradio_app import downloads
+from reelforge.ui.gradio_app import decision_line, downloads
 from reelforge.ui.gradio_brief import InputError, changed, message_parts, settings_patch, voice_sample
 from reelforge.ui.gradio_render import download_label, progress_html, storyboard_html
 from reelforge.ui.gradio_session import StudioView
@@ -177,3 +177,16 @@ def test_offline_storyboards_say_so_once_and_label_scenes_truly() -> None:
     assert "stock footage" not in re.sub(r"<details.*?</details>", "", html, flags=re.DOTALL)  # not claimed
     assert "aspect-ratio:9 / 16" in html and "rf-tall" in html
     assert "Asked for stock footage" in scene.label_note
+
+
+@pytest.mark.parametrize(("fields", "line"), [
+    ({"action": "approve"}, "✓ Approved"),
+    ({"action": "edit", "scene": 2, "instruction": "darker"}, "✎ Edit scene 2: darker"),
+    ({"action": "model", "scene": 1, "model_id": "motion"}, "⇄ Scene 1: use motion"),
+    ({"action": "kind", "scene": 1, "kind": "stock footage"}, "◧ Scene 1: stock"),
+    ({"action": "regenerate"}, "↻ Regenerate the storyboard"),
+    ({"action": "regenerate", "scene": 3}, "↻ Regenerate scene 3"),
+    ({"action": "reject"}, "✗ Rejected: no reason given"),
+])
+def test_a_review_button_shows_what_was_decided(fields: dict, line: str) -> None:
+    assert decision_line(ReviewDecision(**fields)) == line
