@@ -12,21 +12,23 @@ verified body schema, so it is not implemented: ``api = "agents"`` is refused wi
 
 from __future__ import annotations
 
+from collections.abc import Awaitable
+from typing import Any
+
 from reelforge.tools.clips.base import ClipRequest, Job, JobStatus, ProviderError
 from reelforge.tools.clips.vendor_common import (
     VendorProvider,
     dig,
-    epoch,
     image_data_url,
     is_url,
     map_status,
     nearest_ratio,
+    recent_jobs,
 )
 
 STATUS = {"queued": JobStatus.QUEUED, "dreaming": JobStatus.RUNNING, "completed": JobStatus.SUCCEEDED,
           "failed": JobStatus.FAILED}
 ASPECTS = ["16:9", "9:16", "1:1", "4:3", "3:4", "21:9", "9:21"]
-LOOKUP_PAGES = 5
 
 
 class LumaProvider(VendorProvider):
@@ -77,20 +79,17 @@ class LumaProvider(VendorProvider):
         list (``GET /generations``, newest first, as Luma's SDK pages it) is searched, back to a minute before
         ``since``, for a generation whose ``request`` holds exactly what was sent."""
         body = self.build_body(req)
-        for page in range(LOOKUP_PAGES):
-            listing = await self.json("GET", "/generations", params={"limit": 100, "offset": page * 100})
-            gens = listing.get("generations") if isinstance(listing, dict) else None
-            for gen in gens if isinstance(gens, list) else []:
-                if not isinstance(gen, dict):
-                    continue
-                created = epoch(gen.get("created_at"))
-                if created is not None and created < since - 60:
-                    return None
-                sent = gen.get("request") if isinstance(gen.get("request"), dict) else {}
-                if gen.get("id") and all(sent.get(k) == v for k, v in body.items()):
-                    return self._apply(Job(id=str(gen["id"]), provider=self.name), gen)
-            if not (isinstance(listing, dict) and listing.get("has_more")):
-                return None
+
+        def page(offset: int) -> Awaitable[Any]:
+            return self.json("GET", "/generations", params={"limit": 100, "offset": offset})
+
+        def next_offset(listing: dict, offset: int) -> int | None:
+            return offset + 100 if listing.get("has_more") else None
+
+        async for gen in recent_jobs(page, 0, "generations", next_offset, since):
+            sent = gen.get("request") if isinstance(gen.get("request"), dict) else {}
+            if gen.get("id") and all(sent.get(k) == v for k, v in body.items()):
+                return self._apply(Job(id=str(gen["id"]), provider=self.name), gen)
         return None
 
     async def poll(self, job: Job) -> Job:

@@ -12,7 +12,7 @@ from typing import Any
 
 from reelforge.tools.clips.base import ClipRequest, Job, JobStatus, KeyedProvider, ProviderError
 from reelforge.tools.clips.gateway_input import build_input
-from reelforge.tools.clips.vendor_common import epoch, looks_like_refusal
+from reelforge.tools.clips.vendor_common import looks_like_refusal, recent_jobs
 
 _STATUS = {
     "starting": JobStatus.QUEUED,
@@ -22,9 +22,6 @@ _STATUS = {
     "aborted": JobStatus.FAILED,
     "canceled": JobStatus.CANCELLED,
 }
-
-
-LOOKUP_PAGES = 5
 
 
 class ReplicateProvider(KeyedProvider):
@@ -65,22 +62,12 @@ class ReplicateProvider(KeyedProvider):
             return None
         payload = self.input_for(req)
         slug, _, version = req.gateway_model.partition(":")
-        url: str | None = "/predictions"
-        for _ in range(LOOKUP_PAGES):
-            body = await self.json("GET", url)
-            results = body.get("results") if isinstance(body, dict) else None
-            for pred in results if isinstance(results, list) else []:
-                if not isinstance(pred, dict):
-                    continue
-                created = epoch(pred.get("created_at"))
-                if created is not None and created < since - 60:
-                    return None  # older than the interrupted request: it is not there
-                same_model = pred.get("version") == version if version else pred.get("model") == slug.strip("/")
-                if same_model and pred.get("input") == payload:
-                    return self._read(Job("", self.name), pred)
-            url = body.get("next") if isinstance(body, dict) else None
-            if not url:
-                return None
+        predictions = recent_jobs(lambda url: self.json("GET", url), "/predictions", "results",
+                                  lambda listing, _: listing.get("next") or None, since)
+        async for pred in predictions:
+            same_model = pred.get("version") == version if version else pred.get("model") == slug.strip("/")
+            if same_model and pred.get("input") == payload:
+                return self._read(Job("", self.name), pred)
         return None
 
     async def poll(self, job: Job) -> Job:

@@ -85,21 +85,15 @@ class RunwayProvider(VendorProvider):
 
     async def submit(self, req: ClipRequest) -> Job:
         self.check_request(req)
-        path, body = self.build_body(req)
-        data = await self.json("POST", path, json=body)
-        if not isinstance(data, dict) or not data.get("id"):
-            raise ProviderError(self.name, "provider", "malformed response (no task id)")
-        return Job(id=str(data["id"]), provider=self.name, status=JobStatus.QUEUED)
+        return await self.create_task(*self.build_body(req))
 
     async def poll(self, job: Job) -> Job:
-        task = await self.json("GET", f"/v1/tasks/{job.id}")
-        if not isinstance(task, dict):
-            raise ProviderError(self.name, "provider", "malformed response (task is not an object)")
+        task = await self.get_task(f"/v1/tasks/{job.id}")
         status = map_status(self.name, task.get("status"), STATUS)
         if status == JobStatus.FAILED:
             code = str(task.get("failureCode") or "")
             message = str(task.get("failure") or code or "")
-            return self.failed(job, f"{message} [{code}]" if code else message, refused=code.startswith("SAFETY"))
+            return self.failed(job, message, code=code, refused=code.startswith("SAFETY"))
         job.status = status
         job.progress = task.get("progress") if isinstance(task.get("progress"), (int, float)) else job.progress
         if status == JobStatus.SUCCEEDED:

@@ -90,20 +90,14 @@ class SeedanceProvider(VendorProvider):
 
     async def submit(self, req: ClipRequest) -> Job:
         self.check_request(req)
-        data = await self.json("POST", "/contents/generations/tasks", json=self.build_body(req))
-        if not isinstance(data, dict) or not data.get("id"):
-            raise ProviderError(self.name, "provider", "malformed response (no task id)")
-        return Job(id=str(data["id"]), provider=self.name, status=JobStatus.QUEUED)
+        return await self.create_task("/contents/generations/tasks", self.build_body(req))
 
     async def poll(self, job: Job) -> Job:
-        task = await self.json("GET", f"/contents/generations/tasks/{job.id}")
-        if not isinstance(task, dict):
-            raise ProviderError(self.name, "provider", "malformed response (task is not an object)")
+        task = await self.get_task(f"/contents/generations/tasks/{job.id}")
         status = map_status(self.name, task.get("status"), STATUS)
         if status == JobStatus.FAILED:
             code, message = str(dig(task, "error", "code") or ""), str(dig(task, "error", "message") or "")
-            return self.failed(job, f"{message} [{code}]" if code else message,
-                               refused=True if code and is_refusal_code(code) else None)
+            return self.failed(job, message, code=code, refused=True if code and is_refusal_code(code) else None)
         return self.settle(job, status, dig(task, "content", "video_url"), "content.video_url")
 
 

@@ -90,8 +90,7 @@ class SoraProvider(VendorProvider):
             job.progress = float(video["progress"]) / 100
         if status == JobStatus.FAILED:
             code, message = str(dig(video, "error", "code") or ""), str(dig(video, "error", "message") or "")
-            return self.failed(job, f"{message} [{code}]" if code else message,
-                               refused=True if "moderation" in code else None)
+            return self.failed(job, message, code=code, refused=True if "moderation" in code else None)
         job.status = status
         if status == JobStatus.SUCCEEDED:
             job.result_url = self.url(f"/videos/{job.id}/content")

@@ -11,6 +11,7 @@ import base64
 import math
 import mimetypes
 import re
+from collections.abc import AsyncIterator, Awaitable, Callable
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -111,6 +112,33 @@ def epoch(value: Any) -> float | None:
         return None
 
 
+LOOKUP_PAGES = 5  # listing pages searched for the job an interrupted create made
+
+
+async def recent_jobs(read_page: Callable[[Any], Awaitable[Any]], first: Any, key: str,
+                      next_cursor: Callable[[dict, Any], Any], since: float) -> AsyncIterator[dict]:
+    """The jobs an account's listing shows, newest first, that a create interrupted at ``since`` may have made.
+
+    ``read_page(cursor)`` answers one listing page (``first`` is the first cursor) whose ``key`` holds the jobs;
+    ``next_cursor(listing, cursor)`` is the next page's cursor, None after the last page. The search stops at a
+    job created more than a minute before ``since`` (the create cannot be older) or after ``LOOKUP_PAGES`` pages.
+    """
+    cursor = first
+    for _ in range(LOOKUP_PAGES):
+        listing = await read_page(cursor)
+        jobs = listing.get(key) if isinstance(listing, dict) else None
+        for job in jobs if isinstance(jobs, list) else []:
+            if not isinstance(job, dict):
+                continue
+            created = epoch(job.get("created_at"))
+            if created is not None and created < since - 60:
+                return
+            yield job
+        cursor = next_cursor(listing, cursor) if isinstance(listing, dict) else None
+        if cursor is None:
+            return
+
+
 class VendorProvider(KeyedProvider):
     """A direct vendor adapter: settings, base URL resolution, credentials and pre-flight checks.
 
@@ -166,8 +194,23 @@ class VendorProvider(KeyedProvider):
             raise ProviderError(self.name, "invalid", "no vendor model id given (registry `model`)")
         return model
 
-    def failed(self, job: Job, message: str, *, refused: bool | None = None) -> Job:
-        """Mark ``job`` failed or refused, keeping the vendor's own words."""
+    async def create_task(self, path: str, body: dict) -> Job:
+        """``POST`` a generation task; the answer must carry the task's ``id`` (the job starts queued)."""
+        data = await self.json("POST", path, json=body)
+        if not isinstance(data, dict) or not data.get("id"):
+            raise ProviderError(self.name, "provider", "malformed response (no task id)")
+        return Job(id=str(data["id"]), provider=self.name, status=JobStatus.QUEUED)
+
+    async def get_task(self, path: str) -> dict:
+        """``GET`` a generation task; the answer must be a JSON object."""
+        task = await self.json("GET", path)
+        if not isinstance(task, dict):
+            raise ProviderError(self.name, "provider", "malformed response (task is not an object)")
+        return task
+
+    def failed(self, job: Job, message: str, *, code: str = "", refused: bool | None = None) -> Job:
+        """Mark ``job`` failed or refused, keeping the vendor's own words (and its error ``code``, when given)."""
+        message = f"{message} [{code}]" if code else message
         is_refusal = looks_like_refusal(message) if refused is None else refused
         job.status = JobStatus.REFUSED if is_refusal else JobStatus.FAILED
         job.message = message or ("refused by the provider's content policy" if is_refusal else "generation failed")
