@@ -19,7 +19,6 @@ from reelforge.tools.uploads import Attachment
 
 CONSENT_WORDS = re.compile(r"\b(consent|permission|my own|rights?|authori[sz]\w*|it'?s me|i am the person)\b", re.I)
 CONSENT_DENIED = re.compile(r"\b(not|no|don'?t|do not|doesn'?t|haven'?t|never|without)\b", re.I)
-SENTENCE_END = re.compile(r"(?<=[.!?])\s+|\n+")
 
 
 @dataclass(frozen=True)
@@ -30,6 +29,11 @@ class Said:
     by: str
     at: str
     attachments: tuple[str, ...] = ()
+
+
+def sentences(text: str) -> list[str]:
+    """A message's sentences as the person wrote them: split after ``. ! ?`` and at line breaks."""
+    return re.split(r"(?<=[.!?])\s+|\n+", text)
 
 
 def affirms_consent(statement: str) -> bool:
@@ -57,7 +61,7 @@ def consent_for(upload: Attachment, said: list[Said]) -> Consent | None:
         return upload.consent
     start = max((i for i, s in enumerate(said) if upload.name in s.attachments), default=0)
     for message in reversed(said[start:]):
-        for sentence in SENTENCE_END.split(message.text):
+        for sentence in sentences(message.text):
             if affirms_consent(sentence):
                 return Consent(text=sentence.strip(), affirmed_by=message.by, affirmed_at=message.at)
     return None

@@ -17,6 +17,7 @@ from langchain_core.outputs import ChatGeneration, ChatResult
 
 from reelforge.agent.brains.parse import ParsedRequest, parse_request
 from reelforge.agent.consent import CONSENT_WORDS as CONSENT
+from reelforge.agent.consent import sentences
 from reelforge.agent.tool_result import result_of
 
 QUESTION = ("What is the video about? For example: \"a 20 second teaser for a coffee shop, vertical\". "
@@ -194,8 +195,7 @@ def _presenter_call(text: str, files: list[str], n: int) -> AIMessage | None:
 
 def _without_presenter_talk(text: str) -> str:
     """The request without the sentences about the presenter upload and its consent."""
-    return " ".join(s for s in re.split(r"(?<=[.!?])\s+|\n+", text)
-                    if s.strip() and not PRESENTER.search(s) and not CONSENT.search(s))
+    return " ".join(s for s in sentences(text) if s.strip() and not PRESENTER.search(s) and not CONSENT.search(s))
 
 
 def _read_first(req: ParsedRequest, n: int) -> AIMessage:
