@@ -33,15 +33,15 @@ from reelforge.ui.gradio_brief import (  # noqa: E402
     DEFAULT_CONSENT,
     MUSIC_CHOICES,
     PREFERENCE_CHOICES,
+    PRESENTER,
     PRESENTER_CONSENT,
     PRESENTER_SUFFIXES,
     VOICE_CHOICES,
+    VOICE_SAMPLE,
     InputError,
     changed,
     message_parts,
-    presenter_upload,
     settings_patch,
-    voice_sample,
 )
 from reelforge.ui.gradio_delivery import Delivery  # noqa: E402
 from reelforge.ui.gradio_render import delivery_markdown, download_label, progress_html, step_marker, storyboard_html  # noqa: E402
@@ -227,8 +227,8 @@ class StudioApp:
         text, files = message_parts(message)
         owner = web_owner(login_of(request))
         try:
-            extra, consent_line = voice_sample(sample, consent_ok, consent_text, by=owner)
-            pictures, presenter_line = presenter_upload(presenter, presenter_ok, presenter_text, by=owner)
+            extra, consent_line = VOICE_SAMPLE.attach(sample, consent_ok, consent_text, by=owner)
+            pictures, presenter_line = PRESENTER.attach(presenter, presenter_ok, presenter_text, by=owner)
             extra += pictures
             consent_line = " ".join(p for p in (consent_line, presenter_line) if p)
         except InputError as exc:

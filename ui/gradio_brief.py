@@ -6,6 +6,7 @@ Only settings the user changed since they were last applied are sent, so a later
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -66,41 +67,40 @@ def message_parts(message: Any) -> tuple[str, list[str]]:
     return text, files
 
 
-def _consented_upload(upload: str | None, suffixes: tuple[str, ...], consent_given: bool,
-                      consent_text: str, *, by: str | None, wrong_type: str, no_consent: str, request: str
-                      ) -> tuple[list[Incoming], str]:
-    """An upload carrying the person's consent (the ticked box and their statement, who and when) plus the
-    ``request`` line for the director; refused without consent. The consent travels as data with the file,
-    never as text in the message."""
-    if not upload:
-        return [], ""
-    if Path(upload).suffix.lower() not in suffixes:
-        raise InputError(f"{wrong_type} ({', '.join(suffixes)}).")
-    statement = (consent_text or "").strip()
-    if not consent_given or len(statement) < 10:
-        raise InputError(no_consent)
-    consent = Consent(text=statement, affirmed_by=by or local_owner())
-    return [Incoming(path=upload, consent=consent)], request
+@dataclass(frozen=True)
+class ConsentedUpload:
+    """A kind of upload that shows or clones a person, so it is only taken with their consent: the file
+    types it accepts, what the user is told when it is refused, and the request line for the director."""
+
+    suffixes: tuple[str, ...]
+    wrong_type: str
+    no_consent: str
+    request: str
+
+    def attach(self, upload: str | None, consent_given: bool, consent_text: str, by: str | None = None
+               ) -> tuple[list[Incoming], str]:
+        """The upload carrying the person's consent (the ticked box and their statement, who and when) plus the
+        request line; refused without consent. The consent travels as data with the file, never as text in
+        the message."""
+        if not upload:
+            return [], ""
+        if Path(upload).suffix.lower() not in self.suffixes:
+            raise InputError(f"{self.wrong_type} ({', '.join(self.suffixes)}).")
+        statement = (consent_text or "").strip()
+        if not consent_given or len(statement) < 10:
+            raise InputError(self.no_consent)
+        consent = Consent(text=statement, affirmed_by=by or local_owner())
+        return [Incoming(path=upload, consent=consent)], self.request
 
 
-def voice_sample(sample: str | None, consent_given: bool, consent_text: str, by: str | None = None
-                 ) -> tuple[list[Incoming], str]:
-    """The voice sample with its consent, and the request for the director; refused without consent."""
-    return _consented_upload(
-        sample, AUDIO_SUFFIXES, consent_given, consent_text, by=by,
-        wrong_type="The voice sample must be an audio file",
-        no_consent="To clone a voice, tick the consent box and say in your own words that you have the right to "
-                   "use this voice.",
-        request="Please clone the voice in the attached sample to narrate this video.")
-
-
-def presenter_upload(upload: str | None, consent_given: bool, consent_text: str, by: str | None = None
-                     ) -> tuple[list[Incoming], str]:
-    """A photo / short video of the user with its consent, and the request for the director (the agent's
-    set_presenter checks the file); refused here without consent or when it is not a picture."""
-    return _consented_upload(
-        upload, PRESENTER_SUFFIXES, consent_given, consent_text, by=by,
-        wrong_type="The presenter must be a photo or a short video",
-        no_consent="To appear on screen, tick the consent box and say in your own words that you are the person "
-                   "shown or have their permission.",
-        request="Please use the attached picture as the on-screen presenter.")
+VOICE_SAMPLE = ConsentedUpload(
+    AUDIO_SUFFIXES, wrong_type="The voice sample must be an audio file",
+    no_consent="To clone a voice, tick the consent box and say in your own words that you have the right to use "
+               "this voice.",
+    request="Please clone the voice in the attached sample to narrate this video.")
+# The agent's set_presenter checks the file itself; here it must at least be a picture or a video.
+PRESENTER = ConsentedUpload(
+    PRESENTER_SUFFIXES, wrong_type="The presenter must be a photo or a short video",
+    no_consent="To appear on screen, tick the consent box and say in your own words that you are the person shown "
+               "or have their permission.",
+    request="Please use the attached picture as the on-screen presenter.")

@@ -14,7 +14,7 @@ from PIL import Image
 from reelforge.agent.brains.offline import OfflineDirector
 from reelforge.agent.service import AgentService
 from reelforge.ui.gradio_app import StudioApp
-from reelforge.ui.gradio_brief import PRESENTER_CONSENT, InputError, presenter_upload
+from reelforge.ui.gradio_brief import PRESENTER, PRESENTER_CONSENT, InputError
 from reelforge.ui.gradio_session import StudioView
 
 
@@ -86,11 +86,11 @@ async def test_review_controls_set_a_scene_kind_and_regenerate_one_scene() -> No
 async def test_presenter_upload_needs_consent_and_reaches_the_brief(tmp_path: Any) -> None:
     photo = tmp_path / "me.png"
     Image.new("RGB", (200, 200), (10, 160, 90)).save(photo)
-    assert presenter_upload(None, False, "") == ([], "")
+    assert PRESENTER.attach(None, False, "") == ([], "")
     with pytest.raises(InputError, match="photo or a short video"):
-        presenter_upload(str(tmp_path / "me.txt"), True, PRESENTER_CONSENT)
+        PRESENTER.attach(str(tmp_path / "me.txt"), True, PRESENTER_CONSENT)
     with pytest.raises(InputError, match="consent box"):
-        presenter_upload(str(photo), False, PRESENTER_CONSENT)
+        PRESENTER.attach(str(photo), False, PRESENTER_CONSENT)
     app = StudioApp()
     app.services = Holder(FakeStudio())  # type: ignore[assignment]
     view = StudioView()

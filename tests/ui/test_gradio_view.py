@@ -13,7 +13,7 @@ from reelforge.agent import events
 from reelforge.agent.review import ReviewDecision, SceneReview, ShotReview, StoryboardReview
 from reelforge.tools.production import OutputFile
 from reelforge.ui.gradio_app import decision_line, downloads
-from reelforge.ui.gradio_brief import InputError, changed, message_parts, settings_patch, voice_sample
+from reelforge.ui.gradio_brief import VOICE_SAMPLE, InputError, changed, message_parts, settings_patch
 from reelforge.ui.gradio_render import download_label, progress_html, storyboard_html
 from reelforge.ui.gradio_session import StudioView
 from reelforge.ui.wording import has_jargon, human_size
@@ -107,12 +107,12 @@ def test_message_parts_accepts_dicts_file_dicts_and_plain_strings() -> None:
 def test_voice_sample_needs_consent(tmp_path: Path) -> None:
     sample = tmp_path / "me.wav"
     sample.write_bytes(b"RIFF")
-    assert voice_sample(None, False, "") == ([], "")
+    assert VOICE_SAMPLE.attach(None, False, "") == ([], "")
     with pytest.raises(InputError, match="consent"):
-        voice_sample(str(sample), False, "I own this voice and consent.")
+        VOICE_SAMPLE.attach(str(sample), False, "I own this voice and consent.")
     with pytest.raises(InputError, match="audio file"):
-        voice_sample(str(tmp_path / "me.txt"), True, "I own this voice and consent.")
-    files, line = voice_sample(str(sample), True, "I own this voice and consent.", by="web:ana")
+        VOICE_SAMPLE.attach(str(tmp_path / "me.txt"), True, "I own this voice and consent.")
+    files, line = VOICE_SAMPLE.attach(str(sample), True, "I own this voice and consent.", by="web:ana")
     assert [f.path for f in files] == [str(sample)] and "clone the voice" in line
     assert files[0].consent.text == "I own this voice and consent." and files[0].consent.affirmed_by == "web:ana"
     assert "consent" not in line.lower()  # the consent travels with the file, not as text in the message
