@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 from datetime import UTC, datetime
 from typing import Any, Literal
 
@@ -255,6 +256,23 @@ class LookSheet(BaseModel):
 
     def reference_paths(self) -> list[str]:
         return [s.reference for s in self.subjects if s.reference]
+
+    def for_shot(self, shot: Shot) -> LookSheet:
+        """The look one shot is made with: the style, and the subjects its words name ("the baker kneads");
+        a shot that names none of them ("she smiles", "the shop at dawn") keeps every subject. So changing one
+        subject changes only the keyframes and clips that can show it."""
+        said = _word_stems(f"{shot.visual_prompt} {shot.narration}")
+        named = [s for s in self.subjects if _word_stems(s.name) & said]
+        return self if not named or len(named) == len(self.subjects) else self.model_copy(update={"subjects": named})
+
+
+_NAME_STOP = frozenset({"the", "a", "an", "of", "and", "our", "my", "your", "their", "his", "her"})
+
+
+def _word_stems(text: str) -> set[str]:
+    """Lower-case words of three letters or more, a plural "s" dropped, for matching a subject's name."""
+    words = re.findall(r"[^\W\d_]{3,}", text.lower())
+    return {w[:-1] if w.endswith("s") and len(w) > 3 else w for w in words if w not in _NAME_STOP}
 
 
 class Storyboard(BaseModel):

@@ -166,3 +166,26 @@ async def test_nothing_is_paid_for_keyframes_before_the_person_asks(studio_parts
     offered = await draw_keyframes(board(), Brief(goal="bakery", budget_usd=5), registry, store, settings)
     assert not FakeImages.calls and not any(s.keyframe for s in offered.shots)
     assert any(n.startswith("Real keyframes:") and "draw keyframes" in n for n in offered.notes)
+
+
+def test_changing_one_subject_redraws_only_the_keyframes_that_show_it(studio_parts):
+    from reelforge.tools.studio import Studio
+
+    settings, registry, _store = studio_parts
+    studio = Studio(settings)
+    studio._registry = registry
+    look = LookSheet(style="warm light", subjects=[LookSubject(name="the baker", description="a woman in her thirties"),
+                                                   LookSubject(name="the dog", description="a small terrier")])
+    prompts = ["the baker kneads dough", "the dog sleeps by the oven", "the shop front at dawn"]
+    scenes = [Scene(index=i + 1, narration=p, shots=[Shot(id=f"s{i + 1}", visual_prompt=p, seconds=4, seed=i)])
+              for i, p in enumerate(prompts)]
+    brief = Brief(goal="bakery", budget_usd=5, music_mood="none", keyframes="on")
+    first = studio.route(brief, Storyboard(scenes=scenes, look=look))
+    asked = {c.shot_id: c.prompt for c in FakeImages.calls}
+    assert len(asked) == 3 and "terrier" not in asked["s1"] and "terrier" in asked["s3"] and "thirties" not in asked["s2"]
+    older = studio.update_look(brief, first, subject="the baker", description="a woman in her sixties")
+    redrawn = FakeImages.calls[3:]
+    assert sorted(c.shot_id for c in redrawn) == ["s1", "s3"]  # the baker's shot and the one naming nobody
+    assert older.shots[1].keyframe == first.shots[1].keyframe and older.shots[0].keyframe != first.shots[0].keyframe
+    warmer = studio.update_look(brief, older, style="cool blue light")
+    assert len(FakeImages.calls) == 5 + 3 and warmer.version == older.version + 1  # a style changes every shot

@@ -96,14 +96,15 @@ def build_request(shot: Shot, brief: Brief, registry: Registry, model_id: str, g
     """The provider-neutral request for ``shot`` on ``model_id`` / ``gateway``.
 
     ``extend_s`` (from the route) makes one continuous take: the first clip, then the provider extends it.
-    ``look`` (the storyboard's look sheet) adds its style and subjects to the prompt and, where the registry says
-    how a gateway takes reference images, sends its subjects' pictures as references.
+    ``look`` (the storyboard's look sheet) adds its style and the shot's subjects (:meth:`LookSheet.for_shot`) to
+    the prompt and, where the registry says how a gateway takes reference images, sends their pictures as references.
 
     For an avatar model, ``audio_path`` is the narration to lip-sync (see the module docstring).
     """
     spec = registry.get(model_id)
     gw = spec.gateways.get(gateway)
     aspect = aspect or brief.aspects[0]
+    look = look.for_shot(shot) if look is not None else None
     width, height = FORMATS[aspect]
     extras = [p for p in (brief.style, continuity.suffix() if continuity else "", look.prompt_suffix() if look else "")
               if p]

@@ -85,6 +85,7 @@ def image_request(shot: Shot, brief: Brief, choice: ImageChoice, look: LookSheet
                   aspect: str | None = None) -> ClipRequest:
     aspect = aspect or brief.aspects[0]
     width, height = keyframe_size(aspect)
+    look = look.for_shot(shot) if look is not None else None  # a subject's change redraws only its shots
     gw = choice.model.gateways[choice.gateway]
     params: dict[str, Any] = dict(gw.params)
     refs = look.reference_paths() if look is not None else []
