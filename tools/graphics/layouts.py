@@ -25,38 +25,30 @@ COUNT_S = 1.4  # a figure counts up over this long
 
 @dataclass(frozen=True)
 class Frame:
-    """The canvas and its safe area (captions below ``bottom``)."""
+    """The canvas (``w`` x ``h``, ``wide`` or tall) and its safe area: items stay between ``left`` and ``right``
+    and between ``top`` and ``bottom`` (captions sit below ``bottom``). ``u``, the short side, is the unit of
+    every size."""
 
     w: int
     h: int
+    wide: bool
+    u: int
+    left: int
+    right: int
+    top: int
+    bottom: int
 
-    @property
-    def wide(self) -> bool:
-        return self.w >= self.h * 1.2
-
-    @property
-    def u(self) -> int:
-        """The short side: the unit of every size."""
-        return min(self.w, self.h)
-
-    @property
-    def left(self) -> int:
-        return round(self.w * (0.08 if self.wide else 0.09))
-
-    @property
-    def right(self) -> int:
-        return self.w - self.left
-
-    @property
-    def top(self) -> int:
-        return round(self.h * (0.1 if self.wide else 0.11))
-
-    @property
-    def bottom(self) -> int:
-        return round(self.h * (0.8 if self.wide else 0.76))
+    @classmethod
+    def of(cls, w: int, h: int) -> Frame:
+        """The frame of a ``w`` x ``h`` canvas; wide frames keep slimmer margins than tall ones."""
+        wide = w >= h * 1.2
+        side, top, bottom = (0.08, 0.1, 0.8) if wide else (0.09, 0.11, 0.76)
+        left = round(w * side)
+        return cls(w, h, wide, min(w, h), left, w - left, round(h * top), round(h * bottom))
 
     @property
     def width(self) -> int:
+        """The width of the safe area."""
         return self.right - self.left
 
 

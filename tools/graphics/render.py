@@ -51,7 +51,7 @@ def graphic_style(prompt: str, seed: int, kit: BrandKit) -> MotionStyle:
 def layers_for(graphic: Graphic, width: int, height: int, seconds: float, style: MotionStyle,
                kit: BrandKit) -> list[Layer]:
     """The graphic's layers designed for a ``width × height`` frame."""
-    return Designer(Frame(width, height), kit, palette_for(kit, style.palette), seconds).build(graphic)
+    return Designer(Frame.of(width, height), kit, palette_for(kit, style.palette), seconds).build(graphic)
 
 
 def extent(layers: list[Layer], width: int, height: int) -> tuple[int, int, int, int]:
