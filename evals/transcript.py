@@ -6,17 +6,11 @@ from typing import Any
 
 from pydantic import BaseModel, Field
 
-from reelforge.agent.events import Event
+from reelforge.agent.events import Event, ToolObservation
 from reelforge.agent.review import StoryboardReview
 from reelforge.agent.state import Production
 
 PRODUCTION_STAGES = ("clips", "voice", "music", "assemble", "qc", "done")
-
-
-class ToolCall(BaseModel):
-    name: str
-    ok: bool
-    text: str
 
 
 class TurnRecord(BaseModel):
@@ -31,8 +25,9 @@ class TurnRecord(BaseModel):
     model_calls: int = 0  # requests the scripted LLM server got during this turn (fake_llm scenarios)
 
     @property
-    def tools(self) -> list[ToolCall]:
-        return [ToolCall(name=e.name, ok=e.ok, text=e.text) for e in self.events if e.type == "tool"]
+    def tools(self) -> list[ToolObservation]:
+        """The tool results streamed in this turn (name, ok, text)."""
+        return [e for e in self.events if isinstance(e, ToolObservation)]
 
     @property
     def reply(self) -> str:
