@@ -36,6 +36,18 @@ class Loudness:
     integrated: float
     true_peak: float
 
+    @classmethod
+    def from_log(cls, log: str) -> Loudness:
+        """Integrated loudness and true peak from the summary an ``ebur128=peak=true`` filter logs."""
+        tail = log[log.rfind("Summary:"):] if "Summary:" in log else ""
+        i = re.search(r"I:\s+(-?[\d.]+|-inf)\s+LUFS", tail)
+        p = re.search(r"True peak:\s*\n\s*Peak:\s+(-?[\d.]+|-inf)\s+dBFS", tail)
+        if not i:
+            raise ValueError("no ebur128 summary in the ffmpeg log")
+        integrated = float(i.group(1)) if i.group(1) != "-inf" else -math.inf
+        peak = float(p.group(1)) if p and p.group(1) != "-inf" else -math.inf
+        return cls(integrated=integrated, true_peak=peak)
+
 
 @dataclass(frozen=True)
 class MixLevels:
@@ -44,18 +56,6 @@ class MixLevels:
     gain_db: float = 0.0
     limit: float | None = None
     measured: Loudness | None = None
-
-
-def parse_ebur128(log: str) -> Loudness:
-    """Integrated loudness and true peak from the summary an ``ebur128=peak=true`` filter logs."""
-    tail = log[log.rfind("Summary:"):] if "Summary:" in log else ""
-    i = re.search(r"I:\s+(-?[\d.]+|-inf)\s+LUFS", tail)
-    p = re.search(r"True peak:\s*\n\s*Peak:\s+(-?[\d.]+|-inf)\s+dBFS", tail)
-    if not i:
-        raise ValueError("no ebur128 summary in the ffmpeg log")
-    integrated = float(i.group(1)) if i.group(1) != "-inf" else -math.inf
-    peak = float(p.group(1)) if p and p.group(1) != "-inf" else -math.inf
-    return Loudness(integrated=integrated, true_peak=peak)
 
 
 def _norm(stream):
@@ -132,7 +132,7 @@ def measure_mix(tl: Timeline, levels: MixLevels = MixLevels()) -> Loudness:
     stream = build_mix(tl, audio_input, levels).filter("ebur128", peak="true", framelog="quiet")
     args = ffmpeg.output(stream, "-", format="null").get_args()
     log = run_ffmpeg(["-loglevel", "info", *args], what="audio loudness measurement")
-    return parse_ebur128(log)
+    return Loudness.from_log(log)
 
 
 def plan_levels(tl: Timeline, *, target: float = TARGET_LUFS, max_tp: float = MAX_TRUE_PEAK) -> MixLevels:

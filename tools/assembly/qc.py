@@ -7,7 +7,7 @@ from pathlib import Path
 
 import ffmpeg
 
-from reelforge.tools.assembly.audio import MAX_TRUE_PEAK, TARGET_LUFS, parse_ebur128
+from reelforge.tools.assembly.audio import MAX_TRUE_PEAK, TARGET_LUFS, Loudness
 from reelforge.tools.assembly.timeline import fit_clip
 from reelforge.tools.media import MediaError, probe, run_ffmpeg
 from reelforge.tools.production import QCCheck, QCReport, Timeline, WordTiming
@@ -107,7 +107,7 @@ def run_qc(path: str | Path, *, expected_duration: float, width: int, height: in
         outs = [ffmpeg.output(video, src.audio.filter("ebur128", peak="true", framelog="quiet"), "-", format="null")]
     log = run_ffmpeg(["-loglevel", "info", *ffmpeg.merge_outputs(*outs).get_args()], what=f"QC of {path}")
     if info.has_audio:
-        loud = parse_ebur128(log)
+        loud = Loudness.from_log(log)
         add(QCCheck(name="loudness", passed=abs(loud.integrated - TARGET_LUFS) <= LOUDNESS_TOLERANCE,
                     value=loud.integrated, detail=f"integrated {loud.integrated} LUFS, want {TARGET_LUFS} ± 1"))
         add(QCCheck(name="true_peak", passed=loud.true_peak <= MAX_TRUE_PEAK, value=loud.true_peak,

@@ -34,6 +34,10 @@ class Window:
     first: int
     end: int
 
+    @property
+    def frames(self) -> int:
+        return self.end - self.first
+
 
 @dataclass(frozen=True)
 class Segment:
@@ -107,7 +111,7 @@ def _window_stream(inputs: _Inputs, k: int, c: TimelineClip, info: MediaInfo, wi
     half = 0.5 / fps  # cut between two frames
     if window.first:
         v = v.filter("trim", start=f"{window.first / fps - half:.6f}")
-    v = v.filter("trim", end_frame=window.end - window.first)
+    v = v.filter("trim", end_frame=window.frames)
     return v.filter("setpts", expr="PTS-STARTPTS").filter("settb", expr="AVTB")
 
 
