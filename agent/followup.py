@@ -151,8 +151,8 @@ async def read_followup(text: str, prod: Production, read_reply: ReadReply) -> F
 async def next_version(studio: StudioAPI, prod: Production, follow: FollowUp) -> tuple[Production, str, bool]:
     """Apply ``follow`` to a delivered production: (production, chat text, whether a new version awaits review).
 
-    The storyboard version goes up and the status becomes ``review_requested``: the review shows it and
-    production waits for its own approval. The delivered outputs stay as they are until then.
+    The storyboard version goes up and the status becomes ``in_review``: the caller resumes the graph at the
+    review, which shows it, and production waits for its own approval. The delivered outputs stay as they are until then.
     """
     from reelforge.agent.nodes.review import apply_changes
 
@@ -161,7 +161,8 @@ async def next_version(studio: StudioAPI, prod: Production, follow: FollowUp) ->
     assert brief is not None and board is not None
     new_board = board
     if follow.decisions:
-        update = await apply_changes(studio, prod, follow.decisions)
+        update = (await apply_changes(studio, prod, follow.decisions)).update
+        assert isinstance(update, dict)
         changed: Production = update["production"]
         if changed.storyboard is None or changed.storyboard.version == board.version:
             return prod, str(update["messages"][-1].content), False
@@ -183,7 +184,7 @@ async def next_version(studio: StudioAPI, prod: Production, follow: FollowUp) ->
             new_board = board.model_copy(deep=True)
         new_board = new_board.model_copy(update={"version": board.version + 1, "title": board.title})
     prod.brief, prod.storyboard = brief, new_board
-    prod.status = "review_requested"
+    prod.status = "in_review"
     prod.revision = follow.summary() or follow.request
     number = max(len(prod.deliveries), 1) + 1
     text = (f"Making version {number} of this video ({prod.revision}): storyboard v{new_board.version}, "

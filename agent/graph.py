@@ -1,4 +1,7 @@
-"""The director graph — wiring only: converse ⇄ tools → review_storyboard → produce → assemble → deliver."""
+"""The director graph — wiring only: converse ⇄ tools → review_storyboard → produce → assemble → deliver.
+
+Each node says where the graph goes next by returning ``Command[Literal[...]]`` (its return type names the
+possible targets, so the edges show in the compiled graph); nothing routes on the production's status."""
 
 from __future__ import annotations
 
@@ -15,7 +18,6 @@ from reelforge.agent.nodes.converse import TurnLimits, make_converse
 from reelforge.agent.nodes.deliver import deliver
 from reelforge.agent.nodes.produce import make_produce
 from reelforge.agent.nodes.review import make_review
-from reelforge.agent.nodes.routes import after_assemble, after_converse, after_produce, after_review, after_tools
 from reelforge.agent.state import DirectorState
 
 
@@ -42,11 +44,6 @@ def build_graph(checkpointer: Any = None, *, brain: BaseChatModel | None = None,
     g.add_node("assemble", make_assemble(studio))
     g.add_node("deliver", deliver)
     g.add_edge(START, "converse")
-    g.add_conditional_edges("converse", after_converse)
-    g.add_conditional_edges("tools", after_tools)
-    g.add_conditional_edges("review_storyboard", after_review)
-    g.add_conditional_edges("produce", after_produce)
-    g.add_conditional_edges("assemble", after_assemble)
     g.add_edge("deliver", END)
     return g.compile(checkpointer=checkpointer)
 

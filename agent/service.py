@@ -381,7 +381,9 @@ class AgentService:
             yield Message(text=reply)
             return
         update["production"] = changed
-        await self.graph.aupdate_state(self._config(thread_id), update, as_node="tools")
+        # as if the director had submitted it: the graph goes on to the review of the new version
+        await self.graph.aupdate_state(self._config(thread_id), Command(update=update, goto="review_storyboard"),
+                                       as_node="tools")
         yield Message(text=reply)
         async for ev in self._run(None, thread_id):
             yield ev
@@ -559,7 +561,9 @@ class AgentService:
             prod.manifest_path = result.get("manifest_path")
             prod.qc_summary = str(result.get("qc_summary", ""))
             prod.status = "delivered"
-            await self.graph.aupdate_state(cfg, {"production": prod}, as_node="assemble")
+            # the workers assembled it: the graph goes on from assembly to delivery
+            await self.graph.aupdate_state(cfg, Command(update={"production": prod}, goto="deliver"),
+                                           as_node="assemble")
             return [ev async for ev in self._run(None, thread_id)]
 
     # --- reading ------------------------------------------------------------------------------------

@@ -10,7 +10,7 @@ from typing import Annotated, Any, Literal
 
 from langchain_core.messages import AnyMessage
 from langgraph.graph.message import add_messages
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, field_validator
 from typing_extensions import TypedDict
 
 from reelforge.tools.approval import Approval, approval_refusal, approve, changed_since
@@ -21,16 +21,16 @@ from reelforge.tools.uploads import Attachment
 Status = Literal[
     "briefing",  # talking about the brief
     "planned",  # a storyboard exists, not yet submitted
-    "review_requested",  # submit_storyboard was called: the graph goes to review next
-    "in_review",  # paused at the storyboard interrupt
+    "in_review",  # submitted: shown for review, waiting for the person's decision
     "approved",  # the current version is approved; production may start
     "rejected",  # the reviewer rejected it with feedback
-    "produce_requested",  # produce_video was accepted: the graph goes to production next
     "producing",
     "assembling",
     "delivered",
     "failed",
 ]
+# Statuses that checkpoints written before routing moved into the graph (``Command``) may still hold.
+_OLD_STATUSES = {"review_requested": "in_review", "produce_requested": "approved"}
 
 
 class ProductionJob(BaseModel):
@@ -80,6 +80,11 @@ class Production(BaseModel):
     job: ProductionJob | None = None  # set while the workers produce this storyboard version
     deliveries: list[Delivery] = Field(default_factory=list)  # every delivered version, oldest first
     revision: str = ""  # the follow-up after a delivery that the next version carries out
+
+    @field_validator("status", mode="before")
+    @classmethod
+    def _read_old_status(cls, value: Any) -> Any:
+        return _OLD_STATUSES.get(value, value)
 
     @property
     def title(self) -> str:
@@ -138,7 +143,7 @@ class Production(BaseModel):
                                                                                  self.storyboard):
             return False
         self.storyboard = self.storyboard.model_copy(update={"version": self.storyboard.version + 1})
-        if self.status in ("approved", "delivered", "failed", "produce_requested"):
+        if self.status in ("approved", "delivered", "failed"):
             self.status = "planned"
         return True
 

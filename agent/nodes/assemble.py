@@ -1,4 +1,5 @@
-"""The assemble node: one ffmpeg pass per aspect ratio, captions, sidecars, QC and the manifest."""
+"""The assemble node: one ffmpeg pass per aspect ratio, captions, sidecars, QC and the manifest; then delivery
+(or the end of the run when assembly failed)."""
 
 from __future__ import annotations
 
@@ -6,9 +7,10 @@ import asyncio
 import re
 from collections.abc import Awaitable, Callable
 from pathlib import Path
-from typing import Any
+from typing import Literal
 
 from langchain_core.runnables import RunnableConfig
+from langgraph.types import Command
 
 from reelforge.agent.nodes.produce import failed, progress_sink
 from reelforge.agent.state import DirectorState, Production
@@ -21,10 +23,13 @@ def output_dir(outputs_root: Path, thread_id: str, version: int) -> Path:
     return outputs_root / safe / f"v{version}"
 
 
-def make_assemble(studio: StudioAPI) -> Callable[[DirectorState, RunnableConfig], Awaitable[dict[str, Any]]]:
+AfterAssemble = Literal["deliver", "__end__"]
+
+
+def make_assemble(studio: StudioAPI) -> Callable[[DirectorState, RunnableConfig], Awaitable[Command[AfterAssemble]]]:
     """Assemble the produced assets into every requested format."""
 
-    async def assemble(state: DirectorState, config: RunnableConfig) -> dict[str, Any]:
+    async def assemble(state: DirectorState, config: RunnableConfig) -> Command[AfterAssemble]:
         prod: Production = state["production"].model_copy(deep=True)
         assert prod.brief is not None and prod.storyboard is not None and prod.assets is not None
         thread_id = str(config.get("configurable", {}).get("thread_id", "thread"))
@@ -39,6 +44,6 @@ def make_assemble(studio: StudioAPI) -> Callable[[DirectorState, RunnableConfig]
         prod.manifest_path = str(out / "manifest.json")
         prod.qc_summary = "; ".join(f"{o.aspect}: {o.qc.summary()}" for o in manifest.outputs)
         prod.status = "delivered"
-        return {"production": prod}
+        return Command(update={"production": prod}, goto="deliver")
 
     return assemble

@@ -1,13 +1,15 @@
-"""The tools node: runs the brain's tool calls one by one; bad arguments become error observations."""
+"""The tools node: runs the brain's tool calls one by one (bad arguments become error observations), then goes
+where their structured results ask: the storyboard review, production, or back to the brain."""
 
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable, Sequence
-from typing import Any
+from typing import Any, Literal
 
 from langchain_core.messages import AIMessage, ToolCall, ToolMessage
 from langchain_core.runnables import RunnableConfig
 from langchain_core.tools import BaseTool
+from langgraph.types import Command
 from pydantic import ValidationError
 
 from reelforge.agent.consent import said_in
@@ -55,15 +57,18 @@ async def run_tool_call(tool: BaseTool | None, call: ToolCall, ctx: DirectorCont
     return ToolMessage(text, tool_call_id=call_id, name=name, status=status, artifact=artifact)
 
 
-def next_status(messages: Sequence[ToolMessage]) -> str | None:
-    """Where the calls asked the graph to go, as the production status the routes read (production wins
-    over review), from the tools' structured results; None: back to the brain."""
+AfterTools = Literal["review_storyboard", "produce", "converse"]
+
+
+def next_node(messages: Sequence[ToolMessage]) -> AfterTools:
+    """Where the calls asked the graph to go, from the tools' structured results (production wins over
+    review); otherwise back to the brain."""
     wanted = {result_of(m.artifact).next for m in messages}
     if "produce" in wanted:
-        return "produce_requested"
+        return "produce"
     if "review_storyboard" in wanted:
-        return "review_requested"
-    return None
+        return "review_storyboard"
+    return "converse"
 
 
 def reprice(studio: StudioAPI, prod: Production) -> None:
@@ -73,12 +78,12 @@ def reprice(studio: StudioAPI, prod: Production) -> None:
 
 
 def make_tools_node(tools: Sequence[BaseTool], studio: StudioAPI
-                    ) -> Callable[[DirectorState, RunnableConfig], Awaitable[dict[str, Any]]]:
+                    ) -> Callable[[DirectorState, RunnableConfig], Awaitable[Command[AfterTools]]]:
     """A node executing the last AI message's tool calls (valid and malformed) against ``studio``."""
     by_name = {t.name: t for t in tools}
     known = ", ".join(by_name)
 
-    async def run_tools(state: DirectorState, config: RunnableConfig) -> dict[str, Any]:
+    async def run_tools(state: DirectorState, config: RunnableConfig) -> Command[AfterTools]:
         last = state["messages"][-1]
         assert isinstance(last, AIMessage)
         prod = (state.get("production") or Production()).model_copy(deep=True)
@@ -94,8 +99,9 @@ def make_tools_node(tools: Sequence[BaseTool], studio: StudioAPI
         for call in last.tool_calls:
             out.append(await run_tool_call(by_name.get(call["name"]), call, ctx, known))
         reprice(studio, ctx.production)
-        if (status := next_status(out)) is not None:
-            ctx.production.status = status  # type: ignore[assignment]
-        return {"messages": out, "production": ctx.production}
+        goto = next_node(out)
+        if goto == "review_storyboard":
+            ctx.production.status = "in_review"
+        return Command(update={"messages": out, "production": ctx.production}, goto=goto)
 
     return run_tools

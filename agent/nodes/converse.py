@@ -1,15 +1,17 @@
-"""The converse node: the brain, bound to the director's tools, answers or calls tools."""
+"""The converse node: the brain, bound to the director's tools, answers (the run ends) or calls tools."""
 
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Literal
 
 from langchain_core.language_models import BaseChatModel
 from langchain_core.messages import AIMessage, SystemMessage, ToolMessage
 from langchain_core.runnables import RunnableConfig
 from langchain_core.tools import BaseTool
+from langgraph.graph import END
+from langgraph.types import Command
 
 from reelforge.agent.brains.text_tool_calls import with_text_tool_calls
 from reelforge.agent.director_tools import brief_summary
@@ -58,22 +60,31 @@ def budget_message(calls: int) -> AIMessage:
                      "\"make it 20 seconds\"), and I'll continue from here.")
 
 
+AfterConverse = Literal["tools", "__end__"]
+
+
+def answered(reply: AIMessage) -> Command[AfterConverse]:
+    """Record the brain's reply; its tool calls (valid or malformed) run next, otherwise the turn is over."""
+    goto: AfterConverse = "tools" if reply.tool_calls or reply.invalid_tool_calls else END
+    return Command(update={"messages": [reply]}, goto=goto)
+
+
 def make_converse(brain: BaseChatModel, tools: Sequence[BaseTool], limits: TurnLimits = TurnLimits()
-                  ) -> Callable[[DirectorState, RunnableConfig], Awaitable[dict[str, Any]]]:
+                  ) -> Callable[[DirectorState, RunnableConfig], Awaitable[Command[AfterConverse]]]:
     """The brain bound to ``tools`` with the director prompt and a note on the production state; at most
     ``limits.max_tool_calls`` tool calls per user message, JSON tool calls in the text recognised."""
     bound = brain.bind_tools(list(tools))
     names = {t.name for t in tools}
     system = load_prompt("director")
 
-    async def converse(state: DirectorState, config: RunnableConfig) -> dict[str, Any]:
+    async def converse(state: DirectorState, config: RunnableConfig) -> Command[AfterConverse]:
         prod = state.get("production") or Production()
         history = list(state.get("messages", []))
         turn = history[turn_start(history):]
         calls = sum(1 for m in turn if isinstance(m, ToolMessage))
         steps = sum(1 for m in turn if isinstance(m, AIMessage))
         if calls >= limits.max_tool_calls or steps >= limits.max_model_calls:
-            return {"messages": [budget_message(calls)]}
+            return answered(budget_message(calls))
         note = state_note(prod)
         if limits.history_tokens is not None:
             history, dropped = history_for_brain(history, limits.history_tokens)
@@ -86,6 +97,6 @@ def make_converse(brain: BaseChatModel, tools: Sequence[BaseTool], limits: TurnL
             reply = reply.model_copy(update={"tool_calls": reply.tool_calls[:room], "invalid_tool_calls": []})
         if isinstance(reply.content, str) and reply.content:  # what the brain says is checkpointed and shown
             reply.content = mask(reply.content)
-        return {"messages": [reply]}
+        return answered(reply)
 
     return converse

@@ -1,14 +1,16 @@
 """The review node: the ONLY place the graph pauses. It shows the versioned storyboard and applies the
-reviewer's typed decision (approve / edit scene / change model / regenerate / reject)."""
+reviewer's typed decision (approve / edit scene / change model / regenerate / reject), then goes to production
+(approved), back to the brain (rejected), to the review again (a new version) or ends (approval refused)."""
 
 from __future__ import annotations
 
 import asyncio
 from collections.abc import Awaitable, Callable
-from typing import Any
+from typing import Any, Literal
 
 from langchain_core.messages import AIMessage, HumanMessage
-from langgraph.types import interrupt
+from langgraph.graph import END
+from langgraph.types import Command, interrupt
 
 from reelforge.agent import scenes
 from reelforge.agent.review import ReviewDecision, ReviewDecisions, ReviewResume, StoryboardReview
@@ -16,11 +18,13 @@ from reelforge.agent.state import DirectorState, Production
 from reelforge.tools.routing import budget_check
 from reelforge.tools.studio_api import StudioAPI
 
+AfterReview = Literal["review_storyboard", "produce", "converse", "__end__"]
 
-def make_review(studio: StudioAPI) -> Callable[[DirectorState], Awaitable[dict[str, Any]]]:
+
+def make_review(studio: StudioAPI) -> Callable[[DirectorState], Awaitable[Command[AfterReview]]]:
     """Pause with the storyboard; on resume apply the decision. Nothing above ``interrupt`` costs anything."""
 
-    async def review_storyboard(state: DirectorState) -> dict[str, Any]:
+    async def review_storyboard(state: DirectorState) -> Command[AfterReview]:
         prod: Production = state["production"].model_copy(deep=True)
         assert prod.brief is not None and prod.storyboard is not None
         prod.reopen_if_changed()  # deterministic, so the re-run on resume shows and approves the same version
@@ -47,7 +51,8 @@ def resume_decisions(raw: Any) -> list[ReviewDecision]:
     return [ReviewDecision.model_validate(raw)]
 
 
-async def apply_changes(studio: StudioAPI, prod: Production, decisions: list[ReviewDecision]) -> dict[str, Any]:
+async def apply_changes(studio: StudioAPI, prod: Production, decisions: list[ReviewDecision]
+                        ) -> Command[AfterReview]:
     """Several scene changes from one reply, applied in order to one new storyboard version."""
     brief, board = prod.brief, prod.storyboard
     assert brief is not None and board is not None
@@ -56,44 +61,44 @@ async def apply_changes(studio: StudioAPI, prod: Production, decisions: list[Rev
         if decision.action in ("approve", "reject") or decision.scene is None:
             raise ValueError("only scene changes can be combined in one reply")
         try:
-            new, text, _ = await _scene_change(studio, prod, new, decision)
+            new, text = await _scene_change(studio, prod, new, decision)
         except (ValueError, KeyError) as exc:
             texts.append(f"scene {decision.scene}: I couldn't do that ({exc})")
             continue
         texts.append(text)
     if new is board:
-        prod.status = "review_requested"
-        return {"production": prod, "messages": [AIMessage(
-            "I couldn't make those changes: " + "; ".join(texts) + ". The storyboard is unchanged.")]}
-    return _new_version(prod, board, new, "; ".join(texts), "")
+        return _review_again(prod, "I couldn't make those changes: " + "; ".join(texts)
+                             + ". The storyboard is unchanged.")
+    return _new_version(prod, board, new, "; ".join(texts))
 
 
-async def _scene_change(studio: StudioAPI, prod: Production, board: Any, decision: ReviewDecision) -> tuple[Any, str, str]:
-    """One scene change: (new storyboard, what was done, a budget note)."""
+async def _scene_change(studio: StudioAPI, prod: Production, board: Any, decision: ReviewDecision) -> tuple[Any, str]:
+    """One scene change: (new storyboard, what was done). Being over budget is said when the new version is
+    shown (see :func:`_new_version`)."""
     brief = prod.brief
     assert brief is not None and decision.scene is not None
-    note = ""
     if decision.action == "edit":
         new = await asyncio.to_thread(studio.edit_scene, brief, board, decision.scene, decision.instruction)
-        text, note = f"Scene {decision.scene} rewritten", " ".join(scenes.budget_notes(brief, new))
+        text = f"Scene {decision.scene} rewritten"
     elif decision.action == "model":
-        new, note = await asyncio.to_thread(scenes.change_model, studio, brief, board, decision.scene,
-                                            decision.model_id)
+        new, _ = await asyncio.to_thread(scenes.change_model, studio, brief, board, decision.scene,
+                                         decision.model_id)
         text = f"Scene {decision.scene} now uses {decision.model_id}"
         scenes.remember(prod.scene_choices, decision.scene, model=decision.model_id)
     elif decision.action == "kind":
         new, note = await asyncio.to_thread(scenes.set_scene_kind, studio, brief, board, decision.scene,
                                             decision.kind)
-        text, note = note.rstrip("."), ""
+        text = note.rstrip(".")
         scenes.remember(prod.scene_choices, decision.scene, kind=decision.kind)
     else:
         new = await asyncio.to_thread(scenes.regenerate_scene, studio, brief, board, decision.scene)
         text = f"Scene {decision.scene} will be made again (a fresh take)"
-    return new, text, note
+    return new, text
 
 
-async def apply_decision(studio: StudioAPI, prod: Production, decision: ReviewDecision) -> dict[str, Any]:
-    """The state update for one decision; studio errors become a message and the review is shown again."""
+async def apply_decision(studio: StudioAPI, prod: Production, decision: ReviewDecision) -> Command[AfterReview]:
+    """The state update and the next node for one decision; studio errors become a message and the review is
+    shown again."""
     brief, board = prod.brief, prod.storyboard
     assert brief is not None and board is not None
     if decision.action == "approve":
@@ -101,42 +106,44 @@ async def apply_decision(studio: StudioAPI, prod: Production, decision: ReviewDe
         prod.status = "approved"
         refusal = prod.refusal()
         text = f"Storyboard v{board.version} approved."
-        if refusal:
-            text += " " + refusal
+        if refusal:  # e.g. over budget: back to talking about the brief, nothing is produced
             prod.status = "briefing"
-        return {"production": prod, "messages": [AIMessage(text)]}
+            return Command(update={"production": prod, "messages": [AIMessage(f"{text} {refusal}")]}, goto=END)
+        return Command(update={"production": prod, "messages": [AIMessage(text)]}, goto="produce")
     if decision.action == "reject":
         prod.status = "rejected"
         prod.feedback = decision.feedback
         note = decision.feedback or "no reason given"
-        return {"production": prod,
-                "messages": [HumanMessage(f"I reject storyboard v{board.version}: {note}")]}
-    note = ""
+        return Command(update={"production": prod, "messages": [
+            HumanMessage(f"I reject storyboard v{board.version}: {note}")]}, goto="converse")
     try:
         if decision.scene is not None:
-            new, text, note = await _scene_change(studio, prod, board, decision)
+            new, text = await _scene_change(studio, prod, board, decision)
         else:
             new = await asyncio.to_thread(studio.plan, brief, None)
             new, kept = await asyncio.to_thread(scenes.reapply, studio, brief, new, prod.scene_choices)
             text = "Storyboard re-planned" + (f" ({'; '.join(kept)})" if kept else "")
     except (ValueError, KeyError) as exc:
-        prod.status = "review_requested"
-        return {"production": prod, "messages": [AIMessage(f"I couldn't do that: {exc}. The storyboard is unchanged.")]}
-    return _new_version(prod, board, new, text, note)
+        return _review_again(prod, f"I couldn't do that: {exc}. The storyboard is unchanged.")
+    return _new_version(prod, board, new, text)
 
 
-def _new_version(prod: Production, board: Any, new: Any, text: str, note: str) -> dict[str, Any]:
+def _review_again(prod: Production, text: str) -> Command[AfterReview]:
+    """Say ``text`` and show the storyboard for review again."""
+    prod.status = "in_review"
+    return Command(update={"production": prod, "messages": [AIMessage(text)]}, goto="review_storyboard")
+
+
+def _new_version(prod: Production, board: Any, new: Any, text: str) -> Command[AfterReview]:
     """Show a changed storyboard for review again (its version one above the reviewed one)."""
     brief = prod.brief
     assert brief is not None
     if new.version != board.version + 1:
         new = new.model_copy(update={"version": board.version + 1})
     prod.storyboard = new
-    prod.status = "review_requested"
     over = ""
     if budget_check(new, brief).over:
         over = (f" That is over the ${brief.budget_usd:.2f} budget: approving it will be refused until the budget"
                 " is raised or a cheaper model is chosen.")
-    return {"production": prod, "messages": [AIMessage(
-        f"{text}: storyboard v{new.version}, estimate ${new.estimated_cost_usd:.2f}.{over} "
-        "Please review it again.")]}
+    return _review_again(prod, f"{text}: storyboard v{new.version}, estimate ${new.estimated_cost_usd:.2f}.{over} "
+                               "Please review it again.")
