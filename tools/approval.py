@@ -1,6 +1,7 @@
 """Approval is a fingerprint: a hash of everything that costs money or changes the delivered files.
 
-The storyboard's shots, models and durations and the brief's aspects, duration, language, voice, music,
+The storyboard's shots, models and durations, its look sheet (with the content of each subject's reference
+picture, sent to the models that take references) and the brief's aspects, duration, language, voice, music,
 captions, presenter and budget all go into :func:`fingerprint`; what only shaped the plan (the goal's
 wording, the audience, the tone, notes) does not. An :class:`Approval` records the fingerprint a person
 approved; :func:`approval_refusal` is the one gate every production path asks before spending money, so a
@@ -13,7 +14,7 @@ from typing import Any
 
 from pydantic import BaseModel, Field
 
-from reelforge.tools.production import Brief, Storyboard, now_iso, stable_hash
+from reelforge.tools.production import Brief, Storyboard, file_digest, now_iso, stable_hash
 
 #: Brief fields that cannot change what is paid for or delivered once the storyboard exists.
 PLAN_ONLY_BRIEF_FIELDS = frozenset({"goal", "audience", "tone", "notes", "source_text", "source_url"})
@@ -39,6 +40,8 @@ def fingerprint(brief: Brief, storyboard: Storyboard) -> str:
         for shot in scene["shots"]:
             if shot.get("route"):
                 shot["route"].pop("reason", None)
+    if storyboard.look is not None and (refs := storyboard.look.reference_paths()):
+        board["look_pictures"] = [file_digest(p) for p in refs]  # a new picture at the same path is a change
     return stable_hash("approval-v1", paid_brief, board)
 
 

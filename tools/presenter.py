@@ -9,13 +9,12 @@ narration plays. The same validated upload can be sent to a lip-sync avatar serv
 
 from __future__ import annotations
 
-import hashlib
 import shutil
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
 
-from reelforge.tools.production import FORMATS, Asset, Consent, Overlay, Provenance
+from reelforge.tools.production import FORMATS, Asset, Consent, Overlay, Provenance, file_digest
 from reelforge.tools.settings import Settings, get_settings
 from reelforge.tools.store import AssetStore
 
@@ -151,7 +150,7 @@ def presenter_asset(upload_path: str | Path, consent: Consent | None, *, store: 
     consent = require_consent(consent)
     up = validate_upload(upload_path)
     store = store or AssetStore((settings or get_settings()).store_dir)
-    key = store.key("presenter", _file_hash(up.path), consent.model_dump(mode="json"))
+    key = store.key("presenter", file_digest(up.path), consent.model_dump(mode="json"))
     asset = Asset(key=key, kind="image" if up.is_image else "clip", path=str(up.path),
                   duration_s=up.duration_s or None, width=up.width, height=up.height,
                   provenance=Provenance(source="user", model="presenter-upload", licence="user-provided likeness",
@@ -163,14 +162,6 @@ def presenter_asset(upload_path: str | Path, consent: Consent | None, *, store: 
     stored = store.put(asset, tmp)
     tmp.unlink(missing_ok=True)
     return stored
-
-
-def _file_hash(path: Path) -> str:
-    h = hashlib.sha256()
-    with path.open("rb") as fh:
-        for chunk in iter(lambda: fh.read(1 << 20), b""):
-            h.update(chunk)
-    return h.hexdigest()[:24]
 
 
 def presenter_overlay(upload_path: str | Path, consent: Consent | None, aspect: str, *, start: float = 0.0,

@@ -10,6 +10,7 @@ import hashlib
 import json
 import re
 from datetime import UTC, datetime
+from pathlib import Path
 from typing import Any, Literal
 
 from pydantic import BaseModel, Field
@@ -517,6 +518,18 @@ def stable_hash(*parts: Any) -> str:
 
     blob = json.dumps([norm(p) for p in parts], sort_keys=True, default=str, ensure_ascii=False)
     return hashlib.sha256(blob.encode()).hexdigest()[:24]
+
+
+def file_digest(path: str | Path | None) -> str | None:
+    """A short content hash of a local file, so that what is hashed is the picture, not its name; anything that
+    is not a local file (a URL, a missing path, None) is returned as it is."""
+    if not path or not Path(path).is_file():
+        return str(path) if path else None
+    h = hashlib.sha256()
+    with Path(path).open("rb") as fh:
+        for chunk in iter(lambda: fh.read(1 << 20), b""):
+            h.update(chunk)
+    return h.hexdigest()[:24]
 
 
 # --- production progress and results ---------------------------------------------------------------

@@ -24,12 +24,9 @@ from reelforge.tools.settings import get_settings
 
 def req(model: str, prompt: str = "a tern over the sea", aspect: str = "16:9", refs: list[str] | None = None,
         **params) -> ClipRequest:
-    p = dict(params)
-    if refs:
-        p["references"] = refs
     w, h = (1536, 864) if aspect == "16:9" else (864, 1536)
     return ClipRequest(shot_id="s1", prompt=prompt, seconds=0.0, aspect=aspect, width=w, height=h,
-                       gateway_model=model, model_id=model, seed=3, params=p)
+                       gateway_model=model, model_id=model, seed=3, references=list(refs or []), params=dict(params))
 
 
 def fast(cls, base_url: str):

@@ -108,7 +108,7 @@ async def test_the_look_sheet_reaches_the_models_that_take_references(studio_par
                      subjects=[LookSubject(name="Marie", description="a baker in her sixties", reference=str(ref))])
     assert pick_image_model(registry, settings, Brief(goal="b"), want_references=True).model.references
     await draw_keyframes(board(look), Brief(goal="b", budget_usd=5), registry, store, settings)
-    assert all(c.params["references"] == [str(ref)] for c in FakeImages.calls)
+    assert all(c.references == [str(ref)] for c in FakeImages.calls)
     assert all("Marie: a baker in her sixties" in c.prompt for c in FakeImages.calls)
     # a hosted video model whose registry row names its reference field gets them as data URLs
     shot = Shot(id="s1", visual_prompt="a baker", seconds=6)

@@ -80,6 +80,7 @@ class ClipRequest:
     gateway_model: str = ""  # the id this gateway uses for that model
     resolution: str = ""  # "720p", "1080p", ...
     image_path: str | None = None  # start frame for image-to-video / Ken Burns
+    references: list[str] = field(default_factory=list)  # local reference images (the look sheet's subjects)
     audio: bool = False
     seed: int = 0
     mode: Literal["text-to-video", "image-to-video"] = "text-to-video"
@@ -142,6 +143,10 @@ class ClipProvider(ABC):
         Paid like a new generation. Only providers with ``supports_extend`` implement it.
         """
         raise ProviderError(self.name, "invalid", f"{self.name} cannot extend a clip")
+
+    #: The adapter sends ``ClipRequest.references`` in its vendor's own form (hosted gateways instead send them
+    #: where the registry row's ``_references_field`` says).
+    supports_references: bool = False
 
     #: True when submitting again with the same ``idempotency_key`` returns the job already made (no new charge).
     replays_idempotency_key: bool = False

@@ -3,7 +3,7 @@
 Aggregators (fal.ai, Replicate) host many models whose input schemas differ in small ways
 (``duration`` as ``"5"``, ``5`` or ``"5s"``; ``image_url`` vs ``start_image``). The registry states
 these per gateway as ``_``-prefixed hints in ``params``; every other ``params`` key is sent as is
-(``None`` removes a field).
+(``None`` removes a field). ``_references_field`` names the field that takes ``ClipRequest.references``.
 """
 
 from __future__ import annotations
@@ -38,7 +38,6 @@ def build_input(req: ClipRequest, provider: str, *, duration: str = "str", image
     aspect_field = params.pop("_aspect_field", aspect_field)
     with_seed = params.pop("_seed", True)
     refs_field = params.pop("_references_field", "")
-    refs = params.pop("references", None) or []  # local paths: never sent as they are
     for hint in [k for k in params if k.startswith("_")]:
         params.pop(hint)
     body: dict[str, Any] = {"prompt": req.prompt}
@@ -56,8 +55,8 @@ def build_input(req: ClipRequest, provider: str, *, duration: str = "str", image
         if not req.image_path:
             raise ProviderError(provider, "invalid", "image-to-video needs a start image")
         body[image_field] = image_data_url(req.image_path, max_bytes=MAX_IMAGE_BYTES, provider=provider)
-    if refs and refs_field:
-        body[refs_field] = [image_data_url(str(p), max_bytes=MAX_IMAGE_BYTES, provider=provider) for p in refs]
+    if req.references and refs_field:  # local paths: sent as data URLs in the field the registry names
+        body[refs_field] = [image_data_url(p, max_bytes=MAX_IMAGE_BYTES, provider=provider) for p in req.references]
     for k, v in params.items():
         if v is None:
             body.pop(k, None)

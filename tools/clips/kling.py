@@ -4,6 +4,13 @@ Contract: ../shared/research/providers.md §1. Credentials ``KLING_ACCESS_KEY`` 
 base URL ``REELFORGE_KLING_BASE_URL`` (default the Singapore endpoint; older accounts may need
 ``https://api.klingai.com``). Registry params: ``mode`` (``std``/``pro``), ``durations`` (default 5, 10),
 ``max_prompt_chars`` (2500; set 500 for image-to-video if the server enforces ComfyUI's limit).
+
+Omni models (``kling-v3-omni``, ``kling-video-o1``) have their own endpoint, ``/v1/videos/omni-video`` (research
+§1.2, body from the mirrored "Video Omni" page): ``image_list`` holds the start frame (``{"image_url", "type":
+"first_frame"}``) and reference images (``{"image_url"}``, up to 7 images in all), each a URL or raw base64,
+and the prompt names each reference as ``<<<image_N>>>`` (its place in ``image_list``). ``aspect_ratio`` goes
+only without a start frame; ``negative_prompt`` and ``cfg_scale`` are not in that body; ``sound`` on an omni
+model is UNVERIFIED.
 """
 
 from __future__ import annotations
@@ -20,6 +27,8 @@ from reelforge.tools.clips.vendor_common import VendorProvider, dig, image_bytes
 STATUS = {"submitted": JobStatus.QUEUED, "processing": JobStatus.RUNNING,
           "succeed": JobStatus.SUCCEEDED, "failed": JobStatus.FAILED}
 ASPECTS = ["16:9", "9:16", "1:1"]
+OMNI = "omni-video"
+OMNI_MAX_IMAGES = 7  # start frame and reference images together, with no reference video
 # Kling business codes (§1.6) → error kinds. 1302/1303 are back-pressure: retry after a pause.
 CODE_KINDS = {
     **dict.fromkeys((1000, 1001, 1002, 1003, 1004, 1103, 1304), "auth"),
@@ -48,6 +57,7 @@ class KlingProvider(VendorProvider):
     poll_interval_s = 10.0
     max_prompt_chars = 2500
     default_durations = [5, 10]
+    supports_references = True  # on the omni models only (the others take none)
 
     def headers(self) -> dict[str, str]:
         ak, sk = self.require("KLING_ACCESS_KEY"), self.require("KLING_SECRET_KEY")
@@ -83,9 +93,28 @@ class KlingProvider(VendorProvider):
             raise ProviderError(self.name, "provider", "malformed response (no task data)")
         return data
 
+    @staticmethod
+    def is_omni(model: str) -> bool:
+        return "omni" in model or model.startswith("kling-video-o")
+
+    def endpoint(self, req: ClipRequest) -> str:
+        """The endpoint kind: ``omni-video`` for omni models, else ``image2video`` / ``text2video``."""
+        if self.is_omni(self.model_for(req)):
+            return OMNI
+        return "image2video" if self.uses_image(req) else "text2video"
+
+    def image_value(self, path: str, what: str = "start image") -> str:
+        """A URL as it is, a local file as raw base64 without a ``data:`` prefix (§1.4)."""
+        if is_url(path):
+            return path
+        data, _ = image_bytes(path, max_bytes=self.max_image_bytes, provider=self.name, what=what)
+        return base64.b64encode(data).decode()
+
     def build_body(self, req: ClipRequest) -> tuple[str, dict]:
-        """The endpoint kind (``text2video``/``image2video``) and its JSON body."""
-        kind = "image2video" if self.uses_image(req) else "text2video"
+        """The endpoint kind (``text2video``/``image2video``/``omni-video``) and its JSON body."""
+        kind = self.endpoint(req)
+        if kind == OMNI:
+            return kind, self.omni_body(req)
         body: dict = {
             "model_name": self.model_for(req),
             "prompt": req.prompt,
@@ -103,12 +132,32 @@ class KlingProvider(VendorProvider):
             body["external_task_id"] = req.idempotency_key
         if kind == "image2video":
             assert req.image_path
-            if is_url(req.image_path):
-                body["image"] = req.image_path
-            else:  # raw base64, no data: prefix (§1.4)
-                data, _ = image_bytes(req.image_path, max_bytes=self.max_image_bytes, provider=self.name)
-                body["image"] = base64.b64encode(data).decode()
+            body["image"] = self.image_value(req.image_path)
         return kind, body
+
+    def omni_body(self, req: ClipRequest) -> dict:
+        """The omni-video body: start frame and reference images in ``image_list``, each reference named in the
+        prompt by its place there."""
+        images: list[dict] = []
+        body: dict = {"model_name": self.model_for(req), "mode": req.params.get("mode", "pro"),
+                      "duration": str(self.duration_for(req))}
+        if self.uses_image(req):
+            assert req.image_path
+            images.append({"image_url": self.image_value(req.image_path), "type": "first_frame"})
+        else:
+            body["aspect_ratio"] = nearest_ratio(req.aspect, ASPECTS)
+        first_ref = len(images) + 1
+        images += [{"image_url": self.image_value(path, "reference image")}
+                   for path in req.references[:OMNI_MAX_IMAGES - len(images)]]
+        tags = [f"<<<image_{n}>>>" for n in range(first_ref, len(images) + 1)]
+        body["prompt"] = f"{req.prompt}; the subjects look as in {', '.join(tags)}" if tags else req.prompt
+        if images:
+            body["image_list"] = images
+        if req.audio:
+            body["sound"] = "on"
+        if req.idempotency_key:
+            body["external_task_id"] = req.idempotency_key
+        return body
 
     async def submit(self, req: ClipRequest) -> Job:
         self.check_request(req)
@@ -122,7 +171,7 @@ class KlingProvider(VendorProvider):
         documents querying by it; the exact query form is unverified, research §1: the task path is used)."""
         if not req.idempotency_key:
             return None
-        kind = "image2video" if self.uses_image(req) else "text2video"
+        kind = self.endpoint(req)
         try:
             data = self._data(await self.json("GET", f"/v1/videos/{kind}/{req.idempotency_key}"))
         except ProviderError as exc:

@@ -356,18 +356,33 @@ class Registry:
         """Install an in-process provider factory for (model, gateway) — for tests and benchmarks."""
         self._factories[(model_id, gateway)] = factory
 
-    def can_extend(self, model: ModelSpec, gateway: str | None) -> bool:
-        """True when ``model`` can extend its clips and the adapter for ``gateway`` drives the extend call."""
-        if not model.can_extend or not gateway or gateway not in model.gateways:
-            return False
+    def _adapter_says(self, model: ModelSpec, gateway: str, flag: str) -> bool:
+        """The adapter class for ``model`` on ``gateway`` sets ``flag``; an in-process provider (tests,
+        benchmarks) speaks for itself when asked, so it counts as yes."""
         if (model.id, gateway) in self._factories:
-            return True  # an in-process provider (tests, benchmarks) speaks for itself when asked
+            return True
         module_name, _, cls_name = model.gateways[gateway].adapter.partition(":")
         try:
             cls = getattr(importlib.import_module(_adapter_module(module_name)), cls_name)
         except (ImportError, AttributeError):
             return False
-        return bool(getattr(cls, "supports_extend", False))
+        return bool(getattr(cls, flag, False))
+
+    def can_extend(self, model: ModelSpec, gateway: str | None) -> bool:
+        """True when ``model`` can extend its clips and the adapter for ``gateway`` drives the extend call."""
+        if not model.can_extend or not gateway or gateway not in model.gateways:
+            return False
+        return self._adapter_says(model, gateway, "supports_extend")
+
+    def reference_limit(self, model: ModelSpec, gateway: str | None) -> int:
+        """How many reference images reach ``model`` on ``gateway``: the model's ``references`` when the gateway's
+        adapter sends them (``supports_references``) or its params name the hosted model's field
+        (``_references_field``); else 0."""
+        if not model.references or not gateway or gateway not in model.gateways:
+            return 0
+        if model.gateways[gateway].params.get("_references_field"):
+            return model.references
+        return model.references if self._adapter_says(model, gateway, "supports_references") else 0
 
     def provider_for(self, model_id: str, gateway: str, settings: Settings) -> ClipProvider:
         """Construct the adapter for ``model_id`` on ``gateway`` (``Adapter(settings=, base_url=)``)."""

@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import hashlib
 import inspect
 import time
 import weakref
@@ -40,6 +39,7 @@ from reelforge.tools.production import (
     Provenance,
     Shot,
     Storyboard,
+    file_digest,
 )
 from reelforge.tools.routing.router import OFFLINE_MODEL, choose
 from reelforge.tools.settings import Settings
@@ -83,12 +83,6 @@ async def _emit(on_event: EventFn | None, shot_id: str, status: str, percent: fl
         await out
 
 
-def _file_hash(path: str | None) -> str | None:
-    if not path or not Path(path).is_file():
-        return path
-    return hashlib.sha256(Path(path).read_bytes()).hexdigest()[:24]
-
-
 def build_request(shot: Shot, brief: Brief, registry: Registry, model_id: str, gateway: str, settings: Settings, *,
                   aspect: str | None = None, continuity: ContinuitySheet | None = None,
                   clip_seconds: float | None = None, audio_path: str | Path | None = None,
@@ -97,7 +91,8 @@ def build_request(shot: Shot, brief: Brief, registry: Registry, model_id: str, g
 
     ``extend_s`` (from the route) makes one continuous take: the first clip, then the provider extends it.
     ``look`` (the storyboard's look sheet) adds its style and the shot's subjects (:meth:`LookSheet.for_shot`) to
-    the prompt and, where the registry says how a gateway takes reference images, sends their pictures as references.
+    the prompt, and their pictures become the request's ``references`` (up to :meth:`Registry.reference_limit`:
+    none where the gateway cannot send them).
 
     For an avatar model, ``audio_path`` is the narration to lip-sync (see the module docstring).
     """
@@ -114,9 +109,7 @@ def build_request(shot: Shot, brief: Brief, registry: Registry, model_id: str, g
     i2v = bool(first_frame) and "image-to-video" in spec.modes
     seconds = clip_seconds or spec.clip_length(shot.seconds)
     params = dict(gw.params) if gw else {}
-    refs = look.reference_paths() if look is not None else []
-    if refs and spec.references and "_references_field" in params:  # the registry says how this gateway takes them
-        params["references"] = refs[:spec.references]
+    references = (look.reference_paths() if look is not None else [])[:registry.reference_limit(spec, gateway)]
     still = shot.kind == "still" and bool(first_frame)  # the keyframe alone, moved by a camera
     if spec.kind == "offline" and shot.graphic is not None and not still:
         from reelforge.tools.graphics import brand_from_settings
@@ -136,7 +129,7 @@ def build_request(shot: Shot, brief: Brief, registry: Registry, model_id: str, g
         fps=settings.fps, negative_prompt=shot.negative_prompt, model_id=model_id,
         gateway_model=(gw.model_i2v or gw.model) if (gw and i2v) else (gw.model if gw else ""),
         resolution=spec.resolutions[0] if spec.resolutions and gateway != "local" else "",
-        image_path=image_path, audio=spec.native_audio, seed=shot.seed,
+        image_path=image_path, references=references, audio=spec.native_audio, seed=shot.seed,
         mode="image-to-video" if i2v else "text-to-video", params=params,
         extend_s=list(extend_s or []) if registry.can_extend(spec, gateway) else [])
 
@@ -230,7 +223,7 @@ def shot_narration(storyboard: Storyboard, narrations: list[Narration], shot_id:
             return None
         from reelforge.tools.media import run_ffmpeg
 
-        key = store.key("narration-slice", _file_hash(narr.asset.path), round(t0, 3), round(t1, 3), lead)
+        key = store.key("narration-slice", file_digest(narr.asset.path), round(t0, 3), round(t1, 3), lead)
         out = store.path_for(key, ".wav")
         if not out.is_file():
             tmp = store.scratch(".wav")
@@ -267,14 +260,14 @@ def _span(shots: list[Shot], j: int, narr: Narration) -> tuple[float, float]:
 
 def cache_key(req: ClipRequest, gateway: str) -> str:
     """Hash of (model, gateway, normalised request, seed, input hashes)."""
-    params = {k: (_file_hash(v) if k in FILE_PARAMS and isinstance(v, str) else v) for k, v in req.params.items()}
-    if isinstance(params.get("references"), list):  # reference images count by content, not by path
-        params["references"] = [_file_hash(str(p)) for p in params["references"]]
+    params = {k: (file_digest(v) if k in FILE_PARAMS and isinstance(v, str) else v) for k, v in req.params.items()}
     norm = {"prompt": " ".join(req.prompt.split()), "negative": " ".join(req.negative_prompt.split()),
             "seconds": round(req.seconds, 3), "aspect": req.aspect, "size": [req.width, req.height], "fps": req.fps,
             "mode": req.mode, "resolution": req.resolution, "gateway_model": req.gateway_model,
-            "params": params, "audio": req.audio, **({"extend": req.extend_s} if req.extend_s else {})}
-    return AssetStore.key("clip", req.model_id, gateway, norm, req.seed, _file_hash(req.image_path))
+            "params": params, "audio": req.audio, **({"extend": req.extend_s} if req.extend_s else {}),
+            # reference images count by content, not by path
+            **({"references": [file_digest(p) for p in req.references]} if req.references else {})}
+    return AssetStore.key("clip", req.model_id, gateway, norm, req.seed, file_digest(req.image_path))
 
 
 async def _run_job(provider: ClipProvider, req: ClipRequest, dest: Path, settings: Settings,

@@ -6,6 +6,10 @@ Contract: ../shared/research/providers.md §6. Credential ``ARK_API_KEY``; base 
 in-prompt flags (``--rs 720p --dur 5 --rt 16:9``) for Seedance 1.0 models and as body fields for newer
 ones; registry param ``settings_style = "text" | "body"`` overrides the choice (which styles each
 model accepts is UNVERIFIED). Other params: ``durations``, ``resolution``, ``service_tier``.
+
+Reference images (``ClipRequest.references``) are content items ``{"type": "image_url", "image_url": {"url"},
+"role": "reference_image"}`` (Seedance 2.0: up to 9; research §6.2). Ark rejects first/last frames mixed with
+reference media, so a request with a start frame sends the frame alone.
 """
 
 from __future__ import annotations
@@ -47,6 +51,7 @@ class SeedanceProvider(VendorProvider):
     poll_interval_s = 5.0
     max_prompt_chars = 2000  # UNVERIFIED; override with registry max_prompt_chars
     default_durations = [5, 10]
+    supports_references = True
 
     def headers(self) -> dict[str, str]:
         return {"Authorization": f"Bearer {self.require('ARK_API_KEY')}"}
@@ -81,12 +86,19 @@ class SeedanceProvider(VendorProvider):
         content: list[dict] = [{"type": "text", "text": text}]
         if self.uses_image(req):
             assert req.image_path
-            url = image_data_url(req.image_path, max_bytes=self.max_image_bytes, provider=self.name)
-            content.append({"type": "image_url", "image_url": {"url": url}, "role": "first_frame"})
+            content.append(self.image_item(req.image_path, "first_frame"))
+        else:  # a first frame cannot be mixed with reference images
+            content += [self.image_item(path, "reference_image") for path in req.references]
         body["content"] = content
         if tier := req.params.get("service_tier"):
             body["service_tier"] = tier
         return body
+
+    def image_item(self, path: str, role: str) -> dict:
+        """One image content item: a URL, or a local file as a data URL, in ``role``."""
+        what = "reference image" if role == "reference_image" else "start image"
+        url = image_data_url(path, max_bytes=self.max_image_bytes, provider=self.name, what=what)
+        return {"type": "image_url", "image_url": {"url": url}, "role": role}
 
     async def submit(self, req: ClipRequest) -> Job:
         self.check_request(req)

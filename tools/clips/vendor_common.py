@@ -37,24 +37,24 @@ def is_url(value: str | None) -> bool:
     return bool(value) and str(value).startswith(("http://", "https://"))
 
 
-def image_bytes(path: str, *, max_bytes: int, provider: str) -> tuple[bytes, str]:
-    """Read a local start frame; raise ``invalid`` when missing or over the vendor's size limit."""
+def image_bytes(path: str, *, max_bytes: int, provider: str, what: str = "start image") -> tuple[bytes, str]:
+    """Read a local image (``what`` names it in errors); raise ``invalid`` when missing or over the size limit."""
     p = Path(path)
     if not p.is_file():
-        raise ProviderError(provider, "invalid", f"start image {p.name!r} does not exist")
+        raise ProviderError(provider, "invalid", f"{what} {p.name!r} does not exist")
     data = p.read_bytes()
     if len(data) > max_bytes:
         raise ProviderError(provider, "invalid",
-                            f"start image is {len(data) / 1e6:.1f} MB; this API accepts {max_bytes / 1e6:.0f} MB")
+                            f"{what} is {len(data) / 1e6:.1f} MB; this API accepts {max_bytes / 1e6:.0f} MB")
     mime = mimetypes.guess_type(p.name)[0] or "image/png"
     return data, mime
 
 
-def image_data_url(path: str, *, max_bytes: int, provider: str) -> str:
+def image_data_url(path: str, *, max_bytes: int, provider: str, what: str = "start image") -> str:
     """A URL stays a URL; a local file becomes a ``data:image/...;base64,`` URL."""
     if is_url(path):
         return path
-    data, mime = image_bytes(path, max_bytes=max_bytes, provider=provider)
+    data, mime = image_bytes(path, max_bytes=max_bytes, provider=provider, what=what)
     return f"data:{mime};base64,{base64.b64encode(data).decode()}"
 
 
@@ -163,7 +163,7 @@ class VendorProvider(KeyedProvider):
         return err
 
     def check_request(self, req: ClipRequest) -> None:
-        """Prompt length (registry ``max_prompt_chars`` overrides the class limit) and start image."""
+        """Prompt length (registry ``max_prompt_chars`` overrides the class limit), start image and references."""
         limit = int(req.params.get("max_prompt_chars", self.max_prompt_chars))
         for label, text in (("prompt", req.prompt), ("negative prompt", req.negative_prompt)):
             if len(text) > limit:
@@ -175,6 +175,10 @@ class VendorProvider(KeyedProvider):
             raise ProviderError(self.name, "invalid", "image-to-video needs a start image (image_path)")
         if req.image_path and not is_url(req.image_path):
             image_bytes(req.image_path, max_bytes=self.max_image_bytes, provider=self.name)
+        if self.supports_references:
+            for path in req.references:
+                if not is_url(path):
+                    image_bytes(path, max_bytes=self.max_image_bytes, provider=self.name, what="reference image")
 
     @staticmethod
     def wants_image(req: ClipRequest) -> bool:

@@ -14,6 +14,11 @@ Contract: ../shared/research/providers.md §3. Two classes, one wire shape:
 
 A finished operation with no samples, or with ``raiMediaFilteredCount`` > 0, is a refusal (the
 Responsible-AI filter) carrying Google's reasons.
+
+Reference images (``ClipRequest.references``, the look sheet's subjects) go in ``instances[0].referenceImages``
+as ``{"image": {"bytesBase64Encoded", "mimeType"}, "referenceType": "asset"}`` (Google's genai SDK wire form,
+both APIs). Veo 3.1 takes up to 3 asset images, with a text prompt and no first frame, for 8-second 16:9 clips
+only (research §3.1); any other request goes without them rather than being refused or paid longer.
 """
 
 from __future__ import annotations
@@ -29,6 +34,9 @@ from reelforge.tools.clips.vendor_common import VendorProvider, dig, image_bytes
 from reelforge.tools.settings import Settings
 
 ASPECTS = ["16:9", "9:16"]
+#: The only clip length and aspect ratio Veo 3.1 takes reference images with (research §3.1).
+REFERENCE_SECONDS = 8
+REFERENCE_ASPECT = "16:9"
 
 
 class VeoProvider(VendorProvider):
@@ -42,6 +50,7 @@ class VeoProvider(VendorProvider):
     default_durations = [4, 6, 8]
     max_image_bytes = 20 * 1024 * 1024
     supports_extend = True  # Gemini API: a Veo-made video continues by about 7 s per call
+    supports_references = True
 
     def headers(self) -> dict[str, str]:
         return {"x-goog-api-key": self.require("GEMINI_API_KEY", "GOOGLE_API_KEY")}
@@ -64,14 +73,30 @@ class VeoProvider(VendorProvider):
     def check_request(self, req: ClipRequest) -> None:
         if req.image_path and is_url(req.image_path):
             raise ProviderError(self.name, "invalid", "Veo takes the start image as bytes: give a local file")
+        if any(is_url(path) for path in req.references):
+            raise ProviderError(self.name, "invalid", "Veo takes reference images as bytes: give local files")
         super().check_request(req)
+
+    def inline_image(self, path: str, what: str = "start image") -> dict:
+        """A local image as Veo takes it: base64 bytes and their MIME type."""
+        data, mime = image_bytes(path, max_bytes=self.max_image_bytes, provider=self.name, what=what)
+        return {"bytesBase64Encoded": base64.b64encode(data).decode(), "mimeType": mime}
+
+    def reference_images(self, req: ClipRequest) -> list[dict]:
+        """``referenceImages`` for ``req``: its references as assets, when Veo takes them for this request (a text
+        prompt with no first frame, 8 s, 16:9); else none."""
+        takes = (not self.uses_image(req) and int(self.duration_for(req)) == REFERENCE_SECONDS
+                 and nearest_ratio(req.aspect, ASPECTS) == REFERENCE_ASPECT)
+        return [{"image": self.inline_image(path, "reference image"), "referenceType": "asset"}
+                for path in req.references] if takes else []
 
     def build_body(self, req: ClipRequest) -> dict:
         instance: dict = {"prompt": req.prompt}
         if self.uses_image(req):
             assert req.image_path
-            data, mime = image_bytes(req.image_path, max_bytes=self.max_image_bytes, provider=self.name)
-            instance["image"] = {"bytesBase64Encoded": base64.b64encode(data).decode(), "mimeType": mime}
+            instance["image"] = self.inline_image(req.image_path)
+        elif references := self.reference_images(req):
+            instance["referenceImages"] = references
         params: dict = {"aspectRatio": nearest_ratio(req.aspect, ASPECTS),
                         "durationSeconds": int(self.duration_for(req))}
         if resolution := (req.params.get("resolution") or req.resolution):

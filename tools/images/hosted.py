@@ -21,12 +21,11 @@ REPLICATE_RATIOS = ["1:1", "16:9", "21:9", "3:2", "2:3", "4:5", "5:4", "3:4", "4
 
 def image_input(req: ClipRequest, provider: str, *, size: Any) -> dict[str, Any]:
     """Prompt, size, seed, references and the registry's other params for a hosted image model."""
-    params = {k: v for k, v in req.params.items() if k != "references"}
+    params = dict(req.params)
     ref_field = params.pop("_references_field", "")
     ref_many = params.pop("_references_many", True)
     body: dict[str, Any] = {"prompt": req.prompt, "seed": req.seed, **size}
-    refs = [image_data_url(str(p), max_bytes=MAX_REFERENCE_BYTES, provider=provider)
-            for p in req.params.get("references") or []]
+    refs = [image_data_url(p, max_bytes=MAX_REFERENCE_BYTES, provider=provider) for p in req.references]
     if refs and ref_field:
         body[ref_field] = refs if ref_many else refs[0]
     for k, v in params.items():

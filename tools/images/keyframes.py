@@ -88,12 +88,10 @@ def image_request(shot: Shot, brief: Brief, choice: ImageChoice, look: LookSheet
     look = look.for_shot(shot) if look is not None else None  # a subject's change redraws only its shots
     gw = choice.model.gateways[choice.gateway]
     params: dict[str, Any] = dict(gw.params)
-    refs = look.reference_paths() if look is not None else []
-    if refs and choice.model.references:
-        params["references"] = refs[:choice.model.references]
+    refs = (look.reference_paths() if look is not None else [])[:choice.model.references]
     return ClipRequest(shot_id=shot.id, prompt=image_prompt(shot, brief, look), seconds=0.0, aspect=aspect,
                        width=width, height=height, model_id=choice.model.id, gateway_model=gw.model, seed=shot.seed,
-                       params=params)
+                       references=refs, params=params)
 
 
 async def draw_image(req: ClipRequest, choice: ImageChoice, registry: Registry, store: AssetStore,

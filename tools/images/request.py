@@ -17,7 +17,7 @@ PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
 
 def references(req: ClipRequest, provider: str, limit: int) -> list[tuple[bytes, str]]:
     """The request's reference images as (bytes, mime), at most ``limit`` (a bad file is an ``invalid`` error)."""
-    paths = [str(p) for p in req.params.get("references") or []][:max(0, limit)]
+    paths = req.references[:max(0, limit)]
     return [image_bytes(p, max_bytes=MAX_REFERENCE_BYTES, provider=provider) for p in paths]
 
 

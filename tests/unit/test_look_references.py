@@ -1,0 +1,79 @@
+"""The look sheet's reference pictures on a clip request: how many reach each gateway, and that they count by
+content in the cache key and in what the user approved."""
+
+from __future__ import annotations
+
+import shutil
+
+import pytest
+from PIL import Image
+
+from reelforge.tools.approval import approve, changed_since
+from reelforge.tools.clips.registry import Registry
+from reelforge.tools.clips.runner import build_request, cache_key
+from reelforge.tools.production import Brief, LookSheet, LookSubject, Scene, Shot, Storyboard
+from reelforge.tools.settings import get_settings
+
+
+@pytest.fixture
+def registry():
+    return Registry.load(get_settings())
+
+
+@pytest.fixture
+def pictures(tmp_path):
+    paths = []
+    for i, colour in enumerate([(200, 50, 50), (40, 160, 60), (30, 60, 200), (220, 200, 40)]):
+        path = tmp_path / f"subject{i}.png"
+        Image.new("RGB", (32, 32), colour).save(path)
+        paths.append(path)
+    return paths
+
+
+def look(*paths) -> LookSheet:
+    return LookSheet(style="soft grade", subjects=[LookSubject(name=f"subject {i}", reference=str(p))
+                                                   for i, p in enumerate(paths)])
+
+
+def test_the_limit_follows_the_adapter_and_the_registry_field(registry):
+    veo, seedance, runway = registry.get("veo-3-1"), registry.get("seedance-2-0"), registry.get("runway-gen4-5")
+    assert registry.reference_limit(veo, "direct") == 3  # the Veo adapter sends them itself
+    assert registry.reference_limit(veo, "replicate") == 3  # the row names Replicate's field
+    assert registry.reference_limit(veo, "fal") == 0  # fal's veo3.1 endpoints take none in the field we use
+    assert registry.reference_limit(seedance, "direct") == 9
+    assert registry.reference_limit(runway, "direct") == 0 and runway.references == 0
+    assert registry.reference_limit(veo, None) == 0
+
+
+def test_the_request_carries_the_pictures_up_to_the_limit(registry, pictures):
+    shot = Shot(id="s1", visual_prompt="a baker", seconds=8)
+    settings = get_settings()
+    req = build_request(shot, Brief(goal="b"), registry, "veo-3-1", "direct", settings, look=look(*pictures))
+    assert req.references == [str(p) for p in pictures[:3]]
+    assert "references" not in req.params
+    plain = build_request(shot, Brief(goal="b"), registry, "runway-gen4-5", "direct", settings, look=look(*pictures))
+    assert plain.references == [] and "subject 0" in plain.prompt  # the words still reach every model
+
+
+def test_the_cache_key_hashes_the_pictures_not_their_paths(registry, pictures, tmp_path):
+    shot = Shot(id="s1", visual_prompt="a baker", seconds=8)
+    settings, brief = get_settings(), Brief(goal="b")
+    key = cache_key(build_request(shot, brief, registry, "veo-3-1", "direct", settings, look=look(pictures[0])),
+                    "direct")
+    moved = tmp_path / "elsewhere.png"
+    shutil.copy(pictures[0], moved)
+    same = build_request(shot, brief, registry, "veo-3-1", "direct", settings, look=look(moved))
+    other = build_request(shot, brief, registry, "veo-3-1", "direct", settings, look=look(pictures[1]))
+    none = build_request(shot, brief, registry, "veo-3-1", "direct", settings)
+    assert cache_key(same, "direct") == key
+    assert cache_key(other, "direct") != key and cache_key(none, "direct") != key
+
+
+def test_a_new_picture_at_the_same_path_needs_a_new_approval(pictures):
+    brief = Brief(goal="b")
+    board = Storyboard(scenes=[Scene(index=1, narration="n", shots=[Shot(id="s1", visual_prompt="a baker", seconds=4)])],
+                       look=look(pictures[0]))
+    approval = approve(brief, board)
+    assert not changed_since(approval, brief, board)
+    Image.new("RGB", (32, 32), (0, 0, 0)).save(pictures[0])  # the user swaps the picture, same file name
+    assert changed_since(approval, brief, board)
