@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, replace
+from typing import NamedTuple
 
 from reelforge.tools.production import TRAITS, Brief, ContinuitySheet
 
@@ -38,27 +39,36 @@ _NEGATIVE_BY_TRAIT = {
     "aerial": "shaky footage, horizon tilt",
     "nature": "oversaturated colours, artificial look",
 }
+
+
+class Look(NamedTuple):
+    """A tone's shared look: the style words and the colour palette."""
+
+    style: str
+    palette: str
+
+
 TONE_STYLE = {
-    "modern": ("clean modern documentary look, natural colour grade", "teal, warm white and soft amber"),
-    "playful": ("bright playful look, bold shapes", "sunny yellow, coral and sky blue"),
-    "dramatic": ("cinematic dramatic look, high contrast, filmic grain", "deep blue, charcoal and ember orange"),
-    "calm": ("calm soft-focus cinematic look", "sage green, sand and pale blue"),
-    "corporate": ("polished corporate look, crisp and minimal", "navy, white and electric blue"),
-    "dark": ("moody low-key cinematic look", "black, steel grey and cold cyan"),
+    "modern": Look("clean modern documentary look, natural colour grade", "teal, warm white and soft amber"),
+    "playful": Look("bright playful look, bold shapes", "sunny yellow, coral and sky blue"),
+    "dramatic": Look("cinematic dramatic look, high contrast, filmic grain", "deep blue, charcoal and ember orange"),
+    "calm": Look("calm soft-focus cinematic look", "sage green, sand and pale blue"),
+    "corporate": Look("polished corporate look, crisp and minimal", "navy, white and electric blue"),
+    "dark": Look("moody low-key cinematic look", "black, steel grey and cold cyan"),
 }
 _LABELS = ("Lighting", "Camera", "Style", "Continuity")
 
 
 @dataclass(frozen=True)
 class VisualSpec:
-    """The slots of a shot prompt."""
+    """The slots of a shot prompt (an empty slot is left out of the prompt)."""
 
     subject: str
-    motion: str = "gentle natural movement"
-    lighting: str = "soft natural daylight"
-    camera: str = "slow dolly-in"
-    style: str = ""
-    continuity: str = ""
+    motion: str
+    lighting: str
+    camera: str
+    style: str
+    continuity: str
 
     def render(self) -> str:
         head = ", ".join(p for p in (self.subject.strip().rstrip("."), self.motion.strip().rstrip(".")) if p)
@@ -159,9 +169,9 @@ def lighting_for(text: str, tone: str = "modern") -> str:
 
 def continuity_for(brief: Brief, setting: str = "", *, presenter: bool = False) -> ContinuitySheet:
     """The look every shot shares: style, palette, setting and recurring characters."""
-    style, palette = TONE_STYLE.get(brief.tone, TONE_STYLE["modern"])
+    look = TONE_STYLE.get(brief.tone, TONE_STYLE["modern"])
     characters = ["the same presenter: a friendly host in plain neutral clothing"] if presenter else []
-    return ContinuitySheet(style=brief.style or style, palette=palette, setting=setting, characters=characters)
+    return ContinuitySheet(style=brief.style or look.style, palette=look.palette, setting=setting, characters=characters)
 
 
 # --- contradictions ------------------------------------------------------------------------------
