@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-import pytest
+from fakes.contract_fixtures import stock_fixtures
 from fakes.openverse import make_app
-from fakes.server import serve
 from fakes.stock_media import CATALOGUE
 from fakes.video_vendors import provider_error
 
@@ -14,22 +13,9 @@ from reelforge.tools.media import probe
 from reelforge.tools.production import Asset, Provenance
 from reelforge.tools.stock.licence import credits_for
 from reelforge.tools.stock.provider import fetch_stock
-from reelforge.tools.stock.ratelimit import TokenBucket
 from reelforge.tools.store import AssetStore
 
-
-@pytest.fixture(scope="module")
-def fake():
-    with serve(make_app()) as app:
-        yield app
-
-
-@pytest.fixture
-def openverse(fake):
-    fake.requests.clear()
-    fake.state["rate_limit"] = 0
-    return OpenverseProvider(base_url=fake.base_url, retry=RetryPolicy(attempts=3, base_s=0.01),
-                             bucket=TokenBucket("openverse", 100, 1.0))
+server, fake, openverse = stock_fixtures(make_app, OpenverseProvider)
 
 
 def req(prompt: str, *, w: int = 320, h: int = 180, **kw) -> ClipRequest:

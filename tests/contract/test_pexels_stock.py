@@ -5,25 +5,18 @@ from __future__ import annotations
 import json
 
 import pytest
-from fakes.contract_fixtures import fake_vendor_fixtures
+from fakes.contract_fixtures import stock_fixtures
 from fakes.pexels import make_app
 from fakes.video_vendors import provider_error
 
 from reelforge.tools.clips.base import ClipRequest, ProviderError, RetryPolicy
 from reelforge.tools.clips.pexels import PexelsProvider
 from reelforge.tools.media import probe
-from reelforge.tools.stock.ratelimit import TokenBucket
 
 KEY = "pexels-test-key"
 
 
-server, fake = fake_vendor_fixtures(lambda: make_app(KEY), {"PEXELS_API_KEY": KEY}, clear=(), state={"rate_limit": 0})
-
-
-@pytest.fixture
-def pexels(fake):
-    return PexelsProvider(base_url=fake.base_url, retry=RetryPolicy(attempts=3, base_s=0.01),
-                          bucket=TokenBucket("pexels", 100, 1.0))
+server, fake, pexels = stock_fixtures(lambda: make_app(KEY), PexelsProvider, {"PEXELS_API_KEY": KEY})
 
 
 def req(prompt: str, *, w: int = 320, h: int = 180, seconds: float = 2.0, **kw) -> ClipRequest:

@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-import pytest
-from fakes.contract_fixtures import fake_vendor_fixtures
+from fakes.contract_fixtures import stock_fixtures
 from fakes.pixabay import make_app
 from fakes.video_vendors import provider_error
 
-from reelforge.tools.clips.base import ClipRequest, RetryPolicy
+from reelforge.tools.clips.base import ClipRequest
 from reelforge.tools.clips.pixabay import PixabayProvider
 from reelforge.tools.media import probe
 from reelforge.tools.stock.cache import ResponseCache
@@ -16,13 +15,7 @@ from reelforge.tools.stock.ratelimit import TokenBucket
 KEY = "pixabay-test-key"
 
 
-server, fake = fake_vendor_fixtures(lambda: make_app(KEY), {"PIXABAY_API_KEY": KEY}, clear=(), state={"rate_limit": 0})
-
-
-@pytest.fixture
-def pixabay(fake):
-    return PixabayProvider(base_url=fake.base_url, retry=RetryPolicy(attempts=3, base_s=0.01),
-                           bucket=TokenBucket("pixabay", 100, 1.0))
+server, fake, pixabay = stock_fixtures(lambda: make_app(KEY), PixabayProvider, {"PIXABAY_API_KEY": KEY})
 
 
 def req(prompt: str, *, w: int = 320, h: int = 180, seconds: float = 1.5, **kw) -> ClipRequest:

@@ -19,6 +19,7 @@ import pytest
 
 from fakes.server import FakeApp, serve
 from reelforge.tools.clips.base import RetryPolicy
+from reelforge.tools.stock.ratelimit import TokenBucket
 
 
 def fake_vendor_fixtures(make_app: Callable[[], FakeApp], env: Mapping[str, str] | None = None, *,
@@ -78,3 +79,22 @@ def provider_fixture(provider_cls: Callable[..., Any], path: str = "", **kw: Any
         return functools.partial(build, app)
 
     return make
+
+
+def stock_fixtures(make_app: Callable[[], FakeApp], provider_cls: Any, env: Mapping[str, str] | None = None
+                   ) -> tuple[Any, Any, Any]:
+    """The ``server``, ``fake`` and adapter fixtures for one stock library's fake: ``fake`` is the running fake
+    reset for each test (see :func:`fake_vendor_fixtures`) with its 429 countdown at zero and ``env`` set; the
+    adapter is a ``provider_cls`` aimed at it, with fast retries (3 tries, 10 ms apart) and a roomy rate bucket of
+    its own. Bind them to the names ``server`` and ``fake`` (the adapter fixture asks for ``fake``)::
+
+        server, fake, pexels = stock_fixtures(lambda: make_app(KEY), PexelsProvider, {"PEXELS_API_KEY": KEY})
+    """
+    server, fake = fake_vendor_fixtures(make_app, env, clear=(), state={"rate_limit": 0})
+
+    @pytest.fixture
+    def provider(fake: FakeApp) -> Any:
+        return provider_cls(base_url=fake.base_url, retry=RetryPolicy(attempts=3, base_s=0.01),
+                            bucket=TokenBucket(provider_cls.name, 100, 1.0))
+
+    return server, fake, provider
