@@ -1,15 +1,17 @@
-"""Pexels adapter against a loopback fake: search, rank, pick, licence, fit, errors, 429, cache."""
+"""Pexels adapter against a loopback fake: search, rank, pick, licence, fit, errors, cache.
+
+Keys and 429s are tested for every keyed library in test_stock_keys.py.
+"""
 
 from __future__ import annotations
 
 import json
 
-import pytest
 from fakes.contract_fixtures import stock_fixtures
 from fakes.pexels import make_app
 from fakes.video_vendors import provider_error
 
-from reelforge.tools.clips.base import ClipRequest, ProviderError, RetryPolicy
+from reelforge.tools.clips.base import ClipRequest
 from reelforge.tools.clips.pexels import PexelsProvider
 from reelforge.tools.media import probe
 
@@ -64,27 +66,6 @@ async def test_pexels_photo_route_becomes_a_ken_burns_shot(pexels, fake, tmp_pat
     assert job.data["provenance"]["attribution"].startswith("Photo by Ada Lovelace on Pexels")
     info = probe(await pexels.download(job, tmp_path / "still.mp4"))
     assert (info.width, info.height) == (320, 180) and abs(info.duration_s - 2.0) < 0.2
-
-
-async def test_pexels_missing_and_wrong_key_are_auth_errors(pexels, fake, monkeypatch):
-    monkeypatch.delenv("PEXELS_API_KEY")
-    with pytest.raises(ProviderError, match="PEXELS_API_KEY is not set") as err:
-        await pexels.submit(req("lighthouse"))
-    assert err.value.kind == "auth" and not fake.requests
-    monkeypatch.setenv("PEXELS_API_KEY", "wrong-secret-value")
-    err = await provider_error(pexels.submit(req("lighthouse")))
-    assert err.kind == "auth" and "wrong-secret-value" not in str(err)
-
-
-async def test_pexels_429_is_retried_then_reported(pexels, fake):
-    fake.state["rate_limit"] = 1
-    job = await pexels.submit(req("lighthouse"))
-    assert job.data["candidate"]["id"] == "101" and len(fake.requests) == 2
-    fake.state["rate_limit"] = 5
-    pexels.retry = RetryPolicy(attempts=2, base_s=0.01)
-    err = await provider_error(pexels.submit(req("office workers")))
-    assert err.kind == "rate_limit"
-    fake.state["rate_limit"] = 0
 
 
 async def test_pexels_responses_are_cached_without_the_key(pexels, fake, isolated_home):

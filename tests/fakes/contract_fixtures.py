@@ -85,8 +85,8 @@ def stock_fixtures(make_app: Callable[[], FakeApp], provider_cls: Any, env: Mapp
                    ) -> tuple[Any, Any, Any]:
     """The ``server``, ``fake`` and adapter fixtures for one stock library's fake: ``fake`` is the running fake
     reset for each test (see :func:`fake_vendor_fixtures`) with its 429 countdown at zero and ``env`` set; the
-    adapter is a ``provider_cls`` aimed at it, with fast retries (3 tries, 10 ms apart) and a roomy rate bucket of
-    its own. Bind them to the names ``server`` and ``fake`` (the adapter fixture asks for ``fake``)::
+    adapter is a ``provider_cls`` aimed at it (see :func:`stock_provider`). Bind them to the names ``server``
+    and ``fake`` (the adapter fixture asks for ``fake``)::
 
         server, fake, pexels = stock_fixtures(lambda: make_app(KEY), PexelsProvider, {"PEXELS_API_KEY": KEY})
     """
@@ -94,7 +94,13 @@ def stock_fixtures(make_app: Callable[[], FakeApp], provider_cls: Any, env: Mapp
 
     @pytest.fixture
     def provider(fake: FakeApp) -> Any:
-        return provider_cls(base_url=fake.base_url, retry=RetryPolicy(attempts=3, base_s=0.01),
-                            bucket=TokenBucket(provider_cls.name, 100, 1.0))
+        return stock_provider(provider_cls, fake)
 
     return server, fake, provider
+
+
+def stock_provider(provider_cls: Any, app: FakeApp) -> Any:
+    """A stock adapter aimed at the running fake ``app``, with fast retries (3 tries, 10 ms apart) and a roomy
+    rate bucket of its own."""
+    return provider_cls(base_url=app.base_url, retry=RetryPolicy(attempts=3, base_s=0.01),
+                        bucket=TokenBucket(provider_cls.name, 100, 1.0))
