@@ -12,6 +12,7 @@ from pydantic import Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 Preference = str  # "quality" | "balanced" | "cheap" | "fast"
+OPENAI_API_URL = "https://api.openai.com/v1"  # OpenAI's own API: the default LLM endpoint, Sora, gpt-image-1
 
 
 class Settings(BaseSettings):

@@ -18,7 +18,7 @@ from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
 from reelforge.tools.production import PREFERENCES, Brief, Consent, Manifest, ProgressEvent, parse_aspects
-from reelforge.tools.settings import get_settings
+from reelforge.tools.settings import OPENAI_API_URL, get_settings
 from reelforge.ui.prompt_brief import AspectOpt, DurationOpt, MusicOpt, OutlineOpt, Prompt, ScriptOpt, UrlOpt, resolve
 
 console = Console(stderr=True)
@@ -290,7 +290,7 @@ def _brain_row(settings) -> tuple[str, str]:
     except ValueError as exc:
         return "[red]invalid", str(exc)
     if use_llm:
-        base = settings.secret("OPENAI_BASE_URL") or "https://api.openai.com/v1"
+        base = settings.secret("OPENAI_BASE_URL") or OPENAI_API_URL
         return "[green]llm", f"{settings.llm_model} at {base} — {why}"
     return "[yellow]offline", f"rule-based director — {why}"
 

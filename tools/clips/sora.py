@@ -15,6 +15,7 @@ from urllib.parse import urlsplit
 
 from reelforge.tools.clips.base import ClipRequest, Job, JobStatus, ProviderError
 from reelforge.tools.clips.vendor_common import VendorProvider, dig, image_bytes, is_url, map_status, nearest_ratio
+from reelforge.tools.settings import OPENAI_API_URL
 
 STATUS = {"queued": JobStatus.QUEUED, "in_progress": JobStatus.RUNNING, "completed": JobStatus.SUCCEEDED,
           "failed": JobStatus.FAILED}
@@ -26,7 +27,7 @@ class SoraProvider(VendorProvider):
     """OpenAI ``sora-2`` / ``sora-2-pro`` (and Azure OpenAI deployments of them)."""
 
     name = "sora"
-    base_url = "https://api.openai.com/v1"
+    base_url = OPENAI_API_URL
     base_url_setting = "sora_base_url"
     poll_interval_s = 5.0
     max_prompt_chars = 10000  # no documented limit; a ceiling that catches runaway prompts

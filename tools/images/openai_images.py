@@ -13,6 +13,7 @@ from typing import Any
 from reelforge.tools.clips.base import ClipRequest, ProviderError
 from reelforge.tools.images.request import ratio_for, references, save_b64
 from reelforge.tools.images.sync_base import SyncImageProvider
+from reelforge.tools.settings import OPENAI_API_URL
 
 SIZES = {"1:1": "1024x1024", "3:2": "1536x1024", "2:3": "1024x1536"}
 MAX_REFERENCES = 16
@@ -20,7 +21,7 @@ MAX_REFERENCES = 16
 
 class OpenAIImageProvider(SyncImageProvider):
     name = "openai-images"
-    base_url = "https://api.openai.com/v1"
+    base_url = OPENAI_API_URL
     base_url_env = "REELFORGE_OPENAI_IMAGES_BASE_URL"
     key_names = ("OPENAI_API_KEY",)
     max_prompt_chars = 32000
