@@ -16,7 +16,7 @@ make = provider_fixture(SoraProvider, "/v1")
 
 class TestSora(VendorCases):
     gateway_model = "sora-2"
-    rate_limit_response = (429, {"error": {"message": "Rate limit reached", "code": "rate_limit_exceeded"}},
+    rate_limit_response = (*fake.error(429, "Rate limit reached", "rate_limit_exceeded", type_="requests"),
                            {"Retry-After": "0"})
 
     async def test_moderation_codes_and_poll_hint(self, app, make):
