@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 
 import pytest
+from PIL import Image
 
 PROVIDER_KEYS = (
     "OPENAI_API_KEY", "OPENAI_BASE_URL", "ELEVENLABS_API_KEY", "FAL_KEY", "REPLICATE_API_TOKEN",
@@ -28,3 +29,12 @@ def isolated_home(tmp_path, monkeypatch):
         monkeypatch.delenv(key, raising=False)
     monkeypatch.chdir(tmp_path)  # no stray .env from the checkout
     return home
+
+
+@pytest.fixture
+def reference_pictures(tmp_path):
+    """Two small, different PNGs standing for a look sheet's subject pictures."""
+    paths = [tmp_path / "baker.png", tmp_path / "shop.png"]
+    for path, colour in zip(paths, [(200, 120, 60), (40, 40, 160)], strict=True):
+        Image.new("RGB", (320, 320), colour).save(path)
+    return paths

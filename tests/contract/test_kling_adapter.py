@@ -61,6 +61,41 @@ async def test_image_to_video_sends_raw_base64(app, tmp_path, png):
     assert base64.b64decode(body["image"]) == png.read_bytes()
 
 
+def omni(**kw):
+    return req(**{"gateway_model": "kling-v3-omni", "params": {"mode": "pro", "durations": list(range(3, 16))}, **kw})
+
+
+async def test_omni_references_go_in_image_list_and_are_named_in_the_prompt(app, tmp_path, reference_pictures):
+    refs = [str(p) for p in reference_pictures]
+    job = await run_job(provider(app), omni(seconds=6, references=refs), tmp_path / "o.mp4")
+    assert job.status == JobStatus.SUCCEEDED  # the fake holds the body to the omni-video contract
+    create = app.requests[0]
+    assert create.path == "/v1/videos/omni-video" and app.requests[1].path == f"/v1/videos/omni-video/{job.id}"
+    body = create.json()
+    assert [base64.b64decode(i["image_url"]) for i in body["image_list"]] == [p.read_bytes()
+                                                                            for p in reference_pictures]
+    assert all("type" not in i for i in body["image_list"])  # references, not frames
+    assert "<<<image_1>>>" in body["prompt"] and "<<<image_2>>>" in body["prompt"]
+    assert body["prompt"].startswith("a red kite over green hills at dawn")
+    assert (body["model_name"], body["duration"], body["aspect_ratio"]) == ("kling-v3-omni", "6", "16:9")
+
+
+async def test_omni_start_frame_comes_first_and_references_after_it(app, png, reference_pictures):
+    await provider(app).submit(omni(mode="image-to-video", image_path=str(png),
+                                    references=[str(reference_pictures[0])]))
+    body = app.requests[0].json()
+    assert [i.get("type") for i in body["image_list"]] == ["first_frame", None]
+    assert base64.b64decode(body["image_list"][0]["image_url"]) == png.read_bytes()
+    assert "<<<image_2>>>" in body["prompt"] and "<<<image_1>>>" not in body["prompt"]
+    assert "aspect_ratio" not in body  # the start frame sets it
+
+
+async def test_classic_models_send_no_references(app, reference_pictures):
+    await provider(app).submit(req(references=[str(p) for p in reference_pictures]))
+    body = app.requests[0].json()
+    assert app.requests[0].path == "/v1/videos/text2video" and "image_list" not in body and "<<<" not in body["prompt"]
+
+
 async def test_refusal_on_create_keeps_kling_message(app):
     err = await provider_error(provider(app).submit(req(prompt="something forbidden")))
     assert err.kind == "refused" and "content security policy" in err.message

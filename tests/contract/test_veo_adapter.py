@@ -9,7 +9,7 @@ import pytest
 from fakes import veo as fake
 from fakes.contract_fixtures import fake_vendor_fixtures, provider_factory, provider_fixture
 from fakes.vendor_cases import VendorCases
-from fakes.video_vendors import VIDEO, request, run_job
+from fakes.video_vendors import VIDEO, provider_error, request, run_job
 
 from reelforge.tools.clips.base import JobStatus, ProviderError
 from reelforge.tools.clips.veo import VeoProvider, VertexVeoProvider
@@ -57,6 +57,31 @@ class TestVeoGemini(VendorCases):
         assert sent["instances"][0]["video"] == {"uri": first.result_url}
         assert job.status == JobStatus.SUCCEEDED and job.id != first.id
 
+    async def test_references_go_as_asset_images_on_an_8s_landscape_prompt(self, app, make, tmp_path,
+                                                                             reference_pictures):
+        refs = [str(p) for p in reference_pictures]
+        job = await run_job(make(), self.req(seconds=8, references=refs), tmp_path / "r.mp4")
+        assert job.status == JobStatus.SUCCEEDED  # the fake holds the request to Veo 3.1's reference rules
+        sent = app.requests[0].json()["instances"][0]["referenceImages"]
+        assert [r["referenceType"] for r in sent] == ["ASSET", "ASSET"]
+        assert [base64.b64decode(r["image"]["bytesBase64Encoded"]) for r in sent] == [
+            p.read_bytes() for p in reference_pictures]
+        assert {r["image"]["mimeType"] for r in sent} == {"image/png"}
+
+    async def test_references_are_left_out_where_veo_cannot_take_them(self, app, make, reference_pictures, png_path):
+        refs = [str(p) for p in reference_pictures]
+        for req in (self.req(seconds=6, references=refs),
+                    self.req(seconds=8, aspect="9:16", references=refs),
+                    self.req(seconds=8, references=refs, image_path=str(png_path), mode="image-to-video")):
+            await make().submit(req)  # neither refused nor made longer than asked (that would cost more)
+            inst = app.requests[-1].json()["instances"][0]
+            assert "referenceImages" not in inst
+        assert app.requests[-1].json()["instances"][0]["image"]  # the approved first frame wins
+
+    async def test_a_missing_reference_is_refused_before_sending(self, app, make, tmp_path):
+        err = await provider_error(make().submit(self.req(seconds=8, references=[str(tmp_path / "gone.png")])))
+        assert err.kind == "invalid" and "reference image 'gone.png'" in err.message and not app.requests
+
     async def test_operation_error_is_failed(self, app, make):
         job = await run_job(make(), self.req(prompt="broken"))
         assert job.status == JobStatus.FAILED and job.message == "Internal error. (code 13)"
@@ -101,6 +126,26 @@ async def test_vertex_sdk_oracle_same_wire_format(vertex, app, png_path):
     assert ours.headers["authorization"] == theirs.headers["authorization"]
     assert ours.json() == theirs.json()
     assert base64.b64decode(ours.json()["instances"][0]["image"]["bytesBase64Encoded"]) == png_path.read_bytes()
+
+
+async def test_vertex_sdk_oracle_same_reference_images(vertex, app, reference_pictures):
+    from google import genai
+    from google.genai import types
+    from google.oauth2.credentials import Credentials
+
+    await vertex.submit(request(gateway_model="veo-3.1-generate-001", prompt="a baker at dawn", seconds=8,
+                                references=[str(p) for p in reference_pictures]))
+    ours = app.requests[-1]
+    sdk = genai.Client(vertexai=True, project=fake.PROJECT, location=fake.LOCATION,
+                       credentials=Credentials(token=fake.TOKEN),
+                       http_options=types.HttpOptions(base_url=app.base_url, api_version="v1"))
+    refs = [types.VideoGenerationReferenceImage(image=types.Image(image_bytes=p.read_bytes(), mime_type="image/png"),
+                                                reference_type="asset") for p in reference_pictures]
+    await sdk.aio.models.generate_videos(
+        model="veo-3.1-generate-001", source=types.GenerateVideosSource(prompt="a baker at dawn"),
+        config=types.GenerateVideosConfig(aspect_ratio="16:9", duration_seconds=8, reference_images=refs,
+                                          generate_audio=False))
+    assert ours.json() == app.requests[-1].json()
 
 
 @pytest.fixture

@@ -1,4 +1,8 @@
-"""A loopback fake of the Kling API (§1): JWT verification, text2video/image2video, ``succeed`` polling.
+"""A loopback fake of the Kling API (§1): JWT verification, text2video/image2video/omni-video, ``succeed`` polling.
+
+Omni models live on ``omni-video`` only: ``image_list`` items ``{"image_url", "type"?}`` (a URL or raw base64, at
+most 7, ``type`` ``first_frame``/``end_frame`` or none for a reference), ``aspect_ratio`` required without a
+first frame, and every ``<<<image_N>>>`` in the prompt must name an image of the list.
 
 Prompt words steer it: ``forbidden`` → HTTP 400 code 1301 on create; ``risky`` → the task fails later
 with a risk-control message; ``broken`` → the task fails for a technical reason.
@@ -7,6 +11,7 @@ with a risk-control message; ``broken`` → the task fails for a technical reaso
 from __future__ import annotations
 
 import itertools
+import re
 import time
 
 import jwt
@@ -17,7 +22,10 @@ from fakes.video_vendors import advance, fault, file_url, task_app
 ACCESS_KEY = "ak-test"
 SECRET_KEY = "sk-test-secret-0123456789abcdef0123456789"
 MODELS = {"kling-v1", "kling-v1-6", "kling-v2-master", "kling-v2-1-master", "kling-v2-5-turbo", "kling-v2-6", "kling-v3"}
+OMNI_MODELS = {"kling-video-o1", "kling-v3-omni"}
 SCRIPT = ["submitted", "processing", "succeed"]
+ASPECTS = ("16:9", "9:16", "1:1")
+IMAGE_TAG = re.compile(r"<<<image_(\d+)>>>")
 
 
 def _envelope(data: dict | None, code: int = 0, message: str = "SUCCEED") -> dict:
@@ -26,6 +34,42 @@ def _envelope(data: dict | None, code: int = 0, message: str = "SUCCEED") -> dic
 
 def _error(http: int, code: int, message: str, headers: dict | None = None) -> tuple:
     return (http, {"code": code, "message": message, "request_id": "req-err"}, headers or {})
+
+
+def _raw_image(value: object) -> bool:
+    """A URL, or base64 without a ``data:`` prefix (§1.4)."""
+    return isinstance(value, str) and bool(value) and not value.startswith("data:")
+
+
+def classic_error(kind: str, body: dict) -> tuple | None:
+    """What text2video / image2video reject, else None."""
+    if body.get("model_name") not in MODELS:
+        return _error(404, 1203, f"model {body.get('model_name')} does not exist")
+    if body.get("duration") not in ("5", "10"):
+        return _error(400, 1201, "duration must be the string '5' or '10'")
+    if body.get("mode") not in ("std", "pro") or body.get("aspect_ratio") not in ASPECTS:
+        return _error(400, 1201, "invalid mode or aspect_ratio")
+    if kind == "image2video" and not _raw_image(body.get("image")):
+        return _error(400, 1201, "image must be a URL or raw base64 without a data: prefix")
+    return None
+
+
+def omni_error(body: dict) -> tuple | None:
+    """What omni-video rejects, else None."""
+    if body.get("model_name") not in OMNI_MODELS:
+        return _error(404, 1203, f"model {body.get('model_name')} does not exist")
+    if body.get("duration") not in [str(d) for d in range(3, 16)] or body.get("mode") not in ("std", "pro"):
+        return _error(400, 1201, "duration must be a string from '3' to '15' and mode std or pro")
+    images = body.get("image_list") or []
+    if len(images) > 7 or not all(_raw_image(i.get("image_url")) and i.get("type") in (None, "first_frame", "end_frame")
+                                  for i in images):
+        return _error(400, 1201, "image_list takes at most 7 images, each a URL or raw base64 with an optional type")
+    first = [i for i in images if i.get("type") == "first_frame"]
+    if len(first) > 1 or (not first and body.get("aspect_ratio") not in ASPECTS):
+        return _error(400, 1201, "aspect_ratio is required without a first frame")
+    if any(not 1 <= int(n) <= len(images) for n in IMAGE_TAG.findall(body.get("prompt") or "")):
+        return _error(400, 1201, "the prompt names an image that is not in image_list")
+    return None
 
 
 def make_app() -> FakeApp:
@@ -53,16 +97,10 @@ def make_app() -> FakeApp:
             if (bad := auth(req)) or (bad := fault(app, "create")):
                 return bad
             body = req.json()
-            if body.get("model_name") not in MODELS:
-                return _error(404, 1203, f"model {body.get('model_name')} does not exist")
-            if body.get("duration") not in ("5", "10"):
-                return _error(400, 1201, "duration must be the string '5' or '10'")
-            if body.get("mode") not in ("std", "pro") or body.get("aspect_ratio") not in ("16:9", "9:16", "1:1"):
-                return _error(400, 1201, "invalid mode or aspect_ratio")
+            if bad := (omni_error(body) if kind == "omni-video" else classic_error(kind, body)):
+                return bad
             if not body.get("prompt") or len(body["prompt"]) > 2500:
                 return _error(400, 1201, "prompt is required and at most 2500 characters")
-            if kind == "image2video" and (not body.get("image") or str(body["image"]).startswith("data:")):
-                return _error(400, 1201, "image must be a URL or raw base64 without a data: prefix")
             if "forbidden" in body["prompt"]:
                 return _error(400, 1301, "Trigger the content security policy")
             task_id = str(next(ids))
@@ -75,6 +113,7 @@ def make_app() -> FakeApp:
 
     app.route("POST", "/v1/videos/text2video")(create("text2video"))
     app.route("POST", "/v1/videos/image2video")(create("image2video"))
+    app.route("POST", "/v1/videos/omni-video")(create("omni-video"))
 
     @app.route("GET", "/v1/videos/{kind}/{task_id}")
     def query(req):

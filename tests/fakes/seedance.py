@@ -1,7 +1,9 @@
 """A loopback fake of BytePlus ModelArk video tasks (§6): content items, prompt flags vs body fields.
 
 ``forbidden`` → HTTP 400 ``InputTextSensitiveContentDetected``; ``risky`` → the task fails with
-``OutputVideoSensitiveContentDetected``; ``broken`` → ``InternalServiceError``.
+``OutputVideoSensitiveContentDetected``; ``broken`` → ``InternalServiceError``. Reference images (role
+``reference_image``) are taken by Seedance 2.x only (up to 9 on 2.0, 30 on 2.5), never mixed with a first or
+last frame, each a URL or a base64 ``data:image/...`` URL.
 """
 
 from __future__ import annotations
@@ -14,13 +16,29 @@ from fakes.video_vendors import bearer_or_fault, file_url, poll_route, task_app
 
 API_KEY = "ark-test-key"
 MODELS = {"seedance-1-0-pro-250528", "seedance-1-0-pro-fast-251015", "seedance-1-5-pro-251215",
-          "dreamina-seedance-2-0-260128"}
+          "dreamina-seedance-2-0-260128", "dreamina-seedance-2-5"}
+MAX_REFERENCES = {"dreamina-seedance-2-0-260128": 9, "dreamina-seedance-2-5": 30}
 SCRIPT = ["queued", "running", "succeeded"]
 FLAG = re.compile(r"--(rs|dur|rt|wm|seed|resolution|duration|ratio)\b")
 
 
 def err(status: int, code: str, message: str) -> tuple:
     return status, {"error": {"code": code, "message": message, "param": "", "type": "BadRequest"}}
+
+
+def reference_error(model: str, images: list[dict]) -> tuple | None:
+    """The 400 Ark answers for reference images this model cannot take, else None."""
+    refs = [c for c in images if c["role"] == "reference_image"]
+    if not refs:
+        return None
+    if len(refs) > MAX_REFERENCES.get(model, 0):
+        return err(400, "InvalidParameter", f"{model} takes at most {MAX_REFERENCES.get(model, 0)} reference images")
+    if len(refs) != len(images):
+        return err(400, "InvalidParameter", "The parameter `content` specified in the request is not valid: "
+                                            "first/last frame content cannot be mixed with reference media content.")
+    if not all(str(c["image_url"]["url"]).startswith(("https://", "http://", "data:image/")) for c in refs):
+        return err(400, "InvalidParameter", "a reference image must be a URL or a base64 data URL")
+    return None
 
 
 def make_app() -> FakeApp:
@@ -47,6 +65,8 @@ def make_app() -> FakeApp:
         if any(c.get("role") not in ("first_frame", "last_frame", "reference_image") or not c["image_url"].get("url")
                for c in images):
             return err(400, "InvalidParameter", "image_url items need a url and a role")
+        if bad := reference_error(model, images):
+            return bad
         has_flags = bool(FLAG.search(texts[0]["text"]))
         if "seedance-2-0" in model and has_flags:
             return err(400, "InvalidParameter", "text commands are not supported by this model")

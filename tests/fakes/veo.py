@@ -3,6 +3,8 @@
 ``forbidden`` → HTTP 400 ``INVALID_ARGUMENT`` naming the safety filter; ``risky`` → the operation ends
 with no samples and ``raiMediaFilteredReasons``; ``broken`` → the operation ends with ``error``.
 Gemini sample URIs point at ``/v1beta/files/{id}:download`` and need the API key; Vertex returns bytes.
+``instances[0].referenceImages`` follows Veo 3.1's rules: at most 3, each ``{"image": {"bytesBase64Encoded",
+"mimeType"}, "referenceType": "ASSET"}`` (any case), with a prompt and no image, last frame or video, 8 s and 16:9 only.
 """
 
 from __future__ import annotations
@@ -40,9 +42,33 @@ def validate(body: dict) -> tuple | None:
     image = inst.get("image")
     if image is not None and not (image.get("bytesBase64Encoded") and image.get("mimeType")):
         return g_error(400, "INVALID_ARGUMENT", "image needs bytesBase64Encoded and mimeType")
+    if "referenceImages" in inst and (bad := reference_error(inst, params)):
+        return bad
     if "forbidden" in inst["prompt"]:
         return g_error(400, "INVALID_ARGUMENT", "The prompt could not be submitted. It violates our safety "
                                                 "policy (Responsible AI filter).")
+    return None
+
+
+def reference_error(inst: dict, params: dict) -> tuple | None:
+    """The 400 Veo 3.1 answers for reference images it cannot take, else None."""
+    refs = inst["referenceImages"]
+    if not isinstance(refs, list) or not 1 <= len(refs) <= 3:
+        return g_error(400, "INVALID_ARGUMENT", "referenceImages takes 1 to 3 images")
+    for ref in refs:
+        image = ref.get("image") or {}
+        if str(ref.get("referenceType", "")).lower() != "asset":
+            return g_error(400, "INVALID_ARGUMENT", "Veo 3.1 takes asset reference images only")
+        if not (image.get("bytesBase64Encoded") and str(image.get("mimeType", "")).startswith("image/")):
+            return g_error(400, "INVALID_ARGUMENT", "a reference image needs bytesBase64Encoded and mimeType")
+        try:
+            base64.b64decode(image["bytesBase64Encoded"], validate=True)
+        except ValueError:
+            return g_error(400, "INVALID_ARGUMENT", "bytesBase64Encoded is not base64")
+    if any(k in inst for k in ("image", "lastFrame", "video")):
+        return g_error(400, "INVALID_ARGUMENT", "referenceImages cannot be used with image, lastFrame or video")
+    if params.get("durationSeconds") != 8 or params.get("aspectRatio", "16:9") != "16:9":
+        return g_error(400, "INVALID_ARGUMENT", "reference images need durationSeconds 8 and aspectRatio 16:9")
     return None
 
 

@@ -16,7 +16,7 @@ A finished operation with no samples, or with ``raiMediaFilteredCount`` > 0, is 
 Responsible-AI filter) carrying Google's reasons.
 
 Reference images (``ClipRequest.references``, the look sheet's subjects) go in ``instances[0].referenceImages``
-as ``{"image": {"bytesBase64Encoded", "mimeType"}, "referenceType": "asset"}`` (Google's genai SDK wire form,
+as ``{"image": {"bytesBase64Encoded", "mimeType"}, "referenceType": "ASSET"}`` (Google's genai SDK wire form,
 both APIs). Veo 3.1 takes up to 3 asset images, with a text prompt and no first frame, for 8-second 16:9 clips
 only (research §3.1); any other request goes without them rather than being refused or paid longer.
 """
@@ -87,7 +87,7 @@ class VeoProvider(VendorProvider):
         prompt with no first frame, 8 s, 16:9); else none."""
         takes = (not self.uses_image(req) and int(self.duration_for(req)) == REFERENCE_SECONDS
                  and nearest_ratio(req.aspect, ASPECTS) == REFERENCE_ASPECT)
-        return [{"image": self.inline_image(path, "reference image"), "referenceType": "asset"}
+        return [{"image": self.inline_image(path, "reference image"), "referenceType": "ASSET"}
                 for path in req.references] if takes else []
 
     def build_body(self, req: ClipRequest) -> dict:
