@@ -18,97 +18,152 @@ from reelforge.agent.review import ReviewDecision, StoryboardReview
 from reelforge.tools.vocabulary import SCENE_KIND_PHRASE, scene_kind
 
 # --- vocabularies ------------------------------------------------------------------------------------
-GOOD = (r"(?:good|great|fine|perfect|amazing|awesome|nice|lovely|brilliant|fantastic|excellent|wonderful|ok|okay|"
-        r"fab|fabulous|superb|stellar|solid|neat|cool|sweet|splendid|gorgeous|stunning|beautiful|impressive|"
-        r"incredible|outstanding|terrific|ace|great\s+stuff|on\s+point|dope|sick|chef'?s\s+kiss)")
+
+
+def _vocabulary(pattern: str) -> re.Pattern[str]:
+    """A case-insensitive pattern laid out one alternative per line (``re.VERBOSE``: white space only lays it out)."""
+    return re.compile(pattern, re.IGNORECASE | re.VERBOSE)
+
+
+GOOD = r"""(?:good|great|fine|perfect|amazing|awesome|nice|lovely|brilliant|fantastic|excellent|wonderful|ok|okay
+    |fab|fabulous|superb|stellar|solid|neat|cool|sweet|splendid|gorgeous|stunning|beautiful|impressive
+    |incredible|outstanding|terrific|ace|great\s+stuff|on\s+point|dope|sick|chef'?s\s+kiss)"""
 APPROVAL_EMOJI = "👍👌✅🚀🎉💯🙌✔🔥❤😍🥳👏🤩💪🆗"
-APPROVAL = re.compile(
-    r"\b(?:i\s+)?approved?\b|\bapproving\b|\blgtm\b|\bship\s+it\b|\bsend\s+it\b|\bgo\s+(?:ahead|for\s+it|on)\b|\bgo\b|"
-    r"\blet'?s\s+(?:go|do\s+(?:it|this|that)|roll|make\s+it|produce\s+it|see\s+it|ship\s+it)\b|\bdo\s+it\b|"
-    r"\b(?:make|produce|render|create|build|film)\s+(?:it|the\s+(?:video|thing|film|clip)|this|that)\b|"
-    r"\b(?:produce|render|proceed|continue|carry\s+on|shoot)\b|"
-    r"\b(?:it|this|that|everything|all)\s*(?:'s|is|are|looks?|seems?|sounds?)?\s*(?:all\s+)?"
-    rf"(?:{GOOD}|spot\s+on|exactly\s+what\s+i\s+wanted|what\s+i\s+wanted)\b|"
-    rf"\b(?:looks?|sounds?|seems?)\s+(?:really\s+|very\s+|so\s+|pretty\s+)?(?:{GOOD}|right)(?:\s+to\s+me)?\b|"
-    r"\bgreen\s+light\b|\bgood\s+to\s+go\b|\ball\s+good\b|\b(?:that\s+)?works(?:\s+for\s+me)?\b|"
-    r"\bfine\s+by\s+me\b|\bi'?m\s+(?:happy|good|fine|satisfied|ok|okay)(?:\s+with\s+(?:it|this|that))?\b|"
-    rf"\b(?:yes|yep|yup|yeah|yea|ya|sure|k|{GOOD}|love\s+it|love\s+this|absolutely|definitely|certainly|"
-    r"sí|si|oui|ja|d'accord|vale|dale|claro)\b|"
-    r"\bno\s+(?:changes?|notes|edits|complaints)(?:\s+needed)?\b|\bnothing\s+to\s+change\b|\bjust\s+right\b|"
-    r"\bthumbs\s+up\b|\bapprove\s+(?:it|this|that|the\s+storyboard)\b|\bmake\s+the\s+video\b|"
-    r"\bwith\s+(?:the\s+)?production\b", re.IGNORECASE)
-IDIOMS = re.compile(r"\bno\s+(?:problem|worries|doubt|question)\b|\bwhy\s+not\b|\bnot\s+bad\b|"
-                    r"\b(?:no|nothing\s+to)\s+(?:changes?|notes|edits|complaints|change)(?:\s+(?:needed|required))?\b",
-                    re.IGNORECASE)
-NEGATION = re.compile(
-    r"\b(?:no|nope|nah|not|don'?t|do\s+not|doesn'?t|never|wait|hold|hang|stop|yet|cancel|pause|unsure|"
-    r"hmm+|h+m+|um+|uh+|meh|dunno|maybe|later|first|think|check|boss|before)\b|\?",
-    re.IGNORECASE)
-HESITATION_ONLY = re.compile(
-    r"\b(?:no|nope|nah|not(?:\s+(?:yet|quite|really|sure|so\s+sure|ready(?:\s+to\s+approve)?))?|don'?t\s+"
-    r"(?:approve|produce|make|render|do|start)(?:\s+(?:it|anything|this))?(?:\s+yet)?|wait|hold\s+on|hang\s+on|"
-    r"hmm+|um+|uh+|meh|maybe|later|let\s+me\s+(?:think|check|see)(?:\s+with\s+\w+(?:\s+\w+)?)?|i'?m\s+not\s+sure|"
-    r"i\s+don'?t\s+(?:like|love)\s+(?:it|this|that)|i\s+hate\s+(?:it|this)|(?:i'?m\s+)?(?:not|un)\s*"
-    r"(?:happy|convinced|feeling\s+it|keen|thrilled|impressed|a\s+fan|great|good|right|there\s+yet|sold)|"
-    r"(?:about|with)\s+(?:it|this|that)|a\s+(?:sec|second|moment|minute)|first|yet|please|"
-    r"(?:anything|it|this)|ready|to|approve|produce|sure|quite|the|boss|manager|team|client|think|check|"
-    r"with|my|our|let|me|i|a|bit|just|about|so|yet)\b", re.IGNORECASE)
-FILLER = re.compile(r"\b(?:please|pls|thanks?|thank\s+you|ty|cheers|then|now|so|really|very|just|and|also|"
-                    r"the|a|an|it|this|that|video|storyboard|everything|all|well|oh|wow|haha|lol|great\s+work|"
-                    r"good\s+job|nice\s+work|well\s+done|mate|guys|team|much|hey|hi|right|thing|ahead|to|me|for|"
-                    r"already|exactly|what|i|wanted|want|with|production|go|you|one|is|are|work|job)\b|[^\w\s]",
-                    re.IGNORECASE)
-FRESH = re.compile(r"\b(?:regenerate|regen|re-?generate|redo|re-do|re-?roll|remake|re-?shoot|re-?plan|"
-                   r"(?:another|new|fresh|different|alternative|second)\s+(?:take|version|attempt|go|try|shot|pass|"
-                   r"variation|render)|try\s+(?:it\s+|that\s+|them\s+|again)?(?:again|once\s+more)|"
-                   r"one\s+more\s+(?:take|try|go))\b", re.IGNORECASE)
-WHOLE_FRESH = re.compile(r"\b(?:start\s+(?:over|again|afresh)|from\s+scratch|re-?plan|replan|(?:new|different|"
-                         r"another|fresh)\s+(?:storyboard|plan|scenes|set\s+of\s+scenes|ideas?|concept)|"
-                         r"regenerate(?:\s+(?:it|everything|all|the\s+(?:whole\s+)?(?:storyboard|thing|plan)))?|"
-                         r"redo\s+(?:it\s+all|everything|the\s+whole\s+thing)|try\s+again|come\s+up\s+with\s+"
-                         r"(?:something|a\s+(?:completely\s+)?(?:different|new))|something\s+else\s+entirely)\b",
-                         re.IGNORECASE)
-PRAISE_ONLY = re.compile(r"^\W*(?:(?:i\s+)?(?:love|like|adore)\s*|(?:is|are|looks?|seems?|'s)?\s*(?:really\s+|so\s+)?"
-                         r"(?:great|good|fine|perfect|nice|lovely|amazing|awesome|ok|okay|spot\s+on|beautiful)|"
-                         r"keep|stays?(?:\s+as\s+(?:it\s+)?is)?|as\s+is|is\s+fine|but|though|however|and|too|also|"
-                         r"\W)+\W*$", re.IGNORECASE)
-INFO_START = re.compile(r"^\W*(?:so|ok|okay|and|also|hey|quick\s+question|question|btw|sorry)?[,:\s]*"
-                        r"(?:what|what'?s|whats|which|how|why|when|who|where|whose|do\s+(?:i|you|we|they)|did\s+(?:i|you|we)|"
-                        r"(?:is|are|was|does|will|would|am)\s+(?:i|you|we|they|it|this|that|there|scene|my|our|"
-                        r"the\s+(?:video|price|cost|total|estimate|music|voice|narration|budget))|tell\s+me|remind\s+me|explain|describe|show\s+me|list|give\s+me\s+(?:a|the)\s+"
-                        r"(?:breakdown|summary|overview|rundown))\b", re.IGNORECASE)
-CHANGE_ASK = re.compile(r"\b(?:can|could|would|might|may|shall)\s+(?:you|we|i|it|this|that|scene|the|they|there|"
-                        r"one|my|our|[a-z]+\s+scene)\b|\bis\s+it\s+possible\b|\bany\s+chance\b|\bhow\s+about\b|"
-                        r"\bwhat\s+if\b|\bwhy\s+not\b", re.IGNORECASE)
-INFO_VERBS = re.compile(r"\b(?:tell|remind|explain|show\s+me|let\s+me\s+know|describe|walk\s+me)\b", re.IGNORECASE)
+APPROVAL = _vocabulary(rf"""
+    \b(?:i\s+)?approved?\b | \bapproving\b | \blgtm\b | \bship\s+it\b | \bsend\s+it\b
+  | \bgo\s+(?:ahead|for\s+it|on)\b | \bgo\b
+  | \blet'?s\s+(?:go|do\s+(?:it|this|that)|roll|make\s+it|produce\s+it|see\s+it|ship\s+it)\b | \bdo\s+it\b
+  | \b(?:make|produce|render|create|build|film)\s+(?:it|the\s+(?:video|thing|film|clip)|this|that)\b
+  | \b(?:produce|render|proceed|continue|carry\s+on|shoot)\b
+  | \b(?:it|this|that|everything|all)\s*(?:'s|is|are|looks?|seems?|sounds?)?\s*(?:all\s+)?
+      (?:{GOOD}|spot\s+on|exactly\s+what\s+i\s+wanted|what\s+i\s+wanted)\b
+  | \b(?:looks?|sounds?|seems?)\s+(?:really\s+|very\s+|so\s+|pretty\s+)?(?:{GOOD}|right)(?:\s+to\s+me)?\b
+  | \bgreen\s+light\b | \bgood\s+to\s+go\b | \ball\s+good\b | \b(?:that\s+)?works(?:\s+for\s+me)?\b
+  | \bfine\s+by\s+me\b | \bi'?m\s+(?:happy|good|fine|satisfied|ok|okay)(?:\s+with\s+(?:it|this|that))?\b
+  | \b(?:yes|yep|yup|yeah|yea|ya|sure|k|{GOOD}|love\s+it|love\s+this|absolutely|definitely|certainly
+      |sí|si|oui|ja|d'accord|vale|dale|claro)\b
+  | \bno\s+(?:changes?|notes|edits|complaints)(?:\s+needed)?\b | \bnothing\s+to\s+change\b | \bjust\s+right\b
+  | \bthumbs\s+up\b | \bapprove\s+(?:it|this|that|the\s+storyboard)\b | \bmake\s+the\s+video\b
+  | \bwith\s+(?:the\s+)?production\b
+""")
+IDIOMS = _vocabulary(r"""
+    \bno\s+(?:problem|worries|doubt|question)\b | \bwhy\s+not\b | \bnot\s+bad\b
+  | \b(?:no|nothing\s+to)\s+(?:changes?|notes|edits|complaints|change)(?:\s+(?:needed|required))?\b
+""")
+NEGATION = _vocabulary(r"""
+    \b(?:no|nope|nah|not|don'?t|do\s+not|doesn'?t|never|wait|hold|hang|stop|yet|cancel|pause|unsure
+      |hmm+|h+m+|um+|uh+|meh|dunno|maybe|later|first|think|check|boss|before)\b
+  | \?
+""")
+HESITATION_ONLY = _vocabulary(r"""
+    \b(?:no|nope|nah
+      | not(?:\s+(?:yet|quite|really|sure|so\s+sure|ready(?:\s+to\s+approve)?))?
+      | don'?t\s+(?:approve|produce|make|render|do|start)(?:\s+(?:it|anything|this))?(?:\s+yet)?
+      | wait|hold\s+on|hang\s+on|hmm+|um+|uh+|meh|maybe|later
+      | let\s+me\s+(?:think|check|see)(?:\s+with\s+\w+(?:\s+\w+)?)?
+      | i'?m\s+not\s+sure | i\s+don'?t\s+(?:like|love)\s+(?:it|this|that) | i\s+hate\s+(?:it|this)
+      | (?:i'?m\s+)?(?:not|un)\s*
+        (?:happy|convinced|feeling\s+it|keen|thrilled|impressed|a\s+fan|great|good|right|there\s+yet|sold)
+      | (?:about|with)\s+(?:it|this|that) | a\s+(?:sec|second|moment|minute)
+      | first|yet|please|(?:anything|it|this)|ready|to|approve|produce|sure|quite|the|boss|manager|team|client
+      | think|check|with|my|our|let|me|i|a|bit|just|about|so|yet
+    )\b
+""")
+FILLER = _vocabulary(r"""
+    \b(?:please|pls|thanks?|thank\s+you|ty|cheers|then|now|so|really|very|just|and|also|the|a|an|it|this|that
+      |video|storyboard|everything|all|well|oh|wow|haha|lol|great\s+work|good\s+job|nice\s+work|well\s+done
+      |mate|guys|team|much|hey|hi|right|thing|ahead|to|me|for|already|exactly|what|i|wanted|want|with
+      |production|go|you|one|is|are|work|job)\b
+  | [^\w\s]
+""")
+FRESH = _vocabulary(r"""
+    \b(?:regenerate|regen|re-?generate|redo|re-do|re-?roll|remake|re-?shoot|re-?plan
+      | (?:another|new|fresh|different|alternative|second)\s+
+        (?:take|version|attempt|go|try|shot|pass|variation|render)
+      | try\s+(?:it\s+|that\s+|them\s+|again)?(?:again|once\s+more)
+      | one\s+more\s+(?:take|try|go)
+    )\b
+""")
+WHOLE_FRESH = _vocabulary(r"""
+    \b(?:start\s+(?:over|again|afresh) | from\s+scratch | re-?plan | replan
+      | (?:new|different|another|fresh)\s+(?:storyboard|plan|scenes|set\s+of\s+scenes|ideas?|concept)
+      | regenerate(?:\s+(?:it|everything|all|the\s+(?:whole\s+)?(?:storyboard|thing|plan)))?
+      | redo\s+(?:it\s+all|everything|the\s+whole\s+thing) | try\s+again
+      | come\s+up\s+with\s+(?:something|a\s+(?:completely\s+)?(?:different|new))
+      | something\s+else\s+entirely
+    )\b
+""")
+PRAISE_ONLY = _vocabulary(r"""
+    ^\W*
+    (?:(?:i\s+)?(?:love|like|adore)\s*
+      | (?:is|are|looks?|seems?|'s)?\s*(?:really\s+|so\s+)?
+        (?:great|good|fine|perfect|nice|lovely|amazing|awesome|ok|okay|spot\s+on|beautiful)
+      | keep | stays?(?:\s+as\s+(?:it\s+)?is)? | as\s+is | is\s+fine
+      | but|though|however|and|too|also
+      | \W
+    )+
+    \W*$
+""")
+INFO_START = _vocabulary(r"""
+    ^\W*(?:so|ok|okay|and|also|hey|quick\s+question|question|btw|sorry)?[,:\s]*
+    (?:what|what'?s|whats|which|how|why|when|who|where|whose
+      | do\s+(?:i|you|we|they) | did\s+(?:i|you|we)
+      | (?:is|are|was|does|will|would|am)\s+
+        (?:i|you|we|they|it|this|that|there|scene|my|our
+          |the\s+(?:video|price|cost|total|estimate|music|voice|narration|budget))
+      | tell\s+me | remind\s+me | explain | describe | show\s+me | list
+      | give\s+me\s+(?:a|the)\s+(?:breakdown|summary|overview|rundown)
+    )\b
+""")
+CHANGE_ASK = _vocabulary(r"""
+    \b(?:can|could|would|might|may|shall)\s+(?:you|we|i|it|this|that|scene|the|they|there|one|my|our|[a-z]+\s+scene)\b
+  | \bis\s+it\s+possible\b | \bany\s+chance\b | \bhow\s+about\b | \bwhat\s+if\b | \bwhy\s+not\b
+""")
+INFO_VERBS = _vocabulary(r"\b(?:tell|remind|explain|show\s+me|let\s+me\s+know|describe|walk\s+me)\b")
 TOPICS: tuple[tuple[Topic, re.Pattern[str]], ...] = (
-    ("next", re.compile(r"what\s+happens\s+(?:next|now|then|if|when|after|once)|what'?s\s+next|what\s+now|"
-                        r"when\s+(?:will|is|can)\s+(?:it|the\s+video|this|that|my\s+video)\s+(?:be\s+)?(?:ready|done|"
-                        r"finished)|how\s+long\s+(?:does|will|would)\s+(?:it\s+take|(?:the\s+)?production|rendering|"
-                        r"the\s+render|making\s+it)|(?:after|once|when)\s+i\s+(?:approve|say\s+(?:yes|go)|"
-                        r"accept)|do\s+i\s+(?:need|have)\s+to|anything\s+else|what\s+(?:do|should)\s+i\s+do|"
-                        r"how\s+do\s+i\s+(?:approve|continue|proceed)|what\s+will\s+you\s+do", re.IGNORECASE)),
-    ("cost", re.compile(r"\b(?:costs?|costing|price[ds]?|pricing|charged?|charges|pay|paying|spend|spending|"
-                        r"expensive|cheap|budget|estimate[ds]?|how\s+much|dollars?|fees?|bill|money)\b|\$",
-                        re.IGNORECASE)),
-    ("models", re.compile(r"\b(?:models?|engines?|which\s+ai|ai\s+or\s+stock|generated\s+or\s+stock|"
-                          r"stock\s+or\s+(?:ai|generated)|why\s+did\s+you\s+(?:pick|choose|use|go\s+with)|"
-                          r"what\s+(?:tools?|providers?|services?)|made\s+(?:with|by)|generator)\b", re.IGNORECASE)),
-    ("duration", re.compile(r"\bhow\s+long\b|\brun\s?time\b|\blength\b|\bhow\s+many\s+(?:seconds|minutes)\b|"
-                            r"\bduration\b", re.IGNORECASE)),
-    ("scene", re.compile(r"\bwhat'?s\s+in\b|\bwhat\s+is\s+in\b|\bwhat\s+happens\s+in\b|\bwhat\s+(?:does|do|will)\b.*"
-                         r"\b(?:show|say|look\s+like|contain|feature)\b|\btell\s+me\s+about\b|\bremind\s+me\b|"
-                         r"\bnarration\b|\bhow\s+many\s+scenes\b|\bwhat\s+are\s+the\s+scenes\b|\bdescribe\b|"
-                         r"\bwhat'?s\s+(?:the|scene)\b|\bwhat\s+is\s+(?:the|scene)\b|\bwho\b|\bwhat\s+about\b",
-                         re.IGNORECASE)),
+    ("next", _vocabulary(r"""
+        what\s+happens\s+(?:next|now|then|if|when|after|once) | what'?s\s+next | what\s+now
+      | when\s+(?:will|is|can)\s+(?:it|the\s+video|this|that|my\s+video)\s+(?:be\s+)?(?:ready|done|finished)
+      | how\s+long\s+(?:does|will|would)\s+(?:it\s+take|(?:the\s+)?production|rendering|the\s+render|making\s+it)
+      | (?:after|once|when)\s+i\s+(?:approve|say\s+(?:yes|go)|accept)
+      | do\s+i\s+(?:need|have)\s+to | anything\s+else | what\s+(?:do|should)\s+i\s+do
+      | how\s+do\s+i\s+(?:approve|continue|proceed) | what\s+will\s+you\s+do
+    """)),
+    ("cost", _vocabulary(r"""
+        \b(?:costs?|costing|price[ds]?|pricing|charged?|charges|pay|paying|spend|spending|expensive|cheap|budget
+          |estimate[ds]?|how\s+much|dollars?|fees?|bill|money)\b
+      | \$
+    """)),
+    ("models", _vocabulary(r"""
+        \b(?:models?|engines?|which\s+ai|ai\s+or\s+stock|generated\s+or\s+stock|stock\s+or\s+(?:ai|generated)
+          | why\s+did\s+you\s+(?:pick|choose|use|go\s+with) | what\s+(?:tools?|providers?|services?)
+          | made\s+(?:with|by) | generator
+        )\b
+    """)),
+    ("duration", _vocabulary(r"""
+        \bhow\s+long\b | \brun\s?time\b | \blength\b | \bhow\s+many\s+(?:seconds|minutes)\b | \bduration\b
+    """)),
+    ("scene", _vocabulary(r"""
+        \bwhat'?s\s+in\b | \bwhat\s+is\s+in\b | \bwhat\s+happens\s+in\b
+      | \bwhat\s+(?:does|do|will)\b.*\b(?:show|say|look\s+like|contain|feature)\b
+      | \btell\s+me\s+about\b | \bremind\s+me\b | \bnarration\b | \bhow\s+many\s+scenes\b
+      | \bwhat\s+are\s+the\s+scenes\b | \bdescribe\b | \bwhat'?s\s+(?:the|scene)\b | \bwhat\s+is\s+(?:the|scene)\b
+      | \bwho\b | \bwhat\s+about\b
+    """)),
 )
-GLUE = re.compile(r"^(?:\W|\b(?:and|but|also|then|plus|so|ok|okay|yes|yeah|approve[ds]?|no|nope|nah|not\s+quite|"
-                  r"almost(?:\s+there)?|first|please|just|could\s+you|can\s+you|would\s+you|i'?d\s+like|i\s+want|"
-                  r"let'?s|reject(?:ed)?|in|for|on|at|with|of|to|the|that|it|so\s+that|so\s+it|should|needs?\s+to|"
-                  r"change|edit|update|tweak|have)\b)+", re.IGNORECASE)
-REVISION_HINT = re.compile(r"\b(?:make|turn|change|switch|use|add|remove|drop|skip|cut|shorten|lengthen|raise|lower|"
-                           r"increase|decrease|need|needs|want|wanted|should|must|focus|target|try|instead|more|less|"
-                           r"too|rather|prefer|without|in|for)\b|\w+er\b", re.IGNORECASE)
+GLUE = _vocabulary(r"""
+    ^(?:\W
+      | \b(?:and|but|also|then|plus|so|ok|okay|yes|yeah|approve[ds]?|no|nope|nah|not\s+quite|almost(?:\s+there)?
+          |first|please|just|could\s+you|can\s+you|would\s+you|i'?d\s+like|i\s+want|let'?s|reject(?:ed)?
+          |in|for|on|at|with|of|to|the|that|it|so\s+that|so\s+it|should|needs?\s+to|change|edit|update|tweak
+          |have)\b
+    )+
+""")
+REVISION_HINT = _vocabulary(r"""
+    \b(?:make|turn|change|switch|use|add|remove|drop|skip|cut|shorten|lengthen|raise|lower|increase|decrease
+      |need|needs|want|wanted|should|must|focus|target|try|instead|more|less|too|rather|prefer|without|in|for)\b
+  | \w+er\b
+""")
 
 CLARIFY = ("Shall I produce it as it is? Reply \"approve\" (or \"looks good\") to go ahead, or tell me what to "
            "change, e.g. \"make scene 2 brighter\" or \"make it funnier\".")
