@@ -171,7 +171,8 @@ def continuity_for(brief: Brief, setting: str = "", *, presenter: bool = False) 
     """The look every shot shares: style, palette, setting and recurring characters."""
     look = TONE_STYLE.get(brief.tone, TONE_STYLE["modern"])
     characters = ["the same presenter: a friendly host in plain neutral clothing"] if presenter else []
-    return ContinuitySheet(style=brief.style or look.style, palette=look.palette, setting=setting, characters=characters)
+    return ContinuitySheet(style=brief.style or look.style, palette=look.palette, setting=setting,
+                           characters=characters)
 
 
 # --- contradictions ------------------------------------------------------------------------------
