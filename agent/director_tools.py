@@ -11,6 +11,7 @@ brain or the user typed; consent comes from the person (:mod:`agent.consent`), n
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Annotated, Any, Literal
 
@@ -28,6 +29,7 @@ from reelforge.tools.production import (
     MusicMood,
     Preference,
     ShotKind,
+    Storyboard,
     Tone,
     parse_aspects,
 )
@@ -81,7 +83,8 @@ def storyboard_summary(ctx: DirectorContext) -> str:
             r = shot.route
             why = f"{r.model_id} — {r.reason} (${r.est_cost_usd:.2f})" if r else "not routed"
             lines.append(f"Scene {scene.index} / {shot.id} ({shot.seconds:g} s): {why}"
-                         + (" [keyframe drawn]" if shot.keyframe else ""))
+                         + (" [keyframe drawn]" if shot.keyframe else "")
+                         + (" [continues the shot before: starts on its last frame]" if shot.continues else ""))
     if board.look is not None:
         subjects = "; ".join(f"{s.name}: {s.description or '-'}" + (" (reference picture)" if s.reference else "")
                              for s in board.look.subjects)
@@ -284,10 +287,23 @@ def set_scene_sound(scene: int, sound: Literal["auto", "ambience", "scene", "mut
     """What happens to the sound a video model makes with one scene (many late-2026 models make audio):
     "ambience" (low, ducked under the narration), "scene" (full level), "mute", or "auto" (ambience under
     narration, full where nobody speaks). The version goes up."""
+    return _change_storyboard(ctx, lambda board: scenes.set_scene_sound(board, scene, sound))
+
+
+@tool
+def set_scene_flow(scene: int, continuous: bool, ctx: Ctx) -> str:
+    """Make one scene one continuous take (continuous=true: each of its shots starts on the last frame of the
+    shot before, so the action flows on without a jump) or let it cut between separate views (false). The
+    version goes up."""
+    return _change_storyboard(ctx, lambda board: scenes.set_scene_flow(board, scene, continuous))
+
+
+def _change_storyboard(ctx: DirectorContext, change: Callable[[Storyboard], tuple[Storyboard, str]]) -> str:
+    """Apply a change that needs no re-routing to the storyboard; its note, then the new summary."""
     board = ctx.production.storyboard
     if board is None:
         raise ValueError("there is no storyboard yet; call plan_scenes first")
-    new, note = scenes.set_scene_sound(board, scene, sound)
+    new, note = change(board)
     _set_storyboard(ctx, new)
     return note + "\n" + storyboard_summary(ctx)
 
@@ -425,5 +441,5 @@ def produce_video(ctx: Ctx) -> tuple[str, dict[str, Any]]:
 
 
 DIRECTOR_TOOLS: list[BaseTool] = [read_source, update_brief, plan_scenes, select_models, set_scene_kind, set_look,
-                                  set_scene_sound, select_voice, clone_voice, set_presenter, select_music, submit_storyboard,
-                                  produce_video]
+                                  set_scene_sound, set_scene_flow, select_voice, clone_voice, set_presenter, select_music,
+                                  submit_storyboard, produce_video]

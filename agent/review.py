@@ -7,6 +7,7 @@ from typing import Literal
 
 from pydantic import BaseModel, Field, model_validator
 
+from reelforge.tools.clips.chaining import will_continue
 from reelforge.tools.estimate import delta_text, to_pay_usd
 from reelforge.tools.production import Brief, CostLine, Storyboard
 from reelforge.tools.routing import budget_check
@@ -133,6 +134,7 @@ class ShotReview(BaseModel):
     summary: str = ""  # why this model, in plain words; ``reason`` is the engineer's line
     source: str = ""  # what renders it: video | stock | avatar | offline
     only_choice: bool = False  # nothing else could make it (e.g. no keys)
+    continues: bool = False  # starts on the last frame of the shot before it (one continuous take)
 
     @property
     def shown_as(self) -> str:
@@ -187,6 +189,17 @@ class SceneReview(BaseModel):
         kind = SOURCE_LABELS[KIND_SOURCES[asked[0].kind]]
         return f"Asked for {kind}; no {kind} source is set up, so it will be {asked[0].shown_as}."
 
+    @property
+    def flow(self) -> str:
+        """How the scene's shots follow each other, when some continue the one before: ``"one continuous take"``
+        or ``"part 2 continues part 1"``; empty when they simply cut."""
+        chained = [i for i, s in enumerate(self.shots) if i and s.continues]
+        if not chained:
+            return ""
+        if len(chained) == len(self.shots) - 1:
+            return "one continuous take"
+        return ", ".join(f"part {i + 1} continues part {i}" for i in chained)
+
 
 class StoryboardReview(BaseModel):
     """The interrupt payload: the versioned storyboard with per-scene models, costs and thumbnails."""
@@ -221,7 +234,8 @@ class StoryboardReview(BaseModel):
                 fallbacks=list(s.route.fallbacks) if s.route else [],
                 model_name=s.route.name if s.route else "", summary=s.route.summary if s.route else "",
                 source=s.route.source if s.route else "", only_choice=s.route.only_choice if s.route else False,
-            ) for s in scene.shots]
+                continues=i > 0 and will_continue(scene.shots[i - 1], s),
+            ) for i, s in enumerate(scene.shots)]
             scenes.append(SceneReview(
                 number=scene.index, title=scene.title, narration=scene.narration, seconds=scene.seconds,
                 est_cost_usd=round(sum(s.est_cost_usd for s in shots), 4), thumbnail=scene.thumbnail, shots=shots,
@@ -259,7 +273,8 @@ class StoryboardReview(BaseModel):
         lines = [f"Storyboard v{self.version} — {self.title or 'untitled'} ({', '.join(self.aspects)})"]
         for s in self.scenes:
             kind = "" if s.kind == "generated" else f" · {s.kind}"
-            lines.append(f"{s.number}. [{s.seconds:.1f}s · {s.models}{kind} · ${s.est_cost_usd:.2f}] {s.narration}")
+            flow = f" · {s.flow}" if s.flow else ""
+            lines.append(f"{s.number}. [{s.seconds:.1f}s · {s.models}{kind}{flow} · ${s.est_cost_usd:.2f}] {s.narration}")
         over = "" if self.within_budget else " — OVER BUDGET: approving will not produce it"
         lines.append(f"Total {self.total_seconds:.1f}s, est. ${self.total_cost_usd:.2f} of ${self.budget_usd:.2f}{over}")
         if self.paid_summary():

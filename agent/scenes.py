@@ -1,6 +1,6 @@
 """Storyboard changes the director makes on the user's word: force a model for a scene (kept even when it
 does not fit the budget, so that production is then refused in plain words rather than the choice being
-silently undone) and mark a scene as presenter, stock or generated."""
+silently undone), mark a scene as presenter, stock or generated, and make a scene one continuous take."""
 
 from __future__ import annotations
 
@@ -71,6 +71,22 @@ def set_scene_sound(board: Storyboard, scene: int, sound: str) -> tuple[Storyboa
     if sound not in SOUND_WORDS:
         raise ValueError(f"sound must be one of {', '.join(SOUND_WORDS)}")
     return with_scene_shots(board, scene, sound=sound), f"Scene {scene} now has {SOUND_WORDS[sound]} (where its video model makes sound)."
+
+
+def set_scene_flow(board: Storyboard, scene: int, continuous: bool) -> tuple[Storyboard, str]:
+    """Make one scene one continuous take (each shot after the first starts on the last frame of the one before,
+    on video models that take a first frame) or let its shots cut between views; the version goes up (what is
+    sent to the models changes, so it needs a new approval)."""
+    new = with_scene_shots(board, scene)
+    shots = next(s for s in new.scenes if s.index == scene).shots
+    for i, shot in enumerate(shots):
+        shot.continues = continuous and i > 0
+    if len(shots) < 2:
+        return new, f"Scene {scene} is a single shot, so there is nothing to join or cut."
+    if continuous:
+        return new, (f"Scene {scene} is now one continuous take: each shot starts on the last frame of the one "
+                     "before (where its video model can start from a picture).")
+    return new, f"Scene {scene} now cuts between its shots; each starts from its own picture."
 
 
 def _specialist_used(studio: StudioAPI, shots: list[Any], kind: str) -> bool:

@@ -1,9 +1,9 @@
 """Approval is a fingerprint: a hash of everything that costs money or changes the delivered files.
 
-The storyboard's shots, models and durations, its look sheet (with the content of each subject's reference
-picture, sent to the models that take references) and the brief's aspects, duration, language, voice, music,
-captions, presenter and budget all go into :func:`fingerprint`; what only shaped the plan (the goal's
-wording, the audience, the tone, notes) does not. An :class:`Approval` records the fingerprint a person
+The storyboard's shots (and which continue the one before), models and durations, its look sheet (with the
+content of each subject's reference picture, sent to the models that take references) and the brief's aspects,
+duration, language, voice, music, captions, presenter and budget all go into :func:`fingerprint`; what only
+shaped the plan (the goal's wording, the audience, the tone, notes) does not. An :class:`Approval` records the fingerprint a person
 approved; :func:`approval_refusal` is the one gate every production path asks before spending money, so a
 change after approval (a new format, another voice, a cloned voice, a higher budget) needs a new approval.
 """
@@ -38,8 +38,11 @@ def fingerprint(brief: Brief, storyboard: Storyboard) -> str:
     for scene in board["scenes"]:
         scene.pop("thumbnail", None)
         for shot in scene["shots"]:
+            if not shot.get("continues"):  # unchained, as every shot was before chaining: the same fingerprint
+                shot.pop("continues", None)
             if shot.get("route"):
                 shot["route"].pop("reason", None)
+                shot["route"].pop("first_frame", None)  # follows from the model
     if storyboard.look is not None and (refs := storyboard.look.reference_paths()):
         board["look_pictures"] = [file_digest(p) for p in refs]  # a new picture at the same path is a change
     return stable_hash("approval-v1", paid_brief, board)

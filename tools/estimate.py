@@ -60,10 +60,17 @@ def price_storyboard(brief: Brief, storyboard: Storyboard, settings: Settings) -
 
 
 def clip_lines(brief: Brief, storyboard: Storyboard, registry: Any, store: Any, settings: Settings) -> list[CostLine]:
-    """One line per shot: its routed model's estimate, ``reused`` when the clip is already in the store."""
+    """One line per shot: its routed model's estimate, ``reused`` when the clip is already in the store.
+
+    A shot that continues the previous one is re-used only with that shot's clip as it is now (it starts on its
+    last frame; see :mod:`tools.clips.chaining`)."""
+    from reelforge.tools.clips.chaining import chain_links, chained_frame, continues_on
     from reelforge.tools.clips.runner import build_request, cache_key
 
     out = []
+    links = chain_links(storyboard)
+    video_shots = {s.id for s in storyboard.shots if s.route is not None and s.route.source == "video"}
+    made: dict[str, Any] = {}  # shot id -> its clip already in the store
     for shot in storyboard.shots:
         r = shot.route
         if r is None:
@@ -73,9 +80,15 @@ def clip_lines(brief: Brief, storyboard: Storyboard, registry: Any, store: Any, 
         spec = registry.models.get(r.model_id)
         if spec is not None and spec.kind != "avatar":  # an avatar's request holds narration not yet made
             try:
-                req = build_request(shot, brief, registry, r.model_id, r.gateway, settings, aspect=brief.aspects[0],
-                                    clip_seconds=r.clip_seconds or None)
-                reused = store.get(cache_key(req, r.gateway)) is not None
+                before = links.get(shot.id)
+                frame = chained_frame(made.get(before), registry, store) if before else None
+                waits = before in video_shots and frame is None and continues_on(spec)  # on a clip not made yet
+                if not waits:
+                    req = build_request(shot, brief, registry, r.model_id, r.gateway, settings,
+                                        aspect=brief.aspects[0], clip_seconds=r.clip_seconds or None,
+                                        chained_frame=frame)
+                    made[shot.id] = store.get(cache_key(req, r.gateway))
+                    reused = made[shot.id] is not None
             except (KeyError, ValueError, OSError):
                 reused = False
         kind = spec.kind if spec is not None and spec.kind in ("avatar", "stock") else "clip"

@@ -140,6 +140,7 @@ class RouteChoice(BaseModel):
     summary: str = ""  # why, in plain words (tools.routing.plain); ``reason`` is the engineer's line
     source: str = ""  # what renders the shot: video | stock | avatar | offline (the registry's model kind)
     only_choice: bool = False  # no other model could make this shot (e.g. no keys: the offline renderer)
+    first_frame: bool = False  # the model starts from a picture: a keyframe, or the previous shot's last frame
 
 
 class Graphic(BaseModel):
@@ -183,6 +184,9 @@ class Shot(BaseModel):
     graphic: Graphic | None = None
     keyframe: str | None = None  # the image model's picture of this shot (storyboard, first frame, still)
     image_path: str | None = None
+    # One continuous action with the previous shot of its scene: this shot starts on that clip's last frame
+    # (on models that take a first frame). The planner sets it; the person can turn it off.
+    continues: bool = False
     importance: float = 1.0
     seed: int = 0
     route: RouteChoice | None = None

@@ -272,6 +272,7 @@ class Studio:
     async def _produce(self, brief: Brief, storyboard: Storyboard, *, approval: Approval | None,
                        on_event: EventSink | None = None) -> ProductionAssets:
         from reelforge.tools.approval import require_approval
+        from reelforge.tools.clips.chaining import chain_links
         from reelforge.tools.clips.end_card import credit_end_cards
         from reelforge.tools.clips.runner import generate_all
 
@@ -297,7 +298,7 @@ class Studio:
 
         clips_task = generate_all(storyboard.shots, brief, self.registry, self.store, self.settings,
                                   on_event=clip_event, aspect=brief.aspects[0], narration_audio=narration_audio,
-                                  look=storyboard.look)
+                                  look=storyboard.look, chains=chain_links(storyboard))
         clips, narrations = await asyncio.gather(clips_task, voice_task)
         total = sum(n.duration_s for n in narrations) or storyboard.total_seconds
         music = await asyncio.to_thread(self._music, brief, max(total, storyboard.total_seconds), emit)

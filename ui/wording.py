@@ -24,8 +24,9 @@ JARGON = re.compile(
 SHOT_ID = re.compile(r"^s(\d+)-(\d+)([a-z]?)$")
 STEP_NAMES = {"read_source": "Read your source", "update_brief": "Wrote the brief", "plan_scenes": "Planned the scenes",
               "select_models": "Picked a model for each scene", "submit_storyboard": "Prepared the storyboard",
-              "set_scene_kind": "Changed a scene's kind", "select_voice": "Picked the voice",
-              "select_music": "Picked the music", "clone_voice": "Checked the voice sample",
+              "set_scene_kind": "Changed a scene's kind", "set_scene_flow": "Changed how a scene's shots follow on",
+              "select_voice": "Picked the voice", "select_music": "Picked the music",
+              "clone_voice": "Checked the voice sample",
               "set_presenter": "Checked the presenter upload", "produce_video": "Started production"}
 
 
@@ -115,8 +116,10 @@ def scene_models(scene: SceneReview) -> str:
 
 
 def scene_facts(scene: SceneReview) -> str:
-    """``"5.6 s · free · motion graphics"`` — length, cost and what it will really be."""
-    return f"{scene.seconds:.1f} s · {money(scene.est_cost_usd)} · {scene.shown_as}"
+    """``"5.6 s · free · motion graphics"`` — length, cost and what it will really be (``"· one continuous take"``
+    when its shots continue each other)."""
+    flow = f" · {scene.flow}" if scene.flow else ""
+    return f"{scene.seconds:.1f} s · {money(scene.est_cost_usd)} · {scene.shown_as}{flow}"
 
 
 def total_line(review: StoryboardReview) -> str:

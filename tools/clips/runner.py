@@ -21,12 +21,13 @@ import contextlib
 import inspect
 import time
 import weakref
-from collections.abc import Awaitable, Callable, Iterable
+from collections.abc import Awaitable, Callable, Iterable, Mapping
 from pathlib import Path
 from typing import Any
 
 from reelforge.tools.clips import attempts
 from reelforge.tools.clips.base import ClipProvider, ClipRequest, Job, JobStatus, ProviderError
+from reelforge.tools.clips.chaining import continues_on, frame_after, may_continue
 from reelforge.tools.clips.journal import JournalStore, journal_for, single_flight
 from reelforge.tools.clips.registry import ModelSpec, Registry, RegistryError
 from reelforge.tools.production import (
@@ -86,7 +87,8 @@ async def _emit(on_event: EventFn | None, shot_id: str, status: str, percent: fl
 def build_request(shot: Shot, brief: Brief, registry: Registry, model_id: str, gateway: str, settings: Settings, *,
                   aspect: str | None = None, continuity: ContinuitySheet | None = None,
                   clip_seconds: float | None = None, audio_path: str | Path | None = None,
-                  extend_s: list[float] | None = None, look: LookSheet | None = None) -> ClipRequest:
+                  extend_s: list[float] | None = None, look: LookSheet | None = None,
+                  chained_frame: str | None = None) -> ClipRequest:
     """The provider-neutral request for ``shot`` on ``model_id`` / ``gateway``.
 
     ``extend_s`` (from the route) makes one continuous take: the first clip, then the provider extends it.
@@ -95,6 +97,8 @@ def build_request(shot: Shot, brief: Brief, registry: Registry, model_id: str, g
     none where the gateway cannot send them).
 
     For an avatar model, ``audio_path`` is the narration to lip-sync (see the module docstring).
+    ``chained_frame`` (the previous shot's last frame, see :mod:`tools.clips.chaining`) is the first frame on a
+    video model that takes one, before the keyframe; the user's own picture for the shot still comes first.
     """
     spec = registry.get(model_id)
     gw = spec.gateways.get(gateway)
@@ -105,7 +109,7 @@ def build_request(shot: Shot, brief: Brief, registry: Registry, model_id: str, g
               if p]
     prompt = "; ".join([shot.visual_prompt, *extras])
     # The approved keyframe is the first frame on models that take one (what was approved is what moves).
-    first_frame = shot.image_path or shot.keyframe
+    first_frame = shot.image_path or (chained_frame if continues_on(spec) else None) or shot.keyframe
     i2v = bool(first_frame) and "image-to-video" in spec.modes
     seconds = clip_seconds or spec.clip_length(shot.seconds)
     params = dict(gw.params) if gw else {}
@@ -416,10 +420,12 @@ async def attempt(model_id: str, gateway: str, req: ClipRequest, registry: Regis
 async def generate_shot(shot: Shot, brief: Brief, registry: Registry, store: AssetStore, settings: Settings, *,
                         on_event: EventFn | None = None, aspect: str | None = None,
                         continuity: ContinuitySheet | None = None,
-                        narration_audio: NarrationFn | None = None, look: LookSheet | None = None) -> Asset:
+                        narration_audio: NarrationFn | None = None, look: LookSheet | None = None,
+                        chained_frame: str | None = None) -> Asset:
     """Make (or fetch from the cache) the clip for ``shot``, falling back down its route to ``motion``.
 
     ``narration_audio(shot)`` is asked (once, only when an avatar model is tried) for the narration to lip-sync.
+    ``chained_frame`` is the previous shot's last frame for a shot that continues it (see :func:`build_request`).
     """
     route = shot.route or choose(shot, brief, registry, settings)
     chain = [route.model_id] + [m for m in route.fallbacks if m != route.model_id]
@@ -458,7 +464,7 @@ async def generate_shot(shot: Shot, brief: Brief, registry: Registry, store: Ass
         req = build_request(shot, brief, registry, model_id, gateway, settings, aspect=aspect, continuity=continuity,
                             clip_seconds=route.clip_seconds if i == 0 and route.clip_seconds else None,
                             audio_path=await narration_for(spec), extend_s=route.extend_s if i == 0 else None,
-                            look=look)
+                            look=look, chained_frame=chained_frame)
         key = cache_key(req, gateway)
         fell_back = i > 0
         async with single_flight(settings, key):  # a concurrent request for this clip waits, then hits the cache
@@ -530,18 +536,31 @@ async def _native_formats(asset: Asset, shot: Shot, brief: Brief, registry: Regi
 async def generate_all(shots: Iterable[Shot], brief: Brief, registry: Registry, store: AssetStore,
                        settings: Settings, *, on_event: EventFn | None = None, aspect: str | None = None,
                        continuity: ContinuitySheet | None = None, max_parallel: int | None = None,
-                       narration_audio: NarrationFn | None = None, look: LookSheet | None = None
-                       ) -> dict[str, Asset]:
-    """Generate every shot with bounded fan-out (``settings.max_parallel_shots``); ``{shot_id: Asset}``."""
+                       narration_audio: NarrationFn | None = None, look: LookSheet | None = None,
+                       chains: Mapping[str, str] | None = None) -> dict[str, Asset]:
+    """Generate every shot with bounded fan-out (``settings.max_parallel_shots``); ``{shot_id: Asset}``.
+
+    ``chains`` (``{shot id: the shot it continues}``, see :func:`tools.clips.chaining.chain_links`): such a shot
+    waits for that shot's clip (without holding a slot) and starts on its last frame; the others run in parallel.
+    """
     gate = asyncio.Semaphore(max_parallel or settings.max_parallel_shots)
+    tasks: dict[str, asyncio.Future[Asset]] = {}
 
-    async def one(shot: Shot) -> tuple[str, Asset]:
+    async def one(shot: Shot, previous: asyncio.Future[Asset] | None) -> Asset:
+        frame = None
+        if previous is not None:
+            await _emit(on_event, shot.id, "queued", 0.0, "waiting for the shot before: this one starts on its last frame")
+            frame = await frame_after(previous, registry, store)
         async with gate:
-            return shot.id, await generate_shot(shot, brief, registry, store, settings, on_event=on_event,
-                                                aspect=aspect, continuity=continuity,
-                                                narration_audio=narration_audio, look=look)
+            return await generate_shot(shot, brief, registry, store, settings, on_event=on_event, aspect=aspect,
+                                       continuity=continuity, narration_audio=narration_audio, look=look,
+                                       chained_frame=frame)
 
-    results: list[tuple[str, Asset]] = await asyncio.gather(*(one(s) for s in shots))
-    return dict(results)
+    for shot in shots:
+        after = (chains or {}).get(shot.id)
+        previous = tasks.get(after) if after and may_continue(shot, registry) else None
+        tasks[shot.id] = asyncio.ensure_future(one(shot, previous))
+    results = await asyncio.gather(*tasks.values())
+    return dict(zip(tasks, results, strict=True))
 
 

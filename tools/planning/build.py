@@ -74,10 +74,19 @@ def make_shot(brief: Brief, draft: SceneDraft, span: str, seconds: float, shot_i
                 graphic=graphic, importance=draft.importance, seed=variant), issues
 
 
+def continues(draft: SceneDraft, prev: Shot, shot: Shot) -> bool:
+    """Whether ``shot`` continues ``prev`` (the shot before it in the scene) as one action, starting on its last
+    frame: both are generated footage and the scene is continuous — as the planner said, or by default when
+    one visual direction (the same subject) runs through it."""
+    if draft.continuous is False or prev.kind != "generated" or shot.kind != "generated":
+        return False
+    return bool(draft.continuous or draft.visual_hint or (draft.spec or {}).get("subject"))
+
+
 def shots_for(brief: Brief, draft: SceneDraft, scene_no: int, continuity: ContinuitySheet, *,
               last_scene: bool = False) -> tuple[list[Shot], list[str]]:
-    """Split a scene's narration into ≤ 8 s spans, one shot each. A visual-only scene holds ``draft.hold_s``
-    (default 3 s) in shots of at most 8 s."""
+    """Split a scene's narration into ≤ 8 s spans, one shot each (see :func:`continues` for which continue the
+    one before). A visual-only scene holds ``draft.hold_s`` (default 3 s) in shots of at most 8 s."""
     if draft.narration:
         spans = split_spans(draft.narration, brief.language)
         holds = [0.0] * len(spans)
@@ -91,6 +100,7 @@ def shots_for(brief: Brief, draft: SceneDraft, scene_no: int, continuity: Contin
         seconds = speak_seconds(span, brief.language) if span else holds[k]
         shot, found = make_shot(brief, draft, span, max(seconds, MIN_SHOT_S if span else seconds),
                                 f"s{scene_no:02d}-{k + 1}", k, continuity, last_scene=last_scene)
+        shot.continues = bool(shots) and continues(draft, shots[-1], shot)
         shots.append(shot)
         issues.extend(f"shot {shot.id}: {i}" for i in found)
     return shots, issues

@@ -37,6 +37,7 @@ class SceneDraft:
     kind: str | None = None
     on_screen_text: str | None = None
     hold_s: float | None = None  # a scene without narration: how long it stays on screen
+    continuous: bool | None = None  # its shots are one continuous action (None: when they share one subject)
 
 
 @dataclass

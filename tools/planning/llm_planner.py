@@ -37,6 +37,8 @@ class LLMScene(BaseModel):
     on_screen_text: str | None = None
     importance: float = Field(default=0.7, ge=0, le=1)
     source_sentences: list[str] = Field(default_factory=list)
+    continuous: bool | None = Field(default=None, description="true when the scene is one continuous action that "
+                                    "flows on from shot to shot; false when it cuts between different views")
 
 
 class LLMPlan(BaseModel):
@@ -106,7 +108,8 @@ def llm_plan(brief: Brief, source: SourceDoc | None, llm: Any) -> DraftPlan:
         drafts.append(SceneDraft(title=s.title, narration=narration, source_sentences=cited,
                                  importance=s.importance, spec=s.visual.model_dump(),
                                  kind=s.kind if (s.kind != "presenter" or presenter_ok) else None,
-                                 on_screen_text=s.on_screen_text, presenter=s.kind == "presenter" and presenter_ok))
+                                 on_screen_text=s.on_screen_text, presenter=s.kind == "presenter" and presenter_ok,
+                                 continuous=s.continuous))
     notes += _fit_sections(drafts, target, "model's narration")
     return DraftPlan(title=plan.title or brief.title, drafts=[d for d in drafts if d.narration], notes=notes,
                      setting=source.title if source else "")
@@ -150,10 +153,12 @@ def llm_edit_scene(brief: Brief, scene: Scene, instruction: str, llm: Any) -> Sc
     """The model's rewrite of one scene, as a draft to rebuild shots from."""
     current = {"title": scene.title, "narration": scene.narration,
                "visual": scene.shots[0].visual_prompt if scene.shots else "",
-               "kind": scene.shots[0].kind if scene.shots else "generated"}
+               "kind": scene.shots[0].kind if scene.shots else "generated",
+               "continuous": all(s.continues for s in scene.shots[1:]) if len(scene.shots) > 1 else None}
     human = (f"SCENE:\n{json.dumps(current, ensure_ascii=False)}\n\nINSTRUCTION FROM THE CREATOR:\n{instruction}")
     out = _invoke(llm, LLMScene, load_prompt("planner_edit"), human)
     assert isinstance(out, LLMScene)
     return SceneDraft(title=out.title or scene.title, narration=out.narration.strip() or scene.narration,
                       spec=out.visual.model_dump(), kind=out.kind, on_screen_text=out.on_screen_text,
-                      source_sentences=list(scene.source_sentences), importance=out.importance, chapter=scene.chapter)
+                      source_sentences=list(scene.source_sentences), importance=out.importance, chapter=scene.chapter,
+                      continuous=out.continuous)

@@ -15,6 +15,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Literal
 
+from reelforge.tools.clips.chaining import continues_on
 from reelforge.tools.clips.registry import Registry
 from reelforge.tools.production import Brief, RouteChoice, Shot, Storyboard
 from reelforge.tools.routing.plain import plain_reason, product_name
@@ -225,11 +226,12 @@ def _choice(plan: _Plan, brief: Brief, motion_known: bool) -> RouteChoice:
     return RouteChoice(model_id=c.id, provider=c.model.family, gateway=c.gateway or "", reason=why,
                        est_cost_usd=c.cost, clip_seconds=c.clip_seconds, extend_s=c.extend_s, fallbacks=fallbacks,
                        downgraded=downgraded, name=product_name(c.model.name, c.id, c.model.kind), summary=summary,
-                       source=c.model.kind, only_choice=only)
+                       source=c.model.kind, only_choice=only, first_frame=continues_on(c.model))
 
 
 def _split(shot: Shot, route: RouteChoice, parts: int, price: float) -> list[Shot]:
-    """``shot`` as ``parts`` consecutive shots (ids ``<id>a``, ``<id>b``…), lengths summing exactly."""
+    """``shot`` as ``parts`` consecutive shots (ids ``<id>a``, ``<id>b``…), lengths summing exactly; each part
+    after the first continues the one before (one take, chained where the model starts from a frame)."""
     if parts <= 1:
         return [shot.model_copy(update={"route": route})]
     each = round(shot.seconds / parts, 3)
@@ -241,7 +243,7 @@ def _split(shot: Shot, route: RouteChoice, parts: int, price: float) -> list[Sho
             "reason": f"part {i + 1}/{parts}; {route.reason}"})
         out.append(shot.model_copy(update={
             "id": f"{shot.id}{chr(ord('a') + i)}", "seconds": secs, "seed": shot.seed + i, "route": part_route,
-            "narration": shot.narration if i == 0 else ""}))
+            "narration": shot.narration if i == 0 else "", "continues": shot.continues if i == 0 else True}))
     return out
 
 
