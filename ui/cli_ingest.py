@@ -37,7 +37,7 @@ def storyboard_json(board: Storyboard) -> dict:
                         "seconds": s.seconds, "source_sentences": s.source_sentences,
                         "shots": [sh.model_dump(include={"id", "narration", "visual_prompt", "negative_prompt",
                                                          "traits", "seconds", "kind", "on_screen_text",
-                                                         "importance"}) for sh in s.shots]}
+                                                         "importance", "continues"}) for sh in s.shots]}
                        for s in board.scenes]}
 
 
@@ -108,7 +108,8 @@ def plan_cmd(prompt: Annotated[str | None, typer.Argument(help="what the video i
         table.add_column(col, overflow="fold")
     for scene in board.scenes:
         for shot in scene.shots:
-            table.add_row(str(scene.index), shot.id, f"{shot.seconds:.1f}", shot.kind, shot.narration,
+            kind = f"{shot.kind}, continues the shot before" if shot.continues else shot.kind
+            table.add_row(str(scene.index), shot.id, f"{shot.seconds:.1f}", kind, shot.narration,
                           shot.visual_prompt, ", ".join(shot.traits))
     console.print(table)
     for warning in board.warnings:

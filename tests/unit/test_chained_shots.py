@@ -284,3 +284,33 @@ def test_the_person_can_join_or_cut_a_scenes_shots_and_must_approve_again():
     assert "single shot" in note
     with pytest.raises(ValueError, match="no scene 7"):
         scenes.set_scene_flow(sb, 7, True)
+
+
+def test_a_planned_script_chains_a_long_scene_with_one_visual_direction(tmp_path):
+    import json
+
+    from typer.testing import CliRunner
+
+    from reelforge.ui.cli import app
+
+    script = tmp_path / "bakery.md"
+    script.write_text(f"# Bakery\n\n## Dough\n{LONG} [VISUAL: a baker folding dough on a floured table]\n\n"
+                      "## Oven\nThe loaves go into the oven.\n")
+    result = CliRunner().invoke(app, ["plan", "--script", str(script), "--duration", "30", "--json"])
+    assert result.exit_code == 0, result.output
+    dough, oven = json.loads(result.stdout)["scenes"]
+    assert [s["continues"] for s in dough["shots"]] == [False] + [True] * (len(dough["shots"]) - 1)
+    assert len(dough["shots"]) >= 2 and not any(s["continues"] for s in oven["shots"])
+
+
+async def test_studio_production_chains_the_shots_its_storyboard_says_continue(parts, tmp_path):
+    from reelforge.tools.studio import Studio
+
+    registry, log, _store = parts
+    studio = Studio(get_settings())
+    studio._registry = registry
+    brief = BRIEF.model_copy(update={"music_mood": "none", "voice": "auto"})
+    sb = board()
+    assets = await studio.produce(brief, sb, approval=approve(brief, sb, "test"))
+    _mode, data = sent_frame(log, "s01-2")
+    assert np.abs(pixels(data, tmp_path / "s.png") - last_frame_pixels(assets.clips["s01-1"].path)).mean() < 2
