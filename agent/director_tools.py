@@ -28,6 +28,7 @@ from reelforge.tools.production import (
     Brief,
     MusicMood,
     Preference,
+    Shot,
     ShotKind,
     Storyboard,
     Tone,
@@ -79,17 +80,27 @@ def storyboard_summary(ctx: DirectorContext) -> str:
     lines = [f"Storyboard v{board.version}: {len(board.scenes)} scenes, {board.total_seconds:g} s, "
              f"estimate ${board.estimated_cost_usd:.2f} of ${ctx.brief().budget_usd:.2f}."]
     for scene in board.scenes:
-        for shot in scene.shots:
+        for i, shot in enumerate(scene.shots):
             r = shot.route
             why = f"{r.model_id} — {r.reason} (${r.est_cost_usd:.2f})" if r else "not routed"
             lines.append(f"Scene {scene.index} / {shot.id} ({shot.seconds:g} s): {why}"
                          + (" [keyframe drawn]" if shot.keyframe else "")
-                         + (" [continues the shot before: starts on its last frame]" if shot.continues else ""))
+                         + (_flow_mark(scene.shots[i - 1], shot) if i and shot.continues else ""))
     if board.look is not None:
         subjects = "; ".join(f"{s.name}: {s.description or '-'}" + (" (reference picture)" if s.reference else "")
                              for s in board.look.subjects)
         lines.append(f"Look: {board.look.style or 'from the brief'}" + (f" | subjects: {subjects}" if subjects else ""))
     return "\n".join(lines)
+
+
+def _flow_mark(prev: Shot, shot: Shot) -> str:
+    """How a shot marked to continue the one before will really start."""
+    from reelforge.tools.clips.chaining import will_continue
+
+    if will_continue(prev, shot):
+        return " [continues the shot before: starts on its last frame]"
+    return (" [marked to continue the shot before, but not chained: that shot is not generated video or this model "
+            "cannot start from a frame]")
 
 
 def _set_storyboard(ctx: DirectorContext, board: Any) -> None:

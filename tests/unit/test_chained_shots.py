@@ -314,3 +314,14 @@ async def test_studio_production_chains_the_shots_its_storyboard_says_continue(p
     assets = await studio.produce(brief, sb, approval=approve(brief, sb, "test"))
     _mode, data = sent_frame(log, "s01-2")
     assert np.abs(pixels(data, tmp_path / "s.png") - last_frame_pixels(assets.clips["s01-1"].path)).mean() < 2
+
+
+def test_the_director_sees_which_marked_shots_really_chain():
+    from reelforge.agent.director_tools import DirectorContext, storyboard_summary
+    from reelforge.agent.state import Production
+
+    sb = board()
+    ctx = DirectorContext(studio=None, production=Production(brief=BRIEF, storyboard=sb))
+    assert "s01-2 (1 s): i2v" in storyboard_summary(ctx) and "starts on its last frame]" in storyboard_summary(ctx)
+    sb.scenes[0].shots[0].route = RouteChoice(model_id="motion", provider="motion", source="offline")
+    assert "but not chained" in storyboard_summary(ctx)
