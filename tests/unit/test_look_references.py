@@ -48,16 +48,32 @@ def test_the_limit_follows_the_adapter_and_the_registry_field(registry):
 def test_the_request_carries_the_pictures_up_to_the_limit(registry, pictures):
     shot = Shot(id="s1", visual_prompt="a baker", seconds=8)
     settings = get_settings()
-    req = build_request(shot, Brief(goal="b"), registry, "veo-3-1", "direct", settings, look=look(*pictures))
+    req = build_request(shot, Brief(goal="b", aspects=["16:9"]), registry, "veo-3-1", "direct", settings, look=look(*pictures))
     assert req.references == [str(p) for p in pictures[:3]]
     assert "references" not in req.params
-    plain = build_request(shot, Brief(goal="b"), registry, "runway-gen4-5", "direct", settings, look=look(*pictures))
+    plain = build_request(shot, Brief(goal="b", aspects=["16:9"]), registry, "runway-gen4-5", "direct", settings, look=look(*pictures))
     assert plain.references == [] and "subject 0" in plain.prompt  # the words still reach every model
+
+
+def test_a_request_the_vendor_cannot_take_pictures_with_carries_none(registry, pictures, tmp_path):
+    settings, brief = get_settings(), Brief(goal="b", aspects=["16:9"])
+    short = Shot(id="s1", visual_prompt="a baker", seconds=6)  # Veo takes references on 8 s clips only
+    req = build_request(short, brief, registry, "veo-3-1", "direct", settings, look=look(pictures[0]))
+    assert req.references == []
+    other = build_request(short, brief, registry, "veo-3-1", "direct", settings, look=look(pictures[1]))
+    assert cache_key(other, "direct") == cache_key(req, "direct")  # a picture never sent is never paid for again
+    frame = tmp_path / "keyframe.png"
+    Image.new("RGB", (64, 36), (9, 9, 9)).save(frame)
+    framed = Shot(id="s2", visual_prompt="a baker", seconds=5, keyframe=str(frame))
+    req = build_request(framed, brief, registry, "seedance-2-0", "direct", settings, look=look(pictures[0]))
+    assert req.mode == "image-to-video" and req.references == []  # Ark never mixes a first frame and references
+    assert build_request(framed.model_copy(update={"keyframe": None}), brief, registry, "seedance-2-0", "direct",
+                         settings, look=look(pictures[0])).references == [str(pictures[0])]
 
 
 def test_the_cache_key_hashes_the_pictures_not_their_paths(registry, pictures, tmp_path):
     shot = Shot(id="s1", visual_prompt="a baker", seconds=8)
-    settings, brief = get_settings(), Brief(goal="b")
+    settings, brief = get_settings(), Brief(goal="b", aspects=["16:9"])
     key = cache_key(build_request(shot, brief, registry, "veo-3-1", "direct", settings, look=look(pictures[0])),
                     "direct")
     moved = tmp_path / "elsewhere.png"
@@ -70,7 +86,7 @@ def test_the_cache_key_hashes_the_pictures_not_their_paths(registry, pictures, t
 
 
 def test_a_new_picture_at_the_same_path_needs_a_new_approval(pictures):
-    brief = Brief(goal="b")
+    brief = Brief(goal="b", aspects=["16:9"])
     board = Storyboard(scenes=[Scene(index=1, narration="n", shots=[Shot(id="s1", visual_prompt="a baker", seconds=4)])],
                        look=look(pictures[0]))
     approval = approve(brief, board)

@@ -148,6 +148,13 @@ class ClipProvider(ABC):
     #: where the registry row's ``_references_field`` says).
     supports_references: bool = False
 
+    @classmethod
+    def takes_references(cls, req: ClipRequest) -> bool:
+        """Whether the vendor takes reference images with this very request (some take them only at one length or
+        without a first frame). The runner leaves them off a request that cannot carry them, so a picture that is
+        never sent does not change what is cached or paid for."""
+        return cls.supports_references
+
     #: True when submitting again with the same ``idempotency_key`` returns the job already made (no new charge).
     replays_idempotency_key: bool = False
 

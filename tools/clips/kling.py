@@ -57,7 +57,7 @@ class KlingProvider(VendorProvider):
     poll_interval_s = 10.0
     max_prompt_chars = 2500
     default_durations = [5, 10]
-    supports_references = True  # on the omni models only (the others take none)
+    supports_references = True  # on the omni models only (see takes_references)
 
     def headers(self) -> dict[str, str]:
         ak, sk = self.require("KLING_ACCESS_KEY"), self.require("KLING_SECRET_KEY")
@@ -96,6 +96,11 @@ class KlingProvider(VendorProvider):
     @staticmethod
     def is_omni(model: str) -> bool:
         return "omni" in model or model.startswith("kling-video-o")
+
+    @classmethod
+    def takes_references(cls, req: ClipRequest) -> bool:
+        """Only the omni models take reference images."""
+        return cls.is_omni(req.gateway_model or str(req.params.get("model", "")))
 
     def endpoint(self, req: ClipRequest) -> str:
         """The endpoint kind: ``omni-video`` for omni models, else ``image2video`` / ``text2video``."""

@@ -21,7 +21,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, Field, ValidationError, field_validator, model_validator
 
-from reelforge.tools.clips.base import ClipProvider
+from reelforge.tools.clips.base import ClipProvider, ClipRequest
 from reelforge.tools.production import FORMATS, TRAITS
 from reelforge.tools.settings import Settings
 
@@ -356,17 +356,20 @@ class Registry:
         """Install an in-process provider factory for (model, gateway) — for tests and benchmarks."""
         self._factories[(model_id, gateway)] = factory
 
+    def _adapter_class(self, model: ModelSpec, gateway: str) -> type | None:
+        """The adapter class for ``model`` on ``gateway``; None when it cannot be imported."""
+        module_name, _, cls_name = model.gateways[gateway].adapter.partition(":")
+        try:
+            return getattr(importlib.import_module(_adapter_module(module_name)), cls_name)
+        except (ImportError, AttributeError):
+            return None
+
     def _adapter_says(self, model: ModelSpec, gateway: str, flag: str) -> bool:
         """The adapter class for ``model`` on ``gateway`` sets ``flag``; an in-process provider (tests,
         benchmarks) speaks for itself when asked, so it counts as yes."""
         if (model.id, gateway) in self._factories:
             return True
-        module_name, _, cls_name = model.gateways[gateway].adapter.partition(":")
-        try:
-            cls = getattr(importlib.import_module(_adapter_module(module_name)), cls_name)
-        except (ImportError, AttributeError):
-            return False
-        return bool(getattr(cls, flag, False))
+        return bool(getattr(self._adapter_class(model, gateway), flag, False))
 
     def can_extend(self, model: ModelSpec, gateway: str | None) -> bool:
         """True when ``model`` can extend its clips and the adapter for ``gateway`` drives the extend call."""
@@ -383,6 +386,19 @@ class Registry:
         if model.gateways[gateway].params.get("_references_field"):
             return model.references
         return model.references if self._adapter_says(model, gateway, "supports_references") else 0
+
+    def references_for(self, model: ModelSpec, gateway: str, req: ClipRequest, pictures: list[str]) -> list[str]:
+        """The reference ``pictures`` that ``req`` carries on ``gateway``: up to :meth:`reference_limit`, and none
+        when the adapter says its vendor cannot take them with this request (``ClipProvider.takes_references``)."""
+        limit = self.reference_limit(model, gateway)
+        if not pictures or not limit:
+            return []
+        direct = (model.id, gateway) not in self._factories and not model.gateways[gateway].params.get(
+            "_references_field")
+        cls = self._adapter_class(model, gateway) if direct else None
+        if direct and (cls is None or not cls.takes_references(req)):
+            return []
+        return pictures[:limit]
 
     def provider_for(self, model_id: str, gateway: str, settings: Settings) -> ClipProvider:
         """Construct the adapter for ``model_id`` on ``gateway`` (``Adapter(settings=, base_url=)``)."""

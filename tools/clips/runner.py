@@ -93,8 +93,8 @@ def build_request(shot: Shot, brief: Brief, registry: Registry, model_id: str, g
 
     ``extend_s`` (from the route) makes one continuous take: the first clip, then the provider extends it.
     ``look`` (the storyboard's look sheet) adds its style and the shot's subjects (:meth:`LookSheet.for_shot`) to
-    the prompt, and their pictures become the request's ``references`` (up to :meth:`Registry.reference_limit`:
-    none where the gateway cannot send them).
+    the prompt, and their pictures become the request's ``references`` (:meth:`Registry.references_for`: none
+    where the gateway cannot send them, or its vendor cannot take them with this request).
 
     For an avatar model, ``audio_path`` is the narration to lip-sync (see the module docstring).
     ``chained_frame`` (the previous shot's last frame, see :mod:`tools.clips.chaining`) is the first frame on a
@@ -113,7 +113,6 @@ def build_request(shot: Shot, brief: Brief, registry: Registry, model_id: str, g
     i2v = bool(first_frame) and "image-to-video" in spec.modes
     seconds = clip_seconds or spec.clip_length(shot.seconds)
     params = dict(gw.params) if gw else {}
-    references = (look.reference_paths() if look is not None else [])[:registry.reference_limit(spec, gateway)]
     still = shot.kind == "still" and bool(first_frame)  # the keyframe alone, moved by a camera
     if spec.kind == "offline" and shot.graphic is not None and not still:
         from reelforge.tools.graphics import brand_from_settings
@@ -128,14 +127,17 @@ def build_request(shot: Shot, brief: Brief, registry: Registry, model_id: str, g
     if spec.kind == "avatar":
         image_path, params = _avatar_params(shot, brief, params, image_path, audio_path)
         i2v = bool(image_path)
-    return ClipRequest(
+    req = ClipRequest(
         shot_id=shot.id, prompt=prompt, seconds=seconds, aspect=aspect, width=width, height=height,
         fps=settings.fps, negative_prompt=shot.negative_prompt, model_id=model_id,
         gateway_model=(gw.model_i2v or gw.model) if (gw and i2v) else (gw.model if gw else ""),
         resolution=spec.resolutions[0] if spec.resolutions and gateway != "local" else "",
-        image_path=image_path, references=references, audio=spec.native_audio, seed=shot.seed,
+        image_path=image_path, audio=spec.native_audio, seed=shot.seed,
         mode="image-to-video" if i2v else "text-to-video", params=params,
         extend_s=list(extend_s or []) if registry.can_extend(spec, gateway) else [])
+    if look is not None and gw is not None:
+        req.references = registry.references_for(spec, gateway, req, look.reference_paths())
+    return req
 
 
 def _avatar_params(shot: Shot, brief: Brief, params: dict[str, Any], image_path: str | None,

@@ -87,12 +87,17 @@ class SeedanceProvider(VendorProvider):
         if self.uses_image(req):
             assert req.image_path
             content.append(self.image_item(req.image_path, "first_frame"))
-        else:  # a first frame cannot be mixed with reference images
+        elif self.takes_references(req):
             content += [self.image_item(path, "reference_image") for path in req.references]
         body["content"] = content
         if tier := req.params.get("service_tier"):
             body["service_tier"] = tier
         return body
+
+    @classmethod
+    def takes_references(cls, req: ClipRequest) -> bool:
+        """Ark never mixes a first or last frame with reference media."""
+        return not cls.uses_image(req)
 
     def image_item(self, path: str, role: str) -> dict:
         """One image content item: a URL, or a local file as a data URL, in ``role``."""

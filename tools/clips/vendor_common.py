@@ -189,8 +189,9 @@ class VendorProvider(KeyedProvider):
         """Image-to-video when asked for, or whenever a start frame is supplied."""
         return req.mode == "image-to-video" or bool(req.image_path)
 
-    def duration_for(self, req: ClipRequest) -> int | float:
-        return pick_duration(req.seconds, list(req.params.get("durations", self.default_durations)))
+    @classmethod
+    def duration_for(cls, req: ClipRequest) -> int | float:
+        return pick_duration(req.seconds, list(req.params.get("durations", cls.default_durations)))
 
     def model_for(self, req: ClipRequest) -> str:
         model = req.gateway_model or str(req.params.get("model", ""))

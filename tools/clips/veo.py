@@ -82,13 +82,16 @@ class VeoProvider(VendorProvider):
         data, mime = image_bytes(path, max_bytes=self.max_image_bytes, provider=self.name, what=what)
         return {"bytesBase64Encoded": base64.b64encode(data).decode(), "mimeType": mime}
 
+    @classmethod
+    def takes_references(cls, req: ClipRequest) -> bool:
+        """Veo takes reference images with a text prompt and no first frame, for 8-second 16:9 clips only."""
+        return (not cls.uses_image(req) and int(cls.duration_for(req)) == REFERENCE_SECONDS
+                and nearest_ratio(req.aspect, ASPECTS) == REFERENCE_ASPECT)
+
     def reference_images(self, req: ClipRequest) -> list[dict]:
-        """``referenceImages`` for ``req``: its references as assets, when Veo takes them for this request (a text
-        prompt with no first frame, 8 s, 16:9); else none."""
-        takes = (not self.uses_image(req) and int(self.duration_for(req)) == REFERENCE_SECONDS
-                 and nearest_ratio(req.aspect, ASPECTS) == REFERENCE_ASPECT)
+        """``referenceImages`` for ``req``: its references as assets, when Veo takes them with this request."""
         return [{"image": self.inline_image(path, "reference image"), "referenceType": "ASSET"}
-                for path in req.references] if takes else []
+                for path in req.references] if self.takes_references(req) else []
 
     def build_body(self, req: ClipRequest) -> dict:
         instance: dict = {"prompt": req.prompt}
