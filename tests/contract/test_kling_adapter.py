@@ -90,6 +90,14 @@ async def test_omni_start_frame_comes_first_and_references_after_it(app, png, re
     assert "aspect_ratio" not in body  # the start frame sets it
 
 
+def test_omni_prompt_limit_counts_the_reference_names(app, reference_pictures):
+    refs = [str(p) for p in reference_pictures]
+    provider(app).check_request(omni(prompt="x" * 2400, references=refs))
+    with pytest.raises(ProviderError, match="with its reference names"):
+        provider(app).check_request(omni(prompt="x" * 2490, references=refs))
+    assert not app.requests
+
+
 async def test_classic_models_send_no_references(app, reference_pictures):
     await provider(app).submit(req(references=[str(p) for p in reference_pictures]))
     body = app.requests[0].json()

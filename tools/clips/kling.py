@@ -140,6 +140,24 @@ class KlingProvider(VendorProvider):
             body["image"] = self.image_value(req.image_path)
         return kind, body
 
+    def omni_references(self, req: ClipRequest) -> list[str]:
+        """The reference images an omni request sends: as many as fit beside its start frame."""
+        return req.references[:OMNI_MAX_IMAGES - (1 if self.uses_image(req) else 0)]
+
+    def omni_prompt(self, req: ClipRequest) -> str:
+        """The prompt naming each reference image by its place in ``image_list`` (after the start frame)."""
+        first = 2 if self.uses_image(req) else 1
+        tags = [f"<<<image_{n}>>>" for n in range(first, first + len(self.omni_references(req)))]
+        return f"{req.prompt}; the subjects look as in {', '.join(tags)}" if tags else req.prompt
+
+    def check_request(self, req: ClipRequest) -> None:
+        """The vendor checks, and on an omni model the prompt's length with the reference names added."""
+        super().check_request(req)
+        limit = int(req.params.get("max_prompt_chars", self.max_prompt_chars))
+        if self.endpoint(req) == OMNI and len(prompt := self.omni_prompt(req)) > limit:
+            raise ProviderError(self.name, "invalid", f"prompt with its reference names is {len(prompt)} characters; "
+                                                      f"this model accepts {limit}")
+
     def omni_body(self, req: ClipRequest) -> dict:
         """The omni-video body: start frame and reference images in ``image_list``, each reference named in the
         prompt by its place there."""
@@ -151,11 +169,8 @@ class KlingProvider(VendorProvider):
             images.append({"image_url": self.image_value(req.image_path), "type": "first_frame"})
         else:
             body["aspect_ratio"] = nearest_ratio(req.aspect, ASPECTS)
-        first_ref = len(images) + 1
-        images += [{"image_url": self.image_value(path, "reference image")}
-                   for path in req.references[:OMNI_MAX_IMAGES - len(images)]]
-        tags = [f"<<<image_{n}>>>" for n in range(first_ref, len(images) + 1)]
-        body["prompt"] = f"{req.prompt}; the subjects look as in {', '.join(tags)}" if tags else req.prompt
+        images += [{"image_url": self.image_value(path, "reference image")} for path in self.omni_references(req)]
+        body["prompt"] = self.omni_prompt(req)
         if images:
             body["image_list"] = images
         if req.audio:
