@@ -3,12 +3,14 @@ content in the cache key and in what the user approved."""
 
 from __future__ import annotations
 
+import base64
 import shutil
 
 import pytest
 from PIL import Image
 
 from reelforge.tools.approval import approve, changed_since
+from reelforge.tools.clips.gateway_input import build_input
 from reelforge.tools.clips.registry import Registry
 from reelforge.tools.clips.runner import build_request, cache_key
 from reelforge.tools.production import Brief, LookSheet, LookSubject, Scene, Shot, Storyboard
@@ -69,6 +71,21 @@ def test_a_request_the_vendor_cannot_take_pictures_with_carries_none(registry, p
     assert req.mode == "image-to-video" and req.references == []  # Ark never mixes a first frame and references
     assert build_request(framed.model_copy(update={"keyframe": None}), brief, registry, "seedance-2-0", "direct",
                          settings, look=look(pictures[0])).references == [str(pictures[0])]
+
+
+def test_a_hosted_model_gets_them_in_its_field_only_on_requests_that_meet_its_conditions(registry, pictures, tmp_path):
+    settings = get_settings()
+    wide, tall = Brief(goal="b", aspects=["16:9"]), Brief(goal="b", aspects=["9:16"])
+    eight, six = Shot(id="s1", visual_prompt="a baker", seconds=8), Shot(id="s2", visual_prompt="a baker", seconds=6)
+    req = build_request(eight, wide, registry, "veo-3-1", "replicate", settings, look=look(pictures[0]))
+    body = build_input(req, "replicate")
+    assert body["reference_images"] == [f"data:image/png;base64,{base64.b64encode(pictures[0].read_bytes()).decode()}"]
+    assert not any(k.startswith("_") for k in body)
+    frame = tmp_path / "keyframe.png"
+    Image.new("RGB", (64, 36), (9, 9, 9)).save(frame)
+    for shot, brief in ((six, wide), (eight, tall), (eight.model_copy(update={"keyframe": str(frame)}), wide)):
+        req = build_request(shot, brief, registry, "veo-3-1", "replicate", settings, look=look(pictures[0]))
+        assert req.references == [] and "reference_images" not in build_input(req, "replicate")
 
 
 def test_the_cache_key_hashes_the_pictures_not_their_paths(registry, pictures, tmp_path):

@@ -245,6 +245,15 @@ def _read_toml(path: Path) -> dict[str, Any]:
     return models
 
 
+def _meets(req: ClipRequest, only: dict[str, Any]) -> bool:
+    """``req`` fits a hosted model's conditions for reference images (``_references_only``)."""
+    if "seconds" in only and math.ceil(req.seconds - 1e-6) != only["seconds"]:
+        return False
+    if "aspect" in only and req.aspect != only["aspect"]:
+        return False
+    return only.get("first_frame", True) or req.mode != "image-to-video"
+
+
 def _adapter_module(name: str) -> str:
     """The module of an adapter path; a models.toml written before the move under reelforge.* still loads."""
     return f"reelforge.{name}" if name.startswith("tools.") else name
@@ -389,16 +398,21 @@ class Registry:
 
     def references_for(self, model: ModelSpec, gateway: str, req: ClipRequest, pictures: list[str]) -> list[str]:
         """The reference ``pictures`` that ``req`` carries on ``gateway``: up to :meth:`reference_limit`, and none
-        when the adapter says its vendor cannot take them with this request (``ClipProvider.takes_references``)."""
+        when the vendor cannot take them with this request: the adapter says so (``ClipProvider.takes_references``)
+        or, on a hosted gateway, the request misses the row's ``_references_only`` (``seconds``, ``aspect``,
+        ``first_frame = false``)."""
         limit = self.reference_limit(model, gateway)
         if not pictures or not limit:
             return []
-        direct = (model.id, gateway) not in self._factories and not model.gateways[gateway].params.get(
-            "_references_field")
-        cls = self._adapter_class(model, gateway) if direct else None
-        if direct and (cls is None or not cls.takes_references(req)):
-            return []
-        return pictures[:limit]
+        params = model.gateways[gateway].params
+        if (model.id, gateway) in self._factories:
+            takes = True
+        elif params.get("_references_field"):
+            takes = _meets(req, params.get("_references_only") or {})
+        else:
+            cls = self._adapter_class(model, gateway)
+            takes = cls is not None and cls.takes_references(req)
+        return pictures[:limit] if takes else []
 
     def provider_for(self, model_id: str, gateway: str, settings: Settings) -> ClipProvider:
         """Construct the adapter for ``model_id`` on ``gateway`` (``Adapter(settings=, base_url=)``)."""
