@@ -87,9 +87,7 @@ def storyboard_summary(ctx: DirectorContext) -> str:
                          + (" [keyframe drawn]" if shot.keyframe else "")
                          + (_flow_mark(scene.shots[i - 1], shot) if i and shot.continues else ""))
     if board.look is not None:
-        subjects = "; ".join(f"{s.name}: {s.description or '-'}" + (" (reference picture)" if s.reference else "")
-                             for s in board.look.subjects)
-        lines.append(f"Look: {board.look.style or 'from the brief'}" + (f" | subjects: {subjects}" if subjects else ""))
+        lines.append(board.look.summary())
     return "\n".join(lines)
 
 

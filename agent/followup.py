@@ -1,14 +1,14 @@
 """Follow-ups after delivery: the next version of the same video, never a new brief.
 
-"edit 2 show the harvest", "change the second scene to ...", "make it square too", "swap the music",
-"shorter" — said after a video was delivered, in any front door — make the next storyboard version of the
-delivered video. It goes through review and needs its own approval (the spend rules hold); the goal, the
-title and everything not asked for stay as they were, so unchanged shots are reused from the cache and only
-the changed spans are rendered again.
+"edit 2 show the harvest", "change the second scene to ...", "mute scene 2", "make the baker older",
+"warmer colours", "make it square too", "swap the music", "shorter" — said after a video was delivered, in any
+front door — make the next storyboard version of the delivered video. It goes through review and needs its
+own approval (the spend rules hold); the goal, the title and everything not asked for stay as they were, so
+unchanged shots are reused from the cache and only the changed spans are rendered again.
 
-:func:`read_followup` proposes a typed :class:`FollowUp` from the words (scene changes through the
-review-reply interpreter, formats, music and length here); :func:`next_version` applies it in code. Words
-that are none of these (a new subject, a question) return None and go to the director as before.
+:func:`read_followup` proposes a typed :class:`FollowUp` from the words (scene, look and keyframe changes
+through the review-reply interpreter, formats, music and length here); :func:`next_version` applies it in code.
+Words that are none of these (a new subject, a question) return None and go to the director as before.
 """
 
 from __future__ import annotations
@@ -22,7 +22,7 @@ from pydantic import BaseModel, Field
 
 from reelforge.agent import scenes
 from reelforge.agent.replies.reading import ReplyReading
-from reelforge.agent.review import ReviewDecision, StoryboardReview
+from reelforge.agent.review import BOARD_ACTIONS, ReviewDecision, StoryboardReview
 from reelforge.agent.state import Production
 from reelforge.tools.production import MOODS, parse_aspects
 from reelforge.tools.studio_api import StudioAPI
@@ -47,7 +47,7 @@ LENGTH_TO = re.compile(r"\b(?:make it|cut it to|trim it to|shorten it to|only|ju
                        re.IGNORECASE)
 SHORTER_FACTOR, LONGER_FACTOR = 0.67, 1.5
 MIN_S, MAX_S = 5.0, 600.0
-SCENE_ACTIONS = ("edit", "model", "kind", "regenerate")
+SCENE_ACTIONS = ("edit", "model", "kind", "sound", "regenerate")
 
 ReadReply = Callable[[str, StoryboardReview], Awaitable[ReplyReading]]
 
@@ -79,6 +79,14 @@ def _label(d: ReviewDecision) -> str:
         return f"scene {d.scene} with {d.model_id}"
     if d.action == "kind":
         return f"scene {d.scene} as {d.kind}"
+    if d.action == "sound":
+        return f"scene {d.scene} sound: {d.sound}"
+    if d.action == "look":
+        if d.remove:
+            return f"{d.subject} off the look sheet"
+        return f"{d.subject}: {d.instruction}" if d.subject else f"look: {d.style}"
+    if d.action == "keyframes":
+        return "real keyframes"
     return f"a fresh take of scene {d.scene}"
 
 
@@ -142,7 +150,8 @@ async def read_followup(text: str, prod: Production, read_reply: ReadReply) -> F
     reading = await read_reply(words, StoryboardReview.build(brief, prod.storyboard))
     if reading.intent != "decide":
         return None
-    decisions = [d for d in reading.decisions if d.action in SCENE_ACTIONS and d.scene is not None]
+    decisions = [d for d in reading.decisions
+                 if (d.action in SCENE_ACTIONS and d.scene is not None) or d.action in BOARD_ACTIONS]
     if not decisions or len(decisions) != len(reading.decisions):
         return None
     return follow.model_copy(update={"decisions": decisions})

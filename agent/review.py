@@ -9,7 +9,7 @@ from pydantic import BaseModel, Field, model_validator
 
 from reelforge.tools.clips.chaining import will_continue
 from reelforge.tools.estimate import delta_text, to_pay_usd
-from reelforge.tools.production import Brief, CostLine, Storyboard
+from reelforge.tools.production import Brief, CostLine, LookSheet, Storyboard
 from reelforge.tools.routing import budget_check
 from reelforge.tools.routing.plain import SOURCE_LABELS
 
@@ -23,7 +23,9 @@ PARTLY_OFFLINE = ("{scenes} drawn here as motion graphics because no other model
                   "configured. Add a video model key for generated footage — see “Models and keys” in the settings, "
                   "or run `reelforge models`.")
 
-Action = Literal["approve", "edit", "model", "kind", "regenerate", "reject"]
+Action = Literal["approve", "edit", "model", "kind", "sound", "look", "keyframes", "regenerate", "reject"]
+SOUNDS = ("auto", "ambience", "scene", "mute")  # what a scene does with the sound its video model makes
+BOARD_ACTIONS = ("look", "keyframes")  # changes of the whole storyboard that keep its scenes
 KIND_PHRASE = re.compile(
     r"^(?:please\s+)?(?:make|set|mark|turn|change|use)\s+scene\s+#?(\d+)\s+(?:to\s+|into\s+|as\s+|a\s+|an\s+)*"
     r"(stock(?: footage| photos?)?|b-?roll|real footage|footage|presenter|avatar|talking head|(?:ai[- ])?generated|ai)"
@@ -32,20 +34,29 @@ KIND_PHRASE = re.compile(
 
 class ReviewDecision(BaseModel):
     """The reviewer's answer: approve | edit scene N | model for scene N | kind of scene N (presenter / stock /
-    generated) | regenerate | reject with feedback."""
+    generated) | sound of scene N | a look-sheet change | draw keyframes | regenerate | reject with feedback."""
 
     action: Action
     scene: int | None = None  # the scene number shown in the review (Scene.index, 1-based); with
     # "regenerate": only that scene gets a fresh take (new seed), otherwise the whole plan is redone
-    instruction: str = ""
+    instruction: str = ""  # for "edit": what to change; for "look" with a subject: its new description
     model_id: str = ""
     kind: str = ""  # for action "kind": presenter | stock | generated | graphics
+    sound: str = ""  # for action "sound": auto | ambience | scene | mute
+    subject: str = ""  # for action "look": the recurring subject changed, added or removed ("the baker")
+    style: str = ""  # for action "look" without a subject: the new style (palette, lighting, lens, grade)
+    remove: bool = False  # for action "look": take ``subject`` off the look sheet
     feedback: str = ""
 
     @model_validator(mode="after")
     def _complete(self) -> ReviewDecision:
-        if self.action in ("edit", "model") and self.scene is None:
+        if self.action in ("edit", "model", "sound") and self.scene is None:
             raise ValueError(f"'{self.action}' needs a scene number, e.g. '{self.action} 2 ...'")
+        if self.action == "sound" and self.sound not in SOUNDS:
+            raise ValueError(f"'sound' needs one of {', '.join(SOUNDS)}")
+        if self.action == "look" and not (self.style.strip() or (self.subject.strip() and (
+                self.remove or self.instruction.strip()))):
+            raise ValueError("'look' needs a style, or a subject with its description (or to remove it)")
         if self.action == "edit" and not self.instruction.strip():
             raise ValueError("'edit' needs an instruction, e.g. 'edit 2 make it a sunrise'")
         if self.action == "model" and not self.model_id.strip():
@@ -217,6 +228,7 @@ class StoryboardReview(BaseModel):
     # router's notes (downgrades, over-budget choices)
     notes: list[str] = Field(default_factory=list)
     cost_items: list[CostLine] = Field(default_factory=list)  # every paid item; ``reused`` = already made
+    look: LookSheet | None = None  # the style and recurring subjects every keyframe and clip is made with
     to_pay_usd: float | None = None  # what approving spends (the estimate less what the cache re-uses)
     delta: str = ""  # "re-used from the cache: ...; to pay: ..."
     instructions: str = ("approve | edit N <instruction> | model N <model_id> | kind N presenter|stock|generated"
@@ -247,7 +259,7 @@ class StoryboardReview(BaseModel):
                    notes=[*storyboard.warnings, *(n for n in storyboard.notes if n.startswith("Router:"))],
                    cost_items=list(cost_items or storyboard.paid_extras),
                    to_pay_usd=to_pay_usd(cost_items) if cost_items else None,
-                   delta=delta_text(cost_items) if cost_items else "")
+                   delta=delta_text(cost_items) if cost_items else "", look=storyboard.look)
 
     def paid_summary(self) -> str:
         """What the estimate holds besides the clips, and what the cache re-uses (for every front door)."""
@@ -277,6 +289,8 @@ class StoryboardReview(BaseModel):
             lines.append(f"{s.number}. [{s.seconds:.1f}s · {s.models}{kind}{flow} · ${s.est_cost_usd:.2f}] {s.narration}")
         over = "" if self.within_budget else " — OVER BUDGET: approving will not produce it"
         lines.append(f"Total {self.total_seconds:.1f}s, est. ${self.total_cost_usd:.2f} of ${self.budget_usd:.2f}{over}")
+        if self.look is not None:
+            lines.append(self.look.summary())
         if self.paid_summary():
             lines.append(self.paid_summary())
         lines += [f"Note: {n.removeprefix('Router: ')}" for n in self.notes]

@@ -1,11 +1,13 @@
 """Storyboard changes the director makes on the user's word: force a model for a scene (kept even when it
 does not fit the budget, so that production is then refused in plain words rather than the choice being
-silently undone), mark a scene as presenter, stock or generated, and make a scene one continuous take."""
+silently undone), mark a scene as presenter, stock or generated, make a scene one continuous take, set a
+scene's own sound, change the look sheet, and draw real keyframes before approval."""
 
 from __future__ import annotations
 
 from typing import Any
 
+from reelforge.agent.review import ReviewDecision
 from reelforge.tools.production import Brief, Storyboard
 from reelforge.tools.routing import budget_check
 from reelforge.tools.studio_api import StudioAPI
@@ -87,6 +89,38 @@ def set_scene_flow(board: Storyboard, scene: int, continuous: bool) -> tuple[Sto
         return new, (f"Scene {scene} is now one continuous take: each shot starts on the last frame of the one "
                      "before (where its video model can start from a picture).")
     return new, f"Scene {scene} now cuts between its shots; each starts from its own picture."
+
+
+def change_look(studio: StudioAPI, brief: Brief, board: Storyboard, decision: ReviewDecision) -> tuple[Storyboard, str]:
+    """Apply a look-sheet decision (the style, or one subject described, added or taken off); the keyframes of
+    the shots it reaches are redrawn. Returns the storyboard and what changed, in plain words."""
+    new = studio.update_look(brief, board, style=decision.style or None, subject=decision.subject or None,
+                             description=decision.instruction or None, remove=decision.remove)
+    if decision.remove:
+        text = f"{decision.subject[:1].upper()}{decision.subject[1:]} is off the look sheet"
+    elif decision.subject:
+        text = f"The look sheet now has {decision.subject}: {decision.instruction}"
+    else:
+        text = f"The look is now: {decision.style}"
+    before = {s.id: s.keyframe for s in board.shots}
+    redrawn = sum(1 for s in new.shots if s.keyframe and s.keyframe != before.get(s.id))
+    if redrawn:
+        text += f" ({redrawn} keyframe{'s' if redrawn != 1 else ''} redrawn)"
+    return new, text
+
+
+def draw_keyframes(studio: StudioAPI, brief: Brief, board: Storyboard) -> tuple[Brief, Storyboard, str]:
+    """Turn real keyframes on (the person asked to pay an image model before approving) and draw them.
+    ``ValueError`` when no image model can draw them within the budget."""
+    wanted = brief.model_copy(update={"keyframes": "on"})
+    new = studio.thumbnails(wanted, studio.route(wanted, board.model_copy(deep=True)))
+    line = next((x for x in new.paid_extras if x.item == "keyframes"), None)
+    if line is None:
+        raise ValueError("no image model is usable with the keys configured, or the keyframes would not fit the "
+                         "budget, so there are no keyframes to draw")
+    shots = sum(1 for s in new.shots if s.keyframe)
+    return wanted, new, (f"Real keyframes drawn for {shots} shot{'s' if shots != 1 else ''} "
+                         f"(${line.estimated_usd:.2f}, on the estimate)")
 
 
 def _specialist_used(studio: StudioAPI, shots: list[Any], kind: str) -> bool:

@@ -9,6 +9,7 @@ from __future__ import annotations
 import hashlib
 import json
 import re
+import unicodedata
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, Literal
@@ -262,21 +263,58 @@ class LookSheet(BaseModel):
     def reference_paths(self) -> list[str]:
         return [s.reference for s in self.subjects if s.reference]
 
+    def changed(self, *, style: str | None = None, subject: str | None = None, description: str | None = None,
+                reference: str | None = None, remove: bool = False) -> LookSheet:
+        """A copy with a new ``style``, or one ``subject`` (matched by name, any case) added, re-described, given a
+        reference picture or, with ``remove``, taken off. ``ValueError`` to remove a subject it does not have."""
+        look = self.model_copy(deep=True)
+        if style is not None:
+            look.style = " ".join(style.split())[:300]
+        if not subject:
+            return look
+        name = " ".join(subject.split())[:60]
+        found = next((s for s in look.subjects if s.name.lower() == name.lower()), None)
+        if remove:
+            if found is None:
+                raise ValueError(f"the look sheet has no subject {name!r}")
+            look.subjects.remove(found)
+            return look
+        if found is None:
+            found = LookSubject(name=name)
+            look.subjects.append(found)
+        if description is not None:
+            found.description = " ".join(description.split())[:300]
+        if reference is not None:
+            found.reference = reference
+        return look
+
+    def summary(self) -> str:
+        """One line for people: "Look: warm light | subjects: the baker: in her sixties (reference picture)"."""
+        subjects = "; ".join(f"{s.name}: {s.description or '-'}" + (" (reference picture)" if s.reference else "")
+                             for s in self.subjects)
+        return f"Look: {self.style or 'from the brief'}" + (f" | subjects: {subjects}" if subjects else "")
+
     def for_shot(self, shot: Shot) -> LookSheet:
         """The look one shot is made with: the style, and the subjects its words name ("the baker kneads");
         a shot that names none of them ("she smiles", "the shop at dawn") keeps every subject. So changing one
         subject changes only the keyframes and clips that can show it."""
-        said = _word_stems(f"{shot.visual_prompt} {shot.narration}")
-        named = [s for s in self.subjects if _word_stems(s.name) & said]
+        said = name_words(f"{shot.visual_prompt} {shot.narration}")
+        named = [s for s in self.subjects if name_words(s.name) & said]
         return self if not named or len(named) == len(self.subjects) else self.model_copy(update={"subjects": named})
 
 
 _NAME_STOP = frozenset({"the", "a", "an", "of", "and", "our", "my", "your", "their", "his", "her"})
 
 
-def _word_stems(text: str) -> set[str]:
-    """Lower-case words of three letters or more, a plural "s" dropped, for matching a subject's name."""
-    words = re.findall(r"[^\W\d_]{3,}", text.lower())
+def plain_letters(text: str) -> str:
+    """``text`` with each accented letter replaced by its base letter ("café" → "cafe"), one for one."""
+    return "".join(unicodedata.normalize("NFKD", ch)[0] for ch in text)
+
+
+def name_words(text: str) -> set[str]:
+    """Lower-case words of three letters or more, accents and a plural "s" dropped, for matching a subject's
+    name."""
+    words = re.findall(r"[^\W\d_]{3,}", plain_letters(text).lower())
     return {w[:-1] if w.endswith("s") and len(w) > 3 else w for w in words if w not in _NAME_STOP}
 
 

@@ -168,29 +168,18 @@ class Studio:
 
     def update_look(self, brief: Brief, storyboard: Storyboard, *, style: str | None = None,
                     subject: str | None = None, description: str | None = None,
-                    reference: str | None = None) -> Storyboard:
-        """Change the look sheet (its style, or one recurring subject's description or reference picture) and
-        redraw what it changes: every keyframe and clip prompt carries it. The version goes up.
+                    reference: str | None = None, remove: bool = False) -> Storyboard:
+        """Change the look sheet (its style, or one recurring subject's description or reference picture, or
+        take a subject off with ``remove``) and redraw what it changes: the keyframes and clip prompts of the
+        shots it reaches (tools.production.LookSheet.for_shot). The version goes up.
 
         ``reference`` must be a file the caller has already vetted (an upload of this thread), never a path a
         person or a model typed."""
-        from reelforge.tools.production import LookSheet, LookSubject
+        from reelforge.tools.production import LookSheet
 
         board = storyboard.model_copy(deep=True)
-        look = board.look or LookSheet()
-        if style is not None:
-            look.style = " ".join(style.split())[:300]
-        if subject:
-            name = " ".join(subject.split())[:60]
-            found = next((s for s in look.subjects if s.name.lower() == name.lower()), None)
-            if found is None:
-                found = LookSubject(name=name)
-                look.subjects.append(found)
-            if description is not None:
-                found.description = " ".join(description.split())[:300]
-            if reference is not None:
-                found.reference = reference
-        board.look = look
+        board.look = (board.look or LookSheet()).changed(style=style, subject=subject, description=description,
+                                                         reference=reference, remove=remove)
         board.version += 1
         return self.thumbnails(brief, self.route(brief, board))
 

@@ -77,3 +77,27 @@ def small_number(token: str) -> int | None:
     if m := re.fullmatch(r"(\d{1,2})(?:st|nd|rd|th)", t):
         return int(m.group(1))
     return NUMBER_WORDS.get(t, ORDINAL_WORDS.get(t))
+
+
+# --- a scene's own sound (what the video model makes with it) -------------------------------------------
+_SOUND = r"(?:sound|audio|noise|volume)"
+SHOT_SOUND_WORDS: dict[str, str] = {  # checked in this order: "no ambience" is mute, not ambience
+    "mute": rf"\bmute[ds]?\b|\bsilen(?:ce|t|ced)\b|\bno\s+(?:more\s+)?(?:{_SOUND}|ambien(?:ce|t\s+sound))\b|"
+            rf"\b(?:{_SOUND})\s+off\b|\b(?:turn|switch|shut|cut|kill|drop|lose)\s+(?:off\s+)?(?:the\s+|its\s+)?"
+            rf"(?:{_SOUND})(?:\s+off)?\b|\bwithout\s+(?:any\s+)?(?:{_SOUND})\b",
+    "ambience": rf"\bambien(?:ce|t)\b|\bbackground\s+(?:{_SOUND})\b|\b(?:lower|quieter|softer)\s+(?:{_SOUND})\b|"
+                rf"\b(?:{_SOUND})\s+(?:low|down|quieter)\b|\bturn\s+(?:the\s+)?(?:{_SOUND})\s+down\b",
+    "scene": rf"\bfull\s+(?:{_SOUND})\b|\b(?:its|their)\s+own\s+(?:{_SOUND})\b|\b(?:{_SOUND})\s+(?:up|on)\b|"
+             rf"\bturn\s+(?:the\s+)?(?:{_SOUND})\s+(?:up|on)\b|\bunmute\b",
+    "auto": rf"\b(?:default|automatic|normal)\s+(?:{_SOUND})\b",
+}
+_SHOT_SOUND = [(sound, re.compile(words, re.IGNORECASE)) for sound, words in SHOT_SOUND_WORDS.items()]
+
+
+def shot_sound(text: str) -> str | None:
+    """``mute`` / ``ambience`` / ``scene`` / ``auto`` when ``text`` says what a scene's own sound should do
+    ("mute it", "no sound", "keep the ambience", "full sound"); None otherwise (music is the video's, not a
+    scene's)."""
+    if re.search(r"\bmusic\b", text, re.IGNORECASE) and not re.search(rf"\b{_SOUND}\b", text, re.IGNORECASE):
+        return None
+    return next((sound for sound, pattern in _SHOT_SOUND if pattern.search(text)), None)

@@ -225,15 +225,15 @@ def _request_args(messages: list[BaseMessage]) -> dict[str, Any]:
 
 
 def _reroute_only(messages: list[BaseMessage]) -> bool:
-    """The last brief update changed only the budget / preference of an existing storyboard: re-route it
-    (keeping the user's forced models) instead of planning again."""
+    """The last brief update changed only the budget / preference / keyframes of an existing storyboard: re-route
+    it (keeping the user's forced models; routing draws the keyframes) instead of planning again."""
     if not _had_success(messages, "plan_scenes"):
         return False
     call = next((m for m in reversed(messages) if isinstance(m, AIMessage) and m.tool_calls), None)
     if call is None or [c["name"] for c in call.tool_calls] != ["update_brief"]:
         return False
     args = set(call.tool_calls[0]["args"])
-    return bool(args) and args <= {"budget_usd", "preference"}
+    return bool(args) and args <= {"budget_usd", "preference", "keyframes"}
 
 
 def _sound_only(messages: list[BaseMessage]) -> bool:
@@ -266,7 +266,7 @@ def _after_tools(messages: list[BaseMessage], n: int) -> AIMessage:
         return AIMessage((summary + " " if summary else "") + "The scenes stay as they are; sending the storyboard "
                          "for your review.", tool_calls=[_call("submit_storyboard", {}, n)])
     if done.name == "update_brief" and _reroute_only(messages):
-        return AIMessage(f"{obs.removeprefix('Brief: ')}. Re-routing the storyboard for the new budget.",
+        return AIMessage(f"{obs.removeprefix('Brief: ')}. Re-routing the storyboard without planning it again.",
                          tool_calls=[_call("select_models", {"reroute": True}, n)])
     if done.name == "set_scene_kind":
         notes = [note for r in results for note in result_of(r.artifact).notes[:1]]

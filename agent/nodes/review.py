@@ -1,5 +1,6 @@
 """The review node: the ONLY place the graph pauses. It shows the versioned storyboard and applies the
-reviewer's typed decision (approve / edit scene / change model / regenerate / reject), then goes to production
+reviewer's typed decision (approve / edit scene / change model / scene sound / look / keyframes / regenerate /
+reject), then goes to production
 (approved), back to the brain (rejected), to the review again (a new version) or ends (approval refused)."""
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ from langgraph.graph import END
 from langgraph.types import Command, interrupt
 
 from reelforge.agent import scenes
-from reelforge.agent.review import ReviewDecision, ReviewDecisions, ReviewResume, StoryboardReview
+from reelforge.agent.review import BOARD_ACTIONS, ReviewDecision, ReviewDecisions, ReviewResume, StoryboardReview
 from reelforge.agent.state import DirectorState, Production
 from reelforge.tools.routing import budget_check
 from reelforge.tools.studio_api import StudioAPI
@@ -58,8 +59,8 @@ async def apply_changes(studio: StudioAPI, prod: Production, decisions: list[Rev
     assert brief is not None and board is not None
     new, texts = board, []
     for decision in decisions:
-        if decision.action in ("approve", "reject") or decision.scene is None:
-            raise ValueError("only scene changes can be combined in one reply")
+        if decision.action in ("approve", "reject") or (decision.scene is None and decision.action not in BOARD_ACTIONS):
+            raise ValueError("only scene and look changes can be combined in one reply")
         try:
             new, text = await _scene_change(studio, prod, new, decision)
         except (ValueError, KeyError) as exc:
@@ -73,10 +74,16 @@ async def apply_changes(studio: StudioAPI, prod: Production, decisions: list[Rev
 
 
 async def _scene_change(studio: StudioAPI, prod: Production, board: Any, decision: ReviewDecision) -> tuple[Any, str]:
-    """One scene change: (new storyboard, what was done). Being over budget is said when the new version is
-    shown (see :func:`_new_version`)."""
+    """One scene change, or a change of the look or the keyframes: (new storyboard, what was done). Being over
+    budget is said when the new version is shown (see :func:`_new_version`)."""
     brief = prod.brief
-    assert brief is not None and decision.scene is not None
+    assert brief is not None
+    if decision.action == "look":
+        return await asyncio.to_thread(scenes.change_look, studio, brief, board, decision)
+    if decision.action == "keyframes":
+        prod.brief, new, text = await asyncio.to_thread(scenes.draw_keyframes, studio, brief, board)
+        return new, text
+    assert decision.scene is not None
     if decision.action == "edit":
         new = await asyncio.to_thread(studio.edit_scene, brief, board, decision.scene, decision.instruction)
         text = f"Scene {decision.scene} rewritten"
@@ -90,6 +97,9 @@ async def _scene_change(studio: StudioAPI, prod: Production, board: Any, decisio
                                             decision.kind)
         text = note.rstrip(".")
         scenes.remember(prod.scene_choices, decision.scene, kind=decision.kind)
+    elif decision.action == "sound":
+        new, text = scenes.set_scene_sound(board, decision.scene, decision.sound)
+        text = text.rstrip(".")
     else:
         new = await asyncio.to_thread(scenes.regenerate_scene, studio, brief, board, decision.scene)
         text = f"Scene {decision.scene} will be made again (a fresh take)"
@@ -117,7 +127,7 @@ async def apply_decision(studio: StudioAPI, prod: Production, decision: ReviewDe
         return Command(update={"production": prod, "messages": [
             HumanMessage(f"I reject storyboard v{board.version}: {note}")]}, goto="converse")
     try:
-        if decision.scene is not None:
+        if decision.scene is not None or decision.action in BOARD_ACTIONS:
             new, text = await _scene_change(studio, prod, board, decision)
         else:
             new = await asyncio.to_thread(studio.plan, brief, None)

@@ -18,8 +18,8 @@ from reelforge.agent.review import ReviewDecision, StoryboardReview
 log = logging.getLogger(__name__)
 
 PROMPT = """You read a user's reply to a video storyboard they are reviewing and say what they want.
-Intents: approve (they accept it as it is and want it produced); change_scenes (edit, re-kind, re-model or
-regenerate particular scenes); revise_all (change the whole video: tone, length, format, music, focus...;
+Intents: approve (they accept it as it is and want it produced); change_scenes (edit, re-kind, re-model,
+mute or un-mute (sound) or regenerate particular scenes); revise_all (change the whole video: tone, length, format, music, focus...;
 put their words in feedback); regenerate_all (a completely new plan); question (they ask about cost, models,
 a scene's content, duration, or what happens next; nothing changes); unclear (hesitation such as "not yet",
 or nothing usable: ask ONE short clarifying question). A reply that both approves and asks for a change is
@@ -36,11 +36,13 @@ Reply: {reply}"""
 class SceneChange(BaseModel):
     """One scene's change."""
 
-    action: Literal["edit", "model", "kind", "regenerate"]
+    action: Literal["edit", "model", "kind", "sound", "regenerate"]
     scene: int = Field(description="1-based scene number")
     instruction: str = Field("", description="for edit: what to change, in the user's words")
     model_id: str = Field("", description="for model: one of the listed model ids")
     kind: Literal["presenter", "stock", "generated", ""] = ""
+    sound: Literal["auto", "ambience", "scene", "mute", ""] = Field(
+        "", description="for sound: what the scene does with the sound its video model makes")
 
 
 class LLMReading(BaseModel):
@@ -96,7 +98,7 @@ def to_reading(raw: LLMReading, review: StoryboardReview, models: Sequence[str])
         if change.action == "model" and change.model_id not in models:
             raise ValueError(f"unknown model {change.model_id!r}")
         decisions.append(ReviewDecision(action=change.action, scene=change.scene, instruction=change.instruction,
-                                        model_id=change.model_id, kind=change.kind))
+                                        model_id=change.model_id, kind=change.kind, sound=change.sound))
     if not decisions:
         raise ValueError("change_scenes without changes")
     return ReplyReading(intent="decide", decisions=decisions, source="llm")

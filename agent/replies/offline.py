@@ -11,11 +11,13 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
+from reelforge.agent.brains.parse import NO_KEYFRAMES, WANT_KEYFRAMES
 from reelforge.agent.replies.answers import answer
+from reelforge.agent.replies.look import read_look
 from reelforge.agent.replies.reading import ReplyReading, Topic
 from reelforge.agent.replies.scene_refs import SceneRef, find_content_refs, find_refs
 from reelforge.agent.review import ReviewDecision, StoryboardReview
-from reelforge.tools.vocabulary import SCENE_KIND_PHRASE, scene_kind
+from reelforge.tools.vocabulary import SCENE_KIND_PHRASE, scene_kind, shot_sound
 
 # --- vocabularies ------------------------------------------------------------------------------------
 
@@ -176,6 +178,9 @@ def read_reply(text: str, review: StoryboardReview, models: Sequence[str] = ()) 
     if not re.search(r"\w", raw) and not any(ch in APPROVAL_EMOJI for ch in raw):
         return _clarify()
     refs = find_refs(raw, count) or find_content_refs(raw, review)
+    keyframes = bool(WANT_KEYFRAMES.search(raw.lower())) and not NO_KEYFRAMES.search(raw.lower())
+    if keyframes and not refs and not raw.rstrip().endswith("?"):  # "show me the keyframes" asks to draw them
+        return _decide(ReviewDecision(action="keyframes"))
     topic = _question_topic(raw)
     if topic is not None:
         scene = next((s for r in refs for s in r.scenes), None)
@@ -183,12 +188,19 @@ def read_reply(text: str, review: StoryboardReview, models: Sequence[str] = ()) 
                             text=answer(topic, review, scene if scene and 1 <= scene <= count else None))
     if refs:
         return _scene_changes(raw, refs, review, models)
+    if keyframes:
+        return _decide(ReviewDecision(action="keyframes"))  # drawn now, their cost shown before approval
     if WHOLE_FRESH.search(raw) and not _substance(WHOLE_FRESH.sub(" ", raw)):
         return _decide(ReviewDecision(action="regenerate"))
     if _approval(raw):
         return _decide(ReviewDecision(action="approve"))
     if _hesitation_only(raw):
         return _clarify()
+    look = read_look(raw, review)
+    if isinstance(look, str):
+        return _clarify(look)
+    if look:
+        return _decide(*look)
     if WHOLE_FRESH.search(raw):
         return _decide(ReviewDecision(action="regenerate"))
     feedback = _feedback(raw)
@@ -311,6 +323,8 @@ def _scene_decision(scene: int, segment: str, instruction: str, models: Sequence
                   r"footage|b-?roll)\b", " ", segment, flags=re.IGNORECASE)
     if FRESH.search(body) and not re.search(r"\b(?:than|instead)\b", body, re.IGNORECASE):
         return ReviewDecision(action="regenerate", scene=scene)
+    if sound := shot_sound(body):
+        return ReviewDecision(action="sound", scene=scene, sound=sound)
     if model := _named_model(body, models):
         return ReviewDecision(action="model", scene=scene, model_id=model)
     if (kind := SCENE_KIND_PHRASE.search(body)) and not re.search(r"\bshow\b", body[:kind.start()], re.IGNORECASE):

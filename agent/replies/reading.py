@@ -61,4 +61,8 @@ def _decision_label(d: ReviewDecision) -> str:
         parts.append(d.kind)
     if d.action == "model":
         parts.append(d.model_id)
+    if d.action == "sound":
+        parts.append(d.sound)
+    if d.action == "look":  # "look style", "look baker", "look - dog" (taken off the sheet)
+        parts += ["-"] * d.remove + [d.subject.split()[-1].lower() if d.subject else "style"]
     return " ".join(p for p in parts if p)

@@ -102,7 +102,8 @@ def _stem(word: str) -> str:
     return word
 
 
-CONTENT_REF = re.compile(rf"\bthe\s+((?:(?!\bthe\b)[a-z' -]){{2,40}}?)\s+(?:{UNIT})\b", re.IGNORECASE)
+CONTENT_REF = re.compile(rf"\bthe\s+((?:(?!\bthe\b)[a-z' -]){{2,40}}?)(?<!\ba)(?<!\ban)\s+(?:{UNIT})\b",
+                         re.IGNORECASE)  # "the barista look a bit older" names no scene
 
 
 def find_content_refs(text: str, review: StoryboardReview) -> list[SceneRef]:

@@ -9,6 +9,7 @@ from typing import Any
 import yaml
 
 from reelforge.agent.review import SceneReview, ShotReview, StoryboardReview
+from reelforge.tools.production import LookSheet
 
 CORPUS = Path(__file__).parent / "data" / "review_replies.yaml"
 MODELS = ["heygen-avatar-iv", "did-talks", "pexels-video", "pexels-photo", "pixabay-video", "openverse-image",
@@ -28,7 +29,8 @@ def load() -> tuple[StoryboardReview, list[tuple[str, str]]]:
                                   est_cost_usd=s["cost"], shots=[shot]))
     review = StoryboardReview(version=1, title=data["board"]["title"], aspects=["9:16"], scenes=scenes,
                               total_seconds=sum(s.seconds for s in scenes),
-                              total_cost_usd=sum(s.est_cost_usd for s in scenes), budget_usd=5.0, within_budget=True)
+                              total_cost_usd=sum(s.est_cost_usd for s in scenes), budget_usd=5.0, within_budget=True,
+                              look=LookSheet.model_validate(data["board"]["look"]))
     return review, [(str(t), str(label)) for t, label in data["replies"]]
 
 

@@ -17,6 +17,7 @@ from reelforge.tools.production import (
     Brief,
     Cost,
     CostLine,
+    LookSheet,
     Manifest,
     OutputFile,
     ProductionAssets,
@@ -113,8 +114,10 @@ class FakeStudio:
 
     def update_look(self, brief: Brief, storyboard: Storyboard, *, style: str | None = None,
                     subject: str | None = None, description: str | None = None,
-                    reference: str | None = None) -> Storyboard:
+                    reference: str | None = None, remove: bool = False) -> Storyboard:
         board = storyboard.model_copy(deep=True)
+        board.look = (board.look or LookSheet()).changed(style=style, subject=subject, description=description,
+                                                         reference=reference, remove=remove)
         board.version += 1
         return board
 
