@@ -5,17 +5,38 @@ response_url, cancel_url, status: IN_QUEUE}``; status URLs use only ``{owner}/{a
 202 while ``IN_QUEUE``/``IN_PROGRESS`` and 200 once ``COMPLETED``; the result is ``{"video": {"url"}}``.
 Prompt words steer it: ``forbidden`` → the result is a 422 content-policy ``detail``; ``crash`` →
 COMPLETED with ``error``/``error_type``. Faults: ``inject(app, "submit"|"status"|"result", ...)``.
+The reference-to-video endpoints reelforge uses take ``image_urls`` (1 to their maximum, URLs or data URLs), no
+``image_url`` start frame, and a prompt whose ``@ImageN`` names only images it was given (422 otherwise).
 """
 
 from __future__ import annotations
 
 import itertools
+import re
 
 from fakes.server import FakeApp
 from fakes.video_vendors import advance, fault, file_url, now_iso, task_app
 
 KEY = "fal-test-key"
 SCRIPT = ["IN_QUEUE", "IN_PROGRESS", "COMPLETED"]
+#: reference-to-video endpoint -> most reference images it takes
+REFERENCE_ENDPOINTS = {"fal-ai/veo3.1/reference-to-video": 3, "fal-ai/kling-video/o3/pro/reference-to-video": 7}
+
+
+def reference_error(body: dict, most: int) -> tuple | None:
+    """The 422 a reference-to-video endpoint answers for input it cannot take, else None."""
+    urls = body.get("image_urls")
+    problem = None
+    if not isinstance(urls, list) or not 1 <= len(urls) <= most:
+        problem = f"image_urls takes 1 to {most} images"
+    elif not all(str(u).startswith(("https://", "http://", "data:image/")) for u in urls):
+        problem = "each of image_urls must be a URL or a data URL"
+    elif "image_url" in body:
+        problem = "reference-to-video takes no image_url"
+    elif any(int(n) > len(urls) for n in re.findall(r"@Image(\d+)", str(body.get("prompt", "")))):
+        problem = "the prompt names an image that is not in image_urls"
+    return None if problem is None else (422, {"detail": [{"loc": ["body", "image_urls"], "msg": problem,
+                                                           "type": "value_error"}]})
 
 
 def make_app() -> FakeApp:
@@ -37,6 +58,8 @@ def make_app() -> FakeApp:
         parts = req.path.strip("/").split("/")
         rid = f"req-{next(ids)}"
         body = req.json()
+        if (most := REFERENCE_ENDPOINTS.get("/".join(parts))) and (bad := reference_error(body, most)):
+            return bad
         app.state["jobs"][rid] = {"input": body, "model": "/".join(parts), "sent_at": now_iso()}
         base = f"{app.base_url}/{parts[0]}/{parts[1]}/requests/{rid}"
         return 200, {"request_id": rid, "status_url": f"{base}/status", "response_url": base,

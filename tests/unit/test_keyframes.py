@@ -111,11 +111,10 @@ async def test_the_look_sheet_reaches_the_models_that_take_references(studio_par
     assert all(c.references == [str(ref)] for c in FakeImages.calls)
     assert all("Marie: a baker in her sixties" in c.prompt for c in FakeImages.calls)
     # a hosted video model whose registry row names its reference field gets them as data URLs
-    shot = Shot(id="s1", visual_prompt="a baker", seconds=6)
-    spec = registry.get("veo-3-1")
-    spec.gateways["fal"].params["_references_field"] = "image_urls"
+    shot = Shot(id="s1", visual_prompt="a baker", seconds=8)
     req = build_request(shot, Brief(goal="b"), registry, "veo-3-1", "fal", settings, look=look)
     body = build_input(req, "fal")
+    assert req.gateway_model == "fal-ai/veo3.1/reference-to-video"
     assert body["image_urls"][0].startswith("data:image/png;base64,") and "references" not in body
     assert "warm tungsten light" in req.prompt
 

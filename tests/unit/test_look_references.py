@@ -41,7 +41,7 @@ def test_the_limit_follows_the_adapter_and_the_registry_field(registry):
     veo, seedance, runway = registry.get("veo-3-1"), registry.get("seedance-2-0"), registry.get("runway-gen4-5")
     assert registry.reference_limit(veo, "direct") == 3  # the Veo adapter sends them itself
     assert registry.reference_limit(veo, "replicate") == 3  # the row names Replicate's field
-    assert registry.reference_limit(veo, "fal") == 0  # fal's veo3.1 endpoints take none in the field we use
+    assert registry.reference_limit(veo, "fal") == 3  # through its reference-to-video endpoint (model_ref)
     assert registry.reference_limit(seedance, "direct") == 9
     assert registry.reference_limit(runway, "direct") == 0 and runway.references == 0
     assert registry.reference_limit(veo, None) == 0
@@ -86,6 +86,18 @@ def test_a_hosted_model_gets_them_in_its_field_only_on_requests_that_meet_its_co
     for shot, brief in ((six, wide), (eight, tall), (eight.model_copy(update={"keyframe": str(frame)}), wide)):
         req = build_request(shot, brief, registry, "veo-3-1", "replicate", settings, look=look(pictures[0]))
         assert req.references == [] and "reference_images" not in build_input(req, "replicate")
+
+
+def test_fal_sends_them_to_its_reference_to_video_endpoint_named_as_the_model_reads_them(registry, pictures):
+    settings, brief = get_settings(), Brief(goal="b", aspects=["9:16"])
+    kling = build_request(Shot(id="s1", visual_prompt="Marie bakes", seconds=5), brief, registry, "kling-v3-omni",
+                          "fal", settings, look=look(*pictures[:2]))
+    body = build_input(kling, "fal")
+    assert kling.gateway_model == "fal-ai/kling-video/o3/pro/reference-to-video" and len(body["image_urls"]) == 2
+    assert body["prompt"].endswith("the subjects look as in @Image1, @Image2")
+    veo_short = build_request(Shot(id="s2", visual_prompt="Marie bakes", seconds=6), brief, registry, "veo-3-1",
+                              "fal", settings, look=look(pictures[0]))
+    assert veo_short.gateway_model == "fal-ai/veo3.1" and veo_short.references == []  # 8 s only
 
 
 def test_the_cache_key_hashes_the_pictures_not_their_paths(registry, pictures, tmp_path):

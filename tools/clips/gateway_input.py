@@ -3,7 +3,8 @@
 Aggregators (fal.ai, Replicate) host many models whose input schemas differ in small ways
 (``duration`` as ``"5"``, ``5`` or ``"5s"``; ``image_url`` vs ``start_image``). The registry states
 these per gateway as ``_``-prefixed hints in ``params``; every other ``params`` key is sent as is
-(``None`` removes a field). ``_references_field`` names the field that takes ``ClipRequest.references``.
+(``None`` removes a field). ``_references_field`` names the field that takes ``ClipRequest.references``;
+``_references_tag`` (``"@Image{n}"``) is how the prompt names the n-th of them.
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ import math
 from typing import Any
 
 from reelforge.tools.clips.base import ClipRequest, ProviderError
-from reelforge.tools.clips.vendor_common import image_data_url
+from reelforge.tools.clips.vendor_common import image_data_url, name_references
 
 MAX_IMAGE_BYTES = 10 * 1024 * 1024
 
@@ -38,9 +39,12 @@ def build_input(req: ClipRequest, provider: str, *, duration: str = "str", image
     aspect_field = params.pop("_aspect_field", aspect_field)
     with_seed = params.pop("_seed", True)
     refs_field = params.pop("_references_field", "")
+    refs_tag = params.pop("_references_tag", "")
     for hint in [k for k in params if k.startswith("_")]:
         params.pop(hint)
-    body: dict[str, Any] = {"prompt": req.prompt}
+    sent = req.references if refs_field else []
+    tags = [refs_tag.format(n=n) for n in range(1, len(sent) + 1)] if refs_tag else []
+    body: dict[str, Any] = {"prompt": name_references(req.prompt, tags)}
     if req.negative_prompt:
         body["negative_prompt"] = req.negative_prompt
     if duration != "omit":
@@ -55,8 +59,9 @@ def build_input(req: ClipRequest, provider: str, *, duration: str = "str", image
         if not req.image_path:
             raise ProviderError(provider, "invalid", "image-to-video needs a start image")
         body[image_field] = image_data_url(req.image_path, max_bytes=MAX_IMAGE_BYTES, provider=provider)
-    if req.references and refs_field:  # local paths: sent as data URLs in the field the registry names
-        body[refs_field] = [image_data_url(p, max_bytes=MAX_IMAGE_BYTES, provider=provider) for p in req.references]
+    if sent:  # local paths: sent as data URLs in the field the registry names
+        body[refs_field] = [image_data_url(p, max_bytes=MAX_IMAGE_BYTES, provider=provider, what="reference image")
+                            for p in sent]
     for k, v in params.items():
         if v is None:
             body.pop(k, None)

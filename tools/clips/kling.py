@@ -22,7 +22,15 @@ import httpx
 import jwt
 
 from reelforge.tools.clips.base import ClipRequest, Job, JobStatus, ProviderError, default_error, parse_retry_after
-from reelforge.tools.clips.vendor_common import VendorProvider, dig, image_bytes, is_url, map_status, nearest_ratio
+from reelforge.tools.clips.vendor_common import (
+    VendorProvider,
+    dig,
+    image_bytes,
+    is_url,
+    map_status,
+    name_references,
+    nearest_ratio,
+)
 
 STATUS = {"submitted": JobStatus.QUEUED, "processing": JobStatus.RUNNING,
           "succeed": JobStatus.SUCCEEDED, "failed": JobStatus.FAILED}
@@ -147,8 +155,8 @@ class KlingProvider(VendorProvider):
     def omni_prompt(self, req: ClipRequest) -> str:
         """The prompt naming each reference image by its place in ``image_list`` (after the start frame)."""
         first = 2 if self.uses_image(req) else 1
-        tags = [f"<<<image_{n}>>>" for n in range(first, first + len(self.omni_references(req)))]
-        return f"{req.prompt}; the subjects look as in {', '.join(tags)}" if tags else req.prompt
+        return name_references(req.prompt, [f"<<<image_{n}>>>"
+                                            for n in range(first, first + len(self.omni_references(req)))])
 
     def check_request(self, req: ClipRequest) -> None:
         """The vendor checks, and on an omni model the prompt's length with the reference names added."""

@@ -48,6 +48,7 @@ class Gateway(BaseModel):
     env: list[str] = Field(default_factory=list)
     model: str = ""
     model_i2v: str = ""
+    model_ref: str = ""  # the id for a request that carries reference images (a reference-to-video endpoint)
     params: dict[str, Any] = Field(default_factory=dict)
     price_per_s: float | None = None  # overrides the model's price on this gateway
     price_per_image: float | None = None  # image models: overrides the model's price per image on this gateway

@@ -137,6 +137,8 @@ def build_request(shot: Shot, brief: Brief, registry: Registry, model_id: str, g
         extend_s=list(extend_s or []) if registry.can_extend(spec, gateway) else [])
     if look is not None and gw is not None:
         req.references = registry.references_for(spec, gateway, req, look.reference_paths())
+        if req.references and gw.model_ref:  # the gateway's reference-to-video endpoint takes them
+            req.gateway_model = gw.model_ref
     return req
 
 

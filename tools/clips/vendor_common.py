@@ -58,6 +58,11 @@ def image_data_url(path: str, *, max_bytes: int, provider: str, what: str = "sta
     return f"data:{mime};base64,{base64.b64encode(data).decode()}"
 
 
+def name_references(prompt: str, tags: list[str]) -> str:
+    """``prompt`` with the reference images named the way a model refers to them (``<<<image_1>>>``, ``@Image1``)."""
+    return f"{prompt}; the subjects look as in {', '.join(tags)}" if tags else prompt
+
+
 def ratio_value(ratio: str) -> float:
     """``"16:9"`` or ``"1280:720"`` or ``"1280x720"`` → width / height."""
     w, h = re.split(r"[:x]", ratio)
