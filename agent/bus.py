@@ -41,7 +41,7 @@ class Publisher:
         self._redis = redis.Redis.from_url(url)
 
     def publish(self, thread_id: str, event: Event | dict[str, Any]) -> None:
-        data = event.model_dump(mode="json") if hasattr(event, "model_dump") else dict(event)
+        data = event if isinstance(event, dict) else event.model_dump(mode="json")
         self._redis.publish(channel(thread_id), json.dumps(data))
 
     def done(self, thread_id: str) -> None:

@@ -8,7 +8,7 @@ from pydantic import AfterValidator, BaseModel, Field, TypeAdapter
 
 from reelforge.agent.review import StoryboardReview
 from reelforge.tools.masking import mask
-from reelforge.tools.production import OutputFile
+from reelforge.tools.production import OutputFile, ProgressEvent
 
 Masked = Annotated[str, AfterValidator(mask)]  # text an event carries out of the process: secrets masked
 
@@ -38,6 +38,11 @@ class Progress(BaseModel):
     percent: float = 0.0
     shot_id: str | None = None
     message: Masked = ""
+
+
+def progress_of(event: ProgressEvent) -> Progress:
+    """A studio's production step as the event the front doors show."""
+    return Progress(**event.model_dump(mode="json"))
 
 
 class StoryboardEvent(BaseModel):

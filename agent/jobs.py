@@ -20,14 +20,16 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from collections.abc import Callable
 from typing import Any
 from uuid import uuid4
 
 from celery import Celery, chain
 
-from reelforge.agent.events import Progress, plain_reason, redact
+from reelforge.agent.events import plain_reason, progress_of, redact
 from reelforge.agent.state import Production, ProductionJob
 from reelforge.tools.database import aconnect, postgres_url
+from reelforge.tools.production import ProgressEvent
 from reelforge.tools.settings import Settings, get_settings
 
 log = logging.getLogger(__name__)
@@ -133,17 +135,15 @@ def _publisher(settings: Settings) -> Any:
     return Publisher(url) if url else None
 
 
-def _progress_sink(settings: Settings, thread_id: str) -> Any:
+def _progress_sink(settings: Settings, thread_id: str) -> Callable[[ProgressEvent], None]:
     """An ``on_event`` for the studio that publishes progress on the bus (never failing the work)."""
     publisher = _publisher(settings)
 
-    def on_event(event: Any) -> None:
+    def on_event(event: ProgressEvent) -> None:
         if publisher is None:
             return
-        data = event.model_dump(mode="json") if hasattr(event, "model_dump") else dict(event)
         try:
-            publisher.publish(thread_id, Progress(**{k: v for k, v in data.items() if k in Progress.model_fields
-                                                     and k != "type"}))
+            publisher.publish(thread_id, progress_of(event))
         except Exception:  # noqa: BLE001 - progress is best-effort; the work goes on
             log.warning("could not publish progress for %s", thread_id)
 

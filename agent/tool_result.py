@@ -21,6 +21,7 @@ class ToolResult(BaseModel):
     notes: list[str] = Field(default_factory=list)  # things the user should hear (choices kept, caveats)
     choices: list[str] = Field(default_factory=list)  # one line per shot: its model and why
     warning: str = ""
+    source_title: str = ""  # the title of the source read_source read
 
     def pair(self, text: str) -> tuple[str, dict[str, Any]]:
         """``(observation, artifact)`` as a ``content_and_artifact`` tool returns it."""

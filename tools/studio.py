@@ -10,10 +10,9 @@ import asyncio
 import json
 import re
 import unicodedata
-from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from reelforge.tools.approval import Approval
 from reelforge.tools.diskspace import MB, disk_guard, new_files_remover
@@ -23,6 +22,7 @@ from reelforge.tools.production import (
     FORMATS,
     Asset,
     Brief,
+    Consent,
     Cost,
     CostLine,
     Manifest,
@@ -35,8 +35,12 @@ from reelforge.tools.production import (
 )
 from reelforge.tools.settings import Settings, get_settings
 from reelforge.tools.store import AssetStore
+from reelforge.tools.studio_api import EventSink
 
-EventSink = Callable[[ProgressEvent], None]
+if TYPE_CHECKING:
+    from reelforge.tools.ingest import SourceDoc
+    from reelforge.tools.preview import Preview
+    from reelforge.tools.voice.base import ClonedVoice, VoiceInfo
 KEYFRAME_WORKERS = 4  # storyboard keyframes drawn at once: each is mostly an ffmpeg start-up, so more than cores
 # Rough room a stage needs (checked before it starts): clips, narration, music and caches; then the encodes.
 PLAN_BYTES = 5 * MB
@@ -101,13 +105,13 @@ class Studio:
 
     # --- reading and planning -------------------------------------------------------------------------
 
-    def read(self, url_or_path: str) -> Any:
+    def read(self, url_or_path: str) -> SourceDoc:
         """Read an article URL or a script / outline file into a SourceDoc."""
         from reelforge.tools.ingest import read_source
 
         return read_source(url_or_path, self.settings)
 
-    def plan(self, brief: Brief, source: Any = None) -> Storyboard:
+    def plan(self, brief: Brief, source: SourceDoc | None = None) -> Storyboard:
         """Plan scenes and shots for the brief, route every shot, and draw keyframe thumbnails."""
         from reelforge.tools.planning import plan_storyboard
 
@@ -226,7 +230,7 @@ class Studio:
 
     # --- voices -----------------------------------------------------------------------------------------
 
-    def list_voices(self) -> list[Any]:
+    def list_voices(self) -> list[VoiceInfo]:
         """Voices usable now: offline engines, ElevenLabs voices when a key is set, and consented clones
         (filter another owner's private clones out with :meth:`voice_refusal`)."""
         from reelforge.tools.voice import list_voices
@@ -239,7 +243,8 @@ class Studio:
 
         return clone_refusal(self.settings, voice_id, owner)
 
-    def clone_voice(self, samples: list[str], *, name: str, consent: Any, owner: str | None = None) -> Any:
+    def clone_voice(self, samples: list[str], *, name: str, consent: Consent, owner: str | None = None
+                    ) -> ClonedVoice:
         """Clone a voice (ElevenLabs IVC) for ``owner``; refused without consent or with bad samples."""
         from reelforge.tools.voice import clone_voice
 
@@ -329,7 +334,7 @@ class Studio:
         return track
 
     def preview(self, brief: Brief, storyboard: Storyboard, out_dir: str | Path, *,
-                on_event: EventSink | None = None) -> Any:
+                on_event: EventSink | None = None) -> Preview:
         """An animatic of the storyboard before approval: free, in seconds (see :mod:`tools.preview`)."""
         from reelforge.tools.preview import make_preview
 

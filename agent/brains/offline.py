@@ -213,8 +213,8 @@ def _request_args(messages: list[BaseMessage]) -> dict[str, Any]:
     req = parse_request(". ".join(str(m.content) for m in humans), attached(*humans))
     args = dict(req.patch)
     if not _had_success(messages, "update_brief"):
-        title = next((m.group(1) for msg in reversed(messages) if isinstance(msg, ToolMessage)
-                      and msg.name == "read_source" and (m := re.match(r"Read '(.+?)' \(", str(msg.content)))), "")
+        title = next((result_of(msg.artifact).source_title for msg in reversed(messages)
+                      if isinstance(msg, ToolMessage) and msg.name == "read_source"), "")
         kind = req.kind_noun if req.kind_noun and req.kind_noun != "video" else "short video"
         article = "an" if kind[0] in "aeiou" else "a"
         fallback = f"{article} {kind} about {title}" if title else f"{article} {kind} about the source"

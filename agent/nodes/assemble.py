@@ -36,7 +36,7 @@ def make_assemble(studio: StudioAPI) -> Callable[[DirectorState, RunnableConfig]
         out = output_dir(studio.settings.outputs_dir, thread_id, prod.storyboard.version)
         try:
             manifest = await asyncio.to_thread(studio.assemble, prod.brief, prod.storyboard, prod.assets, out,
-                                               on_event=progress_sink("assemble"))
+                                               on_event=progress_sink())
         except Exception as exc:  # noqa: BLE001 - reported in chat; the user may retry
             return failed(prod, exc, "Assembly failed: {}. Say 'retry' to try again.")
         prod.outputs = manifest.outputs

@@ -18,20 +18,19 @@ from langgraph.types import Command
 
 from reelforge.agent.events import plain_reason
 from reelforge.agent.state import DirectorState, Production
+from reelforge.tools.production import ProgressEvent
 from reelforge.tools.studio_api import StudioAPI
 
 
-def progress_sink(stage_default: str = "clips") -> Callable[[Any], None]:
+def progress_sink() -> Callable[[ProgressEvent], None]:
     """An ``on_event`` callback forwarding studio ProgressEvents to the graph's custom stream, from any thread."""
     writer = get_stream_writer()
     loop = asyncio.get_running_loop()
     owner = threading.get_ident()
     node_context = contextvars.copy_context()  # the writer reads the node's run config from context
 
-    def on_event(event: Any) -> None:
-        data = event.model_dump(mode="json") if hasattr(event, "model_dump") else dict(event)
-        data.setdefault("stage", stage_default)
-        payload = {"kind": "progress", **data}
+    def on_event(event: ProgressEvent) -> None:
+        payload = {"kind": "progress", **event.model_dump(mode="json")}
         if threading.get_ident() == owner:
             writer(payload)
         else:

@@ -46,7 +46,8 @@ def test_url_request_has_no_junk_goal_and_the_goal_comes_from_the_article_title(
     first = HumanMessage("make a 60 second landscape explainer from https://example.org/bees.html")
     call = decide([first])
     assert call.tool_calls[0]["name"] == "read_source"
-    read = ToolMessage("Read 'How Bees Make Honey' (412 words, language en).", tool_call_id="x", name="read_source")
+    read = ToolMessage("Read the page (412 words).", tool_call_id="x", name="read_source",
+                       artifact={"source_title": "How Bees Make Honey"})  # the title is data, not wording
     brief = decide([first, call, read]).tool_calls[0]
     assert brief["name"] == "update_brief"
     assert brief["args"] == {"duration_s": 60.0, "aspects": ["16:9"], "goal": "an explainer about How Bees Make Honey"}

@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from reelforge.tools.graphics.typography import BUNDLED, Typography
+from reelforge.tools.settings import Settings
 
 RGB = tuple[int, int, int]
 _HEX = re.compile(r"^#?([0-9a-fA-F]{6})$")
@@ -59,14 +60,14 @@ def _file(path: Path | None, what: str, suffixes: tuple[str, ...]) -> Path | Non
     return p
 
 
-def brand_from_settings(settings: Any | None) -> BrandKit:
+def brand_from_settings(settings: Settings | None) -> BrandKit:
     """The brand kit the settings describe (the default look when they describe none)."""
     if settings is None:
         return BrandKit()
-    colours = [c for c in str(getattr(settings, "brand_colors", "") or "").split(",") if c.strip()]
+    colours = [c for c in settings.brand_colors.split(",") if c.strip()]
     parsed = [parse_colour(c) for c in colours[:3]]
-    font = _file(getattr(settings, "brand_font", None), "brand font", FONT_SUFFIXES)
-    display = _file(getattr(settings, "brand_display_font", None), "brand display font", FONT_SUFFIXES) or font
+    font = _file(settings.brand_font, "brand font", FONT_SUFFIXES)
+    display = _file(settings.brand_display_font, "brand display font", FONT_SUFFIXES) or font
     fonts = dict(BUNDLED)
     if font:
         fonts.update(heading=font, body=font, quote=font)
@@ -80,6 +81,6 @@ def brand_from_settings(settings: Any | None) -> BrandKit:
                 ImageFont.truetype(str(path), 12)
             except OSError as exc:
                 raise BrandError(f"brand font {path} cannot be read ({exc})") from None
-    logo = _file(getattr(settings, "brand_logo", None), "brand logo", (".png", ".webp", ".jpg", ".jpeg"))
+    logo = _file(settings.brand_logo, "brand logo", (".png", ".webp", ".jpg", ".jpeg"))
     return BrandKit(background=parsed[0] if parsed else None, accent=parsed[1] if len(parsed) > 1 else None,
                     text=parsed[2] if len(parsed) > 2 else (255, 255, 255), typography=Typography(fonts), logo=logo)
