@@ -12,6 +12,7 @@ from reelforge.tools.estimate import delta_text, to_pay_usd
 from reelforge.tools.production import Brief, CostLine, LookSheet, Storyboard
 from reelforge.tools.routing import budget_check
 from reelforge.tools.routing.plain import SOURCE_LABELS
+from reelforge.tools.vocabulary import scene_kind
 
 #: What each requested shot kind is rendered by when its source is available.
 KIND_SOURCES = {"generated": "video", "stock": "stock", "presenter": "avatar"}
@@ -64,8 +65,6 @@ class ReviewDecision(BaseModel):
         if self.action == "kind":
             if self.scene is None:
                 raise ValueError("'kind' needs a scene number, e.g. 'kind 2 stock'")
-            from reelforge.agent.scenes import scene_kind
-
             self.kind = scene_kind(self.kind or "")
         return self
 

@@ -11,13 +11,12 @@ import numpy as np
 import pytest
 from PIL import Image, ImageDraw
 
-from reelforge.tools.clips.motion import (
+from reelforge.tools.clips.motion import keyframe, render_motion
+from reelforge.tools.clips.motion_frames import (
     ass_escape,
     background_frames,
     drop_missing_symbols,
     filter_value,
-    keyframe,
-    render_motion,
     write_ass,
 )
 from reelforge.tools.media import probe

@@ -16,7 +16,7 @@ from pathlib import Path
 
 from PIL import Image
 
-from reelforge.tools.clips.motion import (
+from reelforge.tools.clips.motion_frames import (
     background_frames,
     bg_size,
     encode_args,

@@ -1,4 +1,5 @@
-"""Splitting narration text into sentences and caption words (the spoken form is :mod:`tools.voice.speech`)."""
+"""Splitting narration text into sentences and caption words (the spoken form is :mod:`tools.voice.speech`,
+which builds on this module)."""
 
 from __future__ import annotations
 
@@ -20,10 +21,3 @@ def split_words(text: str) -> list[str]:
 def word_weight(word: str) -> int:
     """How long a word roughly takes to say, in letters (punctuation ignored)."""
     return max(1, sum(c.isalnum() for c in word))
-
-
-def normalize_text(text: str, language: str = "en") -> str:
-    """The spoken form of ``text`` (see :func:`tools.voice.speech.normalize_text`)."""
-    from reelforge.tools.voice.speech import normalize_text as spoken  # speech imports this module
-
-    return spoken(text, language)
