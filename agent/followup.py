@@ -21,6 +21,7 @@ from typing import Any
 from pydantic import BaseModel, Field
 
 from reelforge.agent import scenes
+from reelforge.agent.replies.look import read_look
 from reelforge.agent.replies.reading import ReplyReading
 from reelforge.agent.review import BOARD_ACTIONS, ReviewDecision, StoryboardReview
 from reelforge.agent.state import Production
@@ -134,6 +135,12 @@ def _length(text: str, current: float) -> float | None:
     return None if seconds == current else seconds
 
 
+def _about_a_subject(words: str, review: StoryboardReview) -> bool:
+    """Whether the words change a subject of the video ("make the dog shorter" is about the dog, not the length)."""
+    found = read_look(words, review)
+    return isinstance(found, list) and any(d.subject for d in found)
+
+
 async def read_followup(text: str, prod: Production, read_reply: ReadReply) -> FollowUp | None:
     """The change ``text`` asks of the delivered video, or None when it is not a change to it."""
     assert prod.brief is not None and prod.storyboard is not None
@@ -142,12 +149,13 @@ async def read_followup(text: str, prod: Production, read_reply: ReadReply) -> F
         return None
     brief = prod.brief
     follow = FollowUp(request=words[:200])
-    if not SCENE_WORDS.search(words):
+    review = StoryboardReview.build(brief, prod.storyboard)
+    if not SCENE_WORDS.search(words) and not _about_a_subject(words, review):
         follow = FollowUp(request=words[:200], aspects=_formats(words, list(brief.aspects)),
                           music_mood=_music(words, brief.music_mood), duration_s=_length(words, brief.duration_s))
         if follow.aspects is not None or follow.music_mood is not None or follow.duration_s is not None:
             return follow
-    reading = await read_reply(words, StoryboardReview.build(brief, prod.storyboard))
+    reading = await read_reply(words, review)
     if reading.intent != "decide":
         return None
     decisions = [d for d in reading.decisions

@@ -111,6 +111,7 @@ AFTER_DELIVERY = {
     "mute scene 2": "sound 2 mute",
     "turn off the sound in the last scene": "sound 3 mute",
     "draw keyframes": "keyframes",
+    "make the dog shorter": "the dog=a small terrier, shorter",  # the dog, not the video
 }
 
 
