@@ -11,15 +11,16 @@ and assembly's segment cache then re-encodes only the spans that show it.
 from __future__ import annotations
 
 from reelforge.tools.clips.registry import Registry
+from reelforge.tools.clips.runner import generate_shot
 from reelforge.tools.production import Asset, Brief, RouteChoice, Shot, Storyboard
+from reelforge.tools.routing.router import OFFLINE_MODEL
 from reelforge.tools.settings import Settings
+from reelforge.tools.stock.licence import screen_credits
 from reelforge.tools.store import AssetStore
 
 
 def end_card_shots(storyboard: Storyboard, clips: dict[str, Asset]) -> list[Shot]:
     """The shots whose clip is an end card drawn by the offline renderer (a still shot draws its keyframe)."""
-    from reelforge.tools.routing.router import OFFLINE_MODEL
-
     return [s for s in storyboard.shots
             if s.graphic is not None and s.graphic.layout == "end_card" and s.id in clips
             and clips[s.id].provenance.model == OFFLINE_MODEL and not (s.kind == "still" and (s.image_path or s.keyframe))]
@@ -32,10 +33,6 @@ async def credit_end_cards(storyboard: Storyboard, brief: Brief, clips: dict[str
     Only the offline renderer runs (free): a shot routed to a paid model that fell back to an end card is
     never sent to that model again here. Whether the card is a fallback, and why, stays on its provenance.
     """
-    from reelforge.tools.clips.runner import generate_shot
-    from reelforge.tools.routing.router import OFFLINE_MODEL
-    from reelforge.tools.stock.licence import screen_credits
-
     cards = end_card_shots(storyboard, clips)
     if not cards:
         return clips
