@@ -88,7 +88,7 @@ SHOT_SOUND_WORDS: dict[str, str] = {  # checked in this order: "no ambience" is 
     "ambience": rf"\bambien(?:ce|t)\b|\bbackground\s+(?:{_SOUND})\b|\b(?:lower|quieter|softer)\s+(?:{_SOUND})\b|"
                 rf"\b(?:{_SOUND})\s+(?:low|down|quieter)\b|\bturn\s+(?:the\s+)?(?:{_SOUND})\s+down\b",
     "scene": rf"\bfull\s+(?:{_SOUND})\b|\b(?:its|their)\s+own\s+(?:{_SOUND})\b|\b(?:{_SOUND})\s+(?:up|on)\b|"
-             rf"\bturn\s+(?:the\s+)?(?:{_SOUND})\s+(?:up|on)\b|\bunmute\b",
+             rf"\bturn\s+(?:the\s+)?(?:{_SOUND})\s+(?:up|on)\b|\bunmute\b|\b(?:{_SOUND})\s+back\b",
     "auto": rf"\b(?:default|automatic|normal)\s+(?:{_SOUND})\b",
 }
 _SHOT_SOUND = [(sound, re.compile(words, re.IGNORECASE)) for sound, words in SHOT_SOUND_WORDS.items()]

@@ -54,9 +54,9 @@ class ParsedRequest:
     content_words: int = 0
 
 
-WANT_KEYFRAMES = re.compile(r"\b(?:draw|make|generate|create|show|render|paint|want|get|add)\b(?:\s+\w+){0,3}\s+"
+WANT_KEYFRAMES = re.compile(r"\b(?:draw|make|generate|create|show|render|paint|want|get|add|see)\b(?:\s+\w+){0,3}\s+"
                             r"(?:real\s+|proper\s+|ai\s+)?(?:keyframes?|key\s+frames?|storyboard\s+(?:images|pictures|frames))\b")
-NO_KEYFRAMES = re.compile(r"\b(?:no|without|skip|don'?t\s+(?:draw|make|pay\s+for))\s+(?:the\s+|any\s+)?"
+NO_KEYFRAMES = re.compile(r"\b(?:no|without|skip|don'?t|do\s+not|never)\b(?:\s+[\w']+){0,3}?\s+(?:the\s+|any\s+)?"
                           r"(?:real\s+)?(?:keyframes?|key\s+frames?)\b")
 
 

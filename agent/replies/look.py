@@ -28,7 +28,7 @@ ASPECTS: dict[str, re.Pattern[str]] = {
 }
 LOOK_NOUN = re.compile(r"\b(?:a|an)\s+(?:[\w'-]+\s+){1,3}(?:look|aesthetic)\b", IC)  # "a vintage film look"
 LEAD = re.compile(r"^(?:\W|\b(?:please|pls|can|could|would|will|you|we|i'?d|i'?m|i|like|love|want|let'?s|lets|make|it|"
-                  r"its|it'?s|everything|the\s+whole\s+(?:thing|video)|the\s+video|all|go\s+for|use|give\s+it|give|"
+                  r"its|it'?s|everything|the\s+whole\s+(?:thing|video)|the\s+video|all|go\s+for|go|use|give\s+it|give|"
                   r"have|change|switch|set|turn|to|into|should|be|in|with|and|but|also|just|a\s+bit|a\s+little|"
                   r"slightly|maybe|ok|okay|yes|yeah|so|then|now|how\s+about|what\s+about|try|the)\b)+", IC)
 TAIL = re.compile(r"(?:[\s,.!?]|\b(?:please|pls|thanks|thank\s+you|instead|overall|throughout|everywhere|too|as\s+well|"
@@ -53,9 +53,11 @@ NOT_SUBJECTS = frozenset({"music", "song", "soundtrack", "video", "film", "clip"
 MAKE = re.compile(r"\b(?:make|makes|making)\s+$", IC)
 GIVE = re.compile(r"\b(?:give|add)\s+$", IC)
 SWAP = re.compile(r"\b(?:change|turn|swap|switch|replace)\s+$", IC)
-REMOVE = re.compile(r"\b(?:remove|drop|delete|lose|cut|get\s+rid\s+of|take\s+out|take\s+off|no\s+more)\s+$", IC)
+REMOVE = re.compile(r"\b(?:remove|drop|delete|lose|cut|get\s+rid\s+of|take\s+out|take\s+off|no\s+more|without|"
+                    r"(?:don'?t|do\s+not|no\s+longer)\s+need)\s+$", IC)
 BE = re.compile(r"^\s*(?:should|must|needs?\s+to|has\s+to|ought\s+to|could|can|is\s+supposed\s+to|will)?\s*"
-                r"(?:(?P<wear>wear|wears|be\s+wearing|is\s+wearing)|(?P<has>have|has)|be|look|looks|is|are|seem|seems)\s+",
+                r"(?:(?P<wear>wear|wears|be\s+wearing|is\s+wearing)|(?P<has>have|has|needs?|gets?)|be|look|looks|is|are|seem|"
+                r"seems)\s+(?:like\s+)?",
                 IC)
 INTO = re.compile(r"^\s*(?:in)?to\s+|^\s*for\s+|^\s*with\s+", IC)
 ADD = re.compile(r"\badd\s+(?:a|an|another)\s+(?:new\s+)?(?:recurring\s+)?(?:character|subject|person|product|place)"
@@ -123,7 +125,10 @@ def _style_change(clause: str, look: LookSheet) -> ReviewDecision | None:
     if PRAISE.search(clause) and not CHANGE_CUE.search(clause):
         return None  # "I love the colours" keeps them
     words = TAIL.sub("", LEAD.sub("", clause)).strip()
-    if m := re.match(r"^(?P<x>.+?)\s+(?:should|must|needs?\s+to|could|can)?\s*(?:be|look|feel)\s+(?P<y>.+)$", words, IC):
+    if m := re.match(r"^(?P<x>.+?)\s+(?:is|are|looks?|feels?)\s+(?:way\s+|much\s+|a\s+bit\s+)?too\s+(?P<y>[\w-]+)$", words, IC):
+        words = f"less {m.group('y')} {m.group('x')}"  # "the colours are too saturated" → "less saturated colours"
+    elif m := re.match(r"^(?P<x>.+?)\s+(?:should|must|needs?\s+to|could|can)?\s*(?:be|look|feel)\s+(?P<y>.+)$", words,
+                       IC):
         words = f"{m.group('y')} {m.group('x')}"  # "the colours should be warmer" → "warmer colours"
     elif m := re.match(r"^(?P<x>[\w\s-]+?)\s+(?P<y>(?:a\s+(?:bit|little)\s+)?\w+er)$", words, IC):
         words = f"{m.group('y')} {m.group('x')}"  # "the colours cooler" → "cooler colours"
@@ -206,6 +211,7 @@ def _description(before: str, after: str) -> tuple[str, bool]:
         said = ("wearing " if m.group("wear") else "with " if m.group("has") else "") + after[m.end():]
     else:
         return "", False
+    said = re.split(r",\s*(?:then|and|but|so|after\s+that)\b", said, maxsplit=1, flags=IC)[0]  # ", then go ahead"
     said = TAIL.sub("", said).strip(" ,:;-–—")
     if not re.search(r"\w", said) or re.match(r"too\b", said, IC) or len(said) > 200:
         return "", False  # "the baker looks too young" says what is wrong, not what it should be
@@ -232,8 +238,11 @@ def _added(clause: str) -> ReviewDecision | None:
     said = TAIL.sub("", m.group("d") or m.group("d2") or "").strip(" ,:;-–—")
     if not said:
         return None
+    proper = re.search(r"(?<=\s)[A-Z][\w'-]+(?:\s+[A-Z][\w'-]+)*\s*$", said)  # "our dog Biscuit"
     if named := NAMED.search(said):
         name, said = named.group("name"), (said[:named.start()] + said[named.end():]).strip(" ,")
+    elif proper:
+        name, said = proper.group(0).strip(), said[:proper.start()].strip(" ,")
     else:
         head = re.split(r"\s+(?:with|in|who|that|wearing|from)\b|,", said, maxsplit=1, flags=IC)[0]
         name = "the " + re.sub(r"^(?:a|an|the|another)\s+", "", head, flags=IC).strip()
