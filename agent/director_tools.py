@@ -266,6 +266,7 @@ async def select_models(ctx: Ctx, scene: int | None = None, model_id: str | None
                 raise ValueError(f"preference must be one of {', '.join(PREFERENCES)}")
             ctx.production.brief = brief = brief.model_copy(update={"preference": preference})
         routed = await asyncio.to_thread(ctx.studio.route, brief, board.model_copy(deep=True))
+        routed = await asyncio.to_thread(ctx.studio.thumbnails, brief, routed)  # keyframes routing drew show
         warning = " ".join(scenes.budget_notes(brief, routed))
         _set_storyboard(ctx, routed.model_copy(update={"version": board.version + 1}))
     summary = storyboard_summary(ctx)

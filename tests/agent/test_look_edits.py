@@ -39,6 +39,11 @@ class KeyframeStudio(FakeStudio):
             board.paid_extras = [x for x in board.paid_extras if x.item != "keyframes"] + [line]
         return board
 
+    def thumbnails(self, brief: Brief, storyboard: Storyboard) -> Storyboard:
+        for scene in storyboard.scenes:  # the storyboard's picture of a scene is its keyframe when it has one
+            scene.thumbnail = scene.shots[0].keyframe or scene.thumbnail
+        return storyboard
+
 
 async def test_look_and_sound_words_during_review_make_new_versions_to_approve() -> None:
     studio = FakeStudio()
@@ -81,6 +86,7 @@ async def test_draw_keyframes_during_review_turns_them_on_and_shows_their_cost()
         assert review.version == first.version + 1 and line.estimated_usd > 0
         assert review.total_cost_usd >= first.total_cost_usd + line.estimated_usd - 1e-9
         assert any("keyframes drawn for 3 shots" in e.text.lower() for e in of(events, "message"))
+        assert [s.thumbnail for s in review.scenes] == [f"/keyframes/s{i}.png" for i in (1, 2, 3)]
         prod = await svc.production(tid)
         assert prod.brief.keyframes == "on" and all(s.keyframe for s in prod.storyboard.shots)
         assert studio.plans == 1  # not read as feedback to plan again
@@ -170,3 +176,4 @@ async def test_a_rejection_asking_for_keyframes_reroutes_without_planning_again(
         events = await run(svc.resume(tid, ReviewDecision.parse("reject draw the keyframes first")))
         review = of(events, "storyboard")[0].review
         assert any(x.item == "keyframes" for x in review.cost_items) and studio.plans == 1
+        assert review.scenes[0].thumbnail == "/keyframes/s1.png"  # the review shows the keyframes drawn
