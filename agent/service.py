@@ -12,7 +12,7 @@ import importlib
 import logging
 import sqlite3
 from collections import OrderedDict
-from collections.abc import AsyncIterator, Callable, Iterable, Mapping
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterable, Mapping
 from contextlib import AbstractAsyncContextManager, asynccontextmanager, nullcontext, suppress
 from pathlib import Path
 from typing import Any
@@ -43,7 +43,19 @@ from reelforge.agent.followup import FollowUp, delivered, next_version, read_fol
 from reelforge.agent.graph import build_graph
 from reelforge.agent.locks import LocalLocks, PostgresLocks, ThreadLocks
 from reelforge.agent.previews import asks_for_preview, preview_dir, stream_preview
-from reelforge.agent.queued import MessageQueue, QueuedMessage, taking_up
+from reelforge.agent.queued import (
+    MAX_QUEUED,
+    WAITING_DB,
+    Busy,
+    PostgresWaiting,
+    QueuedMessage,
+    SqliteWaiting,
+    ThreadActivity,
+    WaitingMessages,
+    acknowledgement,
+    line_full,
+    taking_up,
+)
 from reelforge.agent.replies import ReplyReading, interpret_reply
 from reelforge.agent.review import ReviewDecision, StoryboardReview
 from reelforge.agent.state import Production
@@ -53,7 +65,7 @@ from reelforge.tools.masking import install_log_masking, mask
 from reelforge.tools.owners import local_owner, may_act
 from reelforge.tools.production import Brief, Cost, OutputFile, ProductionAssets, now_iso, parse_aspects
 from reelforge.tools.settings import Settings, get_settings
-from reelforge.tools.uploads import Attachment, Incoming, UploadError, store_upload
+from reelforge.tools.uploads import Attachment, Incoming, UploadError, find_upload, store_upload
 
 log = logging.getLogger(__name__)
 RECURSION_LIMIT = 80
@@ -92,7 +104,8 @@ class AgentService:
 
     def __init__(self, graph: Any, checkpointer: Any, settings: Settings, studio: Any = None, *,
                  locks: ThreadLocks | None = None, claims: EventClaims | None = None,
-                 thread_index: PostgresThreadIndex | None = None, reply_llm: Any = None) -> None:
+                 thread_index: PostgresThreadIndex | None = None, waiting: WaitingMessages | None = None,
+                 reply_llm: Any = None) -> None:
         self.graph = graph
         self.reply_llm = reply_llm  # the director's LLM reads review replies too; None: the offline reading
         self._models: list[str] | None = None
@@ -109,7 +122,9 @@ class AgentService:
             except (OSError, sqlite3.Error):  # read-only data dir: de-duplicate in this process only
                 self._claims = None
         self._meta: dict[str, dict[str, Any]] = {}
-        self._queue = MessageQueue()  # messages sent while a thread is busy (agent.queued)
+        # messages sent while a thread is busy (agent.queued): kept outside the process, so any replica applies them
+        self.waiting: WaitingMessages = waiting or SqliteWaiting(settings.home / WAITING_DB)
+        self._activity = ThreadActivity()  # what this process is doing on each thread
 
     @classmethod
     @asynccontextmanager
@@ -117,8 +132,9 @@ class AgentService:
                    studio: Any = None) -> AsyncIterator[AgentService]:
         """Open the checkpointer and compile the graph (offline brain and real Studio by default).
 
-        With ``REELFORGE_DATABASE_URL=postgresql://…`` the thread locks, event claims and thread index live in
-        the same database as the checkpoints (migrated on open), so any replica can serve any thread.
+        With ``REELFORGE_DATABASE_URL=postgresql://…`` the thread locks, event claims, thread index and waiting
+        messages live in the same database as the checkpoints (migrated on open), so any replica can serve any
+        thread.
         """
         install_log_masking()  # every front door and worker logs through the one masking function
         if studio is None:
@@ -141,7 +157,7 @@ class AgentService:
             try:
                 yield cls(graph, saver, settings, studio, locks=PostgresLocks(url, pool=pool),
                           claims=PostgresEvents(url, pool=pool), thread_index=PostgresThreadIndex(url, pool=pool),
-                          reply_llm=reply_llm)
+                          waiting=PostgresWaiting(url, pool=pool), reply_llm=reply_llm)
             finally:
                 await pool.close()
 
@@ -248,117 +264,183 @@ class AgentService:
         open only those.
 
         While the thread is busy (a render, or the director still on the previous message) the message is
-        queued and acknowledged at once, and the busy turn applies it when its work is done
-        (:mod:`agent.queued`); it is never dropped."""
+        queued and acknowledged at once, with its files already stored in the thread's uploads folder, and
+        whoever finishes the thread's work applies it (:mod:`agent.queued`); it is never dropped."""
         files = tuple(attachments)
         async for ev in self._serve(thread_id, event_id, lambda: self._send(thread_id, text, files, brief_patch),
-                                    queued=QueuedMessage(text, files, brief_patch)):
+                                    waits=lambda: self._waiting_message(thread_id, text, files, brief_patch)):
             yield ev
 
     async def _serve(self, thread_id: str, event_id: str | None, work: Callable[[], AsyncIterator[Event]], *,
-                     queued: QueuedMessage | None = None) -> AsyncIterator[Event]:
+                     waits: Callable[[], Awaitable[QueuedMessage]] | None = None) -> AsyncIterator[Event]:
         """Run one turn: de-duplicated by ``event_id``, then the work, the production it started on the workers,
-        and the messages that arrived meanwhile. A message (``queued``) for a thread that is busy in this
-        process — or whose production runs on the workers — is queued and acknowledged instead."""
+        and the messages that waited meanwhile. A message (``waits`` makes its waiting form) for a thread that is
+        busy — a turn in this process works on it, or its production runs on the workers — is queued and
+        acknowledged instead; one that finds older messages still waiting goes behind them."""
         entered = False
         try:
             async with self._watch(thread_id) as watch:
                 async with self._once(event_id) as outcome:
                     if outcome is None:
                         return
-                    if queued is not None and (self._queue.active(thread_id) or await self._producing_elsewhere(thread_id)):
-                        yield Message(text=self._queue.add(thread_id, queued))
+                    if waits is not None and (told := await self._queue_if_busy(thread_id, waits)) is not None:
+                        outcome.failed = isinstance(told, ErrorEvent)
+                        yield told
                         return
-                    self._queue.enter(thread_id)
+                    self._activity.enter(thread_id)
                     entered = True
-                    if queued is not None and self._queue.has(thread_id):  # left by a turn that was cut off
-                        self._queue.add(thread_id, queued)
+                    if waits is not None and await self.waiting.count(thread_id):
+                        # left by a turn that was cut off, or by a production no front door followed to its end:
+                        # this message goes behind them, and the line is taken up below
+                        if (told := await self._line_up(thread_id, waits, None)) is not None:
+                            outcome.failed = isinstance(told, ErrorEvent)
+                            yield told
                     else:
                         async for ev in outcome.track(work()):
                             yield ev
-                async for ev in self.follow(thread_id, watch):
-                    yield ev
-                async for ev in self._queued_turns(thread_id, watch):
-                    yield ev
+                while entered:
+                    async for ev in self._queued_turns(thread_id, watch):
+                        yield ev
+                    self._activity.leave(thread_id)
+                    entered = False
+                    # a message queued in this process after the line was found empty, with no turn left to take it
+                    if await self.waiting.count(thread_id) and not self._activity.active(thread_id):
+                        self._activity.enter(thread_id)
+                        entered = True
         finally:
             if entered:
-                self._queue.leave(thread_id)
+                self._activity.leave(thread_id)
+
+    async def _queue_if_busy(self, thread_id: str, waits: Callable[[], Awaitable[QueuedMessage]]) -> Event | None:
+        """Queue the message when the thread is busy; what to tell the person, or None when it is not busy."""
+        if self._activity.active(thread_id):
+            return await self._line_up(thread_id, waits, self._activity.busy.get(thread_id, "planning"))
+        if not await self._producing_elsewhere(thread_id):
+            return None
+        return await self._line_up(thread_id, waits, "production", while_producing=True)
+
+    async def _line_up(self, thread_id: str, waits: Callable[[], Awaitable[QueuedMessage]], busy: Busy | None, *,
+                       while_producing: bool = False) -> Event | None:
+        """Add the message to the end of the thread's waiting line. Returns the acknowledgement (``busy``: what
+        the thread is doing; None: the line is taken up at once, nothing to say), or why it cannot wait.
+        ``while_producing``: only while the thread's production still runs on the workers, checked under the
+        thread's lock (None when it has ended meanwhile: the message is then handled at once)."""
+        if await self.waiting.count(thread_id) >= MAX_QUEUED:
+            return Message(text=line_full())
+        try:
+            message = await waits()
+        except UploadError as exc:
+            return ErrorEvent(message=str(exc))
+        if while_producing:
+            # complete_job ends the production under this lock, so a message added while it still runs is
+            # seen by whoever takes up the line after the delivery
+            async with self._lock(thread_id):
+                if not await self._producing_elsewhere(thread_id):
+                    return None
+                position = await self.waiting.add(thread_id, message)
+        else:
+            position = await self.waiting.add(thread_id, message)
+        if position is None:
+            return Message(text=line_full())
+        return Message(text=acknowledgement(message.text, busy, position)) if busy else None
+
+    async def _waiting_message(self, thread_id: str, text: str, attachments: Iterable[str | Path | Incoming],
+                               brief_patch: Mapping[str, Any] | None) -> QueuedMessage:
+        """The message as it waits: its files are copied into the thread's uploads folder now, since the front
+        door's temporary files may be gone (or on another machine) by the time it is applied."""
+        owner = await self.owner(thread_id) or local_owner()
+        stored = await asyncio.to_thread(self._store_uploads, thread_id, owner, attachments)
+        return QueuedMessage(text=mask(text), attachments=stored,
+                             brief_patch=dict(brief_patch) if brief_patch else None)
 
     async def _queued_turns(self, thread_id: str, watch: Any = None) -> AsyncIterator[Event]:
-        """Apply the messages that arrived while this thread was busy, oldest first."""
-        while (waiting := self._queue.pop(thread_id)) is not None:
-            yield Message(text=taking_up(waiting.text))
-            async for ev in self._send(thread_id, waiting.text, waiting.attachments, waiting.brief_patch):
-                yield ev
+        """Relay the thread's production on the workers, if any, then take up the messages that waited, oldest
+        first: each is taken off the line under the thread's lock (so front doors taking up the same line apply
+        each message once, in order), and the production it starts is relayed before the next."""
+        while True:
             async for ev in self.follow(thread_id, watch):
                 yield ev
+            if not await self.waiting.count(thread_id):
+                return
+            async with self._lock(thread_id):
+                if await self._producing_elsewhere(thread_id):  # a message taken up elsewhere started one
+                    continue
+                waiting = await self.waiting.pop(thread_id)
+                if waiting is None:
+                    continue
+                yield Message(text=taking_up(waiting.text))
+                async for ev in self._apply(thread_id, waiting.text, waiting.attachments, waiting.brief_patch):
+                    yield ev
 
     async def _producing_elsewhere(self, thread_id: str) -> bool:
         """The thread's production runs on the workers (``REELFORGE_QUEUE_URL``) and has not finished."""
         if not self.settings.queue_url:
             return False
         prod = await self.production(thread_id)
-        if prod is None or prod.status not in ("producing", "assembling") or prod.job is None:
-            return False
-        self._queue.busy[thread_id] = "production"
-        return True
+        return prod is not None and prod.status in ("producing", "assembling") and prod.job is not None
 
     async def _send(self, thread_id: str, text: str, attachments: Iterable[str | Path | Incoming],
                     brief_patch: Mapping[str, Any] | None) -> AsyncIterator[Event]:
         async with self._lock(thread_id):
-            cfg = self._config(thread_id)
-            snap = await self.graph.aget_state(cfg)
-            if asks_for_preview(text) and not attachments:  # free: no approval needed, nothing changes
-                async for ev in stream_preview(self.studio, snap.values.get("production"),
-                                               preview_dir(self.settings.outputs_dir, thread_id)):
-                    yield ev
-                return
-            if snap.interrupts:
-                review = StoryboardReview.model_validate(snap.interrupts[0].value)
-                reading = await self.read_reply(text, review)
-                if reading.intent != "decide":
-                    yield Message(text=reading.text)
-                    return
-                resume = {"decisions": [d.model_dump() for d in reading.decisions]}
-                async for ev in self._run(Command(resume=resume), thread_id):
-                    yield ev
-                return
-            if snap.next:  # a run stopped mid-way (crash): finish it before the new message
-                async for ev in self._run(None, thread_id):
-                    yield ev
-                snap = await self.graph.aget_state(cfg)
-            prod: Production | None = snap.values.get("production")
-            if delivered(prod) and not brief_patch and not attachments:
-                assert prod is not None
-                follow = await read_followup(text, prod, self.read_reply)
-                if follow is not None:  # a change to the delivered video: its next version, for approval
-                    async for ev in self._next_version(thread_id, text, prod, follow):
-                        yield ev
-                    return
-            inp: dict[str, Any] = {}
-            if prod is None:
-                meta = self._meta.get(thread_id) or {"origin": thread_id.split(":", 1)[0], "owner": local_owner()}
-                prod = Production(**meta)
-                inp["production"] = prod
-                if self.thread_index is not None:
-                    await self.thread_index.record(thread_id, prod.origin, prod.owner)
-            if brief_patch:
-                try:
-                    inp["production"] = prod = _patched(prod, dict(brief_patch))
-                    self._check_voice(brief_patch.get("voice"), prod.owner)
-                except (ValueError, ValidationError) as exc:
-                    yield ErrorEvent(message=f"Invalid brief settings: {exc}".splitlines()[0])
-                    return
-            try:
-                stored = self._store_uploads(thread_id, prod, attachments)
-            except UploadError as exc:
-                yield ErrorEvent(message=str(exc))
-                return
-            if stored:
-                inp["production"] = prod.model_copy(update={"uploads": [*prod.uploads, *stored]})
-            inp["messages"] = [HumanMessage(mask(text), additional_kwargs=_turn_record(prod, stored))]
-            async for ev in self._run(inp, thread_id):
+            async for ev in self._apply(thread_id, text, attachments, brief_patch):
                 yield ev
+
+    async def _apply(self, thread_id: str, text: str, attachments: Iterable[str | Path | Incoming | Attachment],
+                     brief_patch: Mapping[str, Any] | None) -> AsyncIterator[Event]:
+        """One user message, under the thread's lock (the caller holds it)."""
+        cfg = self._config(thread_id)
+        snap = await self.graph.aget_state(cfg)
+        if asks_for_preview(text) and not attachments:  # free: no approval needed, nothing changes
+            async for ev in stream_preview(self.studio, snap.values.get("production"),
+                                           preview_dir(self.settings.outputs_dir, thread_id)):
+                yield ev
+            return
+        if snap.interrupts:
+            review = StoryboardReview.model_validate(snap.interrupts[0].value)
+            reading = await self.read_reply(text, review)
+            if reading.intent != "decide":
+                yield Message(text=reading.text)
+                return
+            resume = {"decisions": [d.model_dump() for d in reading.decisions]}
+            async for ev in self._run(Command(resume=resume), thread_id):
+                yield ev
+            return
+        if snap.next:  # a run stopped mid-way (crash): finish it before the new message
+            async for ev in self._run(None, thread_id):
+                yield ev
+            snap = await self.graph.aget_state(cfg)
+        prod: Production | None = snap.values.get("production")
+        if delivered(prod) and not brief_patch and not attachments:
+            assert prod is not None
+            follow = await read_followup(text, prod, self.read_reply)
+            if follow is not None:  # a change to the delivered video: its next version, for approval
+                async for ev in self._next_version(thread_id, text, prod, follow):
+                    yield ev
+                return
+        inp: dict[str, Any] = {}
+        if prod is None:
+            meta = self._meta.get(thread_id) or {"origin": thread_id.split(":", 1)[0], "owner": local_owner()}
+            prod = Production(**meta)
+            inp["production"] = prod
+            if self.thread_index is not None:
+                await self.thread_index.record(thread_id, prod.origin, prod.owner)
+        if brief_patch:
+            try:
+                inp["production"] = prod = _patched(prod, dict(brief_patch))
+                self._check_voice(brief_patch.get("voice"), prod.owner)
+            except (ValueError, ValidationError) as exc:
+                yield ErrorEvent(message=f"Invalid brief settings: {exc}".splitlines()[0])
+                return
+        try:
+            stored = self._store_uploads(thread_id, prod.owner, attachments)
+        except UploadError as exc:
+            yield ErrorEvent(message=str(exc))
+            return
+        if stored:
+            inp["production"] = prod.model_copy(update={"uploads": [*prod.uploads, *stored]})
+        inp["messages"] = [HumanMessage(mask(text), additional_kwargs=_turn_record(prod, stored))]
+        async for ev in self._run(inp, thread_id):
+            yield ev
 
     async def preview(self, thread_id: str) -> AsyncIterator[Event]:
         """An animatic of the thread's current storyboard (low resolution, watermarked, free, seconds): progress
@@ -406,21 +488,37 @@ class AgentService:
         if refusal:
             raise ValueError(refusal)
 
-    def _store_uploads(self, thread_id: str, prod: Production, attachments: Iterable[str | Path | Incoming]
-                       ) -> list[Attachment]:
-        """Copy the front door's files into the thread's uploads folder (all or none)."""
+    def _store_uploads(self, thread_id: str, owner: str | None,
+                       attachments: Iterable[str | Path | Incoming | Attachment]) -> list[Attachment]:
+        """Copy the front door's files into the thread's uploads folder (all or none). A file already stored
+        there (a queued message's) is checked again: it must still be a plain file in that folder."""
         stored: list[Attachment] = []
+        copied: list[Attachment] = []
         try:
             for item in attachments:
+                if isinstance(item, Attachment):
+                    stored.append(self._kept_upload(thread_id, item))
+                    continue
                 given = item if isinstance(item, Incoming) else Incoming(path=str(item))
-                stored.append(store_upload(self.settings.home, thread_id, given.path, owner=prod.owner,
+                copied.append(store_upload(self.settings.home, thread_id, given.path, owner=owner,
                                            max_bytes=self.settings.max_upload_bytes, name=given.name,
                                            consent=given.consent))
+                stored.append(copied[-1])
         except UploadError:
-            for a in stored:
+            for a in copied:
                 Path(a.path).unlink(missing_ok=True)
             raise
         return stored
+
+    def _kept_upload(self, thread_id: str, kept: Attachment) -> Attachment:
+        """A queued message's file, as stored when it was queued (on a replica that does not share the data
+        directory it is not there: the person is asked to attach it again)."""
+        try:
+            return find_upload(self.settings.home, thread_id, [kept], kept.path,
+                               max_bytes=self.settings.max_upload_bytes)
+        except UploadError:
+            raise UploadError(f"I couldn't find {kept.name}, which you sent while I was busy; please attach it "
+                              "again.") from None
 
     async def resume(self, thread_id: str, decision: ReviewDecision, *, event_id: str | None = None
                      ) -> AsyncIterator[Event]:
@@ -475,7 +573,7 @@ class AgentService:
     async def _run(self, inp: Any, thread_id: str) -> AsyncIterator[Event]:
         cfg = self._config(thread_id)
         delivered = False
-        self._queue.busy[thread_id] = "planning"
+        self._activity.busy[thread_id] = "planning"
         try:
             async for mode, chunk in self.graph.astream(inp, cfg, stream_mode=["messages", "updates", "custom"],
                                                         durability="sync"):
@@ -486,7 +584,7 @@ class AgentService:
                         yield MessageDelta(text=msg.content)
                 elif mode == "custom":
                     if isinstance(chunk, dict) and chunk.get("kind") == "progress":
-                        self._queue.busy[thread_id] = "production"
+                        self._activity.busy[thread_id] = "production"
                         yield Progress(**{k: v for k, v in chunk.items() if k != "kind"})
                 else:
                     for node, update in chunk.items():
@@ -508,7 +606,7 @@ class AgentService:
             yield event
             return
         finally:
-            self._queue.busy.pop(thread_id, None)
+            self._activity.busy.pop(thread_id, None)
         if delivered:
             prod = await self.production(thread_id)
             if prod is not None:

@@ -4,7 +4,8 @@ replicas starting together never race. LangGraph's checkpointer keeps its own ta
 
 Tables: ``reelforge_threads`` (thread index and owner), ``reelforge_events`` (de-duplication claims of
 incoming events), ``reelforge_jobs`` (the job journal: one paid job per cache key), ``reelforge_dispatch``
-(productions handed to the task engine, one per thread and storyboard version).
+(productions handed to the task engine, one per thread and storyboard version), ``reelforge_waiting`` (messages
+sent while a thread was busy, waiting to be applied; :mod:`agent.queued`).
 """
 
 from __future__ import annotations
@@ -52,6 +53,15 @@ MIGRATIONS: list[tuple[int, str, str]] = [
             created_at timestamptz NOT NULL DEFAULT now(),
             PRIMARY KEY (thread_id, version)
         );
+    """),
+    (2, "waiting messages", """
+        CREATE TABLE IF NOT EXISTS reelforge_waiting (
+            id         bigserial PRIMARY KEY,
+            thread_id  text NOT NULL,
+            message    jsonb NOT NULL,
+            queued_at  timestamptz NOT NULL DEFAULT now()
+        );
+        CREATE INDEX IF NOT EXISTS reelforge_waiting_thread ON reelforge_waiting (thread_id, id);
     """),
 ]
 

@@ -3,7 +3,11 @@ dispatches and relays progress; a worker produces, renders and resumes the threa
 
 from __future__ import annotations
 
+import asyncio
+import time
 import uuid
+from collections.abc import AsyncIterator
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -15,6 +19,7 @@ from reelforge.agent.review import ReviewDecision
 from reelforge.agent.service import AgentService
 from reelforge.tools.settings import Settings, get_settings
 from reelforge.tools.store import AssetStore
+from reelforge.tools.uploads import Incoming
 
 
 class WorkerStudio(FakeStudio):
@@ -61,6 +66,84 @@ async def test_approved_storyboard_is_produced_by_a_worker_and_the_thread_resume
     async with AgentService.open(settings, studio=WorkerStudio(settings)) as other:  # another replica
         assert (await other.production(tid)).status == "delivered"
         assert [ev async for ev in other.follow(tid)] == []  # nothing running: nothing to relay
+
+
+async def _until(check: Any, what: str, timeout_s: float = 60) -> None:
+    deadline = time.monotonic() + timeout_s
+    while not await check():
+        assert time.monotonic() < deadline, f"timed out waiting for {what}"
+        await asyncio.sleep(0.05)
+
+
+async def _approved_and_rendering(door: AgentService, tid: str) -> asyncio.Task[list[Any]]:
+    """Brief, storyboard, approval: the render runs on the worker while ``door`` relays it (the returned task)."""
+    [ev async for ev in door.send(tid, "a 9 second teaser for a bakery, vertical")]
+
+    async def relayed(stream: AsyncIterator[Any]) -> list[Any]:
+        return [ev async for ev in stream]
+
+    render = asyncio.create_task(relayed(door.resume(tid, ReviewDecision(action="approve"))))
+    await _until(lambda: _is(door, tid, "producing"), "the render to start")
+    return render
+
+
+async def _is(door: AgentService, tid: str, status: str) -> bool:
+    prod = await door.production(tid)
+    return prod is not None and prod.status == status
+
+
+def _taken_up(events: list[Any]) -> list[str]:
+    return [ev.text for ev in events if ev.type == "message" and "while I was busy" in ev.text]
+
+
+async def test_a_message_sent_to_another_front_door_during_the_render_is_applied_once(queue_env, monkeypatch,
+                                                                                     tmp_path: Path) -> None:
+    settings = queue_env
+    monkeypatch.setattr(jobs, "_studio", lambda s: WorkerStudio(s, shot_delay_s=0.3))  # a render that takes a while
+    elsewhere = settings.model_copy(update={"home": tmp_path / "replica-b"})  # B shares only the database
+    tid = "web:queued3"
+    async with (AgentService.open(settings, studio=WorkerStudio(settings)) as door_a,
+                AgentService.open(elsewhere, studio=WorkerStudio(elsewhere)) as door_b):
+        render = await _approved_and_rendering(door_a, tid)
+        ack = [ev async for ev in door_b.send(tid, "make the music calmer", event_id="slack:C1:2.0")]
+        assert [ev.type for ev in ack] == ["message"] and "being made right now" in ack[0].text
+        assert await door_a.waiting.count(tid) == 1  # front door A sees what B queued
+        events = await asyncio.wait_for(render, 60)
+        kinds = [ev.type for ev in events]
+        taken = _taken_up(events)
+        assert taken == ["Now for the message you sent while I was busy: “make the music calmer”"], kinds
+        at = next(i for i, ev in enumerate(events) if ev.type == "message" and ev.text == taken[0])
+        assert kinds.index("video") < at and "storyboard" in kinds[at:]  # after the delivery: version 2 for review
+        assert await door_b.waiting.count(tid) == 0
+        assert [ev async for ev in door_b.continue_run(tid)] == []  # nothing left to apply on B
+        said = [h["text"] for h in await door_b.history(tid) if h["role"] == "user"]
+        assert said.count("make the music calmer") == 1
+
+
+async def test_a_message_no_front_door_follows_is_applied_at_the_next_turn(queue_env, monkeypatch,
+                                                                         tmp_path: Path) -> None:
+    settings = queue_env
+    monkeypatch.setattr(jobs, "_studio", lambda s: WorkerStudio(s, shot_delay_s=0.3))
+    tid = "web:queued4"
+    menu = tmp_path / "upload-tmp" / "menu.txt"  # the receiving front door's temporary file
+    menu.parent.mkdir()
+    menu.write_text("Sourdough, croissants, rye.")
+    async with (AgentService.open(settings, studio=WorkerStudio(settings)) as door_a,
+                AgentService.open(settings, studio=WorkerStudio(settings)) as door_b):
+        render = await _approved_and_rendering(door_a, tid)
+        ack = [ev async for ev in door_b.send(tid, "here is the menu", attachments=[Incoming(str(menu))])]
+        assert "being made right now" in ack[0].text
+        menu.unlink()  # the front door's temporary file is gone: the queued message kept its own copy
+        render.cancel()  # front door A went away: nobody relays the render
+        await _until(lambda: _is(door_b, tid, "delivered"), "the worker to deliver")
+        assert await door_b.waiting.count(tid) == 1  # still waiting, not dropped
+    async with AgentService.open(settings, studio=WorkerStudio(settings)) as door_c:  # the thread opened again
+        events = [ev async for ev in door_c.continue_run(tid)]
+        assert _taken_up(events) == ["Now for the message you sent while I was busy: “here is the menu”"]
+        uploads = (await door_c.production(tid)).uploads
+        assert [u.name for u in uploads] == ["menu.txt"] and Path(uploads[0].path).read_text().startswith("Sourdough")
+        assert await door_c.waiting.count(tid) == 0
+        assert _taken_up([ev async for ev in door_c.continue_run(tid)]) == []
 
 
 async def test_completion_is_idempotent_and_failures_reach_the_thread(queue_env) -> None:
