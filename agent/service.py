@@ -65,7 +65,7 @@ from reelforge.tools.masking import install_log_masking, mask
 from reelforge.tools.owners import local_owner, may_act
 from reelforge.tools.production import Brief, Cost, OutputFile, ProductionAssets, now_iso, parse_aspects
 from reelforge.tools.settings import Settings, get_settings
-from reelforge.tools.uploads import Attachment, Incoming, UploadError, find_upload, store_upload
+from reelforge.tools.uploads import Attachment, Incoming, UploadError, find_upload, store_upload, uploads_folder
 
 log = logging.getLogger(__name__)
 RECURSION_LIMIT = 80
@@ -494,6 +494,8 @@ class AgentService:
         there (a queued message's) is checked again: it must still be a plain file in that folder."""
         stored: list[Attachment] = []
         copied: list[Attachment] = []
+        folder = uploads_folder(self.settings.home, thread_id)
+        kept_before = {p.name for p in folder.iterdir()} if folder.is_dir() else set()  # never removed below
         try:
             for item in attachments:
                 if isinstance(item, Attachment):
@@ -506,7 +508,8 @@ class AgentService:
                 stored.append(copied[-1])
         except UploadError:
             for a in copied:
-                Path(a.path).unlink(missing_ok=True)
+                if Path(a.path).name not in kept_before:  # an identical earlier upload is reused, not copied
+                    Path(a.path).unlink(missing_ok=True)
             raise
         return stored
 

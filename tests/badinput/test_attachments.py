@@ -203,6 +203,9 @@ async def test_service_stores_front_door_uploads_in_the_thread_folder(tmp_path: 
         assert [u.name for u in prod.uploads] == ["notes.md"] and prod.uploads[0].owner == "web:alice"
         assert Path(prod.uploads[0].path).parent == uploads_folder(svc.settings.home, tid)
         assert any(e.type == "tool" and e.name == "read_source" and e.ok for e in events)
+        with pytest.raises(UploadError):  # all or none: of a message whose second file is refused nothing is kept …
+            svc._store_uploads(tid, "web:alice", [str(secret_file), str(big)])
+        assert Path(prod.uploads[0].path).is_file()  # … but the identical file uploaded before stays
     assert os.stat(secret_file).st_size > 0  # the original is untouched
 
 
