@@ -12,7 +12,8 @@ lose them and any replica can apply them: a SQLite file in ``REELFORGE_HOME`` (e
 directory; the embedded default) or the ``reelforge_waiting`` table in PostgreSQL (every replica, with
 ``REELFORGE_DATABASE_URL``). A message is taken off the store under the thread's lock, oldest first, and each
 take is atomic, so two front doors never apply the same message. It is taken off when its turn starts: a
-process that dies in the moment between that and the director recording the message loses that one message.
+process that dies (or a turn whose stream is closed) in the moment between that and the director recording the
+message loses that one message.
 
 A queued message's files are copied into the thread's uploads folder when it is queued, and the message
 records them as :class:`tools.uploads.Attachment` (never the front door's temporary files). Replicas must
