@@ -12,11 +12,11 @@ import pytest
 from fakes.media_inputs import ffmpeg_input, one_second_clips
 
 from reelforge.tools.assembly import assemble, build_timeline
-from reelforge.tools.assembly.audio import MixLevels, plan_levels
+from reelforge.tools.assembly.audio import MAX_TRUE_PEAK, MixLevels, measure_file, plan_levels
 from reelforge.tools.assembly.graph import EncodeSettings, build_command
 from reelforge.tools.assembly.handoff import grab_frame, write_handoff
 from reelforge.tools.assembly.qc import run_qc
-from reelforge.tools.assembly.render import render_one
+from reelforge.tools.assembly.render import render_one, settle_true_peak
 from reelforge.tools.media import probe
 from reelforge.tools.production import (
     Asset,
@@ -220,3 +220,20 @@ def test_a_long_timeline_renders_in_chunks_that_match_the_single_pass(media, tmp
         a = np.asarray(grab_frame(tmp_path / "chunked.mp4", t)).astype(int)
         b = np.asarray(grab_frame(tmp_path / "single.mp4", t)).astype(int)
         assert np.abs(a - b).mean() < 4, t
+
+
+def test_an_encoded_true_peak_over_the_limit_is_mixed_again_and_the_video_kept(media, tmp_path):
+    square = ffmpeg_input(["-f", "lavfi", "-i", "aevalsrc=0.98*sgn(sin(2*PI*997*t)):s=48000", "-t", "3"],
+                          tmp_path / "square.wav")  # hard edges: inter-sample peaks well over the sample peak
+    tl = Timeline(duration_s=3.0, clips=[TimelineClip(shot_id="a", path=media["still"], start=0, duration=3.0,
+                                                      is_image=True)],
+                  music=AudioPlacement(path=square, start=0.0, duration=3.0), captions=False)
+    out = _render_small(tl, tmp_path / "hot.mp4", MixLevels(gain_db=17.0))  # planned without any peak room
+    assert measure_file(out).true_peak > MAX_TRUE_PEAK
+    with av.open(str(out)) as c:
+        frames_before = [f.to_ndarray().tobytes() for f in c.decode(video=0)]
+    settle_true_peak(tl, out, MixLevels(gain_db=17.0), EncodeSettings(preset="ultrafast", crf=23))
+    assert measure_file(out).true_peak <= MAX_TRUE_PEAK
+    with av.open(str(out)) as c:
+        assert [f.to_ndarray().tobytes() for f in c.decode(video=0)] == frames_before  # the video was copied
+    assert not list(tmp_path.glob("*.tmp*"))  # no temporary file left behind

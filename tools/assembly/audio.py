@@ -9,7 +9,8 @@ from __future__ import annotations
 import math
 import re
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+from pathlib import Path
 
 import ffmpeg
 
@@ -21,6 +22,7 @@ TARGET_LUFS = -14.0
 MAX_TRUE_PEAK = -1.0
 LIMIT_DB = -2.0  # first sample-peak ceiling of the limiter; lowered when inter-sample peaks still poke out
 CODEC_HEADROOM_DB = 1.2  # true-peak room kept for the AAC encoder's overshoot (measured up to 0.8 dB)
+PEAK_MARGIN_DB = 0.2  # extra room when the encoded file's true peak is corrected after the fact
 MUSIC_DB = -15.0  # music bed under the voice before ducking
 CLIP_AUDIO_DB = -14.0  # a clip's ambience before ducking under the voice (a bed, like the music)
 SCENE_AUDIO_DB = -2.0  # a clip's sound when it is the scene's sound (nobody speaks over it)
@@ -133,6 +135,20 @@ def measure_mix(tl: Timeline, levels: MixLevels = MixLevels()) -> Loudness:
     args = ffmpeg.output(stream, "-", format="null").get_args()
     log = run_ffmpeg(["-loglevel", "info", *args], what="audio loudness measurement")
     return Loudness.from_log(log)
+
+
+def measure_file(path: str | Path) -> Loudness:
+    """Integrated loudness and true peak of an encoded file's audio."""
+    log = run_ffmpeg(["-loglevel", "info", "-i", str(path), "-map", "0:a:0", "-af", "ebur128=peak=true:framelog=quiet",
+                      "-f", "null", "-"], what=f"loudness of {Path(path).name}")
+    return Loudness.from_log(log)
+
+
+def quieter_peaks(levels: MixLevels, over_db: float) -> MixLevels:
+    """``levels`` with the limiter's ceiling lowered by ``over_db`` (and a little more): the encoder's true-peak
+    overshoot came out larger than ``CODEC_HEADROOM_DB``. Loudness barely moves: only peaks are held down."""
+    ceiling_db = 20 * math.log10(levels.limit) if levels.limit else MAX_TRUE_PEAK - CODEC_HEADROOM_DB
+    return replace(levels, limit=10 ** ((ceiling_db - over_db - PEAK_MARGIN_DB) / 20))
 
 
 def plan_levels(tl: Timeline, *, target: float = TARGET_LUFS, max_tp: float = MAX_TRUE_PEAK) -> MixLevels:

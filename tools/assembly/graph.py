@@ -265,6 +265,17 @@ def build_join_command(tl: Timeline, chunk_list: Path, out: Path, *, levels: Mix
                        encode: EncodeSettings) -> list[str]:
     """ffmpeg arguments that join the encoded chunks (stream copy) and add the mixed, encoded audio."""
     video = ffmpeg.input(str(chunk_list), f="concat", safe=0, protocol_whitelist="file")
+    return _with_mix(tl, video, out, levels=levels, encode=encode)
+
+
+def build_remix_command(tl: Timeline, rendered: Path, out: Path, *, levels: MixLevels,
+                        encode: EncodeSettings) -> list[str]:
+    """ffmpeg arguments that keep a rendered file's video (stream copy) and mix its audio again at ``levels``."""
+    return _with_mix(tl, ffmpeg.input(str(rendered)), out, levels=levels, encode=encode)
+
+
+def _with_mix(tl: Timeline, video: ffmpeg.nodes.FilterableStream, out: Path, *, levels: MixLevels,
+              encode: EncodeSettings) -> list[str]:
     audio = build_mix(tl, audio_input, levels)
     output = ffmpeg.output(video.video, audio, str(out), vcodec="copy", **_aac(encode), movflags="+faststart",
                            t=f"{tl.duration_s:.6f}", **{"map_metadata": -1})

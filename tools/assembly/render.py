@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import os
 import subprocess
 import tempfile
@@ -10,7 +11,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from reelforge.tools.assembly.audio import MixLevels, plan_levels
+from reelforge.tools.assembly.audio import MAX_TRUE_PEAK, MixLevels, measure_file, plan_levels, quieter_peaks
 from reelforge.tools.assembly.captions import write_ass
 from reelforge.tools.assembly.formats import format_size, output_path
 from reelforge.tools.assembly.graph import (
@@ -18,17 +19,19 @@ from reelforge.tools.assembly.graph import (
     build_chunk_command,
     build_command,
     build_join_command,
+    build_remix_command,
     plan_chunks,
 )
 from reelforge.tools.assembly.segment_cache import SegmentCache, render_segmented
 from reelforge.tools.assembly.subject import with_subjects
 from reelforge.tools.children import child_options
-from reelforge.tools.files import atomic_output, publish, remove_leftovers
-from reelforge.tools.media import MediaError, ffmpeg_exe, probe
+from reelforge.tools.files import atomic_output, publish, remove_leftovers, temp_name
+from reelforge.tools.media import MediaError, ffmpeg_exe, probe, run_ffmpeg
 from reelforge.tools.production import OutputFile, Timeline
 from reelforge.tools.settings import Settings
 
 Progress = Callable[[str, float], None]
+PEAK_RETRIES = 2  # remixes of one file's audio when its true peak came out too high
 CHUNK_CLIPS = 12  # 1080p clips one ffmpeg run may open (each costs ~50-90 MB while open: ~1.1 GB at 12)
 FULL_HD_PIXELS = 1920 * 1080
 
@@ -141,6 +144,24 @@ def _playable(path: Path) -> None:
         raise MediaError(f"{path.name}: the render produced no playable video")
 
 
+def settle_true_peak(tl: Timeline, rendered: Path, levels: MixLevels, encode: EncodeSettings) -> None:
+    """The AAC encoder can overshoot the planned true peak by more than the room kept for it: measure the encoded
+    file and, while it is over ``MAX_TRUE_PEAK``, mix its audio again with a lower limiter ceiling (the video is
+    copied, not encoded again)."""
+    for _ in range(PEAK_RETRIES):
+        loud = measure_file(rendered)
+        if not math.isfinite(loud.true_peak) or loud.true_peak <= MAX_TRUE_PEAK:
+            return
+        levels = quieter_peaks(levels, loud.true_peak - MAX_TRUE_PEAK)
+        remixed = temp_name(rendered)
+        try:
+            run_ffmpeg(build_remix_command(tl, rendered, remixed, levels=levels, encode=encode),
+                       what=f"true-peak correction of {rendered.name}")
+            os.replace(remixed, rendered)
+        finally:
+            remixed.unlink(missing_ok=True)
+
+
 def assemble(timeline: Timeline, aspects: list[str], out_dir: str | Path, slug: str, *, settings: Settings,
              on_progress: Progress | None = None, levels: MixLevels | None = None,
              cache_dir: str | Path | None = None) -> list[OutputFile]:
@@ -177,6 +198,7 @@ def assemble(timeline: Timeline, aspects: list[str], out_dir: str | Path, slug: 
         cache = SegmentCache(cache_dir, settings.segment_cache_mb) if cache_dir is not None else None
         with atomic_output(target, check=_playable) as tmp:  # never a half-written MP4 under its real name
             stats = render_one(native, w, h, tmp, encode=encode, levels=levels, on_fraction=report, cache=cache)
+            settle_true_peak(native, tmp, levels, encode)
             if tmp.with_suffix(".ass").is_file():
                 publish(tmp.with_suffix(".ass"), target.with_suffix(".ass"))
         report(1.0)
