@@ -34,7 +34,7 @@ from reelforge.tools.production import (
     Tone,
     parse_aspects,
 )
-from reelforge.tools.uploads import Attachment, UploadError, find_upload
+from reelforge.tools.uploads import Attachment, UploadError, find_upload, reference_picture
 from reelforge.tools.vocabulary import PLATFORM_ASPECTS, platform_aspect
 
 MAX_DURATION_S = 600.0
@@ -353,10 +353,7 @@ async def set_look(ctx: Ctx, style: str = "", subject: str = "", description: st
         raise ValueError("give a style or a subject to change")
     reference = None
     if picture.strip():
-        upload = ctx.upload(picture)
-        if upload.kind != "picture":
-            raise UploadError(f"{upload.name} is not a picture; a subject's reference must be an image")
-        reference = upload.path
+        reference = reference_picture(ctx.upload(picture)).path
     new = await asyncio.to_thread(ctx.studio.update_look, ctx.brief(), board, style=style.strip() or None,
                                   subject=subject.strip() or None, description=description.strip() or None,
                                   reference=reference)

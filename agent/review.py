@@ -47,6 +47,8 @@ class ReviewDecision(BaseModel):
     subject: str = ""  # for action "look": the recurring subject changed, added or removed ("the baker")
     style: str = ""  # for action "look" without a subject: the new style (palette, lighting, lens, grade)
     remove: bool = False  # for action "look": take ``subject`` off the look sheet
+    reference: str = ""  # for action "look" with a subject: the name of a picture uploaded to this thread, its
+    # reference (looked up among the thread's recorded uploads, never a path)
     feedback: str = ""
 
     @model_validator(mode="after")
@@ -56,8 +58,8 @@ class ReviewDecision(BaseModel):
         if self.action == "sound" and self.sound not in SOUNDS:
             raise ValueError(f"'sound' needs one of {', '.join(SOUNDS)}")
         if self.action == "look" and not (self.style.strip() or (self.subject.strip() and (
-                self.remove or self.instruction.strip()))):
-            raise ValueError("'look' needs a style, or a subject with its description (or to remove it)")
+                self.remove or self.instruction.strip() or self.reference.strip()))):
+            raise ValueError("'look' needs a style, or a subject with its description or picture (or to remove it)")
         if self.action == "edit" and not self.instruction.strip():
             raise ValueError("'edit' needs an instruction, e.g. 'edit 2 make it a sunrise'")
         if self.action == "model" and not self.model_id.strip():

@@ -91,13 +91,17 @@ def set_scene_flow(board: Storyboard, scene: int, continuous: bool) -> tuple[Sto
     return new, f"Scene {scene} now cuts between its shots; each starts from its own picture."
 
 
-def change_look(studio: StudioAPI, brief: Brief, board: Storyboard, decision: ReviewDecision) -> tuple[Storyboard, str]:
-    """Apply a look-sheet decision (the style, or one subject described, added or taken off); the keyframes of
-    the shots it reaches are redrawn. Returns the storyboard and what changed, in plain words."""
+def change_look(studio: StudioAPI, brief: Brief, board: Storyboard, decision: ReviewDecision,
+                reference: str | None = None) -> tuple[Storyboard, str]:
+    """Apply a look-sheet decision (the style, or one subject described, added, given a reference picture or taken
+    off); the keyframes of the shots it reaches are redrawn. ``reference`` is the vetted path of the upload that
+    ``decision.reference`` names. Returns the storyboard and what changed, in plain words."""
     new = studio.update_look(brief, board, style=decision.style or None, subject=decision.subject or None,
-                             description=decision.instruction or None, remove=decision.remove)
+                             description=decision.instruction or None, reference=reference, remove=decision.remove)
     if decision.remove:
         text = f"{decision.subject[:1].upper()}{decision.subject[1:]} is off the look sheet"
+    elif reference:
+        text = f"{decision.subject[:1].upper()}{decision.subject[1:]} is now drawn from {decision.reference}"
     elif decision.subject:
         text = f"The look sheet now has {decision.subject}: {decision.instruction}"
     else:

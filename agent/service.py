@@ -58,6 +58,7 @@ from reelforge.agent.queued import (
 )
 from reelforge.agent.replies import ReplyReading, interpret_reply
 from reelforge.agent.review import ReviewDecision, StoryboardReview
+from reelforge.agent.review_uploads import kept_reply, named_pictures, picture_decision, refused_reply
 from reelforge.agent.state import Production
 from reelforge.agent.thread_index import PostgresThreadIndex
 from reelforge.tools.database import amigrate, open_pool, postgres_url
@@ -397,12 +398,7 @@ class AgentService:
             return
         if snap.interrupts:
             review = StoryboardReview.model_validate(snap.interrupts[0].value)
-            reading = await self.read_reply(text, review)
-            if reading.intent != "decide":
-                yield Message(text=reading.text)
-                return
-            resume = {"decisions": [d.model_dump() for d in reading.decisions]}
-            async for ev in self._run(Command(resume=resume), thread_id):
+            async for ev in self._review_reply(thread_id, text, attachments, review, snap.values["production"]):
                 yield ev
             return
         if snap.next:  # a run stopped mid-way (crash): finish it before the new message
@@ -441,6 +437,67 @@ class AgentService:
         inp["messages"] = [HumanMessage(mask(text), additional_kwargs=_turn_record(prod, stored))]
         async for ev in self._run(inp, thread_id):
             yield ev
+
+    async def _review_reply(self, thread_id: str, text: str,
+                            attachments: Iterable[str | Path | Incoming | Attachment], review: StoryboardReview,
+                            prod: Production) -> AsyncIterator[Event]:
+        """A message sent while ``review`` waits: its files first; a picture it names among the thread's uploads
+        ("use photo.jpg for the baker"); else the reply's reading resumes the review, or is answered."""
+        if attachments:
+            async for ev in self._files_in_review(thread_id, text, attachments, review, prod):
+                yield ev
+            return
+        named = named_pictures(text, prod.uploads)
+        if named and (decision := picture_decision(text, named, review, named=True)) is not None:
+            async for ev in self._run(Command(resume=decision.model_dump()), thread_id):
+                yield ev
+            return
+        reading = await self.read_reply(text, review)
+        if reading.intent != "decide":
+            yield Message(text=reading.text)
+            return
+        resume = {"decisions": [d.model_dump() for d in reading.decisions]}
+        async for ev in self._run(Command(resume=resume), thread_id):
+            yield ev
+
+    async def _files_in_review(self, thread_id: str, text: str, attachments: Iterable[str | Path | Incoming | Attachment],
+                               review: StoryboardReview, prod: Production) -> AsyncIterator[Event]:
+        """Files sent while the storyboard waits for review (see :mod:`agent.review_uploads`): stored and recorded on
+        the thread; a picture the message gives a subject makes a new version to approve, else the storyboard stays
+        pending and the reply says how to use them. A refused file changes nothing."""
+        try:
+            stored = self._store_uploads(thread_id, prod.owner, attachments)
+        except UploadError as exc:
+            yield ErrorEvent(message=refused_reply(str(exc), review))
+            return
+        try:
+            decision = picture_decision(text, stored, review)
+        except UploadError as exc:
+            reply = refused_reply(str(exc), review, kept=stored)
+            await self._keep_in_review(thread_id, text, prod, stored, reply)
+            yield ErrorEvent(message=reply)
+            return
+        if decision is None:
+            reply = kept_reply(stored, review)
+            await self._keep_in_review(thread_id, text, prod, stored, reply)
+            yield Message(text=reply)
+            return
+        await self._keep_in_review(thread_id, text, prod, stored, None)
+        async for ev in self._run(Command(resume=decision.model_dump()), thread_id):
+            yield ev
+
+    async def _keep_in_review(self, thread_id: str, text: str, prod: Production, stored: list[Attachment],
+                              reply: str | None) -> None:
+        """Record the message, its files (on the production, so the tools can open them) and ``reply`` on the
+        thread, and leave the same storyboard waiting for review: the review is shown again without a word."""
+        cfg = self._config(thread_id)
+        messages: list[Any] = [HumanMessage(mask(text), additional_kwargs=_turn_record(prod, stored))]
+        if reply:
+            messages.append(AIMessage(reply))
+        update = {"production": prod.model_copy(update={"uploads": [*prod.uploads, *stored]}), "messages": messages}
+        await self.graph.aupdate_state(cfg, Command(update=update, goto="review_storyboard"), as_node="tools")
+        async for _ in self.graph.astream(None, cfg, durability="sync"):
+            pass  # the review node pauses again on the unchanged storyboard (free: nothing is produced)
 
     async def preview(self, thread_id: str) -> AsyncIterator[Event]:
         """An animatic of the thread's current storyboard (low resolution, watermarked, free, seconds): progress

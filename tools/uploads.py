@@ -190,3 +190,10 @@ def find_upload(home: Path, thread_id: str, uploads: list[Attachment], ref: str,
             or info.st_size > max_bytes):
         raise not_an_upload(ref)
     return match
+
+
+def reference_picture(upload: Attachment) -> Attachment:
+    """``upload`` when it can be a subject's reference picture; :class:`UploadError` naming the file otherwise."""
+    if upload.kind != "picture":
+        raise UploadError(f"{upload.name} is not a picture; a subject's reference must be an image")
+    return upload

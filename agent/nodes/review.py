@@ -10,6 +10,7 @@ from collections.abc import Awaitable, Callable
 from typing import Any, Literal
 
 from langchain_core.messages import AIMessage, HumanMessage
+from langchain_core.runnables import RunnableConfig
 from langgraph.graph import END
 from langgraph.types import Command, interrupt
 
@@ -18,14 +19,15 @@ from reelforge.agent.review import BOARD_ACTIONS, ReviewDecision, ReviewDecision
 from reelforge.agent.state import DirectorState, Production
 from reelforge.tools.routing import budget_check
 from reelforge.tools.studio_api import StudioAPI
+from reelforge.tools.uploads import find_upload, reference_picture
 
 AfterReview = Literal["review_storyboard", "produce", "converse", "__end__"]
 
 
-def make_review(studio: StudioAPI) -> Callable[[DirectorState], Awaitable[Command[AfterReview]]]:
+def make_review(studio: StudioAPI) -> Callable[[DirectorState, RunnableConfig], Awaitable[Command[AfterReview]]]:
     """Pause with the storyboard; on resume apply the decision. Nothing above ``interrupt`` costs anything."""
 
-    async def review_storyboard(state: DirectorState) -> Command[AfterReview]:
+    async def review_storyboard(state: DirectorState, config: RunnableConfig) -> Command[AfterReview]:
         prod: Production = state["production"].model_copy(deep=True)
         assert prod.brief is not None and prod.storyboard is not None
         prod.reopen_if_changed()  # deterministic, so the re-run on resume shows and approves the same version
@@ -34,9 +36,10 @@ def make_review(studio: StudioAPI) -> Callable[[DirectorState], Awaitable[Comman
         payload = StoryboardReview.build(prod.brief, prod.storyboard, items).model_dump(mode="json")
         raw = interrupt(payload, response_schema=ReviewResume)
         decisions = resume_decisions(raw)
+        thread_id = str((config.get("configurable") or {}).get("thread_id", ""))
         if len(decisions) == 1:
-            return await apply_decision(studio, prod, decisions[0])
-        return await apply_changes(studio, prod, decisions)
+            return await apply_decision(studio, prod, decisions[0], thread_id=thread_id)
+        return await apply_changes(studio, prod, decisions, thread_id=thread_id)
 
     return review_storyboard
 
@@ -52,9 +55,10 @@ def resume_decisions(raw: Any) -> list[ReviewDecision]:
     return [ReviewDecision.model_validate(raw)]
 
 
-async def apply_changes(studio: StudioAPI, prod: Production, decisions: list[ReviewDecision]
-                        ) -> Command[AfterReview]:
-    """Several scene changes from one reply, applied in order to one new storyboard version."""
+async def apply_changes(studio: StudioAPI, prod: Production, decisions: list[ReviewDecision], *,
+                        thread_id: str = "") -> Command[AfterReview]:
+    """Several scene changes from one reply, applied in order to one new storyboard version (``thread_id``: whose
+    uploads a look change's reference picture is)."""
     brief, board = prod.brief, prod.storyboard
     assert brief is not None and board is not None
     new, texts = board, []
@@ -62,7 +66,7 @@ async def apply_changes(studio: StudioAPI, prod: Production, decisions: list[Rev
         if decision.action in ("approve", "reject") or (decision.scene is None and decision.action not in BOARD_ACTIONS):
             raise ValueError("only scene and look changes can be combined in one reply")
         try:
-            new, text = await _scene_change(studio, prod, new, decision)
+            new, text = await _scene_change(studio, prod, new, decision, thread_id)
         except (ValueError, KeyError) as exc:
             texts.append(f"scene {decision.scene}: I couldn't do that ({exc})")
             continue
@@ -73,13 +77,19 @@ async def apply_changes(studio: StudioAPI, prod: Production, decisions: list[Rev
     return _new_version(prod, board, new, "; ".join(texts))
 
 
-async def _scene_change(studio: StudioAPI, prod: Production, board: Any, decision: ReviewDecision) -> tuple[Any, str]:
+async def _scene_change(studio: StudioAPI, prod: Production, board: Any, decision: ReviewDecision,
+                        thread_id: str) -> tuple[Any, str]:
     """One scene change, or a change of the look or the keyframes: (new storyboard, what was done). Being over
     budget is said when the new version is shown (see :func:`_new_version`)."""
     brief = prod.brief
     assert brief is not None
     if decision.action == "look":
-        return await asyncio.to_thread(scenes.change_look, studio, brief, board, decision)
+        reference = None
+        if decision.reference:  # one of the thread's recorded uploads, checked again on disk
+            settings = studio.settings
+            reference = reference_picture(find_upload(settings.home, thread_id, prod.uploads, decision.reference,
+                                                      max_bytes=settings.max_upload_bytes)).path
+        return await asyncio.to_thread(scenes.change_look, studio, brief, board, decision, reference)
     if decision.action == "keyframes":
         prod.brief, new, text = await asyncio.to_thread(scenes.draw_keyframes, studio, brief, board)
         return new, text
@@ -106,7 +116,8 @@ async def _scene_change(studio: StudioAPI, prod: Production, board: Any, decisio
     return new, text
 
 
-async def apply_decision(studio: StudioAPI, prod: Production, decision: ReviewDecision) -> Command[AfterReview]:
+async def apply_decision(studio: StudioAPI, prod: Production, decision: ReviewDecision, *,
+                         thread_id: str = "") -> Command[AfterReview]:
     """The state update and the next node for one decision; studio errors become a message and the review is
     shown again."""
     brief, board = prod.brief, prod.storyboard
@@ -128,7 +139,7 @@ async def apply_decision(studio: StudioAPI, prod: Production, decision: ReviewDe
             HumanMessage(f"I reject storyboard v{board.version}: {note}")]}, goto="converse")
     try:
         if decision.scene is not None or decision.action in BOARD_ACTIONS:
-            new, text = await _scene_change(studio, prod, board, decision)
+            new, text = await _scene_change(studio, prod, board, decision, thread_id)
         else:
             new = await asyncio.to_thread(studio.plan, brief, None)
             new, kept = await asyncio.to_thread(scenes.reapply, studio, brief, new, prod.scene_choices)

@@ -194,6 +194,20 @@ def _mentions(clause: str, look: LookSheet, review: StoryboardReview) -> list[_M
     return known + [m for m in out if m.new and not any(o.start < m.end and m.start < o.end for o in known)]
 
 
+PICTURE_CUE = re.compile(r"\b(?:this|these|attached|photos?|pictures?|pics?|images?|references?|looks?\s+like|here'?s|"
+                         r"here\s+(?:is|are))\b", IC)
+
+
+def picture_subject(text: str, review: StoryboardReview, *, names_picture: bool = False) -> str | None:
+    """The one subject a message sent with a picture names as what the picture shows ("use this photo for the
+    baker", "this is our dog", "the baker should look like this"); None when it names none, several, or a pronoun
+    that could be anyone, or does not speak of the picture (``names_picture``: it names the file itself)."""
+    if not (names_picture or PICTURE_CUE.search(text)):
+        return None
+    names = {m.name for m in _mentions(text, review.look or LookSheet(), review)}
+    return names.pop() if len(names) == 1 and "?" not in names else None
+
+
 def _board_words(review: StoryboardReview) -> set[str]:
     bag = " ".join(f"{s.title} {s.narration} {' '.join(sh.visual_prompt for sh in s.shots)}" for s in review.scenes)
     return name_words(bag)
