@@ -23,7 +23,7 @@ os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
 import gradio as gr  # noqa: E402
 from pydantic import ValidationError  # noqa: E402
 
-from reelforge.agent.events import ErrorEvent, Event, VideoEvent, error_event  # noqa: E402
+from reelforge.agent.events import ErrorEvent, Event, PreviewEvent, VideoEvent, error_event  # noqa: E402
 from reelforge.agent.review import ReviewDecision, StoryboardReview  # noqa: E402
 from reelforge.agent.service import AgentService  # noqa: E402
 from reelforge.tools.owners import web_owner  # noqa: E402
@@ -233,10 +233,10 @@ class StudioApp:
             consent_line = " ".join(p for p in (consent_line, presenter_line) if p)
         except InputError as exc:
             view.say("assistant", f"⚠ {exc}")
-            yield (*self.outputs(view), gr.update())
+            yield (*self.outputs(view), gr.update(), gr.update())
             return
         if not (text or files or extra):
-            yield (*self.outputs(view), gr.update())
+            yield (*self.outputs(view), gr.update(), gr.update())
             return
         names = [Path(f).name for f in files] + [Path(f.path).name for f in extra]
         shown = "\n".join([text, *(f"Attached: {name}" for name in names)]).strip()
@@ -250,9 +250,9 @@ class StudioApp:
         def stream(svc: AgentService, tid: str) -> AsyncIterator[Event]:
             return svc.send(tid, body, attachments=[*files, *extra], brief_patch=patch or None)
 
-        first = True
-        async for out in self._drive(view, stream, request):
-            yield (*out, gr.update(value=None) if first else gr.update())
+        first, before = True, view.preview
+        async for out in self._drive(view, stream, request):  # "preview" typed in the chat plays as the button's
+            yield (*out, self.preview_player(view, before), gr.update(value=None) if first else gr.update())
             first = False
 
     async def _decide(self, view: StudioView, request: gr.Request | None, scene: float | None = None,
@@ -292,10 +292,16 @@ class StudioApp:
             return svc.preview(tid)
 
         async for out in self._drive(view, stream, request):
-            shown = view.preview is not None and Path(view.preview.path).is_file()
-            yield (*out, gr.update(value=self.delivery.serve(view.preview.path), visible=True,
-                                   label=f"Preview of v{view.preview.storyboard_version} (360p, free)")
-                   if shown else gr.update())
+            yield (*out, self.preview_player(view))
+
+    def preview_player(self, view: StudioView, before: PreviewEvent | None = None) -> Any:
+        """The preview player's update: the storyboard's newest preview (one made since ``before``, when given),
+        served and shown next to the storyboard; no change when there is none."""
+        made = view.preview
+        if made is None or made is before or not Path(made.path).is_file():
+            return gr.update()
+        return gr.update(value=self.delivery.serve(made.path), visible=True,
+                         label=f"Preview of v{made.storyboard_version} (360p, free)")
 
     async def approve(self, view: StudioView, request: gr.Request | None = None) -> AsyncIterator[tuple[Any, ...]]:
         """Approve the storyboard: production starts and streams its progress."""
@@ -575,7 +581,7 @@ class StudioApp:
 
             refresh.click(self.threads, [view], [threads], api_name="threads")  # first: keeps the bare name
             box.submit(self.send, [box, *panel, sample, consent_ok, consent_text, view, presenter, presenter_ok,
-                                   presenter_text], [*out, box],
+                                   presenter_text], [*out, preview_player, box],
                        api_name="send", concurrency_id="director", trigger_mode="multiple",  # never drop a message
                        show_progress_on=[storyboard]).then(**listing).then(**syncing)
             approve.click(self.approve, [view], api_name="approve", **common).then(**listing)

@@ -122,3 +122,29 @@ def test_router_notes_show_on_the_storyboard_in_the_studio_and_in_slack() -> Non
     texts = [e.get("text", "") for b in blocks for e in b.get("elements", []) if isinstance(e, dict)]
     assert any("over budget because of veo-3-1" in t for t in texts)
     assert any("stock footage" in b.get("text", {}).get("text", "") for b in blocks if b["type"] == "section")
+
+
+UNCHANGED = {"__type__": "update"}  # gr.update(): the component is left as it is
+
+
+async def test_a_preview_asked_for_in_the_chat_plays_in_the_player_like_the_buttons() -> None:
+    studio = FakeStudio()
+    app = StudioApp()
+    app.services = Holder(studio)  # type: ignore[assignment]
+    view = StudioView()
+    panel = (["9:16"], 9, 5.0, "balanced", "auto", "auto", None, False, "", view, None)
+    try:
+        out = await last(app.send({"text": "a 9 second teaser for a bakery", "files": []}, *panel))
+        assert view.review is not None and out[-2] == UNCHANGED  # no preview yet: the player is left alone
+        out = await last(app.send({"text": "preview", "files": []}, *panel))
+        player = out[-2]
+        assert player["visible"] is True and player["label"] == "Preview of v1 (360p, free)"
+        assert Path(player["value"]).read_bytes() == b"fake preview"  # the served copy of the animatic
+        assert view.review is not None and view.review.version == 1 and studio.renders == {}  # nothing changed
+        button = await last(app.preview(view))
+        assert {k: v for k, v in button[-1].items() if k != "value"} == {k: v for k, v in player.items()
+                                                                          if k != "value"}
+        out = await last(app.send({"text": "what does it cost?", "files": []}, *panel))
+        assert out[-2] == UNCHANGED  # a later message does not play the preview again
+    finally:
+        await app.services.stack.aclose()  # type: ignore[attr-defined]
