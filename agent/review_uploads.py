@@ -71,7 +71,7 @@ def _example(file: Attachment) -> str:
         return f"narrate it with the voice in {file.name}, it is my own voice"
     if file.kind == "document":
         return f"make the video from {file.name}"
-    return f"show {file.name} as the on-screen presenter, it is me"
+    return f"show {file.name} as the on-screen presenter, I am the person shown"
 
 
 def _names(files: Sequence[Attachment]) -> str:

@@ -93,6 +93,8 @@ def _after_user(messages: list[BaseMessage], text: str, n: int, files: list[str]
     rejected = REJECTION.match(text)
     if rejected:
         feedback = rejected.group(1).strip()
+        if use := _kept_file_call(feedback, messages, n):
+            return use
         if kind := _scene_kind_calls(feedback, messages, n):
             return kind
         req = parse_request(feedback)
@@ -133,6 +135,19 @@ def _after_user(messages: list[BaseMessage], text: str, n: int, files: list[str]
         return AIMessage(_caveats(req, QUESTION))
     args = {**req.patch, "goal": goal}
     return AIMessage(_caveats(req, "Got it — setting up the brief."), tool_calls=[_call("update_brief", args, n)])
+
+
+def _kept_file_call(feedback: str, messages: list[BaseMessage], n: int) -> AIMessage | None:
+    """A rejection that says what a file sent earlier is for ("reject: show photo.jpg as the on-screen presenter,
+    it is me"): the file's stored name picks it among the person's uploads (data), never a typed path."""
+    low = feedback.lower()
+    named = [f for f in attached(*(m for m in messages if isinstance(m, HumanMessage))) if f.lower() in low]
+    if not named:
+        return None
+    if use := _clone_call(feedback, named, n) or _presenter_call(feedback, named, n):
+        return use
+    req = parse_request(feedback, named)
+    return _read_first(req, n) if req.documents else None
 
 
 def _clone_call(text: str, files: list[str], n: int) -> AIMessage | None:

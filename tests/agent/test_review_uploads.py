@@ -102,3 +102,24 @@ async def test_a_refused_file_during_review_gets_its_reason_and_changes_nothing(
         assert pending.version == first.version and pending.look == first.look
         assert [u.name for u in (await svc.production(tid)).uploads] == ["voice.wav"]
         assert not studio.renders
+
+
+async def test_the_way_the_reply_names_to_use_a_kept_photo_as_the_presenter_works(tmp_path: Path) -> None:
+    from PIL import Image
+
+    photo = tmp_path / "incoming" / "me.png"
+    photo.parent.mkdir()
+    Image.new("RGB", (200, 200), (10, 160, 90)).save(photo)
+    studio = FakeStudio()
+    async with AgentService.open(studio=studio, brain=OfflineDirector()) as svc:
+        tid = await svc.new_thread(origin="test", user="u1")
+        await run(svc.send(tid, REQUEST))
+        reply = of(await run(svc.send(tid, "", attachments=[photo])), "message")[0].text
+        way = "reject: show me.png as the on-screen presenter, I am the person shown"
+        assert f'"{way}"' in reply
+
+        events = await run(svc.send(tid, way))  # the offline director: the name picks the kept upload
+        prod = await svc.production(tid)
+        assert prod.brief.presenter_path == prod.uploads[0].path and prod.brief.presenter_consent is not None
+        assert of(events, "storyboard") and await svc.pending(tid) is not None  # shown again before anything is made
+        assert not studio.renders
