@@ -1,6 +1,7 @@
 """Follow-ups after delivery: the next version of the same video, never a new brief.
 
-"edit 2 show the harvest", "change the second scene to ...", "mute scene 2", "make the baker older",
+"edit 2 show the harvest", "change the second scene to ...", "mute scene 2", "drop the last scene",
+"swap scenes 2 and 3", "make the baker older",
 "warmer colours", "make it square too", "swap the music", "shorter" — said after a video was delivered, in any
 front door — make the next storyboard version of the delivered video. It goes through review and needs its
 own approval (the spend rules hold); the goal, the title and everything not asked for stay as they were, so
@@ -48,7 +49,7 @@ LENGTH_TO = re.compile(r"\b(?:make it|cut it to|trim it to|shorten it to|only|ju
                        re.IGNORECASE)
 SHORTER_FACTOR, LONGER_FACTOR = 0.67, 1.5
 MIN_S, MAX_S = 5.0, 600.0
-SCENE_ACTIONS = ("edit", "model", "kind", "sound", "regenerate")
+SCENE_ACTIONS = ("edit", "model", "kind", "sound", "regenerate", "remove", "move")
 
 ReadReply = Callable[[str, StoryboardReview], Awaitable[ReplyReading]]
 
@@ -88,6 +89,10 @@ def _label(d: ReviewDecision) -> str:
         return f"{d.subject}: {d.instruction}" if d.subject else f"look: {d.style}"
     if d.action == "keyframes":
         return "real keyframes"
+    if d.action == "remove":
+        return f"without scene {d.scene}"
+    if d.action == "move":
+        return f"scene {d.scene} moved to position {d.position}"
     return f"a fresh take of scene {d.scene}"
 
 

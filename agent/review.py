@@ -24,9 +24,11 @@ PARTLY_OFFLINE = ("{scenes} drawn here as motion graphics because no other model
                   "configured. Add a video model key for generated footage — see “Models and keys” in the settings, "
                   "or run `reelforge models`.")
 
-Action = Literal["approve", "edit", "model", "kind", "sound", "look", "keyframes", "regenerate", "reject"]
+Action = Literal["approve", "edit", "model", "kind", "sound", "look", "keyframes", "regenerate", "remove", "move",
+                 "reject"]
 SOUNDS = ("auto", "ambience", "scene", "mute")  # what a scene does with the sound its video model makes
 BOARD_ACTIONS = ("look", "keyframes")  # changes of the whole storyboard that keep its scenes
+ORDER_ACTIONS = ("remove", "move")  # changes of which scenes the storyboard has and in what order
 KIND_PHRASE = re.compile(
     r"^(?:please\s+)?(?:make|set|mark|turn|change|use)\s+scene\s+#?(\d+)\s+(?:to\s+|into\s+|as\s+|a\s+|an\s+)*"
     r"(stock(?: footage| photos?)?|b-?roll|real footage|footage|presenter|avatar|talking head|(?:ai[- ])?generated|ai)"
@@ -35,7 +37,12 @@ KIND_PHRASE = re.compile(
 
 class ReviewDecision(BaseModel):
     """The reviewer's answer: approve | edit scene N | model for scene N | kind of scene N (presenter / stock /
-    generated) | sound of scene N | a look-sheet change | draw keyframes | regenerate | reject with feedback."""
+    generated) | sound of scene N | a look-sheet change | draw keyframes | regenerate | remove scene N | move
+    scene N to position P | reject with feedback.
+
+    Scene numbers are always those of the storyboard as shown. Several removals and moves in one reply are
+    applied in order, each ``position`` counted in the order left by the ones before (a swap of 2 and 3 is
+    "move 2 to 3" then "move 3 to 2"); see :mod:`agent.scene_order`."""
 
     action: Action
     scene: int | None = None  # the scene number shown in the review (Scene.index, 1-based); with
@@ -49,14 +56,17 @@ class ReviewDecision(BaseModel):
     remove: bool = False  # for action "look": take ``subject`` off the look sheet
     reference: str = ""  # for action "look" with a subject: the name of a picture uploaded to this thread, its
     # reference (looked up among the thread's recorded uploads, never a path)
+    position: int | None = None  # for action "move": where the scene goes (1-based)
     feedback: str = ""
 
     @model_validator(mode="after")
     def _complete(self) -> ReviewDecision:
-        if self.action in ("edit", "model", "sound") and self.scene is None:
+        if self.action in ("edit", "model", "sound", *ORDER_ACTIONS) and self.scene is None:
             raise ValueError(f"'{self.action}' needs a scene number, e.g. '{self.action} 2 ...'")
         if self.action == "sound" and self.sound not in SOUNDS:
             raise ValueError(f"'sound' needs one of {', '.join(SOUNDS)}")
+        if self.action == "move" and (self.position is None or self.position < 1):
+            raise ValueError("'move' needs a position, e.g. 'move 4 to 1'")
         if self.action == "look" and not (self.style.strip() or (self.subject.strip() and (
                 self.remove or self.instruction.strip() or self.reference.strip()))):
             raise ValueError("'look' needs a style, or a subject with its description or picture (or to remove it)")
@@ -73,8 +83,8 @@ class ReviewDecision(BaseModel):
     @classmethod
     def parse(cls, text: str) -> ReviewDecision:
         """Read a typed reply: ``approve``, ``edit 3 brighter``, ``model 2 veo-3``, ``kind 2 stock`` (or "make
-        scene 2 stock footage"), ``regenerate``, ``reject too slow``. Anything else is treated as rejection
-        feedback for the director."""
+        scene 2 stock footage"), ``regenerate``, ``remove 4``, ``move 4 to 1``, ``reject too slow``. Anything
+        else is treated as rejection feedback for the director."""
         t = text.strip()
         low = t.lower().rstrip(".! ")
         if low in {"approve", "approved", "ok", "okay", "yes", "y", "lgtm", "go", "go ahead", "looks good"}:
@@ -90,6 +100,12 @@ class ReviewDecision(BaseModel):
             if verb == "edit":
                 return cls(action="edit", scene=n, instruction=rest)
             return cls(action="model", scene=n, model_id=rest.split()[0] if rest else "")
+        m = re.match(r"^remove\s+(?:scene\s+)?#?(\d+)$", low)
+        if m:
+            return cls(action="remove", scene=int(m.group(1)))
+        m = re.match(r"^move\s+(?:scene\s+)?#?(\d+)\s+(?:to\s+)?(?:position\s+)?#?(\d+)$", low)
+        if m:
+            return cls(action="move", scene=int(m.group(1)), position=int(m.group(2)))
         m = re.match(r"^kind\s+(?:scene\s+)?#?(\d+)\s*[:,-]?\s*(.*)$", t, re.IGNORECASE | re.DOTALL)
         if m:
             return cls(action="kind", scene=int(m.group(1)), kind=m.group(2).strip())
@@ -118,11 +134,17 @@ SCENE_KIND_ONLY = re.compile(
 FRESH_TAKE = re.compile(r"^(?:please\s+)?(?:regenerate(?: it)?|re-?roll|redo(?: it)?|(?:a |another )?(?:fresh|new|different) "
                         r"(?:take|version|shot)|try (?:it )?again)\s*(?:please)?[.!]?$", re.IGNORECASE)
 
+REMOVE_IT = re.compile(r"^(?:please\s+)?(?:remove|delete|drop|cut|skip|lose)(?:\s+(?:it|this(?:\s+scene)?|the\s+scene)"
+                       r")?(?:\s+(?:entirely|completely|altogether))?\s*(?:please)?[.!]?$", re.IGNORECASE)
+
 
 def scene_decision(scene: int, text: str) -> ReviewDecision:
     """What a change request for one scene means (e.g. from a form with a scene picker and a text box):
-    a kind ("stock footage", "presenter"), a fresh take ("regenerate"), a model ("model veo-3-1") or an edit."""
+    a kind ("stock footage", "presenter"), a fresh take ("regenerate"), a model ("model veo-3-1"), its removal
+    ("remove it") or an edit."""
     t = text.strip()
+    if REMOVE_IT.match(t):
+        return ReviewDecision(action="remove", scene=scene)
     if m := SCENE_KIND_ONLY.match(t):
         return ReviewDecision(action="kind", scene=scene, kind=m.group(1))
     if FRESH_TAKE.match(t):
@@ -233,7 +255,7 @@ class StoryboardReview(BaseModel):
     to_pay_usd: float | None = None  # what approving spends (the estimate less what the cache re-uses)
     delta: str = ""  # "re-used from the cache: ...; to pay: ..."
     instructions: str = ("approve | edit N <instruction> | model N <model_id> | kind N presenter|stock|generated"
-                         " | regenerate [N] | reject <feedback>")
+                         " | regenerate [N] | remove N | move N to P | reject <feedback>")
 
     @classmethod
     def build(cls, brief: Brief, storyboard: Storyboard, cost_items: list[CostLine] | None = None) -> StoryboardReview:

@@ -1,6 +1,6 @@
 """The review node: the ONLY place the graph pauses. It shows the versioned storyboard and applies the
 reviewer's typed decision (approve / edit scene / change model / scene sound / look / keyframes / regenerate /
-reject), then goes to production
+remove or move scenes / reject), then goes to production
 (approved), back to the brain (rejected), to the review again (a new version) or ends (approval refused)."""
 
 from __future__ import annotations
@@ -14,8 +14,15 @@ from langchain_core.runnables import RunnableConfig
 from langgraph.graph import END
 from langgraph.types import Command, interrupt
 
-from reelforge.agent import scenes
-from reelforge.agent.review import BOARD_ACTIONS, ReviewDecision, ReviewDecisions, ReviewResume, StoryboardReview
+from reelforge.agent import scene_order, scenes
+from reelforge.agent.review import (
+    BOARD_ACTIONS,
+    ORDER_ACTIONS,
+    ReviewDecision,
+    ReviewDecisions,
+    ReviewResume,
+    StoryboardReview,
+)
 from reelforge.agent.state import DirectorState, Production
 from reelforge.tools.routing import budget_check
 from reelforge.tools.studio_api import StudioAPI
@@ -57,20 +64,37 @@ def resume_decisions(raw: Any) -> list[ReviewDecision]:
 
 async def apply_changes(studio: StudioAPI, prod: Production, decisions: list[ReviewDecision], *,
                         thread_id: str = "") -> Command[AfterReview]:
-    """Several scene changes from one reply, applied in order to one new storyboard version (``thread_id``: whose
-    uploads a look change's reference picture is)."""
+    """Several changes from one reply, applied to one new storyboard version: the scene and look changes first
+    (by the scene numbers shown), then the removals and moves together (see :mod:`agent.scene_order`).
+    ``thread_id``: whose uploads a look change's reference picture is."""
     brief, board = prod.brief, prod.storyboard
     assert brief is not None and board is not None
-    new, texts = board, []
+    numbers = [s.index for s in board.scenes]
+    arranging = [d for d in decisions if d.action in ORDER_ACTIONS]
+    new, texts, order = board, [], None
+    if arranging:
+        try:
+            order = scene_order.plan_order(numbers, arranging)
+        except ValueError as exc:
+            texts.append(f"nothing removed or moved ({exc})")
     for decision in decisions:
+        if decision.action in ORDER_ACTIONS:
+            continue
         if decision.action in ("approve", "reject") or (decision.scene is None and decision.action not in BOARD_ACTIONS):
             raise ValueError("only scene and look changes can be combined in one reply")
+        if order is not None and decision.scene is not None and decision.scene not in order:
+            texts.append(f"scene {decision.scene} is removed, so it was not changed")
+            continue
         try:
             new, text = await _scene_change(studio, prod, new, decision, thread_id)
         except (ValueError, KeyError) as exc:
             texts.append(f"scene {decision.scene}: I couldn't do that ({exc})")
             continue
         texts.append(text)
+    if order is not None:
+        new = await asyncio.to_thread(scene_order.arrange, studio, brief, new, order)
+        prod.scene_choices = scene_order.renumber_choices(prod.scene_choices, order)
+        texts.append(scene_order.describe(numbers, order))
     if new is board:
         return _review_again(prod, "I couldn't make those changes: " + "; ".join(texts)
                              + ". The storyboard is unchanged.")
@@ -131,6 +155,8 @@ async def apply_decision(studio: StudioAPI, prod: Production, decision: ReviewDe
             prod.status = "briefing"
             return Command(update={"production": prod, "messages": [AIMessage(f"{text} {refusal}")]}, goto=END)
         return Command(update={"production": prod, "messages": [AIMessage(text)]}, goto="produce")
+    if decision.action in ORDER_ACTIONS:
+        return await apply_changes(studio, prod, [decision], thread_id=thread_id)
     if decision.action == "reject":
         prod.status = "rejected"
         prod.feedback = decision.feedback

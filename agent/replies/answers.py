@@ -56,9 +56,17 @@ def _next(review: StoryboardReview) -> str:
             "few minutes. If you'd rather change something first, just say what.")
 
 
+def _wait(review: StoryboardReview) -> str:
+    return (f"No problem — take your time. Storyboard v{review.version} stays as it is, and nothing is made or paid "
+            "for until you approve it. When you're ready, reply \"approve\" to produce it, or tell me what to change "
+            "(for example \"make scene 2 brighter\" or \"drop the last scene\").")
+
+
 def answer(topic: str, review: StoryboardReview, scene_number: int | None = None) -> str:
-    """A plain-words answer about ``review`` on ``topic`` (cost, models, scene, duration, next, other)."""
+    """A plain-words answer about ``review`` on ``topic`` (cost, models, scene, duration, next, wait, other)."""
     scene = _scene(review, scene_number)
+    if topic == "wait":
+        return _wait(review)
     if topic == "cost":
         text = _cost(review, scene)
     elif topic == "models":

@@ -19,11 +19,16 @@ log = logging.getLogger(__name__)
 
 PROMPT = """You read a user's reply to a video storyboard they are reviewing and say what they want.
 Intents: approve (they accept it as it is and want it produced); change_scenes (edit, re-kind, re-model,
-mute or un-mute (sound) or regenerate particular scenes); revise_all (change the whole video: tone, length, format, music, focus...;
-put their words in feedback); regenerate_all (a completely new plan); question (they ask about cost, models,
-a scene's content, duration, or what happens next; nothing changes); unclear (hesitation such as "not yet",
-or nothing usable: ask ONE short clarifying question). A reply that both approves and asks for a change is
-change_scenes or revise_all. Scene numbers are 1-based as shown. Only use model ids from the list.
+mute or un-mute (sound) or regenerate particular scenes, remove a scene, or move a scene to another position);
+revise_all (change the whole video: tone, length, format, music, focus...; put their words in feedback);
+regenerate_all (a completely new plan); question (they ask about cost, models, a scene's content, duration, or
+what happens next; nothing changes); wait (they are not deciding yet: "not yet", "let me check with my team",
+"I'll get back to you"; nothing changes); unclear (hesitation or nothing usable: ask ONE short clarifying
+question). A reply that both approves and asks for a change is change_scenes or revise_all. Scene numbers are
+1-based as shown, also in removals and moves. A move's position is where the scene ends up, counted after the
+changes before it; a swap of scenes 2 and 3 is two moves: scene 2 to position 3, then scene 3 to position 2.
+Removing something inside a scene ("drop the music in scene 2") is an edit, not a removal. Only use model ids
+from the list.
 
 Storyboard:
 {board}
@@ -36,19 +41,20 @@ Reply: {reply}"""
 class SceneChange(BaseModel):
     """One scene's change."""
 
-    action: Literal["edit", "model", "kind", "sound", "regenerate"]
+    action: Literal["edit", "model", "kind", "sound", "regenerate", "remove", "move"]
     scene: int = Field(description="1-based scene number")
     instruction: str = Field("", description="for edit: what to change, in the user's words")
     model_id: str = Field("", description="for model: one of the listed model ids")
     kind: Literal["presenter", "stock", "generated", ""] = ""
     sound: Literal["auto", "ambience", "scene", "mute", ""] = Field(
         "", description="for sound: what the scene does with the sound its video model makes")
+    position: int | None = Field(None, description="for move: the 1-based position the scene moves to")
 
 
 class LLMReading(BaseModel):
     """The structured answer asked of the LLM."""
 
-    intent: Literal["approve", "change_scenes", "revise_all", "regenerate_all", "question", "unclear"]
+    intent: Literal["approve", "change_scenes", "revise_all", "regenerate_all", "question", "wait", "unclear"]
     changes: list[SceneChange] = Field(default_factory=list)
     feedback: str = ""
     topic: Literal["cost", "models", "scene", "duration", "next", "other"] | None = None
@@ -87,6 +93,8 @@ def to_reading(raw: LLMReading, review: StoryboardReview, models: Sequence[str])
         topic: Topic = raw.topic or "other"
         scene = scene_ok(raw.scene)
         return ReplyReading(intent="answer", topic=topic, scene=scene, text=answer(topic, review, scene), source="llm")
+    if raw.intent == "wait":
+        return ReplyReading(intent="answer", topic="wait", text=answer("wait", review), source="llm")
     if raw.intent == "unclear":
         question = raw.clarifying_question.strip()
         if not question.endswith("?") or len(question) > 300:
@@ -97,8 +105,11 @@ def to_reading(raw: LLMReading, review: StoryboardReview, models: Sequence[str])
         scene_ok(change.scene)
         if change.action == "model" and change.model_id not in models:
             raise ValueError(f"unknown model {change.model_id!r}")
+        if change.action == "move":
+            scene_ok(change.position)
         decisions.append(ReviewDecision(action=change.action, scene=change.scene, instruction=change.instruction,
-                                        model_id=change.model_id, kind=change.kind, sound=change.sound))
+                                        model_id=change.model_id, kind=change.kind, sound=change.sound,
+                                        position=change.position if change.action == "move" else None))
     if not decisions:
         raise ValueError("change_scenes without changes")
     return ReplyReading(intent="decide", decisions=decisions, source="llm")

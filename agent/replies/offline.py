@@ -1,9 +1,11 @@
 """The offline intent layer for storyboard-review replies: a closed set of intents read from how people talk.
 
-Order of reading: a question about the storyboard is answered; scene references split the reply into
-per-scene changes (edit, kind, model, fresh take); without a scene, a reply is an approval, a fresh plan,
-a revision of the whole storyboard with feedback, or — when it only hesitates or says nothing usable —
-one short clarifying question. Nothing is ever read as a silent rejection.
+Order of reading: a question about the storyboard is answered; scenes removed or moved ("drop scene 4",
+"swap 2 and 3") are read as such (see :mod:`agent.replies.order`); scene references split the reply into
+per-scene changes (edit, kind, model, fresh take); without a scene, a reply is a wish to wait ("not yet, let
+me check with my team": answered, nothing changes), an approval, a fresh plan, a revision of the whole
+storyboard with feedback, or — when it only hesitates or says nothing usable — one short clarifying question.
+Nothing is ever read as a silent rejection.
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ from collections.abc import Sequence
 from reelforge.agent.brains.parse import NO_KEYFRAMES, WANT_KEYFRAMES
 from reelforge.agent.replies.answers import answer
 from reelforge.agent.replies.look import read_look
+from reelforge.agent.replies.order import Arrangement, read_arrangement
 from reelforge.agent.replies.reading import ReplyReading, Topic
 from reelforge.agent.replies.scene_refs import SceneRef, find_content_refs, find_refs
 from reelforge.agent.review import ReviewDecision, StoryboardReview
@@ -167,6 +170,31 @@ REVISION_HINT = _vocabulary(r"""
   | \w+er\b
 """)
 
+WAIT = _vocabulary(r"""
+    \bnot\s+(?:yet|now|today|right\s+now|just\s+yet|ready(?:\s+(?:yet|to\s+(?:approve|decide|go)))?)\b
+  | \b(?:don'?t|do\s+not)\s+(?:approve|produce|make|render|start|do)(?:\s+(?:it|anything|this|that))?\s+yet\b
+  | \b(?:wait|hold\s+on|hang\s+on|hold\s+up|hold\s+off|one\s+(?:sec|second|moment|minute|min)|brb|be\s+right\s+back
+      |just\s+a\s+(?:sec|second|moment|minute|min))\b
+  | \bgive\s+(?:me|us)\s+(?:a|an|some|one|a\s+few|a\s+couple(?:\s+of)?)\s+
+      (?:sec|secs|second|seconds|moment|moments|minute|minutes|min|mins|hour|hours|day|days|time|bit)\b
+  | \b(?:need|want|have|got)\s+to\s+(?:think|check|ask|talk|speak|run\s+(?:it|this)\s+(?:by|past)|show\s+(?:it|this)
+      |confirm|consult|discuss|review|look|sleep\s+on\s+it)\b
+  | \blet\s+me\s+(?:think|check|ask|talk|speak|run\s+(?:it|this)\s+(?:by|past)|show\s+(?:it|this)|confirm|consult
+      |discuss|review|look|sleep\s+on\s+it|get\s+back|come\s+back|see)\b
+  | \b(?:i'?ll|i\s+will|we'?ll|we\s+will)\s+(?:get\s+back|come\s+back|let\s+you\s+know|think|check|ask|decide|review
+      |look|be\s+back|circle\s+back|reply|confirm)\b
+  | \b(?:sleep\s+on\s+it|circle\s+back|get\s+back\s+to\s+you|later(?:\s+today|\s+on)?|tomorrow|tonight|next\s+week
+      |this\s+afternoon|in\s+a\s+(?:bit|while|minute|moment))\b
+  | \bstill\s+(?:thinking|deciding|reviewing|checking|looking)\b | \bneed\s+(?:some|more|a\s+bit\s+of)\s+time\b
+""")
+WAIT_ALSO = _vocabulary(r"""
+    \b(?:my|the|our|a)\s+(?:boss|team|manager|client|clients|colleagues?|partner|wife|husband|editor|legal|marketing
+      |director|producer|co-?founder|ceo|board|people|stakeholders?)\b
+  | \b(?:about|over|at|through|it|this|that|with|to|by|past|on|first|again|properly|you|and|then|yet|but|though
+      |however|although|overall|before|deciding|i|we|need|want|some|time|bit|more|back|can|will|soon|is|are
+      |look|think|check|review|decide|confirm|ask|show|over|for\s+now|for\s+a\s+(?:bit|moment|while))\b
+""")
+
 CLARIFY = ("Shall I produce it as it is? Reply \"approve\" (or \"looks good\") to go ahead, or tell me what to "
            "change, e.g. \"make scene 2 brighter\" or \"make it funnier\".")
 
@@ -186,12 +214,21 @@ def read_reply(text: str, review: StoryboardReview, models: Sequence[str] = ()) 
         scene = next((s for r in refs for s in r.scenes), None)
         return ReplyReading(intent="answer", topic=topic, scene=scene,
                             text=answer(topic, review, scene if scene and 1 <= scene <= count else None))
+    named = refs + [c for c in find_content_refs(raw, review) if not any(c.start < r.end and r.start < c.end
+                                                                         for r in refs)]
+    arranged = read_arrangement(raw, named, count)  # "move the barista scene to the end"
+    if arranged.out_of_range:
+        return _clarify(_no_such_scene(count, arranged.out_of_range))
+    if arranged.decisions:
+        return _decide(*arranged.decisions, *_other_changes(raw, named, arranged, review, models))
     if refs:
         return _scene_changes(raw, refs, review, models)
     if keyframes:
         return _decide(ReviewDecision(action="keyframes"))  # drawn now, their cost shown before approval
     if WHOLE_FRESH.search(raw) and not _substance(WHOLE_FRESH.sub(" ", raw)):
         return _decide(ReviewDecision(action="regenerate"))
+    if _waiting(raw):
+        return ReplyReading(intent="answer", topic="wait", text=answer("wait", review))
     if _approval(raw):
         return _decide(ReviewDecision(action="approve"))
     if _hesitation_only(raw):
@@ -247,6 +284,15 @@ def _approval(text: str) -> bool:
     return not _substance(APPROVAL.sub(" ", cleaned))
 
 
+def _waiting(text: str) -> bool:
+    """Whether the reply only says "not yet" (to wait, think or ask someone), perhaps with praise or hesitation."""
+    cleaned = IDIOMS.sub(" ", text)
+    if not WAIT.search(cleaned):
+        return False
+    rest = HESITATION_ONLY.sub(" ", WAIT_ALSO.sub(" ", APPROVAL.sub(" ", WAIT.sub(" ", cleaned))))
+    return not _substance(rest)
+
+
 def _hesitation_only(text: str) -> bool:
     cleaned = IDIOMS.sub(" ", text)
     return not _substance(HESITATION_ONLY.sub(" ", cleaned))
@@ -258,13 +304,30 @@ def _feedback(text: str) -> str:
                   flags=re.IGNORECASE).strip()
 
 
+def _no_such_scene(count: int, bad: list[int]) -> str:
+    return (f"There {'is' if count == 1 else 'are'} only {count} scene{'s' if count != 1 else ''} "
+            f"(1–{count}); which one did you mean instead of {', '.join(map(str, sorted(set(bad))))}?")
+
+
+def _other_changes(text: str, refs: list[SceneRef], arranged: Arrangement, review: StoryboardReview,
+                   models: Sequence[str]) -> list[ReviewDecision]:
+    """The scene changes a reply asks for besides its removals and moves ("drop scene 2 and make scene 4
+    brighter"): the clauses read as removals or moves are blanked out and the other references read as usual."""
+    rest = [r for k, r in enumerate(sorted(refs, key=lambda r: r.start)) if k not in arranged.used]
+    if not rest:
+        return []
+    for start, end in arranged.spans:
+        text = text[:start] + "\n" + " " * (end - start - 1) + text[end:]
+    reading = _scene_changes(text, rest, review, models)
+    return reading.decisions if reading.intent == "decide" else []
+
+
 def _scene_changes(text: str, refs: list[SceneRef], review: StoryboardReview, models: Sequence[str]) -> ReplyReading:
     """One decision per referenced scene: its segment of the reply says what to do with it."""
     count = len(review.scenes)
     bad = sorted({s for r in refs for s in r.scenes if not 1 <= s <= count})
     if bad:
-        return _clarify(f"There {'is' if count == 1 else 'are'} only {count} scene{'s' if count != 1 else ''} "
-                        f"(1–{count}); which one did you mean instead of {', '.join(map(str, bad))}?")
+        return _clarify(_no_such_scene(count, bad))
     decisions: list[ReviewDecision] = []
     segments = _segments(text, refs)
     for i, (ref, segment) in enumerate(segments):

@@ -13,13 +13,14 @@ from pydantic import BaseModel, Field, model_validator
 from reelforge.agent.review import ReviewDecision
 
 Intent = Literal["decide", "answer", "clarify"]
-Topic = Literal["cost", "models", "scene", "duration", "next", "other"]
+Topic = Literal["cost", "models", "scene", "duration", "next", "other", "wait"]  # "wait": not deciding yet
 
 
 class ReplyReading(BaseModel):
-    """``decide``: apply ``decisions`` in order (approve, edits, kinds, models, fresh takes or a revision of the
-    whole storyboard); ``answer``: a question about the storyboard (``topic``, optionally one ``scene``) is
-    answered and nothing changes; ``clarify``: nothing changes and ``text`` asks one short question."""
+    """``decide``: apply ``decisions`` in order (approve, edits, kinds, models, fresh takes, removed or moved
+    scenes or a revision of the whole storyboard); ``answer``: a question about the storyboard (``topic``,
+    optionally one ``scene``) is answered, or — topic ``wait`` — the person is not deciding yet ("let me check
+    with my team"), and nothing changes; ``clarify``: nothing changes and ``text`` asks one short question."""
 
     intent: Intent
     decisions: list[ReviewDecision] = Field(default_factory=list)
@@ -45,9 +46,12 @@ class ReplyReading(BaseModel):
         return self.intent == "decide" and self.decisions[0].action == "approve"
 
     def label(self) -> str:
-        """A compact label (``approve``, ``edit 2 + edit 4``, ``ask cost 3``, ``clarify``...) for tests and benches."""
+        """A compact label (``approve``, ``edit 2 + edit 4``, ``remove 4``, ``move 4 1``, ``ask cost 3``, ``wait``,
+        ``clarify``...) for tests and benches."""
         if self.intent == "clarify":
             return "clarify"
+        if self.intent == "answer" and self.topic == "wait":
+            return "wait"
         if self.intent == "answer":
             return " ".join(x for x in ("ask", self.topic or "", str(self.scene or "")) if x)
         return " + ".join(_decision_label(d) for d in self.decisions)
@@ -63,6 +67,8 @@ def _decision_label(d: ReviewDecision) -> str:
         parts.append(d.model_id)
     if d.action == "sound":
         parts.append(d.sound)
+    if d.action == "move":
+        parts.append(str(d.position))
     if d.action == "look":  # "look style", "look baker", "look - dog" (taken off the sheet)
         parts += ["-"] * d.remove + [d.subject.split()[-1].lower() if d.subject else "style"]
     return " ".join(p for p in parts if p)

@@ -22,7 +22,7 @@ def test_approvals_approve(text: str) -> None:
     assert read_reply(text, review, MODELS).approves
 
 
-@pytest.mark.parametrize("text", ["don't approve yet", "not yet", "hmm", "I don't like it"])
+@pytest.mark.parametrize("text", ["hmm, not sure", "nope, not quite", "hmm", "I don't like it"])
 def test_hesitation_changes_nothing_and_asks(text: str) -> None:
     review, _ = load()
     reading = read_reply(text, review, MODELS)
