@@ -73,7 +73,8 @@ class SlackBridge:
                 except UploadError as exc:
                     self.explain(place, user, f":warning: {exc}")
                     return
-                if pending is not None and read_reply(text, pending).approves:
+                if pending is not None and not attachments and read_reply(text, pending).approves:
+                    # (files sent with it keep the storyboard waiting: see agent.review_uploads)
                     self.mark_decided(place, _decided_line(ReviewDecision(action="approve"), user))
                 self.play(place, lambda svc: svc.send(tid, text, attachments=attachments, event_id=event_key))
 

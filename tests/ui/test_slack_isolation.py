@@ -101,3 +101,18 @@ def test_http_endpoint_caps_bodies_and_refuses_malformed_ones() -> None:
                 "x-slack-signature": sign(body, now, SIGNING_SECRET)})
             assert resp.status_code == 400 and "Traceback" not in resp.text, body
         assert bot.host.call(lambda svc: svc.threads()) == []
+
+
+def test_a_file_shared_with_an_approval_keeps_the_storyboard_waiting_and_is_kept() -> None:
+    studio = FakeStudio(get_settings())
+    with running_bot(studio, get_settings()) as bot:
+        bot.event(mention(BRIEF, ts=TS), event_id="Ev1")
+        board = _board(bot)
+        logo = shared_file(bot.api, "FLOGO", "logo.png", b"\x89PNG a small logo")
+        bot.event({**thread_reply("approve", thread_ts=TS, ts="1700000200.000100"), "files": [logo]}, event_id="Ev2")
+        said = wait_for(lambda: [m for m in bot.messages() if "I kept logo.png" in m.get("text", "")],
+                        what="the reply about the file")
+        assert "still waits for your review" in said[0]["text"]
+        assert [u.name for u in bot.host.call(lambda svc: svc.production(TID)).uploads] == ["logo.png"]
+        assert bot.host.call(lambda svc: svc.pending(TID)).version == 1 and studio.renders == {}
+        assert any(b["type"] == "actions" for b in bot.messages(ts=board["ts"])[0]["blocks"])  # not marked approved
