@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from reelforge.agent.replies.look import picture_subject
+from reelforge.agent.replies.reading import ReplyReading
 from reelforge.agent.review import ReviewDecision, StoryboardReview
 from reelforge.tools.uploads import Attachment, reference_picture
 
@@ -38,11 +39,23 @@ def named_pictures(text: str, uploads: Sequence[Attachment]) -> list[Attachment]
     return [u for u in uploads if u.kind == "picture" and u.name.lower() in low]
 
 
-def kept_reply(files: Sequence[Attachment], review: StoryboardReview) -> str:
-    """What the person is told when their files are kept and the storyboard stays as it is."""
+def scene_changes(reading: ReplyReading) -> list[ReviewDecision]:
+    """The changes a message sent with files asks for that are about the storyboard, not the files: scene and look
+    changes. An approval or a revision of the whole storyboard is not taken with files (they may be meant for it)."""
+    if reading.intent != "decide" or any(d.action in ("approve", "reject") or (d.action == "regenerate"
+                                                                               and d.scene is None)
+                                         for d in reading.decisions):
+        return []
+    return list(reading.decisions)
+
+
+def kept_reply(files: Sequence[Attachment], review: StoryboardReview, *, changing: bool = False) -> str:
+    """What the person is told when their files are kept without being used (``changing``: the message's other
+    changes make a new storyboard version; else the storyboard stays as it is)."""
     names = _names(files)
-    lines = [f"I kept {names} with this conversation. Storyboard v{review.version} is unchanged and still waits "
-             "for your review."]
+    lines = [f"I kept {names} with this conversation" + (", and made the other changes you asked for." if changing
+                                                           else f". Storyboard v{review.version} is unchanged and "
+                                                                "still waits for your review.")]
     pictures = [f for f in files if f.kind == "picture"]
     if pictures:
         subject = review.look.subjects[0].name if review.look and review.look.subjects else "the <who or what it shows>"
@@ -52,7 +65,8 @@ def kept_reply(files: Sequence[Attachment], review: StoryboardReview) -> str:
     lines.append("To use a file another way (the narration voice, the on-screen presenter, the script), reply "
                  f"\"reject\" with what it is for, for example \"reject: {_example(files[0])}\"; the reworked "
                  "storyboard is shown to you before anything is made.")
-    lines.append("Reply \"approve\" to produce the storyboard as it is, without the file.")
+    if not changing:
+        lines.append("Reply \"approve\" to produce the storyboard as it is, without the file.")
     return " ".join(lines)
 
 

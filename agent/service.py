@@ -58,7 +58,7 @@ from reelforge.agent.queued import (
 )
 from reelforge.agent.replies import ReplyReading, interpret_reply
 from reelforge.agent.review import ReviewDecision, StoryboardReview
-from reelforge.agent.review_uploads import kept_reply, named_pictures, picture_decision, refused_reply
+from reelforge.agent.review_uploads import kept_reply, named_pictures, picture_decision, refused_reply, scene_changes
 from reelforge.agent.state import Production
 from reelforge.agent.thread_index import PostgresThreadIndex
 from reelforge.tools.database import amigrate, open_pool, postgres_url
@@ -477,10 +477,18 @@ class AgentService:
             await self._keep_in_review(thread_id, text, prod, stored, reply)
             yield ErrorEvent(message=reply)
             return
-        if decision is None:
-            reply = kept_reply(stored, review)
+        if decision is None:  # the files are kept; what the words ask of the storyboard itself is still done
+            reading = await self.read_reply(text, review) if text.strip() else None
+            changes = scene_changes(reading) if reading is not None else []
+            reply = kept_reply(stored, review, changing=bool(changes))
             await self._keep_in_review(thread_id, text, prod, stored, reply)
+            if reading is not None and reading.intent == "answer":
+                yield Message(text=reading.text)
             yield Message(text=reply)
+            if changes:
+                resume = {"decisions": [d.model_dump() for d in changes]}
+                async for ev in self._run(Command(resume=resume), thread_id):
+                    yield ev
             return
         await self._keep_in_review(thread_id, text, prod, stored, None)
         async for ev in self._run(Command(resume=decision.model_dump()), thread_id):

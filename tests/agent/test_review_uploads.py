@@ -123,3 +123,25 @@ async def test_the_way_the_reply_names_to_use_a_kept_photo_as_the_presenter_work
         assert prod.brief.presenter_path == prod.uploads[0].path and prod.brief.presenter_consent is not None
         assert of(events, "storyboard") and await svc.pending(tid) is not None  # shown again before anything is made
         assert not studio.renders
+
+
+async def test_what_a_message_with_files_asks_of_the_storyboard_is_still_done(tmp_path: Path) -> None:
+    studio = FakeStudio()
+    async with AgentService.open(studio=studio, brain=OfflineDirector()) as svc:
+        tid = await svc.new_thread(origin="test", user="u1")
+        first = of(await run(svc.send(tid, REQUEST)), "storyboard")[0].review
+        logo = a_file(tmp_path, "logo.png")
+
+        events = await run(svc.send(tid, "approve", attachments=[logo]))  # the file may be meant for it: no approval
+        assert of(events, "storyboard") == [] and "still waits for your review" in of(events, "message")[0].text
+        assert (await svc.pending(tid)).version == first.version and (await svc.production(tid)).approval is None
+
+        events = await run(svc.send(tid, "how much will this cost?", attachments=[logo]))
+        answer, kept = (e.text for e in of(events, "message"))
+        assert "$" in answer and "I kept logo.png" in kept and of(events, "storyboard") == []
+
+        events = await run(svc.send(tid, "make scene 2 brighter", attachments=[logo]))
+        assert "made the other changes you asked for" in of(events, "message")[0].text
+        review = of(events, "storyboard")[0].review
+        assert review.version == first.version + 1 and "brighter" in review.scenes[1].visual_prompt
+        assert not studio.renders
