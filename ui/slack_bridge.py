@@ -279,4 +279,6 @@ def _decided_line(decision: ReviewDecision, user: str) -> str:
         return f":white_check_mark: Approved by <@{user}> — producing…"
     if decision.action == "edit":
         return f":pencil2: <@{user}> asked to change scene {decision.scene}: {decision.instruction}"
+    if decision.action == "remove":
+        return f":scissors: <@{user}> asked to remove scene {decision.scene}"
     return f":leftwards_arrow_with_hook: <@{user}> asked for changes: {decision.feedback or decision.action}"

@@ -15,7 +15,7 @@ from reelforge.agent.brains.offline import OfflineDirector
 from reelforge.agent.nodes.review import apply_changes, apply_decision
 from reelforge.agent.replies import read_reply
 from reelforge.agent.replies.llm import LLMReading, SceneChange, to_reading
-from reelforge.agent.review import ReviewDecision
+from reelforge.agent.review import ReviewDecision, scene_decision
 from reelforge.agent.service import AgentService
 from reelforge.agent.state import Production
 from reelforge.tools.production import Brief, Scene, Shot, Storyboard
@@ -100,6 +100,9 @@ def test_typed_removals_and_moves() -> None:
     assert ReviewDecision.parse("move 4 to 1") == ReviewDecision(action="move", scene=4, position=1)
     with pytest.raises(ValueError):
         ReviewDecision(action="move", scene=2)
+    # a change request for one scene (Slack's modal)
+    assert scene_decision(3, "remove it") == ReviewDecision(action="remove", scene=3)
+    assert scene_decision(3, "remove the logo").action == "edit"
 
 
 def test_the_new_order_is_validated() -> None:
