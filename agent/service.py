@@ -287,17 +287,17 @@ class AgentService:
                     if waits is not None and (told := await self._queue_if_busy(thread_id, waits)) is not None:
                         outcome.failed = isinstance(told, ErrorEvent)
                         yield told
-                        return
-                    self._activity.enter(thread_id)
-                    entered = True
-                    if waits is not None and await self.waiting.count(thread_id):
-                        # left by a turn that was cut off, or by a production no front door followed to its end:
-                        # this message goes behind them, and the line is taken up below
-                        if (told := await self._line_up(thread_id, waits, None)) is not None:
-                            outcome.failed = isinstance(told, ErrorEvent)
-                            yield told
+                        if (outcome.failed or await self._producing_elsewhere(thread_id)
+                                or self._activity.active(thread_id)):
+                            return
+                        # the busy turn ended while this message was being put in line (after its last look
+                        # at the line): nobody else will take the line up, so this turn does
+                        self._activity.enter(thread_id)
+                        entered = True
                     else:
-                        async for ev in outcome.track(work()):
+                        self._activity.enter(thread_id)
+                        entered = True
+                        async for ev in self._first_turn(thread_id, outcome, work, waits):
                             yield ev
                 while entered:
                     async for ev in self._queued_turns(thread_id, watch):
@@ -311,6 +311,19 @@ class AgentService:
         finally:
             if entered:
                 self._activity.leave(thread_id)
+
+    async def _first_turn(self, thread_id: str, outcome: _Outcome, work: Callable[[], AsyncIterator[Event]],
+                          waits: Callable[[], Awaitable[QueuedMessage]] | None) -> AsyncIterator[Event]:
+        """The turn's own work, unless older messages still wait (left by a turn that was cut off, or by a
+        production no front door followed to its end): then this message goes behind them, and the caller
+        takes the line up."""
+        if waits is not None and await self.waiting.count(thread_id):
+            if (told := await self._line_up(thread_id, waits, None)) is not None:
+                outcome.failed = isinstance(told, ErrorEvent)
+                yield told
+            return
+        async for ev in outcome.track(work()):
+            yield ev
 
     async def _queue_if_busy(self, thread_id: str, waits: Callable[[], Awaitable[QueuedMessage]]) -> Event | None:
         """Queue the message when the thread is busy; what to tell the person, or None when it is not busy."""

@@ -116,3 +116,29 @@ async def test_reelforge_chat_queues_a_line_typed_during_the_render(monkeypatch,
     assert "while I was busy" in text and "Scene 1 ·" in text
     conversation = [ln for ln in text.splitlines() if not ln.startswith("/")]  # the MP4 paths come last
     assert not any(has_jargon(ln) for ln in conversation), [ln for ln in conversation if has_jargon(ln)]
+
+
+async def test_a_message_put_in_line_just_as_the_busy_turn_ends_is_still_taken_up(isolated_home) -> None:
+    studio = FakeStudio(shot_delay_s=0.2, scenes=2)
+    async with AgentService.open(brain=OfflineDirector(), studio=studio) as svc:
+        tid = await svc.new_thread(origin="test")
+        [ev async for ev in svc.send(tid, "a 9 second teaser for a coffee shop, vertical")]
+        render = asyncio.create_task(_collect(svc.send(tid, "approve")))
+        while not studio.renders and not render.done():
+            await asyncio.sleep(0.05)
+        add = svc.waiting.add
+
+        async def slow_add(thread_id, message):  # the line is joined only after the render's turn has ended
+            await render
+            return await add(thread_id, message)
+
+        svc.waiting.add = slow_add  # type: ignore[method-assign]
+        events = await _collect(svc.send(tid, "make the music calmer"))
+        assert any(ev.type == "video" for ev in await render)
+        assert "being made right now" in events[0].text or "as soon as" in events[0].text  # acknowledged …
+        assert any(ev.type == "message" and "while I was busy" in ev.text for ev in events)  # … and taken up
+        assert await svc.waiting.count(tid) == 0
+
+
+async def _collect(stream) -> list:
+    return [ev async for ev in stream]
