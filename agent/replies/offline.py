@@ -51,6 +51,11 @@ APPROVAL = _vocabulary(rf"""
   | \bthumbs\s+up\b | \bapprove\s+(?:it|this|that|the\s+storyboard)\b | \bmake\s+the\s+video\b
   | \bwith\s+(?:the\s+)?production\b
 """)
+THEY_AGREE = _vocabulary(r"""  # the people they asked agree (after "let me check with my boss")
+    \b(?:they|he|she|we|everyone|everybody|(?:my|our|the)\s+(?:boss|team|manager|client|colleagues?|partner|editor))
+      \s+(?:all\s+|really\s+)?(?:likes?|loves?|approved?|signed\s+off\s+on|(?:is|are|'s|'re)\s+(?:happy|fine|ok
+      |okay|good)(?:\s+with)?)\s+(?:it|this|that)\b
+""")
 IDIOMS = _vocabulary(r"""
     \bno\s+(?:problem|worries|doubt|question)\b | \bwhy\s+not\b | \bnot\s+bad\b
   | \b(?:no|nothing\s+to)\s+(?:changes?|notes|edits|complaints|change)(?:\s+(?:needed|required))?\b
@@ -185,6 +190,7 @@ WAIT = _vocabulary(r"""
       |look|be\s+back|circle\s+back|reply|confirm)\b
   | \b(?:sleep\s+on\s+it|circle\s+back|get\s+back\s+to\s+you|later(?:\s+today|\s+on)?|tomorrow|tonight|next\s+week
       |this\s+afternoon|in\s+a\s+(?:bit|while|minute|moment))\b
+  | \b(?:hasn'?t|haven'?t|has\s+not|have\s+not)\s+(?:seen|checked|reviewed|looked\s+at)\s+(?:it|this)\b
   | \bstill\s+(?:thinking|deciding|reviewing|checking|looking)\b | \bneed\s+(?:some|more|a\s+bit\s+of)\s+time\b
 """)
 WAIT_ALSO = _vocabulary(r"""
@@ -219,8 +225,9 @@ def read_reply(text: str, review: StoryboardReview, models: Sequence[str] = ()) 
     arranged = read_arrangement(raw, named, count)  # "move the barista scene to the end"
     if arranged.out_of_range:
         return _clarify(_no_such_scene(count, arranged.out_of_range))
-    if arranged.decisions:
-        return _decide(*arranged.decisions, *_other_changes(raw, named, arranged, review, models))
+    if arranged.decisions or arranged.declined:  # "don't drop scene 4" leaves it as it is
+        others = _other_changes(raw, named, arranged, review, models)
+        return _decide(*arranged.decisions, *others) if arranged.decisions or others else _clarify()
     if refs:
         return _scene_changes(raw, refs, review, models)
     if keyframes:
@@ -277,8 +284,9 @@ def _substance(text: str) -> bool:
 
 def _approval(text: str) -> bool:
     """Approval words and nothing else of substance, and no negation or hesitation."""
-    cleaned = IDIOMS.sub(" ", text)
-    found = bool(APPROVAL.search(cleaned)) or any(ch in APPROVAL_EMOJI for ch in cleaned)
+    agreed = bool(THEY_AGREE.search(text))
+    cleaned = THEY_AGREE.sub(" ", IDIOMS.sub(" ", text))
+    found = agreed or bool(APPROVAL.search(cleaned)) or any(ch in APPROVAL_EMOJI for ch in cleaned)
     if not found or NEGATION.search(cleaned):
         return False
     return not _substance(APPROVAL.sub(" ", cleaned))
@@ -286,7 +294,7 @@ def _approval(text: str) -> bool:
 
 def _waiting(text: str) -> bool:
     """Whether the reply only says "not yet" (to wait, think or ask someone), perhaps with praise or hesitation."""
-    cleaned = IDIOMS.sub(" ", text)
+    cleaned = THEY_AGREE.sub(" ", IDIOMS.sub(" ", text))
     if not WAIT.search(cleaned):
         return False
     rest = HESITATION_ONLY.sub(" ", WAIT_ALSO.sub(" ", APPROVAL.sub(" ", WAIT.sub(" ", cleaned))))

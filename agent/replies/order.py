@@ -24,7 +24,7 @@ def _vocabulary(pattern: str) -> re.Pattern[str]:
 
 REF = r"§\d+"
 END = r"(?=\s*(?:$|[,.;:!?)]|\b(?:and|then|please|pls|instead|thanks|thank\s+you|too|also|but|so|otherwise|now)\b))"
-NOT_BEFORE = re.compile(r"\b(?:don'?t|do\s+not|never|not|no\s+need\s+to|shouldn'?t|won'?t|wouldn'?t|keep|why)\b"
+NOT_BEFORE = re.compile(r"\b(?:don'?t|do\s+not|never|(?<!why\s)not|no\s+need\s+to|shouldn'?t|won'?t|wouldn'?t|keep)\b"
                         r"(?:\s+\w+){0,2}\s*$", re.IGNORECASE)
 # an operand: a scene reference, a bare number after a verb ("swap 2 and 3") or a position word ("the first")
 OPERAND = rf"(?:{REF}|\#?{NUMBER}\b|(?:the\s+)?(?:first|last|{ORDINAL})\b(?!\s+(?:time|thing|bit|part|half)))"
@@ -89,6 +89,7 @@ class Arrangement:
     spans: list[tuple[int, int]] = field(default_factory=list)
     used: set[int] = field(default_factory=set)  # indexes of the references consumed
     out_of_range: list[int] = field(default_factory=list)
+    declined: bool = False  # a removal or move said not to be done ("don't drop scene 4"): nothing to do there
 
 
 class _Template:
@@ -132,13 +133,16 @@ def read_arrangement(text: str, refs: list[SceneRef], count: int) -> Arrangement
     for pattern, how in MOVES:
         matches += [(m.start(), m, how) for m in pattern.finditer(tpl.text)]
     for _, m, how in sorted(matches, key=lambda x: x[0]):
-        if any(m.start() < e and s < m.end() for s, e in taken) or NOT_BEFORE.search(tpl.text[:m.start()]):
+        if any(m.start() < e and s < m.end() for s, e in taken):
             continue
         decisions = _decisions(m, how, tpl, count, found)
         if not decisions:
             continue
         taken.append((m.start(), m.end()))
-        found.decisions += decisions
+        if NOT_BEFORE.search(tpl.text[:m.start()]):
+            found.declined = True
+        else:
+            found.decisions += decisions
         found.spans.append((tpl.original(m.start()), tpl.original(m.end())))
         found.used |= {int(t) for t in re.findall(r"§(\d+)", m.group(0))}
     return found

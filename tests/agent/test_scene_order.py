@@ -31,6 +31,7 @@ def label(text: str) -> str:
     ("get rid of the last scene", "remove 4"), ("we don't need the intro", "remove 1"),
     ("skip the second one", "remove 2"), ("scene 3 can go", "remove 3"), ("take scene 2 out", "remove 2"),
     ("no need for the outro", "remove 4"), ("drop scenes 2 and 3", "remove 2 + remove 3"),
+    ("why not drop scene 4?", "remove 4"),
 ])
 def test_removals_are_read_as_removals(text: str, want: str) -> None:
     assert label(text) == want
@@ -52,7 +53,8 @@ def test_moves_are_read_with_their_target_positions(text: str, want: str) -> Non
     ("drop the music", "revise"), ("move faster in scene 2", "edit 2"), ("cut scene 2 shorter", "edit 2"),
     ("remove the text from scene 2", "edit 2"), ("drop scene 2's voiceover", "edit 2"),
     ("switch scene 2 to stock footage", "kind 2 stock"), ("make scene 2 brighter", "edit 2"),
-    ("drop the barista", "look - barista"),
+    ("drop the barista", "look - barista"), ("don't drop scene 4", "clarify"), ("please don't swap 2 and 3", "clarify"),
+    ("don't cut scene 4, make scene 3 brighter instead", "edit 3"),
 ])
 def test_look_alikes_are_not_removals_or_moves(text: str, want: str) -> None:
     assert label(text) == want
@@ -211,3 +213,12 @@ async def test_drop_a_scene_during_review_shows_a_new_version_and_makes_nothing_
         assert of(events, "video") == [] and (await svc.production(tid)).refusal() is not None
         assert of(await run(svc.send(tid, "approve")), "video")
         assert sum(studio.renders.values()) == 2  # the same clips in a new order: nothing rendered again
+
+
+@pytest.mark.parametrize(("text", "want"), [("my boss likes it, go ahead", "approve"),
+                                            ("the client signed off on it", "approve"),
+                                            ("my boss doesn't like it", "revise"),
+                                            ("the team likes the music", "revise"),
+                                            ("not yet, my boss likes it but I need to ask the client", "wait")])
+def test_after_waiting_the_agreement_of_the_people_asked_approves(text: str, want: str) -> None:
+    assert label(text) == want
