@@ -94,7 +94,8 @@ async def apply_changes(studio: StudioAPI, prod: Production, decisions: list[Rev
     if order is not None:
         new = await asyncio.to_thread(scene_order.arrange, studio, brief, new, order)
         prod.scene_choices = scene_order.renumber_choices(prod.scene_choices, order)
-        texts.append(scene_order.describe(numbers, order))
+        shorter = f" (the video is now about {new.total_seconds:.0f} s)" if len(order) < len(numbers) else ""
+        texts.append(scene_order.describe(numbers, order) + shorter)
     if new is board:
         return _review_again(prod, "I couldn't make those changes: " + "; ".join(texts)
                              + ". The storyboard is unchanged.")

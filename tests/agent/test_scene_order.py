@@ -152,7 +152,7 @@ async def test_a_removal_is_a_renumbered_repriced_version_with_its_choices_follo
     assert board.estimated_cost_usd < before.estimated_cost_usd
     assert new.scene_choices == {"3": {"model": "fancy-video"}}  # scene 2's choice went with it; 4 is now 3
     text = command.update["messages"][-1].content
-    assert "Scene 2 removed" in text and "storyboard v4" in text and f"${board.estimated_cost_usd:.2f}" in text
+    assert "Scene 2 removed" in text and "storyboard v4" in text and "now about 9 s" in text and f"${board.estimated_cost_usd:.2f}" in text
 
 
 async def test_moves_and_an_edit_in_one_reply() -> None:
