@@ -64,7 +64,7 @@ class FollowUp(BaseModel):
     duration_s: float | None = None
 
     def summary(self) -> str:
-        parts = [_label(d) for d in self.decisions]
+        parts = [d.describe() for d in self.decisions]
         if self.aspects is not None:
             parts.append("formats " + ", ".join(self.aspects))
         if self.music_mood is not None:
@@ -72,28 +72,6 @@ class FollowUp(BaseModel):
         if self.duration_s is not None:
             parts.append(f"{self.duration_s:g} s long")
         return "; ".join(parts)
-
-
-def _label(d: ReviewDecision) -> str:
-    if d.action == "edit":
-        return f"scene {d.scene}: {d.instruction}"
-    if d.action == "model":
-        return f"scene {d.scene} with {d.model_id}"
-    if d.action == "kind":
-        return f"scene {d.scene} as {d.kind}"
-    if d.action == "sound":
-        return f"scene {d.scene} sound: {d.sound}"
-    if d.action == "look":
-        if d.remove:
-            return f"{d.subject} off the look sheet"
-        return f"{d.subject}: {d.instruction}" if d.subject else f"look: {d.style}"
-    if d.action == "keyframes":
-        return "real keyframes"
-    if d.action == "remove":
-        return f"without scene {d.scene}"
-    if d.action == "move":
-        return f"scene {d.scene} moved to position {d.position}"
-    return f"a fresh take of scene {d.scene}"
 
 
 def delivered(prod: Production | None) -> bool:

@@ -59,6 +59,34 @@ class ReviewDecision(BaseModel):
     position: int | None = None  # for action "move": where the scene goes (1-based)
     feedback: str = ""
 
+    def describe(self) -> str:
+        """The change in a few plain words ("scene 2: darker", "without scene 4"), for chat lines and versions."""
+        scene = self.scene
+        match self.action:
+            case "approve":
+                return "approved"
+            case "reject":
+                return f"changes: {self.feedback or 'no reason given'}"
+            case "edit":
+                return f"scene {scene}: {self.instruction}"
+            case "model":
+                return f"scene {scene} with {self.model_id}"
+            case "kind":
+                return f"scene {scene} as {self.kind}"
+            case "sound":
+                return f"scene {scene} sound: {self.sound}"
+            case "look" if self.remove:
+                return f"{self.subject} off the look sheet"
+            case "look":
+                return f"{self.subject}: {self.instruction}" if self.subject else f"look: {self.style}"
+            case "keyframes":
+                return "real keyframes"
+            case "remove":
+                return f"without scene {scene}"
+            case "move":
+                return f"scene {scene} moved to position {self.position}"
+        return f"a fresh take of scene {scene}" if scene else "a fresh take of the storyboard"
+
     @model_validator(mode="after")
     def _complete(self) -> ReviewDecision:
         if self.action in ("edit", "model", "sound", *ORDER_ACTIONS) and self.scene is None:

@@ -274,11 +274,12 @@ def _host(url: str) -> str:
     return (urlsplit(url).hostname or "").lower()
 
 
+DECISION_MARKS = {"edit": ":pencil2:", "remove": ":scissors:"}  # the rest: :leftwards_arrow_with_hook:
+
+
 def _decided_line(decision: ReviewDecision, user: str) -> str:
+    """The thread's line saying who decided what."""
     if decision.action == "approve":
         return f":white_check_mark: Approved by <@{user}> — producing…"
-    if decision.action == "edit":
-        return f":pencil2: <@{user}> asked to change scene {decision.scene}: {decision.instruction}"
-    if decision.action == "remove":
-        return f":scissors: <@{user}> asked to remove scene {decision.scene}"
-    return f":leftwards_arrow_with_hook: <@{user}> asked for changes: {decision.feedback or decision.action}"
+    mark = DECISION_MARKS.get(decision.action, ":leftwards_arrow_with_hook:")
+    return f"{mark} <@{user}> asked for {decision.describe()}"

@@ -222,3 +222,13 @@ async def test_drop_a_scene_during_review_shows_a_new_version_and_makes_nothing_
                                             ("not yet, my boss likes it but I need to ask the client", "wait")])
 def test_after_waiting_the_agreement_of_the_people_asked_approves(text: str, want: str) -> None:
     assert label(text) == want
+
+
+@pytest.mark.parametrize(("decision", "words"), [
+    (ReviewDecision(action="remove", scene=4), "without scene 4"),
+    (ReviewDecision(action="move", scene=4, position=1), "scene 4 moved to position 1"),
+    (ReviewDecision(action="edit", scene=2, instruction="darker"), "scene 2: darker"),
+    (ReviewDecision(action="regenerate"), "a fresh take of the storyboard"),
+])
+def test_a_decision_says_what_it_changes_in_plain_words(decision: ReviewDecision, words: str) -> None:
+    assert decision.describe() == words
