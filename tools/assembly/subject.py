@@ -47,14 +47,16 @@ def _frames(path: str, is_image: bool) -> list[np.ndarray]:
     out: list[np.ndarray] = []
     with av.open(path) as container:
         stream = container.streams.video[0]
-        total = stream.frames or 0
-        picks = {0, total // 2, max(0, total - 2)} if total else {0}
-        for i, frame in enumerate(container.decode(stream)):
-            if i in picks or (not total and len(out) < SAMPLES):
-                k = SAMPLE_WIDTH / max(1, frame.width)
-                out.append(frame.to_ndarray(format="gray", width=SAMPLE_WIDTH, height=max(2, round(frame.height * k))))
-            if len(out) >= SAMPLES or (total and i >= max(picks)):
+        seconds = float(stream.duration * stream.time_base) if stream.duration and stream.time_base else 0.0
+        for at in (0.0, seconds / 2, max(0.0, seconds - 0.1))[:SAMPLES] if seconds else (0.0,):
+            # seek to the key frame before each sample point: a few frames decoded, not the whole clip
+            if at and stream.time_base:
+                container.seek(int(at / stream.time_base), stream=stream, backward=True)
+            frame = next(container.decode(stream), None)
+            if frame is None:
                 break
+            k = SAMPLE_WIDTH / max(1, frame.width)
+            out.append(frame.to_ndarray(format="gray", width=SAMPLE_WIDTH, height=max(2, round(frame.height * k))))
     return out
 
 
