@@ -8,12 +8,14 @@ numpy) stands in. The result is one box in normalised coordinates covering the s
 from __future__ import annotations
 
 import math
-from functools import lru_cache
+import os
+import threading
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import numpy as np
 
-from reelforge.tools.production import Timeline
+from reelforge.tools.production import Timeline, TimelineClip
 
 Box = tuple[float, float, float, float]  # x0, y0, x1, y1 in 0..1
 SAMPLE_WIDTH = 320
@@ -21,8 +23,13 @@ SAMPLES = 3
 SALIENT_SHARE = 0.5  # the salient box holds this share of the saliency mass
 
 
-@lru_cache(maxsize=1)
+_PER_THREAD = threading.local()  # a classifier is not shared between threads: each worker loads its own
+
+
 def _cascades() -> list:
+    cached = getattr(_PER_THREAD, "cascades", None)
+    if cached is not None:
+        return cached
     import cv2
 
     names = ("haarcascade_frontalface_default.xml", "haarcascade_profileface.xml")
@@ -31,6 +38,7 @@ def _cascades() -> list:
         c = cv2.CascadeClassifier(str(Path(cv2.data.haarcascades) / name))
         if not c.empty():
             out.append(c)
+    _PER_THREAD.cascades = out
     return out
 
 
@@ -111,22 +119,25 @@ def find_subject(path: str, *, is_image: bool = False) -> tuple[Box, str] | None
 
 
 def with_subjects(timeline: Timeline, aspects: list[str]) -> Timeline:
-    """The timeline with each clip's subject box where some output format must crop it."""
+    """The timeline with each clip's subject box where some output format must crop it (clips looked at in
+    parallel: decoding and detection release the GIL)."""
     from reelforge.tools.assembly.formats import format_size
     from reelforge.tools.media import MediaError, probe
 
     sizes = [format_size(a) for a in aspects]
-    clips = []
-    for c in timeline.clips:
+
+    def focused(c: TimelineClip) -> TimelineClip:
         try:
             info = probe(c.path)
         except MediaError:
-            clips.append(c)
-            continue
+            return c
         needs_crop = any(not math.isclose(info.width / max(1, info.height), w / h, rel_tol=0.02) for w, h in sizes
                          if aspect_of(w, h) not in c.variants)
         hit = find_subject(c.path, is_image=c.is_image) if needs_crop and info.width and info.height else None
-        clips.append(c.model_copy(update={"focus": list(hit[0])}) if hit else c)
+        return c.model_copy(update={"focus": list(hit[0])}) if hit else c
+
+    with ThreadPoolExecutor(max_workers=os.cpu_count() or 2) as pool:
+        clips = list(pool.map(focused, timeline.clips))
     return timeline.model_copy(update={"clips": clips})
 
 
