@@ -441,7 +441,7 @@ class AgentService:
                 yield ErrorEvent(message=f"Invalid brief settings: {exc}".splitlines()[0])
                 return
         try:
-            stored = self._store_uploads(thread_id, prod.owner, attachments)
+            stored = await asyncio.to_thread(self._store_uploads, thread_id, prod.owner, attachments)
         except UploadError as exc:
             yield ErrorEvent(message=str(exc))
             return
@@ -479,7 +479,7 @@ class AgentService:
         the thread; a picture the message gives a subject makes a new version to approve, else the storyboard stays
         pending and the reply says how to use them. A refused file changes nothing."""
         try:
-            stored = self._store_uploads(thread_id, prod.owner, attachments)
+            stored = await asyncio.to_thread(self._store_uploads, thread_id, prod.owner, attachments)
         except UploadError as exc:
             yield ErrorEvent(message=refused_reply(str(exc), review))
             return

@@ -124,6 +124,7 @@ def decision_line(decision: ReviewDecision) -> str:
             return f"↻ Regenerate scene {scene}" if scene else "↻ Regenerate the storyboard"
         case "reject":
             return f"✗ Rejected: {decision.feedback or 'no reason given'}"
+    return f"✎ {decision.describe()}"  # the actions the buttons do not make (remove, move, look, ...)
 
 
 def login_of(request: gr.Request | None) -> str | None:
